@@ -1,0 +1,121 @@
+/**
+ * The one closed list of driftmon's error codes, and the per-record reasons a record can be
+ * rejected for. Infrastructure and usage errors are thrown as DriftmonError; per-record problems
+ * are never thrown across the pipeline: they are counted by RecordErrorReason and dead-lettered.
+ */
+
+export const ErrorCode = {
+  /** A configuration file or command-line option is invalid (every problem is listed). */
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  /** A named input (file, directory) does not exist or cannot be read. */
+  INPUT_NOT_FOUND: 'INPUT_NOT_FOUND',
+  /** An input file's format is not one driftmon reads, or its content cannot be parsed. */
+  INPUT_UNREADABLE: 'INPUT_UNREADABLE',
+  /** statistics.json, constraints.json or analysis.json does not follow SageMaker's schema. */
+  BASELINE_INVALID: 'BASELINE_INVALID',
+  /** Two sketches cannot be merged (different kinds or parameters). */
+  SKETCH_INCOMPATIBLE: 'SKETCH_INCOMPATIBLE',
+  /** Serialized sketch or snapshot bytes are corrupt or of an unknown version. */
+  SKETCH_CORRUPT: 'SKETCH_CORRUPT',
+  /** Window-state snapshot cannot be restored. */
+  SNAPSHOT_INVALID: 'SNAPSHOT_INVALID',
+  /** A report or dead letter could not be written. */
+  SINK_WRITE_FAILED: 'SINK_WRITE_FAILED',
+  /** A source (file, stdin, Kafka) failed. */
+  SOURCE_FAILED: 'SOURCE_FAILED',
+  /** The HTTP server could not start (port in use, …). */
+  HTTP_FAILED: 'HTTP_FAILED',
+  /** An internal invariant was broken: a bug. */
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class DriftmonError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  /** Extra lines (for example every problem found in a config file). */
+  readonly details: readonly string[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; details?: readonly string[] } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'DriftmonError';
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details ?? [];
+  }
+}
+
+export function isDriftmonError(e: unknown): e is DriftmonError {
+  return e instanceof DriftmonError;
+}
+
+/**
+ * Why a single input record was rejected. Closed list: metrics label values and dead-letter
+ * `reason` fields use exactly these strings.
+ */
+export const RecordErrorReason = {
+  /** The line is not valid JSON (or not a JSON object). */
+  NOT_JSON: 'not_json',
+  /** A capture line without captureData.endpointInput / endpointOutput (or the configured index). */
+  MISSING_CAPTURE_DATA: 'missing_capture_data',
+  /** No event time where one is required (eventMetadata.inferenceTime or the configured field). */
+  MISSING_EVENT_TIME: 'missing_event_time',
+  /** The event time does not parse as ISO-8601 or epoch milliseconds. */
+  BAD_EVENT_TIME: 'bad_event_time',
+  /** captureData encoding other than CSV, JSON or BASE64. */
+  UNSUPPORTED_ENCODING: 'unsupported_encoding',
+  /** BASE64 payload that does not decode. */
+  BAD_BASE64: 'bad_base64',
+  /** A JSON payload (inside the envelope, or a flat record's feature object) that does not parse. */
+  BAD_PAYLOAD: 'bad_payload',
+  /** A payload with no rows. */
+  EMPTY_PAYLOAD: 'empty_payload',
+  /** Input and output payloads hold different numbers of rows. */
+  ROW_COUNT_MISMATCH: 'row_count_mismatch',
+  /** More distinct feature names than the configured cap. */
+  TOO_MANY_FEATURES: 'too_many_features',
+  /** A line longer than the configured limit. */
+  LINE_TOO_LONG: 'line_too_long',
+} as const;
+export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
+export const RECORD_ERROR_REASONS: readonly RecordErrorReason[] = Object.values(RecordErrorReason);
+
+/** Process exit codes, documented in --help and README. */
+export const ExitCode = {
+  OK: 0,
+  /** Unexpected internal error (a bug). */
+  INTERNAL: 1,
+  /** Bad usage or invalid configuration. */
+  USAGE: 2,
+  /** An input could not be found or read. */
+  INPUT: 3,
+  /** `check`/`replay` finished and found constraint violations (with --fail-on-violation). */
+  VIOLATIONS: 4,
+  /** A sink or source failed at run time. */
+  RUNTIME: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export function exitCodeFor(e: unknown): ExitCode {
+  if (!isDriftmonError(e)) return ExitCode.INTERNAL;
+  switch (e.code) {
+    case ErrorCode.CONFIG_INVALID:
+      return ExitCode.USAGE;
+    case ErrorCode.INPUT_NOT_FOUND:
+    case ErrorCode.INPUT_UNREADABLE:
+    case ErrorCode.BASELINE_INVALID:
+    case ErrorCode.SNAPSHOT_INVALID:
+    case ErrorCode.SKETCH_CORRUPT:
+      return ExitCode.INPUT;
+    case ErrorCode.SINK_WRITE_FAILED:
+    case ErrorCode.SOURCE_FAILED:
+    case ErrorCode.HTTP_FAILED:
+      return ExitCode.RUNTIME;
+    default:
+      return ExitCode.INTERNAL;
+  }
+}
