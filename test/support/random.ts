@@ -1,0 +1,85 @@
+/** Seeded pseudo-random numbers for statistical tests and benchmarks (mulberry32). */
+
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Standard normal N(0, 1) (Box–Muller). */
+  normal(): number;
+  /** Integer in [0, n). */
+  int(n: number): number;
+}
+
+export function rng(seed: number): Rng {
+  let a = seed >>> 0;
+  let spare: number | undefined;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    normal(): number {
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      let u = 0;
+      while (u === 0) u = next();
+      const v = next();
+      const r = Math.sqrt(-2 * Math.log(u));
+      spare = r * Math.sin(2 * Math.PI * v);
+      return r * Math.cos(2 * Math.PI * v);
+    },
+    int(n: number): number {
+      return Math.floor(next() * n);
+    },
+  };
+}
+
+/** n samples of N(mean, sd). */
+export function normalSamples(seed: number, n: number, mean = 0, sd = 1): Float64Array {
+  const r = rng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = mean + sd * r.normal();
+  return out;
+}
+
+/** n samples of exp(N(mu, sigma)). */
+export function lognormalSamples(seed: number, n: number, mu = 0, sigma = 1): Float64Array {
+  const r = rng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.exp(mu + sigma * r.normal());
+  return out;
+}
+
+/** Exact empirical CDF of sorted data at x: fraction of values ≤ x. */
+export function exactCdf(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo / sorted.length;
+}
+
+/** Exact two-sample KS statistic sup_x |F_a(x) − F_b(x)|. */
+export function exactKs(a: Float64Array, b: Float64Array): number {
+  const sa = Float64Array.from(a).sort();
+  const sb = Float64Array.from(b).sort();
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < sa.length || j < sb.length) {
+    const x = Math.min(i < sa.length ? (sa[i] as number) : Infinity, j < sb.length ? (sb[j] as number) : Infinity);
+    while (i < sa.length && sa[i] === x) i++;
+    while (j < sb.length && sb[j] === x) j++;
+    d = Math.max(d, Math.abs(i / sa.length - j / sb.length));
+  }
+  return d;
+}
