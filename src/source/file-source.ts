@@ -1,0 +1,127 @@
+/**
+ * Capture files: files and directories (searched recursively, in path order — SageMaker's
+ * yyyy/mm/dd/HH/MM-SS-mmm-uuid.jsonl names sort by time) of *.jsonl, *.json, *.jsonl.gz, *.json.gz.
+ * With `follow`, files are polled as they grow and new files are picked up, until close().
+ * Blank lines are skipped.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGunzip } from 'node:zlib';
+import { DriftmonError, ErrorCode } from '../errors.js';
+import { LineSplitter } from './line-splitter.js';
+import type { RawBatch, Source } from './source.js';
+
+const CAPTURE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/;
+
+export interface FileSourceOptions {
+  paths: readonly string[];
+  follow?: boolean;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}
+
+export class FileSource implements Source {
+  private closed = false;
+  private readonly offsets = new Map<string, { bytes: number; line: number; splitter: LineSplitter }>();
+  readonly description: string;
+
+  constructor(private readonly options: FileSourceOptions) {
+    this.description = `files ${options.paths.join(', ')}${options.follow ? ' (follow)' : ''}`;
+  }
+
+  async *batches(): AsyncIterable<RawBatch> {
+    const batchSize = this.options.batchSize ?? 4096;
+    do {
+      const files = await listCaptureFiles(this.options.paths, this.options.follow ?? false);
+      for (const file of files) {
+        if (this.closed) return;
+        yield* this.readFile(file, batchSize);
+      }
+      if (!this.options.follow) return;
+      await sleep(this.options.pollIntervalMs ?? 1000);
+    } while (!this.closed);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private async *readFile(file: string, batchSize: number): AsyncIterable<RawBatch> {
+    let state = this.offsets.get(file);
+    if (state === undefined) {
+      state = { bytes: 0, line: 0, splitter: new LineSplitter() };
+      this.offsets.set(file, state);
+    }
+    const gz = file.endsWith('.gz');
+    const size = (await stat(file)).size;
+    if (size <= state.bytes) return;
+    if (gz && state.bytes > 0) return; // compressed files are read once, whole
+    const stream = gz
+      ? createReadStream(file).pipe(createGunzip())
+      : createReadStream(file, { start: state.bytes, highWaterMark: 1 << 20 });
+    stream.setEncoding('utf8');
+    let pending: string[] = [];
+    let lineNos: number[] = [];
+    const st = state;
+    const flush = (): RawBatch => {
+      const records = pending;
+      const lines = lineNos;
+      pending = [];
+      lineNos = [];
+      return { records, origin: (i) => `${file}:${lines[i] ?? '?'}` };
+    };
+    try {
+      for await (const chunk of stream as AsyncIterable<string>) {
+        for (const line of st.splitter.push(chunk)) {
+          st.line++;
+          if (line.length === 0) continue;
+          pending.push(line);
+          lineNos.push(st.line);
+          if (pending.length >= batchSize) yield flush();
+        }
+      }
+    } catch (e) {
+      throw new DriftmonError(ErrorCode.SOURCE_FAILED, `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    st.bytes = size;
+    if (!this.options.follow || gz) {
+      const tail = st.splitter.end();
+      if (tail !== undefined && tail.length > 0) {
+        st.line++;
+        pending.push(tail);
+        lineNos.push(st.line);
+      }
+    }
+    if (pending.length > 0) yield flush();
+  }
+}
+
+export async function listCaptureFiles(paths: readonly string[], tolerateMissing: boolean): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    let s;
+    try {
+      s = await stat(p);
+    } catch (e) {
+      if (tolerateMissing) continue;
+      throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, `capture path not found: ${p}`, { cause: e });
+    }
+    if (s.isDirectory()) out.push(...(await walk(p)));
+    else out.push(p);
+  }
+  return out;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(full)));
+    else if (e.isFile() && CAPTURE_FILE.test(e.name)) out.push(full);
+  }
+  return out;
+}
