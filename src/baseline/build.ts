@@ -1,0 +1,106 @@
+/**
+ * `baseline data`: profile a training dataset and suggest constraints, like SageMaker's
+ * `suggest_baseline` job. Reads the dataset row by row (dataset-reader.ts) into a DatasetProfile,
+ * takes its statistics and suggests constraints from them (suggest.ts).
+ *
+ * statistics.json stores Deequ KLL sketches, so only a baseline built with the KLL quantile
+ * sketch (the default) can be written; a t-digest baseline is for in-memory use (writeDataBaseline
+ * refuses it with CONFIG_INVALID before writing anything).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DriftmonError, ErrorCode } from '../errors.js';
+import { DatasetProfile } from '../profile/dataset-profile.js';
+import { FeatureRegistry } from '../record/feature-registry.js';
+import { quantileSketchFactory } from '../sketch/quantile-factory.js';
+import { QuantileSketchKind } from '../sketch/quantile-sketch.js';
+import { formatConstraints } from './constraints-file.js';
+import { readDataset, type DatasetFormat, type HeaderOption, type NestedOption } from './dataset-reader.js';
+import { CONSTRAINTS_FILE, STATISTICS_FILE } from './load-files.js';
+import type { Constraints, DatasetStatistics } from './model.js';
+import { formatStatistics } from './statistics-file.js';
+import { suggestConstraints } from './suggest.js';
+
+export interface BuildDataBaselineOptions {
+  /** Path of the dataset (CSV, JSON Lines or Parquet). */
+  input: string;
+  /** Default: from the file extension. */
+  format?: DatasetFormat;
+  /** CSV header: true, false or 'auto' (default; see dataset-reader.ts). */
+  header?: HeaderOption;
+  /** CSV delimiter (default ','). */
+  delimiter?: string;
+  /** Quantile sketch for numeric features (default 'kll'; files need 'kll'). */
+  quantiles?: QuantileSketchKind;
+  /** JSON Lines / Parquet nested values: 'flatten' (default) or 'json' (see dataset-reader.ts). */
+  nested?: NestedOption;
+  /** Allow a progress bar on stderr (TTY and > 50 MB only). Default true. */
+  progress?: boolean;
+  /** Most distinct feature names accepted (default 10 000). */
+  maxFeatures?: number;
+}
+
+export interface DataBaseline {
+  statistics: DatasetStatistics;
+  constraints: Constraints;
+  /** Data rows read (= statistics.itemCount). */
+  rows: number;
+  format: DatasetFormat;
+  /** CSV: whether the first row was read as a header. */
+  header?: boolean;
+}
+
+export async function buildDataBaseline(options: BuildDataBaselineOptions): Promise<DataBaseline> {
+  const registry = new FeatureRegistry(options.maxFeatures);
+  const profile = new DatasetProfile(registry, {
+    quantiles: quantileSketchFactory(options.quantiles ?? QuantileSketchKind.KLL),
+  });
+  const read = await readDataset(input(options), (row) => profile.updateRow(row), {
+    registry,
+    ...(options.format === undefined ? {} : { format: options.format }),
+    ...(options.header === undefined ? {} : { header: options.header }),
+    ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
+    ...(options.nested === undefined ? {} : { nested: options.nested }),
+    progress: options.progress ?? true,
+  });
+  const statistics = profile.toStatistics();
+  const out: DataBaseline = {
+    statistics,
+    constraints: suggestConstraints(statistics),
+    rows: read.rows,
+    format: read.format,
+  };
+  if (read.header !== undefined) out.header = read.header;
+  return out;
+}
+
+function input(options: BuildDataBaselineOptions): string {
+  if (typeof options.input !== 'string' || options.input === '') {
+    throw new DriftmonError(ErrorCode.CONFIG_INVALID, 'baseline data: no input dataset given');
+  }
+  return options.input;
+}
+
+/**
+ * Write `outDir/statistics.json` and `outDir/constraints.json` (creating outDir). Both texts are
+ * produced before anything is written. Returns the two paths.
+ */
+export async function writeDataBaseline(
+  outDir: string,
+  baseline: Pick<DataBaseline, 'statistics' | 'constraints'>,
+): Promise<{ statistics: string; constraints: string }> {
+  const statisticsText = formatStatistics(baseline.statistics);
+  const constraintsText = formatConstraints(baseline.constraints);
+  const statistics = join(outDir, STATISTICS_FILE);
+  const constraints = join(outDir, CONSTRAINTS_FILE);
+  try {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(statistics, statisticsText);
+    await writeFile(constraints, constraintsText);
+  } catch (e) {
+    throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `cannot write the baseline to ${outDir}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return { statistics, constraints };
+}

@@ -1,0 +1,172 @@
+/**
+ * A small JSON writer that reproduces the layout of the files SageMaker's analyzer container
+ * writes. Why our own and not JSON.stringify: the container is a JVM (Spark + Deequ) program that
+ * serialises with Jackson's DefaultPrettyPrinter, whose layout JSON.stringify cannot produce:
+ *
+ * - `"key" : value` (a space on both sides of the colon), objects indented by 2 spaces per level;
+ * - arrays written inline: `[ 1.0, 2.0 ]`, `[ {` … `}, {` … `} ]`; arrays add no indentation level;
+ * - empty containers as `{ }` and `[ ]`; no newline at the end of the document;
+ * - numbers the JVM holds as `double` printed by Java's `Double.toString` (`0.0`, `231.0`,
+ *   `2048.0`, `1.0E7`, `1.0E-4`), while `long` counts are printed as integers (`100`);
+ * - NaN / ±Infinity written as the strings "NaN", "Infinity", "-Infinity" (Jackson's default
+ *   WRITE_NAN_AS_STRINGS), control characters escaped with upper-case hex (`\u001F`).
+ *
+ * Writing the same bytes makes our statistics/constraints/violations files diff cleanly against
+ * SageMaker's and keeps tools that compare files textually happy.
+ *
+ * Doubles use the shortest decimal that round-trips (what JavaScript and Java ≥ 19 both print);
+ * older JVMs occasionally print one more digit for a few values, so byte equality with files
+ * from an old container holds for the digits of typical values, value equality always.
+ */
+
+/** A number the JVM holds as a double: always written with a decimal point or exponent. */
+export class JsonDouble {
+  constructor(readonly value: number) {}
+}
+
+/** Mark `x` as a double (see JsonDouble). */
+export function dbl(x: number): JsonDouble {
+  return new JsonDouble(x);
+}
+
+/**
+ * The tree the writer accepts. Plain numbers are written as integers when they are integral
+ * (Java `long`), otherwise as doubles. Object members whose value is `undefined` are skipped.
+ */
+export type JsonNode =
+  | null
+  | boolean
+  | string
+  | number
+  | JsonDouble
+  | readonly JsonNode[]
+  | { readonly [key: string]: JsonNode | undefined };
+
+const INDENT = '  ';
+
+/** Serialise `node` exactly as Jackson's DefaultPrettyPrinter would. */
+export function formatJackson(node: JsonNode): string {
+  const out: string[] = [];
+  writeNode(node, 0, out);
+  return out.join('');
+}
+
+function writeNode(node: JsonNode, level: number, out: string[]): void {
+  if (node === null) {
+    out.push('null');
+  } else if (typeof node === 'boolean') {
+    out.push(node ? 'true' : 'false');
+  } else if (typeof node === 'string') {
+    out.push(quoteJson(node));
+  } else if (typeof node === 'number') {
+    out.push(Number.isSafeInteger(node) ? String(node) : doubleLiteral(node));
+  } else if (node instanceof JsonDouble) {
+    out.push(doubleLiteral(node.value));
+  } else if (Array.isArray(node)) {
+    const items = node as readonly JsonNode[];
+    if (items.length === 0) {
+      out.push('[ ]');
+      return;
+    }
+    out.push('[ ');
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) out.push(', ');
+      writeNode(items[i] as JsonNode, level, out);
+    }
+    out.push(' ]');
+  } else {
+    const obj = node as { readonly [key: string]: JsonNode | undefined };
+    let n = 0;
+    for (const key of Object.keys(obj)) {
+      const value = obj[key];
+      if (value === undefined) continue;
+      out.push(n === 0 ? '{' : ',', '\n', INDENT.repeat(level + 1), quoteJson(key), ' : ');
+      writeNode(value, level + 1, out);
+      n++;
+    }
+    out.push(n === 0 ? '{ }' : `\n${INDENT.repeat(level)}}`);
+  }
+}
+
+/** A double as a JSON token: Java's Double.toString, non-finite values as Jackson's strings. */
+function doubleLiteral(x: number): string {
+  if (Number.isNaN(x)) return '"NaN"';
+  if (x === Infinity) return '"Infinity"';
+  if (x === -Infinity) return '"-Infinity"';
+  return javaDoubleToString(x);
+}
+
+/**
+ * Java's `Double.toString` for a finite double: plain notation with at least one fraction digit
+ * for 1e-3 ≤ |x| < 1e7, otherwise `d.dddE±n` (no `+` sign on the exponent). Digits are the
+ * shortest that round-trip.
+ */
+export function javaDoubleToString(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const sign = x < 0 ? '-' : '';
+  const a = Math.abs(x);
+  const [mantissa = '0', expText = '0'] = a.toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const exp = Number(expText);
+  if (a >= 1e-3 && a < 1e7) {
+    if (exp >= 0) {
+      const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+      const frac = digits.slice(exp + 1);
+      return `${sign}${intPart}.${frac === '' ? '0' : frac}`;
+    }
+    return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  }
+  const frac = digits.slice(1);
+  return `${sign}${digits[0] ?? '0'}.${frac === '' ? '0' : frac}E${exp}`;
+}
+
+const HEX = '0123456789ABCDEF';
+
+/** A JSON string literal escaped the way Jackson does (short escapes, else upper-case \u00XX). */
+export function quoteJson(s: string): string {
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let esc: string | undefined;
+    if (c < 0x20) {
+      switch (c) {
+        case 0x08:
+          esc = '\\b';
+          break;
+        case 0x09:
+          esc = '\\t';
+          break;
+        case 0x0a:
+          esc = '\\n';
+          break;
+        case 0x0c:
+          esc = '\\f';
+          break;
+        case 0x0d:
+          esc = '\\r';
+          break;
+        default:
+          esc = `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
+      }
+    } else if (c === 0x22) {
+      esc = '\\"';
+    } else if (c === 0x5c) {
+      esc = '\\\\';
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      // Keep valid surrogate pairs; escape lone surrogates so the output stays valid UTF-8.
+      const next = s.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      esc = `\\u${c.toString(16).toUpperCase()}`;
+    }
+    if (esc !== undefined) {
+      out += s.slice(start, i) + esc;
+      start = i + 1;
+    }
+  }
+  return `${out}${s.slice(start)}"`;
+}

@@ -1,0 +1,89 @@
+/**
+ * Loading statistics.json / constraints.json from disk: file errors become INPUT_NOT_FOUND /
+ * INPUT_UNREADABLE, schema problems BASELINE_INVALID (from the parsers, every problem listed).
+ *
+ * JSON is parsed with JSON.parse; if that fails, a second attempt accepts bare NaN / Infinity /
+ * -Infinity tokens (what Jackson writes when WRITE_NAN_AS_STRINGS is switched off) by quoting
+ * them, which the parsers then read as Jackson's string forms.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DriftmonError, ErrorCode } from '../errors.js';
+import { parseConstraints } from './constraints-file.js';
+import type { Constraints, DatasetStatistics } from './model.js';
+import { parseStatistics } from './statistics-file.js';
+
+export const STATISTICS_FILE = 'statistics.json';
+export const CONSTRAINTS_FILE = 'constraints.json';
+export const VIOLATIONS_FILE = 'constraint_violations.json';
+
+/** Read and JSON-parse a file (see the module comment for the NaN fallback). */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, `${path} does not exist`, { cause: e });
+    }
+    throw new DriftmonError(ErrorCode.INPUT_UNREADABLE, `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  return parseJsonLenient(text, path);
+}
+
+export function parseJsonLenient(text: string, source: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch (first) {
+    const quoted = body.replace(/([:[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])/g, '$1"$2"');
+    if (quoted !== body) {
+      try {
+        return JSON.parse(quoted);
+      } catch {
+        // fall through to the original error
+      }
+    }
+    throw new DriftmonError(ErrorCode.INPUT_UNREADABLE, `${source} is not valid JSON: ${(first as Error).message}`, {
+      cause: first,
+    });
+  }
+}
+
+export async function loadStatisticsFile(path: string): Promise<DatasetStatistics> {
+  return parseStatistics(await readJsonFile(path), path);
+}
+
+export async function loadConstraintsFile(path: string): Promise<Constraints> {
+  return parseConstraints(await readJsonFile(path), path);
+}
+
+export interface BaselinePaths {
+  /** statistics.json; optional (without it there is no drift check). */
+  statisticsPath: string | undefined;
+  constraintsPath: string;
+}
+
+export interface LoadedBaseline {
+  statistics: DatasetStatistics | undefined;
+  constraints: Constraints;
+}
+
+/** Load a baseline's constraints and (when given) statistics. */
+export async function loadBaseline(paths: BaselinePaths): Promise<LoadedBaseline> {
+  const [statistics, constraints] = await Promise.all([
+    paths.statisticsPath === undefined ? Promise.resolve(undefined) : loadStatisticsFile(paths.statisticsPath),
+    loadConstraintsFile(paths.constraintsPath),
+  ]);
+  return { statistics, constraints };
+}
+
+/** Load `dir/statistics.json` and `dir/constraints.json`. */
+export async function loadBaselineDir(dir: string): Promise<LoadedBaseline & { statistics: DatasetStatistics }> {
+  const [statistics, constraints] = await Promise.all([
+    loadStatisticsFile(join(dir, STATISTICS_FILE)),
+    loadConstraintsFile(join(dir, CONSTRAINTS_FILE)),
+  ]);
+  return { statistics, constraints };
+}
