@@ -1,10 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+const json = process.env.DRIFTMON_VITEST_JSON;
+
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
+    reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });

@@ -1,0 +1,76 @@
+/**
+ * `driftmon demo` (npm start): the embedded default. Builds a baseline from the bundled training
+ * data, runs the real streaming pipeline over the bundled capture files (two features drift
+ * halfway), serves /metrics, writes reports, and says where to look and what drifted.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { startApp } from '../app.js';
+import { buildDataBaseline, writeDataBaseline } from '../baseline/build.js';
+import { formatDuration } from '../config/duration.js';
+import { resolveConfig } from '../config/load.js';
+import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
+import type { CliIo } from './io.js';
+import { printSummary } from './summary.js';
+
+/** examples/credit-model, found from this file (src/cli or dist/src/cli). */
+export function exampleDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'examples', 'credit-model');
+    if (existsSync(join(candidate, 'driftmon.yaml'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, 'bundled example data (examples/credit-model) not found');
+}
+
+export async function demoCommand(io: CliIo, opts: { output: string; port: string; exit: boolean }): Promise<number> {
+  const examples = exampleDir();
+  const out = resolve(opts.output);
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new DriftmonError(ErrorCode.CONFIG_INVALID, `--port ${opts.port} is not a port number`);
+  }
+
+  io.out(`driftmon demo: baseline from ${join(examples, 'baseline.csv')}\n`);
+  const baseline = await buildDataBaseline({ input: join(examples, 'baseline.csv'), header: 'auto', quantiles: 'kll', progress: false });
+  const baselineDir = join(out, 'baseline');
+  await writeDataBaseline(baselineDir, baseline);
+  io.out(`  ${baseline.rows} rows → ${baselineDir}/statistics.json, constraints.json\n`);
+
+  const raw = parseYaml(readFileSync(join(examples, 'driftmon.yaml'), 'utf8')) as Record<string, unknown>;
+  const monitors = (raw.monitors as Record<string, unknown>[]).map((m) => ({ ...m, baseline: { dir: baselineDir } }));
+  const config = resolveConfig(
+    {
+      ...raw,
+      monitors,
+      output: { dir: join(out, 'reports'), deadLetterDir: join(out, 'dead-letter') },
+      http: { host: '127.0.0.1', port },
+      log: { level: 'warn' },
+    },
+    { baseDir: examples, env: io.env, source: join(examples, 'driftmon.yaml') },
+  );
+
+  const app = await startApp(config, { signal: io.signal });
+  io.out(`  streaming ${join(examples, 'capture')} through windows of ${config.monitors[0]?.windowsMs.map(formatDuration).join(' and ')}\n`);
+  if (app.url) io.out(`  metrics: ${app.url}/metrics\n`);
+  const summaries = await app.done;
+  printSummary(io, summaries, config);
+
+  const drifted = new Set<string>();
+  for (const s of summaries) for (const [f, checks] of Object.entries(s.violations)) if (checks.baseline_drift_check) drifted.add(f);
+  io.out(`\nwhat drifted: ${drifted.size === 0 ? 'nothing' : [...drifted].sort().join(', ')}\n`);
+  if (app.url) {
+    io.out(`look at: ${app.url}/metrics  (driftmon_feature_baseline_drift, driftmon_violations, driftmon_feature_violation)\n`);
+  }
+  io.out(`reports: ${join(out, 'reports')}  (statistics.json, constraints.json, constraint_violations.json per window)\n`);
+
+  if (!opts.exit && app.url && !io.signal.aborted) {
+    io.out('\nserving /metrics until Ctrl-C …\n');
+    await new Promise<void>((res) => io.signal.addEventListener('abort', () => res(), { once: true }));
+  }
+  await app.close();
+  return ExitCode.OK;
+}

@@ -1,0 +1,100 @@
+/**
+ * The command line: thin commands that parse options and call the app. Each action returns an
+ * exit code; nothing here touches `process`.
+ */
+import { Command, Option } from 'commander';
+import { ExitCode } from '../errors.js';
+import { baselineDataCommand } from './baseline-command.js';
+import { checkCommand } from './check-command.js';
+import { demoCommand } from './demo-command.js';
+import type { CliIo } from './io.js';
+import { replayCommand, runCommand } from './run-command.js';
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0  success (for check/replay: also when violations were found, unless --fail-on-violation)
+  1  internal error (a bug: please report it)
+  2  bad usage or invalid configuration (every problem is listed)
+  3  an input could not be found or read (data, baseline, statistics or constraints file)
+  4  violations found, with --fail-on-violation
+  5  a source or sink failed at run time (report directory not writable, port in use, …)
+`;
+
+export interface Program {
+  run(argv: readonly string[]): Promise<number>;
+}
+
+export function buildProgram(io: CliIo): Program {
+  let exitCode: number = ExitCode.OK;
+  const set = (p: Promise<number>): Promise<void> => p.then((c) => void (exitCode = c));
+
+  const program = new Command('driftmon')
+    .description('Real-time drift monitoring for ML models over Kafka or capture files, compatible with SageMaker Model Monitor.')
+    .version('0.1.0')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  const baseline = program.command('baseline').description('build SageMaker-compatible baselines (statistics.json, constraints.json)');
+  baseline
+    .command('data')
+    .description('data-quality baseline from a training dataset (CSV with or without header, JSON Lines, Parquet)')
+    .requiredOption('--input <file>', 'dataset file')
+    .requiredOption('--output <dir>', 'where to write statistics.json and constraints.json')
+    .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices(['csv', 'jsonl', 'parquet']))
+    .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(baselineDataCommand(io, opts)));
+
+  program
+    .command('check')
+    .description('evaluate statistics.json against constraints.json offline, as a SageMaker monitoring job would')
+    .requiredOption('--statistics <file>', 'current statistics.json (SageMaker- or driftmon-produced)')
+    .requiredOption('--constraints <file>', 'constraints.json')
+    .option('--baseline-statistics <file>', 'baseline statistics.json (enables baseline_drift_check)')
+    .option('--output <file>', 'write constraint_violations.json here (default: stdout)')
+    .option('--fail-on-violation', 'exit with code 4 when there are violations', false)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(checkCommand(io, opts)));
+
+  program
+    .command('run')
+    .description('run the streaming monitors of a config file, serving /metrics, until stopped (SIGTERM/SIGINT)')
+    .requiredOption('--config <file>', 'driftmon config (YAML or JSON)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(runCommand(io, opts)));
+
+  program
+    .command('replay')
+    .description('run the same pipeline over capture files, then exit: the on-demand job')
+    .option('--config <file>', 'driftmon config (instead of the options below)')
+    .option('--capture <path...>', 'capture files or directories')
+    .option('--baseline <dir>', 'directory with statistics.json and constraints.json')
+    .option('--window <duration...>', 'window size(s): 10s, 5m, 1h, PT1H …')
+    .option('--grace <duration>', 'how long a window waits for out-of-order records', '0s')
+    .option('--output <dir>', 'report directory', 'driftmon-out')
+    .option('--inputs <names>', 'comma-separated input column names (default: _c0, _c1, … as SageMaker)')
+    .option('--outputs <names>', 'comma-separated model output column names')
+    .addOption(new Option('--format <format>', 'record format').choices(['sagemaker-capture', 'flat-json']).default('sagemaker-capture'))
+    .option('--port <port>', 'also serve /metrics on this port while replaying')
+    .option('--fail-on-violation', 'exit with code 4 when any window has violations', false)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(replayCommand(io, opts)));
+
+  program
+    .command('demo')
+    .description('the embedded default: baseline + streaming pipeline on the bundled example data, no services needed')
+    .option('--output <dir>', 'where to write baseline, reports and dead letters', 'driftmon-out/demo')
+    .option('--port <port>', 'port for /metrics (0 = any free port)', '9464')
+    .option('--exit', 'exit after the run instead of serving /metrics until Ctrl-C', false)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(demoCommand(io, opts)));
+
+  return {
+    async run(argv) {
+      await program.parseAsync(argv as string[]);
+      return exitCode;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** The human summary printed after a run: counts, where the reports are, what drifted. */
+import type { Config } from '../config/load.js';
+import type { MonitorSummary } from '../pipeline/monitor-pipeline.js';
+import type { CliIo } from './io.js';
+
+export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Config): void {
+  for (const s of summaries) {
+    const invalid = Object.values(s.invalid).reduce((a, b) => a + (b ?? 0), 0);
+    io.out(`\nmonitor ${s.monitor}: ${s.records} records, ${s.rows} rows, ${invalid} invalid, ${s.windowsClosed} windows (${s.windowsWithViolations} with violations)\n`);
+    if (invalid > 0) {
+      const reasons = Object.entries(s.invalid).map(([r, n]) => `${r} ${n}`).join(', ');
+      io.out(`  invalid records by reason: ${reasons} → ${config.output.deadLetterDir}/${s.monitor}.jsonl\n`);
+    }
+    const late = Object.entries(s.lateRows).filter(([, n]) => n > 0);
+    if (late.length > 0) io.out(`  late rows: ${late.map(([w, n]) => `${w} ${n}`).join(', ')}\n`);
+    const features = Object.keys(s.violations).sort();
+    if (features.length === 0) {
+      io.out('  no violations\n');
+    } else {
+      io.out('  violations (feature: check × windows):\n');
+      for (const f of features) {
+        const checks = Object.entries(s.violations[f] ?? {}).map(([c, n]) => `${c} × ${n}`).join(', ');
+        io.out(`    ${f}: ${checks}\n`);
+      }
+    }
+    io.out(`  reports: ${config.output.dir}/${s.monitor}/ (index.jsonl lists every window)\n`);
+  }
+}

@@ -1,0 +1,54 @@
+/** Reports as files under a local directory (the embedded default). Writes are atomic: tmp + rename. */
+import { mkdir, rename, writeFile, appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatConstraints } from '../baseline/constraints-file.js';
+import { formatStatistics } from '../baseline/statistics-file.js';
+import { formatViolations } from '../baseline/violations-file.js';
+import { DriftmonError, ErrorCode } from '../errors.js';
+import { REPORT_FILES, indexEntry, reportFolder, type ReportSink, type WindowReport } from './report.js';
+
+export class LocalReportSink implements ReportSink {
+  /** Serialises writes so index lines keep window order. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly rootDir: string) {}
+
+  write(report: WindowReport): Promise<string> {
+    const next = this.chain.then(() => this.writeNow(report));
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  async flush(): Promise<void> {
+    await this.chain;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private async writeNow(report: WindowReport): Promise<string> {
+    const rel = reportFolder(report.monitor, report.windowSizeMs, report.windowStartMs);
+    const dir = join(this.rootDir, ...rel.split('/'));
+    try {
+      await mkdir(dir, { recursive: true });
+      await atomicWrite(join(dir, REPORT_FILES.statistics), formatStatistics(report.statistics));
+      await atomicWrite(join(dir, REPORT_FILES.constraints), formatConstraints(report.constraints));
+      await atomicWrite(join(dir, REPORT_FILES.violations), formatViolations(report.violations));
+      await atomicWrite(join(dir, REPORT_FILES.summary), `${JSON.stringify(report.summary, null, 2)}\n`);
+      await appendFile(join(this.rootDir, report.monitor, REPORT_FILES.index), `${JSON.stringify(indexEntry(report, rel))}\n`);
+    } catch (e) {
+      throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `could not write report to ${dir}: ${(e as Error).message}`, {
+        cause: e,
+        retryable: true,
+      });
+    }
+    return dir;
+  }
+}
+
+export async function atomicWrite(path: string, content: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, path);
+}

@@ -1,0 +1,163 @@
+/** The command line as users run it: real processes, real files, exit codes as documented. */
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+
+const SDK = join(import.meta.dirname, 'fixtures', 'sagemaker', 'aws__sagemaker-python-sdk', 'tests', 'data');
+const DQ = join(SDK, 'pipeline', 'quality_check_step', 'data_quality');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'driftmon-cli-'));
+
+describe('driftmon check', () => {
+  it('bad_cases constraints give one data_type_check violation, for _c5 (exit 4 with --fail-on-violation)', async () => {
+    const out = join(tmp(), 'constraint_violations.json');
+    const r = await runCli([
+      'check',
+      '--statistics', join(DQ, 'statistics.json'),
+      '--constraints', join(DQ, 'bad_cases', 'constraints.json'),
+      '--baseline-statistics', join(DQ, 'statistics.json'),
+      '--output', out,
+      '--fail-on-violation',
+    ]);
+    expect(r.code).toBe(4);
+    const v = JSON.parse(readFileSync(out, 'utf8')) as { violations: { feature_name: string; constraint_check_type: string }[] };
+    expect(v.violations.map((x) => [x.feature_name, x.constraint_check_type])).toEqual([['_c5', 'data_type_check']]);
+  });
+
+  it('good_cases constraints give no violation', async () => {
+    const r = await runCli([
+      'check',
+      '--statistics', join(DQ, 'statistics.json'),
+      '--constraints', join(DQ, 'good_cases', 'constraints.json'),
+      '--baseline-statistics', join(DQ, 'statistics.json'),
+    ]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { violations: unknown[] }).violations).toEqual([]);
+  });
+
+  it('loads the legacy SDK constraints.json (old keys, SDK-style overrides) without error', async () => {
+    const r = await runCli(['check', '--statistics', join(SDK, 'monitor', 'statistics.json'), '--constraints', join(SDK, 'monitor', 'constraints.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty('violations');
+  });
+
+  it('a missing file exits 3 and names it', async () => {
+    const r = await runCli(['check', '--statistics', '/nonexistent/statistics.json', '--constraints', join(DQ, 'good_cases', 'constraints.json')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('/nonexistent/statistics.json');
+  });
+});
+
+describe('driftmon baseline data', () => {
+  it('writes statistics.json and constraints.json for the golden dataset', async () => {
+    const out = tmp();
+    const r = await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', out]);
+    expect(r.code).toBe(0);
+    const stats = JSON.parse(readFileSync(join(out, 'statistics.json'), 'utf8')) as { dataset: { item_count: number }; features: unknown[] };
+    expect(stats.dataset.item_count).toBe(100);
+    expect(stats.features).toHaveLength(6);
+    const constraints = JSON.parse(readFileSync(join(out, 'constraints.json'), 'utf8')) as { monitoring_config: unknown };
+    expect(constraints.monitoring_config).toBeDefined();
+  });
+});
+
+describe('driftmon run --config with a bad config', () => {
+  it('lists every problem and exits 2', async () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'monitors:',
+        '  - name: "bad name!"',
+        '    source: { type: files, paths: [does-not-exist] }',
+        '    baseline: { constraints: nope.json }',
+        '    windows: [5 minutes]',
+        '    grace: soon',
+        '    quantileSketch: ddsketch',
+        'htp: { port: 1 }',
+      ].join('\n'),
+    );
+    const r = await runCli(['run', '--config', file]);
+    expect(r.code).toBe(2);
+    // schema problems are all listed at once
+    expect(r.stderr).toContain('/monitors/0/name');
+    expect(r.stderr).toContain('/monitors/0/quantileSketch: must be one of "kll", "tdigest"');
+    expect(r.stderr).toContain('unknown key "htp"');
+  });
+
+  it('lists every semantic problem (durations, files) at once', async () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      ['monitors:', '  - name: m', '    source: { type: files, paths: [does-not-exist] }', '    baseline: { constraints: nope.json }', '    windows: [5 minutes, 0s]', '    grace: soon'].join('\n'),
+    );
+    const r = await runCli(['run', '--config', file]);
+    expect(r.code).toBe(2);
+    for (const expected of ['/monitors/0/windows/0', '/monitors/0/windows/1: window size must be > 0', '/monitors/0/grace', 'does-not-exist does not exist', 'nope.json does not exist']) {
+      expect(r.stderr).toContain(expected);
+    }
+  });
+});
+
+describe('driftmon replay', () => {
+  it('runs the pipeline over capture files, writes reports per window and dead-letters malformed lines', async () => {
+    const dir = tmp();
+    const baselineDir = join(dir, 'baseline');
+    const b = await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir]);
+    expect(b.code).toBe(0);
+    // capture lines carrying the golden rows, one a second, over three minutes, plus two broken lines
+    const rows = readFileSync(join(DQ, 'baseline_dataset.csv'), 'utf8').trim().split('\n');
+    const lines: string[] = [];
+    for (let i = 0; i < 180; i++) {
+      const cols = (rows[i % rows.length] as string).split(',');
+      const time = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString().replace('.000Z', 'Z');
+      lines.push(
+        JSON.stringify({
+          captureData: {
+            endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: cols.slice(1).join(','), encoding: 'CSV' },
+            endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: cols[0], encoding: 'CSV' },
+          },
+          eventMetadata: { eventId: `e${i}`, inferenceTime: time },
+          eventVersion: '0',
+        }),
+      );
+      if (i === 50) lines.push('{"truncated": ', 'plain text');
+    }
+    mkdirSync(join(dir, 'capture'));
+    writeFileSync(join(dir, 'capture', 'c.jsonl'), `${lines.join('\n')}\n`);
+    const out = join(dir, 'out');
+    const r = await runCli(['replay', '--capture', join(dir, 'capture'), '--baseline', baselineDir, '--window', '1m', '--output', out]);
+    // stderr carries structured logs only, none at warn level or above
+    const logs = r.stderr.trim().split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(logs.filter((l) => l.level >= 40)).toEqual([]);
+    expect(logs.map((l) => l.msg)).toContain('monitor finished');
+    expect(r.code).toBe(0);
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number; violations: number });
+    expect(index.map((w) => w.item_count)).toEqual([60, 60, 60]);
+    expect(index.every((w) => w.violations === 0)).toBe(true);
+    const dead = readFileSync(join(out, 'dead-letter', 'replay.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; source: string });
+    expect(dead.map((d) => d.reason)).toEqual(['not_json', 'not_json']);
+    expect(dead[0]?.source).toMatch(/c\.jsonl:52$/);
+    expect(r.stdout).toContain('2 invalid');
+  });
+
+  it('without --config or the needed options, says what is missing and exits 2', async () => {
+    const r = await runCli(['replay']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--capture');
+    expect(r.stderr).toContain('--baseline');
+    expect(r.stderr).toContain('--window');
+  });
+});
+
+describe('driftmon --help', () => {
+  it('documents the exit codes', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Exit codes:');
+  });
+});
