@@ -65,7 +65,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
 
   let url: string | undefined;
   const http = config.http.enabled
-    ? buildHttpApp({ registry, notReady: () => monitors.filter((m) => !m.isReady).map((_m, i) => config.monitors[i]?.name ?? '') })
+    ? buildHttpApp({ registry, notReady: () => monitors.filter((m) => !m.isReady).map((m) => m.name) })
     : undefined;
   if (http) {
     url = await listen(http, config.http.host, config.http.port);

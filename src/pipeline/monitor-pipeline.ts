@@ -61,7 +61,7 @@ export class MonitorPipeline {
   private readonly decoder: RecordDecoder;
   private readonly windower: Windower<DatasetProfile>;
   private readonly clock: () => number;
-  private readonly name: string;
+  readonly name: string;
   private row: FeatureRow | undefined;
   private readonly applyRow = (p: DatasetProfile): void => p.updateRow(this.row as FeatureRow);
   private readonly onRow = (row: FeatureRow): void => {

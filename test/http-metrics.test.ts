@@ -1,0 +1,86 @@
+/**
+ * The pipeline serving Prometheus metrics over real HTTP (fastify on loopback): after the example
+ * capture has streamed through, the drift gauge is above its threshold for exactly the drifted
+ * features, and the health endpoints answer.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type AppHandle } from '../src/app.js';
+import { buildDataBaseline, writeDataBaseline } from '../src/baseline/build.js';
+import { resolveConfig } from '../src/config/load.js';
+import { DRIFTED_FEATURES, INPUTS, OUTPUTS } from '../examples/generate.js';
+
+const EXAMPLES = join(import.meta.dirname, '..', 'examples', 'credit-model');
+
+/** Parse Prometheus text exposition lines `name{labels} value` into entries. */
+function parseMetrics(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+  const out: { name: string; labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1] as string] = l[2] as string;
+    out.push({ name: m[1] as string, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+describe('metrics over HTTP', () => {
+  let app: AppHandle;
+  const out = mkdtempSync(join(tmpdir(), 'driftmon-http-'));
+
+  beforeAll(async () => {
+    const baselineDir = join(out, 'baseline');
+    await writeDataBaseline(baselineDir, await buildDataBaseline({ input: join(EXAMPLES, 'baseline.csv'), header: 'auto' }));
+    const raw = parseYaml(readFileSync(join(EXAMPLES, 'driftmon.yaml'), 'utf8')) as { monitors: Record<string, unknown>[] };
+    const config = resolveConfig(
+      {
+        monitors: raw.monitors.map((m) => ({ ...m, baseline: { dir: baselineDir } })),
+        output: { dir: join(out, 'reports') },
+        http: { host: '127.0.0.1', port: 0 },
+      },
+      { baseDir: EXAMPLES },
+    );
+    app = await startApp(config, { logger: pino({ level: 'silent' }) });
+    await app.done;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('serves the drift gauge above threshold for exactly the drifted features (last 5m window)', async () => {
+    const res = await fetch(`${app.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const metrics = parseMetrics(await res.text());
+    const drift = metrics.filter((m) => m.name === 'driftmon_feature_baseline_drift' && m.labels.window === '5m');
+    const threshold = new Map(
+      metrics.filter((m) => m.name === 'driftmon_feature_baseline_drift_threshold').map((m) => [m.labels.feature as string, m.value]),
+    );
+    expect(drift.map((m) => m.labels.feature).sort()).toEqual([...OUTPUTS, ...INPUTS].sort());
+    const above = drift.filter((m) => m.value > (threshold.get(m.labels.feature as string) ?? Infinity)).map((m) => m.labels.feature);
+    expect(above.sort()).toEqual([...DRIFTED_FEATURES].sort());
+
+    const value = (name: string, labels: Record<string, string>): number | undefined =>
+      metrics.find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v))?.value;
+    expect(value('driftmon_records_total', { monitor: 'credit-model' })).toBe(7204);
+    expect(value('driftmon_records_invalid_total', { monitor: 'credit-model', reason: 'not_json' })).toBe(2);
+    expect(value('driftmon_windows_closed_total', { monitor: 'credit-model', window: '5m' })).toBe(24);
+    expect(value('driftmon_violations', { monitor: 'credit-model', window: '5m', check: 'baseline_drift_check' })).toBe(2);
+    expect(value('driftmon_feature_non_null_ratio', { monitor: 'credit-model', window: '5m', feature: 'age' })).toBe(1);
+    expect(value('driftmon_feature_data', { monitor: 'credit-model', window: '5m', feature: 'age', statistic: 'sample_count' })).toBe(300);
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
