@@ -1,0 +1,190 @@
+/**
+ * The mutable per-feature state of a DatasetProfile: Deequ type counts, and the sketches each kind
+ * of value feeds — numbers → Moments + quantile sketch; strings/booleans (and numbers' text when the
+ * registry keeps it) → BoundedFrequencies + HyperLogLog. Sketches are created on first use, so a
+ * numeric feature never allocates frequency/HLL state and vice versa.
+ *
+ * Missing values are not counted here: a profile knows how many rows it saw (itemCount), and
+ * missing = itemCount − present. That also covers rows decoded before the feature was registered
+ * (their width did not reach its slot): for SageMaker those rows simply lack the column.
+ */
+import { InferredType, type FeatureStatistics, type TypeCounts } from '../baseline/model.js';
+import { BoundedFrequencies } from '../sketch/frequencies/bounded-frequencies.js';
+import { HyperLogLog } from '../sketch/hll/hyperloglog.js';
+import { ByteReader, ByteWriter, corrupt } from '../sketch/mergeable.js';
+import { Moments } from '../sketch/moments.js';
+import type { QuantileSketch, QuantileSketchFactory } from '../sketch/quantile-sketch.js';
+import { kllBuckets } from './buckets.js';
+import { inferType } from './type-inference.js';
+
+/** Settings shared by every tracker of a profile. */
+export interface TrackerConfig {
+  readonly quantiles: QuantileSketchFactory;
+  readonly frequencyCap: number;
+  readonly hllPrecision: number;
+}
+
+const HAS_MOMENTS = 1;
+const HAS_QUANTILES = 2;
+const HAS_FREQUENCIES = 4;
+const HAS_DISTINCT = 8;
+
+export class FeatureTracker {
+  integral = 0;
+  fractional = 0;
+  boolean = 0;
+  string = 0;
+  /** Finite numeric values. (Non-finite ones — "1e999" — are typed but kept out of the sketches.) */
+  readonly moments = new Moments();
+  quantiles: QuantileSketch | null = null;
+  frequencies: BoundedFrequencies | null = null;
+  distinct: HyperLogLog | null = null;
+
+  constructor(private readonly config: TrackerConfig) {}
+
+  /** Non-missing values seen. */
+  get present(): number {
+    return this.integral + this.fractional + this.boolean + this.string;
+  }
+
+  /** A numeric value; `text` is its raw text when the registry keeps it (else undefined). */
+  addNumber(x: number, integral: boolean, text: string | undefined): void {
+    if (integral) this.integral++;
+    else this.fractional++;
+    if (x - x === 0) {
+      this.moments.add(x);
+      let q = this.quantiles;
+      if (q === null) q = this.quantiles = this.config.quantiles.create();
+      q.update(x);
+    }
+    if (text !== undefined) this.addCategory(text);
+  }
+
+  /** A BOOLEAN or STRING value. */
+  addText(text: string | undefined, isBoolean: boolean): void {
+    if (isBoolean) this.boolean++;
+    else this.string++;
+    if (text !== undefined) this.addCategory(text);
+  }
+
+  private addCategory(text: string): void {
+    let f = this.frequencies;
+    if (f === null) f = this.frequencies = new BoundedFrequencies(this.config.frequencyCap);
+    f.add(text);
+    let h = this.distinct;
+    if (h === null) h = this.distinct = new HyperLogLog(this.config.hllPrecision);
+    h.addString(text);
+  }
+
+  merge(other: FeatureTracker): void {
+    this.integral += other.integral;
+    this.fractional += other.fractional;
+    this.boolean += other.boolean;
+    this.string += other.string;
+    this.moments.merge(other.moments);
+    if (other.quantiles !== null) {
+      if (this.quantiles === null) this.quantiles = other.quantiles.clone();
+      else this.quantiles.merge(other.quantiles);
+    }
+    if (other.frequencies !== null) {
+      if (this.frequencies === null) this.frequencies = other.frequencies.clone();
+      else this.frequencies.merge(other.frequencies);
+    }
+    if (other.distinct !== null) {
+      if (this.distinct === null) this.distinct = other.distinct.clone();
+      else this.distinct.merge(other.distinct);
+    }
+  }
+
+  typeCounts(itemCount: number): TypeCounts {
+    return {
+      integral: this.integral,
+      fractional: this.fractional,
+      boolean: this.boolean,
+      string: this.string,
+      missing: Math.max(0, itemCount - this.present),
+    };
+  }
+
+  /**
+   * The statistics.json view of this feature: Integral/Fractional → numerical statistics (with the
+   * 10 KLL buckets and a copy of the quantile sketch); String/Boolean → string statistics
+   * (distinct count exact while the frequencies are, else HyperLogLog's); Unknown → type counts only.
+   */
+  toStatistics(name: string, itemCount: number): FeatureStatistics {
+    const typeCounts = this.typeCounts(itemCount);
+    const inferredType = inferType(typeCounts);
+    const out: FeatureStatistics = { name, inferredType, typeCounts };
+    const present = this.present;
+    const numMissing = typeCounts.missing;
+    if (inferredType === InferredType.INTEGRAL || inferredType === InferredType.FRACTIONAL) {
+      const m = this.moments;
+      const sketch = this.quantiles !== null ? this.quantiles.clone() : this.config.quantiles.create();
+      out.numerical = {
+        numPresent: present,
+        numMissing,
+        mean: m.mean,
+        sum: m.sum,
+        stdDev: m.stdDev,
+        min: m.min,
+        max: m.max,
+        buckets: kllBuckets(sketch, m.min, m.max),
+        sketch,
+      };
+    } else if (inferredType === InferredType.STRING || inferredType === InferredType.BOOLEAN) {
+      const f = this.frequencies;
+      const exact = f === null || f.isExact;
+      let distinctCount = 0;
+      if (f !== null) distinctCount = f.isExact ? f.size : Math.round((this.distinct as HyperLogLog).estimate());
+      out.string = {
+        numPresent: present,
+        numMissing,
+        distinctCount,
+        categories: f === null ? [] : f.entries(),
+        categoriesComplete: exact,
+      };
+    }
+    return out;
+  }
+
+  /** Append this tracker's state (counts, then the sketches it has, each as a length-prefixed blob). */
+  writeTo(w: ByteWriter): void {
+    w.f64(this.integral).f64(this.fractional).f64(this.boolean).f64(this.string);
+    const flags =
+      (this.moments.count > 0 ? HAS_MOMENTS : 0) |
+      (this.quantiles !== null ? HAS_QUANTILES : 0) |
+      (this.frequencies !== null ? HAS_FREQUENCIES : 0) |
+      (this.distinct !== null ? HAS_DISTINCT : 0);
+    w.u8(flags);
+    if (flags & HAS_MOMENTS) w.blob(this.moments.serialize());
+    if (this.quantiles !== null) w.blob(this.quantiles.serialize());
+    if (this.frequencies !== null) w.blob(this.frequencies.serialize());
+    if (this.distinct !== null) w.blob(this.distinct.serialize());
+  }
+
+  /** Restore what writeTo wrote. Sub-sketch problems surface as their own SKETCH_CORRUPT errors. */
+  static readFrom(r: ByteReader, config: TrackerConfig): FeatureTracker {
+    const t = new FeatureTracker(config);
+    t.integral = integer(r, 'integral count');
+    t.fractional = integer(r, 'fractional count');
+    t.boolean = integer(r, 'boolean count');
+    t.string = integer(r, 'string count');
+    const flags = r.u8();
+    if (flags > 15) throw corrupt(r.what, `tracker flags ${flags}`);
+    if (flags & HAS_MOMENTS) t.moments.merge(Moments.deserialize(r.blob('moments')));
+    if (flags & HAS_QUANTILES) t.quantiles = config.quantiles.deserialize(r.blob('quantile sketch'));
+    if (flags & HAS_FREQUENCIES) t.frequencies = BoundedFrequencies.deserialize(r.blob('frequencies'));
+    if (flags & HAS_DISTINCT) t.distinct = HyperLogLog.deserialize(r.blob('distinct counter'));
+    if (t.moments.count > t.integral + t.fractional) throw corrupt(r.what, 'more numeric values than numbers counted');
+    if (t.frequencies !== null && t.frequencies.cap !== config.frequencyCap) throw corrupt(r.what, 'frequency cap differs from the header');
+    if (t.distinct !== null && t.distinct.precision !== config.hllPrecision) throw corrupt(r.what, 'HyperLogLog precision differs from the header');
+    if ((t.frequencies === null) !== (t.distinct === null)) throw corrupt(r.what, 'frequencies and distinct counter must come together');
+    return t;
+  }
+}
+
+function integer(r: ByteReader, field: string): number {
+  const x = r.count(field);
+  if (!Number.isInteger(x)) throw corrupt(r.what, `${field} is ${x}`);
+  return x;
+}

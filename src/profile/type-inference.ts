@@ -1,0 +1,15 @@
+/**
+ * Deequ's column type rule (analyzers/DataType.scala, summarized in sagemaker-formats.md §c.1):
+ * all null → Unknown; any string value, or booleans mixed with numbers → String; only booleans →
+ * Boolean; any fractional → Fractional; otherwise Integral.
+ */
+import { InferredType, type TypeCounts } from '../baseline/model.js';
+
+export function inferType(counts: TypeCounts): InferredType {
+  const numbers = counts.integral + counts.fractional;
+  if (numbers + counts.boolean + counts.string === 0) return InferredType.UNKNOWN;
+  if (counts.string > 0 || (counts.boolean > 0 && numbers > 0)) return InferredType.STRING;
+  if (counts.boolean > 0) return InferredType.BOOLEAN;
+  if (counts.fractional > 0) return InferredType.FRACTIONAL;
+  return InferredType.INTEGRAL;
+}
