@@ -43,7 +43,10 @@ export class FeatureRegistry {
   declare(name: string, options: { isOutput?: boolean; keepText?: boolean } = {}): FeatureSpec {
     const existing = this.byName.get(name);
     if (existing) {
-      if (options.keepText) existing.keepText = true;
+      if (options.keepText && !existing.keepText) {
+        existing.keepText = true;
+        this.keepTextChanges++;
+      }
       return existing;
     }
     return this.add(name, options.isOutput ?? false, options.keepText ?? false, true);
@@ -64,7 +67,18 @@ export class FeatureRegistry {
   keepAllText(): void {
     for (const f of this.list) f.keepText = true;
     this.defaultKeepText = true;
+    this.keepTextChanges++;
   }
+
+  /**
+   * Changes whenever an existing feature's keepText is switched on (declare, keepAllText), so hot
+   * loops can cache per-slot keepText flags. (Set keepText through these methods, not directly.)
+   */
+  get keepTextVersion(): number {
+    return this.keepTextChanges;
+  }
+
+  private keepTextChanges = 0;
 
   private defaultKeepText = false;
 

@@ -1,0 +1,27 @@
+/**
+ * The record-decoder boundary: one input line → zero or more FeatureRows.
+ *
+ * Contract (decoder.contract.ts runs it against every implementation):
+ * - a valid record calls `onRow` once per row (multi-row payloads: several rows sharing
+ *   eventId / inferenceId / eventTimeMs) and returns undefined;
+ * - a malformed record returns its RecordErrorReason and calls `onRow` zero times; it never throws;
+ * - the row object passed to `onRow` is reused: copy what you keep;
+ * - features seen in traffic but not in the schema are registered on the FeatureRegistry as
+ *   undeclared features (positional `_cN` names, or JSON keys).
+ */
+import type { RecordErrorReason } from '../errors.js';
+import { CaptureDecoder } from './capture-decoder.js';
+import type { FeatureRegistry } from './feature-registry.js';
+import { FlatJsonDecoder } from './flat-json-decoder.js';
+import type { RowCallback } from './row.js';
+import { RecordFormat, type DatasetSchema } from './schema.js';
+
+export interface RecordDecoder {
+  /** Decode one line; returns a reason (and emits nothing) when the record is malformed. */
+  decode(line: string, onRow: RowCallback): RecordErrorReason | undefined;
+}
+
+/** The decoder for `schema.format`, declaring the schema's features on `registry`. */
+export function createDecoder(schema: DatasetSchema, registry: FeatureRegistry): RecordDecoder {
+  return schema.format === RecordFormat.FLAT_JSON ? new FlatJsonDecoder(schema, registry) : new CaptureDecoder(schema, registry);
+}
