@@ -32,7 +32,7 @@ export interface BuildDataBaselineOptions {
   delimiter?: string;
   /** Quantile sketch for numeric features (default 'kll'; files need 'kll'). */
   quantiles?: QuantileSketchKind;
-  /** JSON Lines / Parquet nested values: 'flatten' (default) or 'json' (see dataset-reader.ts). */
+  /** JSON Lines / Parquet nested values: 'json' (default, as the live decoder) or 'flatten' (see dataset-reader.ts). */
   nested?: NestedOption;
   /** Allow a progress bar on stderr (TTY and > 50 MB only). Default true. */
   progress?: boolean;

@@ -382,12 +382,12 @@ describe('readDataset: CSV', () => {
 });
 
 describe('readDataset: JSON Lines', () => {
-  it('keeps number literal kinds, flattens objects and arrays, skips blank lines', async () => {
+  it('keeps number literal kinds, flattens objects and arrays with nested: flatten, skips blank lines', async () => {
     const p = file(
       'a.jsonl',
       '{"a":3,"b":3.0,"c":"3","d":true,"e":null,"o":{"x":1,"y":{"z":"q"}},"v":[1,2.5,{"w":0}]}\n\n{"a":1e2,"new":"n"}\n',
     );
-    const { rows, registry } = await cells(p);
+    const { rows, registry } = await cells(p, { nested: 'flatten' });
     expect(registry.features.map((f) => f.name)).toEqual(['a', 'b', 'c', 'd', 'e', 'o.x', 'o.y.z', 'v.0', 'v.1', 'v.2.w', 'new']);
     expect(rows).toEqual([
       [

@@ -19,12 +19,12 @@
  *   error (INPUT_UNREADABLE, every bad record listed up to a limit).
  *
  * JSON Lines: one JSON object per line (blank lines skipped), parsed with json-text.ts so number
- * literals keep Deequ's kind ("3" Integral, "3.0" Fractional). Nested objects are flattened to
- * dotted names (`{"a":{"b":1}}` → `a.b`) and arrays to positional names (`{"v":[1,2]}` → `v.0`,
- * `v.1`): flat features keep per-position numeric statistics, which is what a tabular monitor
- * can compare (SageMaker itself only analyses flat records). With `nested: 'json'` a nested value
- * is instead one String feature holding its JSON text (what the live flat-JSON decoder produces
- * for nested values no featurePath extracts). A line that is not a JSON object is an error
+ * literals keep Deequ's kind ("3" Integral, "3.0" Fractional). By default (`nested: 'json'`) a
+ * nested value is one String feature holding its JSON text — what the live flat-JSON decoder
+ * produces for nested values no featurePath extracts, so baseline and traffic agree on names.
+ * With `nested: 'flatten'` nested objects become dotted names (`{"a":{"b":1}}` → `a.b`) and
+ * arrays positional names (`{"v":[1,2]}` → `v.0`, `v.1`) with per-position statistics
+ * (SageMaker itself only analyses flat records). A line that is not a JSON object is an error
  * (INPUT_UNREADABLE, bad lines listed).
  *
  * Parquet (hyparquet + hyparquet-compressors): read one row group at a time (never the whole
@@ -82,9 +82,10 @@ export interface ReadDatasetOptions {
   /** CSV only. Default ',' (tab for a .tsv file). */
   delimiter?: string;
   /**
-   * JSON Lines / Parquet: 'flatten' (default) names nested values `a.b` and `v.0` (module comment);
-   * 'json' keeps a nested object or array as one String value holding its JSON text, which is
-   * what the live flat-JSON decoder does with nested values that no featurePath extracts.
+   * JSON Lines / Parquet: 'json' (default) keeps a nested object or array as one String value
+   * holding its JSON text, which is what the live flat-JSON decoder does with nested values that
+   * no featurePath extracts, so baseline and traffic name features alike; 'flatten' names nested
+   * values `a.b` and `v.0` (module comment).
    */
   nested?: NestedOption;
   /** Allow a progress bar on stderr (shown only on a TTY for inputs > 50 MB). Default true. */
@@ -168,11 +169,11 @@ export async function readDataset(
         extra = await readCsv(input, sink, progress, options);
         break;
       case DatasetFormat.JSONL:
-        await readJsonLines(input, sink, progress, options.nested ?? 'flatten');
+        await readJsonLines(input, sink, progress, options.nested ?? 'json');
         extra = {};
         break;
       case DatasetFormat.PARQUET:
-        await readParquet(input, sink, progress, options.nested ?? 'flatten');
+        await readParquet(input, sink, progress, options.nested ?? 'json');
         extra = {};
         break;
       default:

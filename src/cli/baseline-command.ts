@@ -8,6 +8,7 @@ export interface BaselineDataOptions {
   output: string;
   format?: 'csv' | 'jsonl' | 'parquet';
   header: 'true' | 'false' | 'auto';
+  nested: 'json' | 'flatten';
 }
 
 export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions): Promise<number> {
@@ -16,6 +17,7 @@ export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions):
     input: opts.input,
     ...(opts.format ? { format: opts.format } : {}),
     header,
+    nested: opts.nested,
     // statistics.json holds KLL sketches only (SageMaker's format), so baselines always use KLL
     quantiles: 'kll',
     progress: io.isTTY,

@@ -44,6 +44,11 @@ export function buildProgram(io: CliIo): Program {
     .requiredOption('--output <dir>', 'where to write statistics.json and constraints.json')
     .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices(['csv', 'jsonl', 'parquet']))
     .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
+    .addOption(
+      new Option('--nested <mode>', 'JSON Lines/Parquet nested values: one JSON-text value (as live decoding does) or flattened a.b names')
+        .choices(['json', 'flatten'])
+        .default('json'),
+    )
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(baselineDataCommand(io, opts)));
 
