@@ -7,28 +7,8 @@
  */
 import { KllSketch } from '../src/sketch/kll/kll-sketch.js';
 import { TDigestSketch } from '../src/sketch/tdigest/tdigest-sketch.js';
+import { normalSamples as normals } from '../test/support/random.js';
 
-/** Standard normals from a seeded mulberry32 + Box–Muller (test/support is not in the build). */
-function normals(seed: number, n: number): Float64Array {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i += 2) {
-    let u = 0;
-    while (u === 0) u = next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    const th = 2 * Math.PI * next();
-    out[i] = r * Math.cos(th);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(th);
-  }
-  return out;
-}
 
 /**
  * Nanoseconds per op: wall-clock and CPU time of this process (user + system). The CI machine is

@@ -40,14 +40,14 @@ import { dbl, formatJackson, type JsonNode } from './jackson-json.js';
 import {
   arrayAt,
   booleanAt,
-  checkVersion,
   describe,
   enumAt,
-  isObject,
   key,
   numberAt,
   objectAt,
   Problems,
+  featureList,
+  rootObject,
   stringAt,
   type JsonObject,
 } from './json-check.js';
@@ -76,31 +76,9 @@ export interface FormatConstraintsOptions {
  */
 export function parseConstraints(json: unknown, source?: string): Constraints {
   const p = new Problems();
-  if (!isObject(json)) {
-    p.add('$', `expected an object, got ${describe(json)}`);
-    p.throwIfAny('constraints.json', source);
-  }
-  const root = json as JsonObject;
-  checkVersion(root, p);
+  const root = rootObject(json, 'constraints.json', source, p);
 
-  const features: FeatureConstraints[] = [];
-  const seen = new Map<string, number>();
-  arrayAt(root, 'features', '$', p)?.forEach((item, i) => {
-    const path = `$.features[${i}]`;
-    if (!isObject(item)) {
-      p.add(path, `expected an object, got ${describe(item)}`);
-      return;
-    }
-    const f = parseFeature(item, path, p);
-    if (f === undefined) return;
-    const first = seen.get(f.name);
-    if (first !== undefined) {
-      p.add(key(path, 'name'), `duplicate feature name ${JSON.stringify(f.name)} (also $.features[${first}])`);
-      return;
-    }
-    seen.set(f.name, i);
-    features.push(f);
-  });
+  const features = featureList(root, p, parseFeature);
 
   const mc = objectAt(root, 'monitoring_config', '$', p, true);
   const monitoringConfig = mc === undefined ? cloneConfig(DEFAULT_MONITORING_CONFIG) : parseMonitoringConfig(mc, p);

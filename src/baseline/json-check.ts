@@ -242,3 +242,41 @@ export function checkVersion(root: JsonObject, p: Problems): void {
   const x = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (x !== 0) p.add('$.version', `unsupported version ${describe(v)}; expected 0`);
 }
+
+/** The root object of a SageMaker file, its version checked; a non-object root throws at once. */
+export function rootObject(json: unknown, file: string, source: string | undefined, p: Problems): JsonObject {
+  if (!isObject(json)) {
+    p.add('$', `expected an object, got ${describe(json)}`);
+    p.throwIfAny(file, source);
+  }
+  const root = json as JsonObject;
+  checkVersion(root, p);
+  return root;
+}
+
+/** `$.features`: each entry parsed by `parse`; non-objects and duplicate names are problems. */
+export function featureList<T extends { name: string }>(
+  root: JsonObject,
+  p: Problems,
+  parse: (item: JsonObject, path: string, p: Problems) => T | undefined,
+): T[] {
+  const features: T[] = [];
+  const seen = new Map<string, number>();
+  arrayAt(root, 'features', '$', p)?.forEach((item, i) => {
+    const path = `$.features[${i}]`;
+    if (!isObject(item)) {
+      p.add(path, `expected an object, got ${describe(item)}`);
+      return;
+    }
+    const f = parse(item, path, p);
+    if (f === undefined) return;
+    const first = seen.get(f.name);
+    if (first !== undefined) {
+      p.add(key(path, 'name'), `duplicate feature name ${JSON.stringify(f.name)} (also $.features[${first}])`);
+      return;
+    }
+    seen.set(f.name, i);
+    features.push(f);
+  });
+  return features;
+}

@@ -34,7 +34,6 @@ import { dbl, formatJackson, type JsonNode } from './jackson-json.js';
 import {
   arrayAt,
   checkNumber,
-  checkVersion,
   describe,
   enumAt,
   isObject,
@@ -42,6 +41,8 @@ import {
   numberAt,
   objectAt,
   Problems,
+  featureList,
+  rootObject,
   stringAt,
   type JsonObject,
 } from './json-check.js';
@@ -56,33 +57,11 @@ const STAT = { nonFinite: true } as const;
  */
 export function parseStatistics(json: unknown, source?: string): DatasetStatistics {
   const p = new Problems();
-  if (!isObject(json)) {
-    p.add('$', `expected an object, got ${describe(json)}`);
-    p.throwIfAny('statistics.json', source);
-  }
-  const root = json as JsonObject;
-  checkVersion(root, p);
+  const root = rootObject(json, 'statistics.json', source, p);
   const dataset = objectAt(root, 'dataset', '$', p);
   const itemCount = dataset === undefined ? undefined : numberAt(dataset, 'item_count', '$.dataset', p, COUNT);
 
-  const features: FeatureStatistics[] = [];
-  const seen = new Map<string, number>();
-  arrayAt(root, 'features', '$', p)?.forEach((item, i) => {
-    const path = `$.features[${i}]`;
-    if (!isObject(item)) {
-      p.add(path, `expected an object, got ${describe(item)}`);
-      return;
-    }
-    const f = parseFeature(item, path, p);
-    if (f === undefined) return;
-    const first = seen.get(f.name);
-    if (first !== undefined) {
-      p.add(key(path, 'name'), `duplicate feature name ${JSON.stringify(f.name)} (also $.features[${first}])`);
-      return;
-    }
-    seen.set(f.name, i);
-    features.push(f);
-  });
+  const features = featureList(root, p, parseFeature);
 
   p.throwIfAny('statistics.json', source);
   return { itemCount: itemCount ?? 0, features };

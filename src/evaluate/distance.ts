@@ -12,6 +12,7 @@
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { QuantileSketch, SortedView } from '../sketch/quantile-sketch.js';
+import { viewQuantile, weightAtOrBelow } from '../sketch/sorted-view.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
 import { kolmogorovSurvival } from './special-functions.js';
 
@@ -29,18 +30,7 @@ function viewOf(s: SketchOrView): SortedView {
   return 'sortedView' in s ? s.sortedView() : s;
 }
 
-/** Total weight of items ≤ x in a view (0 below the smallest value). Binary search. */
-export function weightAtOrBelow(view: SortedView, x: number): number {
-  const values = view.values;
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === 0 ? 0 : (view.cumWeights[lo - 1] as number);
-}
+export { weightAtOrBelow };
 
 /**
  * Walk the union of both views' values in increasing order, calling `visit(x, Fa(x), Fb(x))` at
@@ -127,19 +117,6 @@ export function ksPValue(d: number, n: number, m: number): number {
   return kolmogorovSurvival((sqrtNe + 0.12 + 0.11 / sqrtNe) * dd);
 }
 
-/** Lower quantile of a view: the smallest value whose cumulative weight is ≥ q·total. */
-function viewQuantile(view: SortedView, q: number): number {
-  const target = q * view.total;
-  const cw = view.cumWeights;
-  let lo = 0;
-  let hi = cw.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((cw[mid] as number) >= target) hi = mid;
-    else lo = mid + 1;
-  }
-  return view.values[lo] as number;
-}
 
 export interface BinnedProportions {
   /** Interior bin edges (strictly increasing); bins are (−∞, e₀], (e₀, e₁], …, (e_last, +∞). */

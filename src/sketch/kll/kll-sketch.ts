@@ -49,6 +49,7 @@
 import { DriftmonError, ErrorCode } from '../../errors.js';
 import { ByteReader, ByteWriter, corrupt, incompatible } from '../mergeable.js';
 import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../quantile-sketch.js';
+import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
 import { sortFloat64 } from './sort-float64.js';
 
 export interface KllSketchOptions {
@@ -244,41 +245,16 @@ export class KllSketch implements QuantileSketch {
   }
 
   cdf(x: number): number {
-    if (this.n === 0 || x < this.lo) return 0;
-    if (x >= this.hi) return 1;
-    const v = this.sortedView();
-    const i = upperBound(v.values, x);
-    return i === 0 ? 0 : (v.cumWeights[i - 1] as number) / v.total;
+    return sketchCdf(this, x);
   }
 
   rankBelow(x: number): number {
-    if (this.n === 0 || x <= this.lo) return 0;
-    if (x > this.hi) return 1;
-    const v = this.sortedView();
-    const i = lowerBound(v.values, x);
-    return i === 0 ? 0 : (v.cumWeights[i - 1] as number) / v.total;
+    return sketchRankBelow(this, x);
   }
 
-  /**
-   * The smallest held value whose estimated CDF reaches q (inverse of `cdf`); q = 0 gives the exact
-   * min and q = 1 the exact max. NaN when empty. Throws RangeError for q outside [0, 1].
-   */
+  /** See sketchQuantile: the smallest held value whose CDF reaches q; exact min/max at 0 and 1. */
   quantile(q: number): number {
-    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
-    if (this.n === 0) return NaN;
-    if (q === 0) return this.lo;
-    if (q === 1) return this.hi;
-    const v = this.sortedView();
-    const target = q * v.total;
-    const cw = v.cumWeights;
-    let lo = 0;
-    let hi = cw.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cw[mid] as number) >= target) hi = mid;
-      else lo = mid + 1;
-    }
-    return v.values[lo] as number;
+    return sketchQuantile(this, q);
   }
 
   /** Deterministic normalized rank-error bound (see the file comment): 0 until a compaction. */
@@ -683,26 +659,4 @@ function sortPrefix(buf: Float64Array, len: number): void {
   if (src !== buf) buf.set(src.subarray(0, len));
 }
 
-/** First index i with values[i] > x. */
-function upperBound(values: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
-/** First index i with values[i] ≥ x. */
-function lowerBound(values: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -27,6 +27,7 @@ import tdigest from 'tdigest';
 import { DriftmonError, ErrorCode } from '../../errors.js';
 import { ByteReader, ByteWriter, corrupt, incompatible } from '../mergeable.js';
 import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../quantile-sketch.js';
+import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
 
 export interface TDigestSketchOptions {
   /** Compression: the largest fraction of the mass one centroid may own, in (0, 0.5]. Default 0.01. */
@@ -146,38 +147,16 @@ export class TDigestSketch implements QuantileSketch {
   }
 
   cdf(x: number): number {
-    if (this.n === 0 || x < this.lo) return 0;
-    if (x >= this.hi) return 1;
-    const v = this.sortedView();
-    const i = upperBound(v.values, x);
-    return i === 0 ? 0 : (v.cumWeights[i - 1] as number) / v.total;
+    return sketchCdf(this, x);
   }
 
   rankBelow(x: number): number {
-    if (this.n === 0 || x <= this.lo) return 0;
-    if (x > this.hi) return 1;
-    const v = this.sortedView();
-    const i = lowerBound(v.values, x);
-    return i === 0 ? 0 : (v.cumWeights[i - 1] as number) / v.total;
+    return sketchRankBelow(this, x);
   }
 
-  /** Smallest centroid mean whose CDF reaches q; q = 0 → exact min, q = 1 → exact max; NaN when empty. */
+  /** See sketchQuantile: the smallest held value whose CDF reaches q; exact min/max at 0 and 1. */
   quantile(q: number): number {
-    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: q must be in [0, 1], got ${q}`);
-    if (this.n === 0) return NaN;
-    if (q === 0) return this.lo;
-    if (q === 1) return this.hi;
-    const v = this.sortedView();
-    const target = q * v.total;
-    const cw = v.cumWeights;
-    let lo = 0;
-    let hi = cw.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cw[mid] as number) >= target) hi = mid;
-      else lo = mid + 1;
-    }
-    return v.values[lo] as number;
+    return sketchQuantile(this, q);
   }
 
   /** Empirical, not guaranteed (see the file comment): 0 while exact, else factor × delta. */
@@ -271,26 +250,4 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** First index i with values[i] > x. */
-function upperBound(values: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
-/** First index i with values[i] ≥ x. */
-function lowerBound(values: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((values[mid] as number) < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
