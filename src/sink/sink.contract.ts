@@ -1,0 +1,69 @@
+/** One contract suite per sink interface, run against every implementation. */
+import { describe, expect, it } from 'vitest';
+import { SUGGESTED_MONITORING_CONFIG, type DatasetStatistics } from '../baseline/model.js';
+import type { DeadLetterSink } from './dead-letter.js';
+import type { ReportSink, WindowReport } from './report.js';
+
+export function sampleReport(startMs: number, sizeMs = 300_000, violations = 0): WindowReport {
+  const statistics: DatasetStatistics = { itemCount: 3, features: [] };
+  return {
+    monitor: 'm1',
+    windowSizeMs: sizeMs,
+    windowStartMs: startMs,
+    windowEndMs: startMs + sizeMs,
+    statistics,
+    constraints: { features: [], monitoringConfig: SUGGESTED_MONITORING_CONFIG },
+    violations: Array.from({ length: violations }, (_v, i) => ({
+      featureName: `f${i}`,
+      constraintCheckType: 'baseline_drift_check' as const,
+      description: 'Numerical distance: 0.5 exceeds numerical threshold: 0.1',
+    })),
+    summary: { window: startMs },
+  };
+}
+
+/** `read` returns what the sink stored for a report location, as the four files' parsed JSON. */
+export function describeReportSinkContract(
+  name: string,
+  make: () => { sink: ReportSink; read: (location: string) => Promise<Record<string, unknown>> },
+): void {
+  describe(`ReportSink contract: ${name}`, () => {
+    it('stores every report, at distinct locations per window, readable back', async () => {
+      const { sink, read } = make();
+      const a = await sink.write(sampleReport(Date.UTC(2026, 0, 1, 10, 0)));
+      const b = await sink.write(sampleReport(Date.UTC(2026, 0, 1, 10, 5), 300_000, 2));
+      const c = await sink.write(sampleReport(Date.UTC(2026, 0, 1, 10, 0), 3_600_000));
+      await sink.flush();
+      expect(new Set([a, b, c]).size).toBe(3);
+      const got = await read(b);
+      expect((got['constraint_violations.json'] as { violations: unknown[] }).violations).toHaveLength(2);
+      expect((got['statistics.json'] as { dataset: { item_count: number } }).dataset.item_count).toBe(3);
+      expect(got['driftmon-report.json']).toEqual({ window: Date.UTC(2026, 0, 1, 10, 5) });
+      await sink.close();
+    });
+
+    it('concurrent writes all land', async () => {
+      const { sink, read } = make();
+      const locations = await Promise.all(Array.from({ length: 20 }, (_v, i) => sink.write(sampleReport(Date.UTC(2026, 0, 1) + i * 60_000, 60_000))));
+      await sink.flush();
+      expect(new Set(locations).size).toBe(20);
+      for (const l of locations) expect(await read(l)).toHaveProperty('statistics.json');
+    });
+  });
+}
+
+export function describeDeadLetterSinkContract(name: string, make: () => { sink: DeadLetterSink; read: () => Promise<unknown[]> }): void {
+  describe(`DeadLetterSink contract: ${name}`, () => {
+    it('keeps every letter with its reason, origin and original bytes, in order', async () => {
+      const { sink, read } = make();
+      const records = ['{"broken', 'plain text', '{"emoji":"😀", "nl":"a\\nb"}'];
+      records.forEach((record, i) => sink.write({ monitor: 'm1', reason: 'not_json', source: `f.jsonl:${i + 1}`, record }));
+      expect(sink.count).toBe(3);
+      await sink.close();
+      const letters = (await read()) as { reason: string; source: string; record: string }[];
+      expect(letters.map((l) => l.record)).toEqual(records);
+      expect(letters.map((l) => l.source)).toEqual(['f.jsonl:1', 'f.jsonl:2', 'f.jsonl:3']);
+      expect(letters.every((l) => l.reason === 'not_json')).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileDeadLetterSink, MemoryDeadLetterSink } from './dead-letter.js';
+import { LocalReportSink } from './local-report-sink.js';
+import { MemoryReportSink } from './memory-report-sink.js';
+import { REPORT_FILES, reportFolder } from './report.js';
+import { describeDeadLetterSinkContract, describeReportSinkContract, sampleReport } from './sink.contract.js';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'driftmon-sink-'));
+const FILES = [REPORT_FILES.statistics, REPORT_FILES.constraints, REPORT_FILES.violations, REPORT_FILES.summary];
+
+describeReportSinkContract('LocalReportSink', () => {
+  const sink = new LocalReportSink(tmp());
+  return {
+    sink,
+    read: async (dir) => Object.fromEntries(await Promise.all(FILES.map(async (f) => [f, JSON.parse(await readFile(join(dir, f), 'utf8'))]))),
+  };
+});
+
+describeReportSinkContract('MemoryReportSink', () => {
+  const sink = new MemoryReportSink();
+  return {
+    sink,
+    read: async (location) => {
+      const r = sink.reports.find((x) => `memory:${reportFolder(x.monitor, x.windowSizeMs, x.windowStartMs)}` === location);
+      if (r === undefined) throw new Error(`no report at ${location}`);
+      return {
+        [REPORT_FILES.statistics]: { dataset: { item_count: r.statistics.itemCount } },
+        [REPORT_FILES.violations]: { violations: r.violations },
+        [REPORT_FILES.constraints]: r.constraints,
+        [REPORT_FILES.summary]: r.summary,
+      };
+    },
+  };
+});
+
+describeDeadLetterSinkContract('FileDeadLetterSink', () => {
+  const dir = tmp();
+  return {
+    sink: new FileDeadLetterSink(dir),
+    read: async () => readFileSync(join(dir, 'm1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown),
+  };
+});
+
+describeDeadLetterSinkContract('MemoryDeadLetterSink', () => {
+  const sink = new MemoryDeadLetterSink();
+  return { sink, read: async () => sink.letters };
+});
+
+describe('report layout', () => {
+  it('uses SageMaker hour folders for hour+ windows and start minute-second folders below an hour', () => {
+    const t = Date.UTC(2026, 10, 1, 9, 5, 30);
+    expect(reportFolder('m', 3_600_000, t)).toBe('m/1h/2026/11/01/09');
+    expect(reportFolder('m', 86_400_000, t)).toBe('m/1d/2026/11/01/09');
+    expect(reportFolder('m', 10_000, t)).toBe('m/10s/2026/11/01/09/05-30');
+  });
+
+  it('LocalReportSink appends one index line per window, in write order', async () => {
+    const root = tmp();
+    const sink = new LocalReportSink(root);
+    await sink.write(sampleReport(Date.UTC(2026, 0, 1, 0, 0)));
+    await sink.write(sampleReport(Date.UTC(2026, 0, 1, 0, 5), 300_000, 1));
+    await sink.close();
+    const index = readFileSync(join(root, 'm1', REPORT_FILES.index), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string; path: string });
+    expect(index.map((i) => i.status)).toEqual(['Completed', 'CompletedWithViolations']);
+    expect(index[1]?.path).toBe('m1/5m/2026/01/01/00/05-00');
+  });
+
+  it('LocalReportSink reports an unwritable root as SINK_WRITE_FAILED', async () => {
+    const root = join(tmp(), 'a-file');
+    writeFileSync(root, 'not a directory');
+    const sink = new LocalReportSink(root);
+    await expect(sink.write(sampleReport(0))).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
+  });
+});
