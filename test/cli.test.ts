@@ -161,3 +161,34 @@ describe('driftmon --help', () => {
     expect(r.stdout).toContain('Exit codes:');
   });
 });
+
+describe('driftmon run with a stdin source', () => {
+  it('reads capture lines from standard input until it ends, then reports every window', async () => {
+    const dir = tmp();
+    const baselineDir = join(dir, 'baseline');
+    expect((await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir])).code).toBe(0);
+    const rows = readFileSync(join(DQ, 'baseline_dataset.csv'), 'utf8').trim().split('\n');
+    const lines = rows.map((row, i) => {
+      const cols = row.split(',');
+      return JSON.stringify({
+        captureData: {
+          endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: cols.slice(1).join(','), encoding: 'CSV' },
+          endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: cols[0], encoding: 'CSV' },
+        },
+        eventMetadata: { eventId: `e${i}`, inferenceTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i * 3)).toISOString().replace('.000Z', 'Z') },
+        eventVersion: '0',
+      });
+    });
+    const config = join(dir, 'stdin.yaml');
+    writeFileSync(
+      config,
+      ['monitors:', '  - name: piped', '    source: { type: stdin }', `    baseline: { dir: ${baselineDir} }`, '    windows: [1m]', 'output: { dir: out }', 'http: { port: 0 }', 'log: { level: warn }'].join('\n'),
+    );
+    const r = await runCli(['run', '--config', config], { input: `${lines.join('\n')}\n` });
+    expect(r.stderr).not.toContain('"level":50');
+    expect(r.code).toBe(0);
+    const index = readFileSync(join(dir, 'out', 'piped', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
+    // 100 rows, one every 3 s: 20 per minute over 5 minutes
+    expect(index.map((w) => w.item_count)).toEqual([20, 20, 20, 20, 20]);
+  });
+});
