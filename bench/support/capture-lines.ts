@@ -1,29 +1,28 @@
 /**
  * Realistic 20-feature SageMaker capture lines for benchmarks (~520 bytes each): one model output
  * and 19 inputs, CSV payloads, UUID eventIds, inferenceIds, second-precision inferenceTimes that
- * advance at a fixed rate. Built with a template for speed (the bench times the consumer, not this).
+ * advance at a fixed rate. Payloads and ids come from a seeded pool of distinct rows and each line
+ * is assembled by concatenation, so generating costs little next to what the bench measures and
+ * leaves little garbage behind (RSS is one of the measurements).
  */
 import { rng, type Rng } from '../../test/support/random.js';
 
 export const FEATURES: readonly string[] = ['score', ...Array.from({ length: 19 }, (_v, i) => `f${i + 1}`)];
 
-export class CaptureLineGenerator {
-  private readonly r: Rng;
-  private i = 0;
+interface PoolEntry {
+  inputs: string;
+  score: string;
+  eventId: string;
+}
 
-  /** `perSecond` records share each second of event time, starting at `startMs`. */
-  constructor(
-    seed: number,
-    private readonly startMs: number,
-    private readonly perSecond: number,
-  ) {
-    this.r = rng(seed);
-  }
-
-  next(): string {
-    const r = this.r;
-    const t = this.startMs + Math.floor(this.i / this.perSecond) * 1000;
-    const id = this.i++;
+function makePool(r: Rng, size: number): PoolEntry[] {
+  const hex = (n: number): string => {
+    let s = '';
+    for (let k = 0; k < n; k++) s += r.int(16).toString(16);
+    return s;
+  };
+  const pool: PoolEntry[] = [];
+  for (let p = 0; p < size; p++) {
     const inputs: string[] = [];
     for (let f = 0; f < 19; f++) {
       // alternate integral and fractional columns with different scales
@@ -31,15 +30,52 @@ export class CaptureLineGenerator {
       else if (f % 3 === 1) inputs.push((1000 + 250 * r.normal()).toFixed(3));
       else inputs.push(Math.exp(r.normal()).toFixed(4));
     }
-    const score = (1 / (1 + Math.exp(-r.normal()))).toFixed(6);
-    const hex = (n: number): string => {
-      let s = '';
-      for (let k = 0; k < n; k++) s += r.int(16).toString(16);
-      return s;
-    };
-    const eventId = `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
-    const time = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return `{"captureData":{"endpointInput":{"observedContentType":"text/csv","mode":"INPUT","data":"${inputs.join(',')}","encoding":"CSV"},"endpointOutput":{"observedContentType":"text/csv; charset=utf-8","mode":"OUTPUT","data":"${score}","encoding":"CSV"}},"eventMetadata":{"eventId":"${eventId}","inferenceId":"inf-${id}","inferenceTime":"${time}"},"eventVersion":"0"}`;
+    pool.push({
+      inputs: inputs.join(','),
+      score: (1 / (1 + Math.exp(-r.normal()))).toFixed(6),
+      eventId: `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`,
+    });
+  }
+  return pool;
+}
+
+export class CaptureLineGenerator {
+  private readonly pool: PoolEntry[];
+  private i = 0;
+  private timeSecond = Number.NaN;
+  private timeText = '';
+
+  /** `perSecond` records share each second of event time, starting at `startMs`. */
+  constructor(
+    seed: number,
+    private readonly startMs: number,
+    private readonly perSecond: number,
+    poolSize = 20_011,
+  ) {
+    this.pool = makePool(rng(seed), poolSize);
+  }
+
+  next(): string {
+    const id = this.i++;
+    const second = Math.floor(id / this.perSecond);
+    if (second !== this.timeSecond) {
+      this.timeSecond = second;
+      this.timeText = new Date(this.startMs + second * 1000).toISOString().slice(0, 19) + 'Z';
+    }
+    const p = this.pool[id % this.pool.length] as PoolEntry;
+    return (
+      '{"captureData":{"endpointInput":{"observedContentType":"text/csv","mode":"INPUT","data":"' +
+      p.inputs +
+      '","encoding":"CSV"},"endpointOutput":{"observedContentType":"text/csv; charset=utf-8","mode":"OUTPUT","data":"' +
+      p.score +
+      '","encoding":"CSV"}},"eventMetadata":{"eventId":"' +
+      p.eventId +
+      '","inferenceId":"inf-' +
+      id +
+      '","inferenceTime":"' +
+      this.timeText +
+      '"},"eventVersion":"0"}'
+    );
   }
 
   chunk(n: number): string[] {
