@@ -279,6 +279,91 @@ describe('CaptureDecoder: templates', () => {
   });
 });
 
+describe('CaptureDecoder: template path edge cases ≡ reference path', () => {
+  /** Decode `l` with a decoder that learned the shape of line({}) first, and with the reference path. */
+  function both(l: string, schema: DatasetSchema = {}) {
+    const registry = new FeatureRegistry();
+    const decoder = new CaptureDecoder(schema, registry);
+    expect(decodeAll(decoder, registry, line({})).reason).toBeUndefined(); // learns the template
+    expect(decodeAll(decoder, registry, line({ inputData: '3,4' })).reason).toBeUndefined();
+    expect(decoder.stats.template).toBe(1);
+    const fast = decodeAll(decoder, registry, l);
+    const refRegistry = new FeatureRegistry();
+    const ref = new CaptureDecoder(schema, refRegistry);
+    const rows: typeof fast.rows = [];
+    const reason = ref.decodeReference(l, (row) => {
+      const byName = new Map<string, [ValueKind, number | string | undefined]>();
+      for (let i = 0; i < row.width; i++) {
+        const kind = row.kinds[i] as ValueKind;
+        if (kind === ValueKind.MISSING) continue;
+        byName.set(refRegistry.at(i).name, [kind, kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL ? row.numbers[i] : row.strings[i]]);
+      }
+      rows.push({ eventTimeMs: row.eventTimeMs, eventId: row.eventId, inferenceId: row.inferenceId, byName });
+    });
+    expect(fast, l).toEqual({ rows, reason });
+    return { fast, stats: decoder.stats };
+  }
+  const base = line({});
+  const cases: [string, string, RecordErrorReason | undefined][] = [
+    ['the learned shape', line({ inputData: '7,8.5' }), undefined],
+    ['a raw control character in data', base.replace('"data":"1,2"', '"data":"1,\u00012"'), RecordErrorReason.NOT_JSON],
+    ['a raw newline in data', base.replace('"data":"1,2"', '"data":"1\n2"'), RecordErrorReason.NOT_JSON],
+    ['a raw control character in the time', base.replace(T0, `${T0.slice(0, 5)}\u0007${T0.slice(6)}`), RecordErrorReason.NOT_JSON],
+    ['a raw control character in inferenceId', line({ inferenceId: 'a' }).replace('"inferenceId":"a"', '"inferenceId":"a\u001f"'), RecordErrorReason.NOT_JSON],
+    ['an escaped character in eventId', base.replace('"eventId":"ev-1"', '"eventId":"ev\\u002d1"'), undefined],
+    ['an escaped quote in eventId', base.replace('"eventId":"ev-1"', '"eventId":"ev\\"1"'), undefined],
+    ['an escaped backslash in eventId', base.replace('"eventId":"ev-1"', '"eventId":"ev\\\\1"'), undefined],
+    ['an invalid escape in eventId', base.replace('"eventId":"ev-1"', '"eventId":"ev\\x1"'), RecordErrorReason.NOT_JSON],
+    ['an escape in data', base.replace('"data":"1,2"', '"data":"1,\\u0032"'), undefined],
+    ['an escaped newline in data (two rows vs one output row)', base.replace('"data":"1,2"', '"data":"1\\n2"'), RecordErrorReason.ROW_COUNT_MISMATCH],
+    ['trailing garbage after the closing brace', `${base}x`, RecordErrorReason.NOT_JSON],
+    ['a second closing brace', `${base}}`, RecordErrorReason.NOT_JSON],
+    ['trailing whitespace (valid JSON)', `${base} \n`, undefined],
+    ['leading whitespace (valid JSON)', `\t${base}`, undefined],
+    ['a constant value one character off', base.replace('"mode":"INPUT"', '"mode":"INPUX"'), undefined],
+    ['an encoding one character off', base.replace('"encoding":"CSV"', '"encoding":"CSW"'), RecordErrorReason.UNSUPPORTED_ENCODING],
+    ['a key one character off', base.replace('"eventId"', '"eventID"'), undefined],
+    ['a data key one character off', base.replace('"data":"1,2"', '"dato":"1,2"'), RecordErrorReason.MISSING_CAPTURE_DATA],
+    ['truncated by one character', base.slice(0, -1), RecordErrorReason.NOT_JSON],
+    ['truncated inside the data', base.slice(0, base.indexOf('"data":"1,2"') + 9), RecordErrorReason.NOT_JSON],
+    ['truncated after a data closing quote', base.slice(0, base.indexOf('"data":"1,2"') + 12), RecordErrorReason.NOT_JSON],
+    ['empty data', base.replace('"data":"1,2"', '"data":""'), RecordErrorReason.EMPTY_PAYLOAD],
+    ['a quoted CSV field (escaped quotes)', base.replace('"data":"1,2"', '"data":"\\"a,b\\",2"'), undefined],
+    ['non-ASCII data', base.replace('"data":"1,2"', '"data":"1,é"'), undefined],
+    ['a time one character off (the time cache must miss)', base.replace(T0, T0.replace(':08Z', ':09Z')), undefined],
+    ['a time of another length', base.replace(T0, T0.replace('Z', '+01:00')), undefined],
+    ['an invalid time of the same length', base.replace(T0, T0.replace(':08Z', ':61Z')), RecordErrorReason.BAD_EVENT_TIME],
+  ];
+  for (const [what, l, reason] of cases) {
+    it(`${what} → ${reason ?? 'rows'}`, () => {
+      const { fast } = both(l);
+      expect(fast.reason).toBe(reason);
+      if (reason !== undefined) expect(fast.rows).toEqual([]);
+      else expect(fast.rows.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('the learned shape decodes through the template; ids and time come out right', () => {
+    const { fast, stats } = both(line({ inputData: '7,8.5', eventId: 'e-9', inferenceTime: '2024-01-19T20:06:09Z' }));
+    expect(stats).toMatchObject({ template: 2, fallback: 0 });
+    expect(fast.rows[0]).toMatchObject({ eventId: 'e-9', inferenceId: 'e-9', eventTimeMs: Date.parse('2024-01-19T20:06:09Z') });
+  });
+
+  it('inferenceId through the template: its own value, or the eventId when empty', () => {
+    const withId = (id: string, n: number): string => line({ inputData: `${n}`, eventId: `e-${n}`, inferenceId: id });
+    const lines = [withId('r-0', 0), withId('r-1', 1), withId('', 2), withId('r-3', 3), withId('', 4)];
+    const { out, decoder } = run({}, lines);
+    expect(out.map((o) => [o.reason, o.rows[0]?.eventId, o.rows[0]?.inferenceId])).toEqual([
+      [undefined, 'e-0', 'r-0'],
+      [undefined, 'e-1', 'r-1'],
+      [undefined, 'e-2', 'e-2'],
+      [undefined, 'e-3', 'r-3'],
+      [undefined, 'e-4', 'e-4'],
+    ]);
+    expect(decoder.stats).toMatchObject({ fast: 5, template: 4, fallback: 0 });
+  });
+});
+
 describe('CaptureDecoder: rejections', () => {
   const cases: [string, string, RecordErrorReason][] = [
     ['no endpointOutput', encodeCaptureLine({ inputData: '1', eventId: 'e', inferenceTime: T0 }), RecordErrorReason.MISSING_CAPTURE_DATA],

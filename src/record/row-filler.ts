@@ -60,10 +60,12 @@ interface ColumnCache {
   n: number;
   slots: Int32Array;
   keep: Uint8Array;
+  /** Some keep[j] is 1 (the fast path then checks keep[] per column). */
+  anyKeep: boolean;
 }
 
 function columnCache(): ColumnCache {
-  return { base: -1, version: -1, n: 0, slots: new Int32Array(32), keep: new Uint8Array(32) };
+  return { base: -1, version: -1, n: 0, slots: new Int32Array(32), keep: new Uint8Array(32), anyKeep: false };
 }
 
 export class RowFiller {
@@ -193,21 +195,27 @@ export class RowFiller {
       cols.base = base;
       cols.version = this.registry.keepTextVersion;
       cols.n = 0;
+      cols.anyKeep = false;
     }
     const row = this.row;
     let kinds = row.kinds;
     let numbers = row.numbers;
+    // the column cache in locals (refreshed when a column is added)
+    let slots = cols.slots;
+    let known = cols.n;
     let p = a;
     let j = 0;
     for (;;) {
       let slot: number;
-      if (j < cols.n) {
-        slot = cols.slots[j] as number;
+      if (j < known) {
+        slot = slots[j] as number;
       } else {
         slot = this.extendColumns(cols, side, j, base);
         if (slot < 0) return FillStatus.TOO_MANY_FEATURES;
         kinds = row.kinds;
         numbers = row.numbers;
+        slots = cols.slots;
+        known = cols.n;
       }
       // Common case inline: unsigned `\d+(\.\d+)?` of at most 15 digits ending the field. Exact:
       // the digits form an integer below 2^53 and 10^f (f ≤ 15) is exact, so one division rounds
@@ -221,10 +229,9 @@ export class RowFiller {
         m = m * 10 + (c - 48);
         c = text.charCodeAt(++q);
       }
-      let nd = q - p;
-      if (nd !== 0) {
-        let kind: ValueKind = ValueKind.INTEGRAL;
+      if (q !== p) {
         let fd = 0;
+        let ok: boolean;
         if (c === 46) {
           const f0 = ++q;
           c = text.charCodeAt(q);
@@ -233,13 +240,19 @@ export class RowFiller {
             c = text.charCodeAt(++q);
           }
           fd = q - f0;
-          kind = fd === 0 ? ValueKind.MISSING : ValueKind.FRACTIONAL;
-          nd += fd;
+          ok = fd !== 0 && q - p <= 16; // "1." is no number here; at most 15 digits besides the '.'
+        } else {
+          ok = q - p <= 15;
         }
-        if (kind !== ValueKind.MISSING && nd <= 15 && (q === b || (c === 44 && q < b))) {
-          kinds[slot] = kind;
-          numbers[slot] = fd === 0 ? m : m / (POW10[fd] as number);
-          if (cols.keep[j] === 1) this.setString(slot, text.slice(p, q));
+        if (ok && (q === b || (c === 44 && q < b))) {
+          if (fd === 0) {
+            kinds[slot] = ValueKind.INTEGRAL;
+            numbers[slot] = m;
+          } else {
+            kinds[slot] = ValueKind.FRACTIONAL;
+            numbers[slot] = m / (POW10[fd] as number);
+          }
+          if (cols.anyKeep && cols.keep[j] === 1) this.setString(slot, text.slice(p, q));
           j++;
           if (q === b) return j;
           p = q + 1;
@@ -269,7 +282,9 @@ export class RowFiller {
     }
     if (j === cols.n) {
       cols.slots[j] = slot;
-      cols.keep[j] = (this.features[slot] as FeatureSpec).keepText ? 1 : 0;
+      const keep = (this.features[slot] as FeatureSpec).keepText;
+      cols.keep[j] = keep ? 1 : 0;
+      if (keep) cols.anyKeep = true;
       cols.n = j + 1;
     }
     return slot;
