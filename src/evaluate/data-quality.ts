@@ -269,22 +269,10 @@ function computeDrift(
     const n = bv.total;
     const m = cv.total;
     const simple = linfSimple(bv, cv);
-    const distance = robust ? linfRobust(simple, n, m, options.robust) : simple;
     const threshold = dc.comparisonThreshold;
     const baselineSd = Number.isFinite(bn.stdDev) ? bn.stdDev : undefined;
     return {
-      drift: {
-        kind: DriftKind.NUMERICAL,
-        method: robust ? DriftMethod.LINF_ROBUST : DriftMethod.LINF_SIMPLE,
-        distance: finiteOrNull(distance),
-        threshold,
-        breached: distance > threshold,
-        checked: false,
-        linfSimple: finiteOrNull(simple),
-        chiSquared: null,
-        baselineCount: n,
-        currentCount: m,
-      },
+      drift: linfDrift(DriftKind.NUMERICAL, simple, robust, n, m, threshold, options),
       metrics: {
         psi: finiteOrNull(psi(bv, cv, options.bins ?? DEFAULT_BINS)),
         jensenShannon: finiteOrNull(jensenShannon(bv, cv, options.bins ?? DEFAULT_BINS)),
@@ -333,20 +321,8 @@ function computeDrift(
       };
     }
     const simple = linfCategorical(bc, cc);
-    const distance = robust ? linfRobust(simple, n, m, options.robust) : simple;
     return {
-      drift: {
-        kind: DriftKind.CATEGORICAL,
-        method: robust ? DriftMethod.LINF_ROBUST : DriftMethod.LINF_SIMPLE,
-        distance: finiteOrNull(distance),
-        threshold,
-        breached: distance > threshold,
-        checked: false,
-        linfSimple: finiteOrNull(simple),
-        chiSquared: null,
-        baselineCount: n,
-        currentCount: m,
-      },
+      drift: linfDrift(DriftKind.CATEGORICAL, simple, robust, n, m, threshold, options),
       metrics,
     };
   }
@@ -372,6 +348,31 @@ function firstByName(features: readonly FeatureStatistics[]): Map<string, Featur
   const out = new Map<string, FeatureStatistics>();
   for (const f of features) if (!out.has(f.name)) out.set(f.name, f);
   return out;
+}
+
+/** An L∞ drift result (Simple, or Robust: minus the KS critical value for sample sizes n and m). */
+function linfDrift(
+  kind: DriftKind,
+  simple: number,
+  robust: boolean,
+  n: number,
+  m: number,
+  threshold: number,
+  options: EvaluateOptions,
+): DriftEvaluation {
+  const distance = robust ? linfRobust(simple, n, m, options.robust) : simple;
+  return {
+    kind,
+    method: robust ? DriftMethod.LINF_ROBUST : DriftMethod.LINF_SIMPLE,
+    distance: finiteOrNull(distance),
+    threshold,
+    breached: distance > threshold,
+    checked: false,
+    linfSimple: finiteOrNull(simple),
+    chiSquared: null,
+    baselineCount: n,
+    currentCount: m,
+  };
 }
 
 /**
