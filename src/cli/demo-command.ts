@@ -11,7 +11,7 @@ import { startApp } from '../app.js';
 import { buildDataBaseline, writeDataBaseline } from '../baseline/build.js';
 import { formatDuration } from '../config/duration.js';
 import { resolveConfig } from '../config/load.js';
-import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
+import { DriftmonError, ErrorCode, ExitCode, isDriftmonError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { printSummary } from './summary.js';
 
@@ -53,7 +53,15 @@ export async function demoCommand(io: CliIo, opts: { output: string; port: strin
     { baseDir: examples, env: io.env, source: join(examples, 'driftmon.yaml') },
   );
 
-  const app = await startApp(config, { signal: io.signal });
+  let app;
+  try {
+    app = await startApp(config, { signal: io.signal });
+  } catch (e) {
+    // the embedded default must run anywhere: if the port is taken, take any free one
+    if (!(isDriftmonError(e) && e.code === ErrorCode.HTTP_FAILED) || port === 0) throw e;
+    io.out(`  port ${port} is in use; serving metrics on a free port instead\n`);
+    app = await startApp({ ...config, http: { ...config.http, port: 0 } }, { signal: io.signal });
+  }
   io.out(`  streaming ${join(examples, 'capture')} through windows of ${config.monitors[0]?.windowsMs.map(formatDuration).join(' and ')}\n`);
   if (app.url) io.out(`  metrics: ${app.url}/metrics\n`);
   const summaries = await app.done;
