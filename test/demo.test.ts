@@ -19,6 +19,8 @@ interface IndexLine {
 describe('driftmon demo (the embedded default)', () => {
   it('builds a baseline, streams the capture, and its reports name exactly the drifted features', async () => {
     const out = mkdtempSync(join(tmpdir(), 'driftmon-demo-'));
+    // run twice into the same folder: the second run's reports must stand alone
+    expect((await runCli(['demo', '--exit', '--port', '0', '--output', out])).code).toBe(0);
     const r = await runCli(['demo', '--exit', '--port', '0', '--output', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -3,7 +3,7 @@
  * data, runs the real streaming pipeline over the bundled capture files (two features drift
  * halfway), serves /metrics, writes reports, and says where to look and what drifted.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -34,6 +34,8 @@ export async function demoCommand(io: CliIo, opts: { output: string; port: strin
     throw new DriftmonError(ErrorCode.CONFIG_INVALID, `--port ${opts.port} is not a port number`);
   }
 
+  // the demo's folders are its own: start from scratch so index.jsonl and dead letters are this run's only
+  for (const sub of ['baseline', 'reports', 'dead-letter']) rmSync(join(out, sub), { recursive: true, force: true });
   io.out(`driftmon demo: baseline from ${join(examples, 'baseline.csv')}\n`);
   const baseline = await buildDataBaseline({ input: join(examples, 'baseline.csv'), header: 'auto', quantiles: 'kll', progress: false });
   const baselineDir = join(out, 'baseline');
