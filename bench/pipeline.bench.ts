@@ -86,6 +86,7 @@ function newPipeline(baseline: { statistics: DatasetStatistics; constraints: Con
     quantileSketch: 'kll',
     maxFeatures: 1000,
     categoryCap: 1000,
+    maxLineLength: 1 << 24,
   };
   return new MonitorPipeline({
     settings,

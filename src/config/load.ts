@@ -26,6 +26,8 @@ export interface MonitorSettings {
   quantileSketch: 'kll' | 'tdigest';
   maxFeatures: number;
   categoryCap: number;
+  /** Records longer than this (in characters) are rejected as line_too_long. */
+  maxLineLength: number;
 }
 
 export interface Config {
@@ -43,6 +45,7 @@ export const DEFAULTS = {
   pollIntervalMs: 1000,
   maxFeatures: 10_000,
   categoryCap: 1000,
+  maxLineLength: 16 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
 } as const;
 
@@ -172,6 +175,7 @@ function resolveMonitor(
     quantileSketch: m.quantileSketch ?? 'kll',
     maxFeatures: m.maxFeatures ?? DEFAULTS.maxFeatures,
     categoryCap: m.categoryCap ?? DEFAULTS.categoryCap,
+    maxLineLength: m.maxLineLength ?? DEFAULTS.maxLineLength,
   };
 }
 

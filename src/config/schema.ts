@@ -61,6 +61,8 @@ export const MonitorConfig = Type.Object(
     maxFeatures: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     /** Max distinct categories counted exactly per feature per window before heavy-hitter mode. */
     categoryCap: Type.Optional(Type.Integer({ minimum: 10, maximum: 1_000_000 })),
+    /** Records longer than this many characters are dead-lettered as line_too_long (default 16 Mi). */
+    maxLineLength: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 );

@@ -32,6 +32,7 @@ const settings: MonitorSettings = {
   quantileSketch: 'kll',
   maxFeatures: 100,
   categoryCap: 1000,
+  maxLineLength: 2000,
 };
 
 function arraySource(lines: string[], batchSize = 500): Source {
@@ -47,13 +48,13 @@ function arraySource(lines: string[], batchSize = 500): Source {
   };
 }
 
-function pipeline(baseline: Baseline, source: Source, reports: MemoryReportSink): MonitorPipeline {
+function pipeline(baseline: Baseline, source: Source, reports: MemoryReportSink, deadLetters = new MemoryDeadLetterSink()): MonitorPipeline {
   return new MonitorPipeline({
     settings,
     baseline,
     source,
     reports,
-    deadLetters: new MemoryDeadLetterSink(),
+    deadLetters,
     metrics: createMetrics(new Registry()),
     logger: pino({ level: 'silent' }),
     clock: () => 0,
@@ -106,5 +107,35 @@ describe('MonitorPipeline snapshot / restore', () => {
     expect(() => other.restore(bytes)).toThrow(/window sizes/);
     const fresh = pipeline(baseline, arraySource([]), new MemoryReportSink());
     expect(() => fresh.restore(bytes.subarray(0, bytes.length - 5))).toThrow(expect.objectContaining({ code: expect.stringMatching(/SNAPSHOT_INVALID|SKETCH_CORRUPT/) }));
+  });
+
+  it('dead-letters records longer than maxLineLength as line_too_long and goes on', async () => {
+    const dead = new MemoryDeadLetterSink();
+    const sink = new MemoryReportSink();
+    const long = `${lines[0]?.slice(0, -1)},"padding":"${'x'.repeat(3000)}"}`;
+    const summary = await pipeline(baseline, arraySource([long, ...lines.slice(0, 600)]), sink, dead).run();
+    expect(summary.invalid).toEqual({ line_too_long: 1 });
+    expect(dead.letters.map((l) => [l.reason, l.source, l.record.length])).toEqual([['line_too_long', 'array:1', long.length]]);
+    expect(summary.rows).toBe(600);
+  });
+
+  it('a stopped run does not report its open windows as if they were complete', async () => {
+    const sink = new MemoryReportSink();
+    const controller = new AbortController();
+    const source: Source = {
+      description: 'stops after two batches',
+      async *batches() {
+        yield { records: lines.slice(0, 500), origin: (k: number) => `a:${k}` };
+        controller.abort();
+        yield { records: lines.slice(500, 1000), origin: (k: number) => `a:${k}` };
+      },
+      close: async () => {},
+    };
+    const summary = await pipeline(baseline, source, sink).run(controller.signal);
+    // 1,000 lines cover minutes 10:00–10:16: the 5-minute windows that stream time passed are
+    // closed and reported; the open 5m window and the open 1h window are not
+    expect(sink.reports.every((r) => r.windowSizeMs === 300_000 && r.windowEndMs <= Date.UTC(2026, 10, 1, 10, 15))).toBe(true);
+    expect(summary.windowsClosed).toBe(sink.reports.length);
+    expect(sink.reports.length).toBeGreaterThan(0);
   });
 });
