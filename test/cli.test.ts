@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rng } from './support/random.js';
 import { runCli } from './support/cli.js';
 
 const SDK = join(import.meta.dirname, 'fixtures', 'sagemaker', 'aws__sagemaker-python-sdk', 'tests', 'data');
@@ -190,5 +191,41 @@ describe('driftmon run with a stdin source', () => {
     const index = readFileSync(join(dir, 'out', 'piped', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
     // 100 rows, one every 3 s: 20 per minute over 5 minutes
     expect(index.map((w) => w.item_count)).toEqual([20, 20, 20, 20, 20]);
+  });
+});
+
+describe('flat JSON end to end', () => {
+  it('baseline from JSON Lines, replay of flat JSON records: only the shifted feature drifts', async () => {
+    const dir = tmp();
+    const r = rng(5);
+    const city = (): string => ['a', 'b', 'c'][r.int(3)] as string;
+    const base = Array.from({ length: 2000 }, () => JSON.stringify({ age: 18 + r.int(63), score: Number(r.next().toFixed(4)), city: city() }));
+    writeFileSync(join(dir, 'base.jsonl'), `${base.join('\n')}\n`);
+    const capture = Array.from({ length: 600 }, (_v, i) =>
+      JSON.stringify({
+        inferenceId: `r${i}`,
+        inferenceTime: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+        age: 18 + r.int(63),
+        score: Number(Math.min(1, r.next() + (i >= 300 ? 0.5 : 0)).toFixed(4)),
+        city: city(),
+      }),
+    );
+    capture.push('{"inferenceId":"no-time","age":3}');
+    mkdirSync(join(dir, 'cap'));
+    writeFileSync(join(dir, 'cap', 'c.jsonl'), `${capture.join('\n')}\n`);
+    expect((await runCli(['baseline', 'data', '--input', join(dir, 'base.jsonl'), '--output', join(dir, 'base')])).code).toBe(0);
+    const out = join(dir, 'out');
+    const rep = await runCli(['replay', '--format', 'flat-json', '--capture', join(dir, 'cap'), '--baseline', join(dir, 'base'), '--window', '5m', '--output', out]);
+    expect(rep.code).toBe(0);
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string; item_count: number });
+    expect(index.map((w) => w.item_count)).toEqual([300, 300]);
+    const violated = index.map((w) =>
+      (JSON.parse(readFileSync(join(out, ...w.path.split('/'), 'constraint_violations.json'), 'utf8')) as { violations: { feature_name: string; constraint_check_type: string }[] }).violations.map(
+        (v) => `${v.feature_name}:${v.constraint_check_type}`,
+      ),
+    );
+    expect(violated).toEqual([[], ['score:baseline_drift_check']]);
+    const dead = readFileSync(join(out, 'dead-letter', 'replay.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string });
+    expect(dead.map((d) => d.reason)).toEqual(['missing_event_time']);
   });
 });
