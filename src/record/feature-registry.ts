@@ -9,15 +9,18 @@ export interface FeatureSpec {
   readonly index: number;
   /** Whether this feature is a model output (prediction) rather than an input. */
   readonly isOutput: boolean;
-  /** Keep the raw text of numeric values too (String-typed baseline features, or baseline building). */
-  keepText: boolean;
+  /**
+   * Keep the raw text of numeric values too (String-typed baseline features, or baseline building).
+   * Switched on only through the registry (declare, keepAllText), which versions the change.
+   */
+  readonly keepText: boolean;
   /** False for features not in the schema/baseline (discovered in traffic). */
   readonly declared: boolean;
 }
 
 export class FeatureRegistry {
-  private readonly byName = new Map<string, FeatureSpec>();
-  private readonly list: FeatureSpec[] = [];
+  private readonly byName = new Map<string, MutableSpec>();
+  private readonly list: MutableSpec[] = [];
 
   constructor(readonly maxFeatures = 10_000) {}
 
@@ -83,7 +86,7 @@ export class FeatureRegistry {
   private defaultKeepText = false;
 
   private add(name: string, isOutput: boolean, keepText: boolean, declared: boolean): FeatureSpec {
-    const spec: FeatureSpec = {
+    const spec: MutableSpec = {
       name,
       index: this.list.length,
       isOutput,
@@ -95,3 +98,5 @@ export class FeatureRegistry {
     return spec;
   }
 }
+
+type MutableSpec = { -readonly [K in keyof FeatureSpec]: FeatureSpec[K] };
