@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { LineBatcher } from './line-batcher.js';
 import { LineSplitter } from './line-splitter.js';
 import type { RawBatch, Source } from './source.js';
 
@@ -62,24 +63,13 @@ export class FileSource implements Source {
       ? createReadStream(file).pipe(createGunzip())
       : createReadStream(file, { start: state.bytes, highWaterMark: 1 << 20 });
     stream.setEncoding('utf8');
-    let pending: string[] = [];
-    let lineNos: number[] = [];
+    const batcher = new LineBatcher(file, batchSize);
     const st = state;
-    const flush = (): RawBatch => {
-      const records = pending;
-      const lines = lineNos;
-      pending = [];
-      lineNos = [];
-      return { records, origin: (i) => `${file}:${lines[i] ?? '?'}` };
-    };
     try {
       for await (const chunk of stream as AsyncIterable<string>) {
         for (const line of st.splitter.push(chunk)) {
-          st.line++;
-          if (line.length === 0) continue;
-          pending.push(line);
-          lineNos.push(st.line);
-          if (pending.length >= batchSize) yield flush();
+          const batch = batcher.add(line, ++st.line);
+          if (batch !== undefined) yield batch;
         }
       }
     } catch (e) {
@@ -88,13 +78,13 @@ export class FileSource implements Source {
     st.bytes = size;
     if (!this.options.follow || gz) {
       const tail = st.splitter.end();
-      if (tail !== undefined && tail.length > 0) {
-        st.line++;
-        pending.push(tail);
-        lineNos.push(st.line);
+      if (tail !== undefined) {
+        const batch = batcher.add(tail, ++st.line);
+        if (batch !== undefined) yield batch;
       }
     }
-    if (pending.length > 0) yield flush();
+    const last = batcher.flush();
+    if (last !== undefined) yield last;
   }
 }
 

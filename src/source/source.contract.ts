@@ -29,6 +29,11 @@ export function describeSourceContract(name: string, make: (text: string, batchS
       expect((await drain(s)).records).toEqual([line, line]);
     });
 
+    it('loses no line when the unterminated last line completes a batch', async () => {
+      const s = await make('a\nb\nc\nd', 2);
+      expect((await drain(s)).records).toEqual(['a', 'b', 'c', 'd']);
+    });
+
     it('yields nothing for empty input', async () => {
       expect((await drain(await make('', 10))).records).toEqual([]);
     });

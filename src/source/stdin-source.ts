@@ -1,5 +1,6 @@
 /** Records from standard input (or any readable stream), one per line, until it ends. */
 import type { Readable } from 'node:stream';
+import { LineBatcher } from './line-batcher.js';
 import { LineSplitter } from './line-splitter.js';
 import type { RawBatch, Source } from './source.js';
 
@@ -14,34 +15,23 @@ export class StreamSource implements Source {
 
   async *batches(): AsyncIterable<RawBatch> {
     const splitter = new LineSplitter();
+    const batcher = new LineBatcher(this.description, this.batchSize);
     let lineNo = 0;
-    let pending: string[] = [];
-    let lineNos: number[] = [];
-    const name = this.description;
-    const flush = (): RawBatch => {
-      const records = pending;
-      const lines = lineNos;
-      pending = [];
-      lineNos = [];
-      return { records, origin: (i) => `${name}:${lines[i] ?? '?'}` };
-    };
     this.input.setEncoding('utf8');
     for await (const chunk of this.input as AsyncIterable<string>) {
       for (const line of splitter.push(chunk)) {
-        lineNo++;
-        if (line.length === 0) continue;
-        pending.push(line);
-        lineNos.push(lineNo);
-        if (pending.length >= this.batchSize) yield flush();
+        const batch = batcher.add(line, ++lineNo);
+        if (batch !== undefined) yield batch;
       }
       if (this.closed) break;
     }
     const tail = splitter.end();
     if (tail !== undefined) {
-      pending.push(tail);
-      lineNos.push(++lineNo);
+      const batch = batcher.add(tail, ++lineNo);
+      if (batch !== undefined) yield batch;
     }
-    if (pending.length > 0) yield flush();
+    const last = batcher.flush();
+    if (last !== undefined) yield last;
   }
 
   async close(): Promise<void> {
