@@ -16,8 +16,7 @@ import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { QuantileSketchKind } from '../sketch/quantile-sketch.js';
 import { formatConstraints } from './constraints-file.js';
 import { readDataset, type DatasetFormat, type HeaderOption, type NestedOption } from './dataset-reader.js';
-import { CONSTRAINTS_FILE, STATISTICS_FILE } from './load-files.js';
-import type { Constraints, DatasetStatistics } from './model.js';
+import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from './model.js';
 import { formatStatistics } from './statistics-file.js';
 import { suggestConstraints } from './suggest.js';
 
@@ -91,8 +90,8 @@ export async function writeDataBaseline(
 ): Promise<{ statistics: string; constraints: string }> {
   const statisticsText = formatStatistics(baseline.statistics);
   const constraintsText = formatConstraints(baseline.constraints);
-  const statistics = join(outDir, STATISTICS_FILE);
-  const constraints = join(outDir, CONSTRAINTS_FILE);
+  const statistics = join(outDir, SAGEMAKER_FILES.statistics);
+  const constraints = join(outDir, SAGEMAKER_FILES.constraints);
   try {
     await mkdir(outDir, { recursive: true });
     await writeFile(statistics, statisticsText);

@@ -10,12 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { parseConstraints } from './constraints-file.js';
-import type { Constraints, DatasetStatistics } from './model.js';
+import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from './model.js';
 import { parseStatistics } from './statistics-file.js';
 
-export const STATISTICS_FILE = 'statistics.json';
-export const CONSTRAINTS_FILE = 'constraints.json';
-export const VIOLATIONS_FILE = 'constraint_violations.json';
 
 /** Read and JSON-parse a file (see the module comment for the NaN fallback). */
 export async function readJsonFile(path: string): Promise<unknown> {
@@ -82,8 +79,8 @@ export async function loadBaseline(paths: BaselinePaths): Promise<LoadedBaseline
 /** Load `dir/statistics.json` and `dir/constraints.json`. */
 export async function loadBaselineDir(dir: string): Promise<LoadedBaseline & { statistics: DatasetStatistics }> {
   const [statistics, constraints] = await Promise.all([
-    loadStatisticsFile(join(dir, STATISTICS_FILE)),
-    loadConstraintsFile(join(dir, CONSTRAINTS_FILE)),
+    loadStatisticsFile(join(dir, SAGEMAKER_FILES.statistics)),
+    loadConstraintsFile(join(dir, SAGEMAKER_FILES.constraints)),
   ]);
   return { statistics, constraints };
 }

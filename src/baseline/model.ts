@@ -6,6 +6,13 @@
  */
 import type { QuantileSketch } from '../sketch/quantile-sketch.js';
 
+/** SageMaker's file names (baseline folders, per-window report folders). */
+export const SAGEMAKER_FILES = {
+  statistics: 'statistics.json',
+  constraints: 'constraints.json',
+  violations: 'constraint_violations.json',
+} as const;
+
 export const InferredType = {
   INTEGRAL: 'Integral',
   FRACTIONAL: 'Fractional',

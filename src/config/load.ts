@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { SAGEMAKER_FILES } from '../baseline/model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { parseDurationMs } from './duration.js';
 import { ConfigSchema, type ConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
@@ -152,8 +153,8 @@ function resolveMonitor(
   let constraintsPath = b.constraints === undefined ? undefined : abs(b.constraints);
   if (dir !== undefined) {
     if (checkFiles && !(existsSync(dir) && statSync(dir).isDirectory())) problems.push(`${at}/baseline/dir: ${dir} is not a directory`);
-    statisticsPath ??= join(dir, 'statistics.json');
-    constraintsPath ??= join(dir, 'constraints.json');
+    statisticsPath ??= join(dir, SAGEMAKER_FILES.statistics);
+    constraintsPath ??= join(dir, SAGEMAKER_FILES.constraints);
   }
   if (constraintsPath === undefined) {
     problems.push(`${at}/baseline: give "constraints" (constraints.json) or "dir" (a folder with statistics.json and constraints.json)`);

@@ -9,7 +9,7 @@
  * Each window folder holds statistics.json, constraints.json and constraint_violations.json in
  * SageMaker's formats, plus driftmon-report.json (window bounds, counts, every drift metric).
  */
-import type { Constraints, DatasetStatistics, Violation } from '../baseline/model.js';
+import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics, type Violation } from '../baseline/model.js';
 import { formatDuration } from '../config/duration.js';
 
 export interface WindowReport {
@@ -43,9 +43,7 @@ export interface ReportSink {
 }
 
 export const REPORT_FILES = {
-  statistics: 'statistics.json',
-  constraints: 'constraints.json',
-  violations: 'constraint_violations.json',
+  ...SAGEMAKER_FILES,
   summary: 'driftmon-report.json',
   index: 'index.jsonl',
 } as const;

@@ -51,12 +51,3 @@ export function quantileSketchFactory(
   }
 }
 
-/** Restore a serialized quantile sketch of either kind (dispatching on its 4-byte magic). */
-export function deserializeQuantileSketch(bytes: Uint8Array): QuantileSketch {
-  if (bytes instanceof Uint8Array && bytes.length >= 4) {
-    const magic = String.fromCharCode(bytes[0] as number, bytes[1] as number, bytes[2] as number, bytes[3] as number);
-    if (magic === 'DMKL') return KllSketch.deserialize(bytes);
-    if (magic === 'DMTD') return TDigestSketch.deserialize(bytes);
-  }
-  throw new DriftmonError(ErrorCode.SKETCH_CORRUPT, 'quantile sketch: corrupt serialized bytes (unknown magic)');
-}
