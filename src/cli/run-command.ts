@@ -8,13 +8,18 @@ import type { CliIo } from './io.js';
 import { printSummary } from './summary.js';
 
 export async function runCommand(io: CliIo, opts: { config: string }): Promise<number> {
-  const config = loadConfig(opts.config, io.env);
+  await runToEnd(io, loadConfig(opts.config, io.env));
+  return ExitCode.OK;
+}
+
+/** Run the monitors until their sources end (or a signal stops them), then print the summary. */
+async function runToEnd(io: CliIo, config: Config): Promise<MonitorSummary[]> {
   const app = await startApp(config, { stdin: io.stdin, signal: io.signal });
   if (app.url) io.err(`driftmon: metrics at ${app.url}/metrics\n`);
   const summaries = await app.done;
   await app.close();
   printSummary(io, summaries, config);
-  return ExitCode.OK;
+  return summaries;
 }
 
 export interface ReplayOptions {
@@ -33,10 +38,7 @@ export interface ReplayOptions {
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
   const config = opts.config !== undefined ? forReplay(loadConfig(opts.config, io.env)) : configFromFlags(opts, io.env);
-  const app = await startApp(config, { stdin: io.stdin, signal: io.signal });
-  const summaries: MonitorSummary[] = await app.done;
-  await app.close();
-  printSummary(io, summaries, config);
+  const summaries = await runToEnd(io, config);
   const violations = summaries.some((s) => s.windowsWithViolations > 0);
   return opts.failOnViolation && violations ? ExitCode.VIOLATIONS : ExitCode.OK;
 }
