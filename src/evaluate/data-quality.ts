@@ -55,14 +55,14 @@ import {
 } from './categorical-distance.js';
 import {
   DEFAULT_BINS,
-  jensenShannon,
+  baselineQuantileBins,
   ksPValue,
   linfRobust,
   linfSimple,
-  psi,
   wassersteinNormalized,
   type RobustOptions,
 } from './distance.js';
+import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
 import { formatJavaDouble, formatObservedPercent, formatThresholdPercent } from './format.js';
 
 export const DriftMethod = {
@@ -271,11 +271,13 @@ function computeDrift(
     const simple = linfSimple(bv, cv);
     const threshold = dc.comparisonThreshold;
     const baselineSd = Number.isFinite(bn.stdDev) ? bn.stdDev : undefined;
+    // PSI and Jensen–Shannon share one set of baseline-quantile bins
+    const bins = baselineQuantileBins(bv, cv, options.bins ?? DEFAULT_BINS);
     return {
       drift: linfDrift(DriftKind.NUMERICAL, simple, robust, n, m, threshold, options),
       metrics: {
-        psi: finiteOrNull(psi(bv, cv, options.bins ?? DEFAULT_BINS)),
-        jensenShannon: finiteOrNull(jensenShannon(bv, cv, options.bins ?? DEFAULT_BINS)),
+        psi: bins === null ? null : finiteOrNull(psiFromProportions(bins.baseline, bins.current)),
+        jensenShannon: bins === null ? null : finiteOrNull(jensenShannonFromProportions(bins.baseline, bins.current)),
         wassersteinNormalized: finiteOrNull(wassersteinNormalized(bv, cv, baselineSd)),
         ksPValue: finiteOrNull(ksPValue(simple, n, m)),
       },
