@@ -13,12 +13,18 @@ export interface DeadLetter {
   source: string;
   /** The original record text. */
   record: string;
+  /** The original bytes when the source has them (Kafka message value); dead-letter topics keep them exactly. */
+  bytes?: Uint8Array;
+  /** The original message key (Kafka), kept on the dead-letter topic. */
+  key?: Uint8Array | null;
 }
 
 export interface DeadLetterSink {
   write(letter: DeadLetter): void;
   /** Letters written so far. */
   readonly count: number;
+  /** Resolves once every letter written so far is durable (file flushed, topic acknowledged). */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,13 @@ export class FileDeadLetterSink implements DeadLetterSink {
     this.count++;
   }
 
+  /** Every letter handed to the OS (an empty write's callback runs after the writes queued before it). */
+  async flush(): Promise<void> {
+    await Promise.all(
+      [...this.streams.values()].map((s) => new Promise<void>((resolve, reject) => s.write('', (e?: Error | null) => (e ? reject(e) : resolve())))),
+    );
+  }
+
   async close(): Promise<void> {
     await Promise.all(
       [...this.streams.values()].map((s) => new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())))),
@@ -62,6 +75,8 @@ export class MemoryDeadLetterSink implements DeadLetterSink {
   write(letter: DeadLetter): void {
     this.letters.push(letter);
   }
+
+  async flush(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

@@ -125,6 +125,119 @@ export function createMetrics(registry: Registry) {
       labelNames: ['monitor'] as const,
       registers,
     }),
+
+    // --- Kafka source -------------------------------------------------------------------------
+    kafkaMessagesConsumedTotal: new Counter({
+      name: 'driftmon_kafka_messages_consumed_total',
+      help: 'Kafka messages consumed (before sampling), by topic. rate() of it is the consumption speed.',
+      labelNames: ['monitor', 'topic'] as const,
+      registers,
+    }),
+    kafkaLagRecords: new Gauge({
+      name: 'driftmon_kafka_consumer_lag_records',
+      help: 'Consumer lag in messages: high watermark minus the next offset to process, per partition.',
+      labelNames: ['monitor', 'topic', 'partition'] as const,
+      registers,
+    }),
+    kafkaLagSeconds: new Gauge({
+      name: 'driftmon_kafka_consumer_lag_seconds',
+      help: 'Consumer lag in time: wall clock minus the broker timestamp of the last processed message, per partition (0 when caught up).',
+      labelNames: ['monitor', 'topic', 'partition'] as const,
+      registers,
+    }),
+
+    // --- Checkpoints --------------------------------------------------------------------------
+    checkpointsTotal: new Counter({
+      name: 'driftmon_checkpoints_total',
+      help: 'Checkpoints written (window state + offsets), each followed by an offset commit.',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
+    checkpointFailuresTotal: new Counter({
+      name: 'driftmon_checkpoint_failures_total',
+      help: 'Checkpoints or offset commits that failed (the previous checkpoint stays valid).',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
+    checkpointDuration: new Histogram({
+      name: 'driftmon_checkpoint_duration_seconds',
+      help: 'Time to write a checkpoint and commit its offsets.',
+      labelNames: ['monitor'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+    checkpointBytes: new Gauge({
+      name: 'driftmon_checkpoint_size_bytes',
+      help: 'Size of the last checkpoint written.',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
+    lastCheckpoint: new Gauge({
+      name: 'driftmon_last_checkpoint_timestamp_seconds',
+      help: 'Wall-clock time of the last successful checkpoint; time() minus it is the checkpoint age.',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
+
+    // --- Back-off (sampling under pressure) ---------------------------------------------------
+    samplingRatio: new Gauge({
+      name: 'driftmon_sampling_ratio',
+      help: 'Fraction of inference IDs captured: 1 = full capture, < 1 = backed off (deterministic by inference-ID hash).',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
+    backoffPressure: new Gauge({
+      name: 'driftmon_backoff_pressure_ratio',
+      help: 'Pressure signals against their budgets (lag_records, lag_seconds, disk); sampling starts above 0.75 and stops below 0.5.',
+      labelNames: ['monitor', 'signal'] as const,
+      registers,
+    }),
+    backoffTransitionsTotal: new Counter({
+      name: 'driftmon_backoff_transitions_total',
+      help: 'Times sampling was switched on or off.',
+      labelNames: ['monitor', 'state'] as const,
+      registers,
+    }),
+    recordsSampledOutTotal: new Counter({
+      name: 'driftmon_records_sampled_out_total',
+      help: 'Records skipped by back-off sampling (their inference-ID hash fell outside the sampling ratio).',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
+    stateDiskUsage: new Gauge({
+      name: 'driftmon_state_disk_usage_ratio',
+      help: 'Used fraction of the filesystem holding the state directory (checkpoints, spool).',
+      registers,
+    }),
+
+    // --- Report delivery (S3) -----------------------------------------------------------------
+    s3UploadsTotal: new Counter({
+      name: 'driftmon_s3_uploads_total',
+      help: 'Report objects uploaded to S3.',
+      registers,
+    }),
+    s3UploadFailuresTotal: new Counter({
+      name: 'driftmon_s3_upload_failures_total',
+      help: 'S3 upload attempts that failed (each is retried with capped backoff; the report stays spooled).',
+      registers,
+    }),
+    reportSpoolDepth: new Gauge({
+      name: 'driftmon_report_spool_depth',
+      help: 'Reports spooled on local disk, waiting for delivery to S3.',
+      registers,
+    }),
+    reportSpoolOldestAge: new Gauge({
+      name: 'driftmon_report_spool_oldest_age_seconds',
+      help: 'Age of the oldest spooled report (0 when the spool is empty).',
+      registers,
+    }),
+
+    // --- Dead-letter topic --------------------------------------------------------------------
+    deadLetterPublishFailuresTotal: new Counter({
+      name: 'driftmon_dead_letter_publish_failures_total',
+      help: 'Attempts to publish dead letters to the dead-letter topic that failed (retried; offsets are not committed past them).',
+      registers,
+    }),
   };
 }
 

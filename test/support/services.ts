@@ -1,0 +1,85 @@
+/**
+ * The real services integration tests run against (Kafka, S3, Prometheus), as
+ * scripts/services/services.sh exports them. A test file declares what it needs with
+ * describeWithServices: when a service is missing the suite is skipped locally, and fails under
+ * CI=true (CI must never go green by skipping).
+ */
+import { describe, it } from 'vitest';
+
+export type ServiceName = 'kafka' | 's3' | 'prometheus';
+
+export interface KafkaService {
+  brokers: string[];
+}
+
+export interface S3Service {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  bucket: string;
+  forcePathStyle: boolean;
+}
+
+export interface PrometheusService {
+  url: string;
+}
+
+export interface Services {
+  kafka?: KafkaService;
+  s3?: S3Service;
+  prometheus?: PrometheusService;
+}
+
+export function services(env: NodeJS.ProcessEnv = process.env): Services {
+  const out: Services = {};
+  if (env.KAFKA_BROKERS) out.kafka = { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()) };
+  if (env.S3_ENDPOINT && env.S3_ACCESS_KEY && env.S3_SECRET_KEY && env.S3_BUCKET) {
+    out.s3 = {
+      endpoint: env.S3_ENDPOINT,
+      accessKeyId: env.S3_ACCESS_KEY,
+      secretAccessKey: env.S3_SECRET_KEY,
+      region: env.S3_REGION ?? 'us-east-1',
+      bucket: env.S3_BUCKET,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE !== 'false',
+    };
+  }
+  if (env.PROMETHEUS_URL) out.prometheus = { url: env.PROMETHEUS_URL };
+  return out;
+}
+
+export interface RequiredServices {
+  kafka: KafkaService;
+  s3: S3Service;
+  prometheus: PrometheusService;
+}
+
+/**
+ * describe() when every named service is configured; otherwise describe.skip locally, or one
+ * failing test under CI=true naming what is missing.
+ */
+export function describeWithServices<N extends ServiceName>(
+  needs: readonly N[],
+  title: string,
+  body: (svc: Pick<RequiredServices, N>) => void,
+): void {
+  const svc = services();
+  const missing = needs.filter((n) => svc[n] === undefined);
+  if (missing.length === 0) {
+    describe(title, () => body(svc as Pick<RequiredServices, N>));
+    return;
+  }
+  const why = `needs ${missing.join(', ')} (start them with scripts/services/services.sh up, then eval "$(scripts/services/services.sh env)")`;
+  if (process.env.CI === 'true') {
+    describe(title, () => {
+      it(`service check: ${why}`, () => {
+        throw new Error(`CI=true and ${why}`);
+      });
+    });
+  } else {
+    // the body is not run: it may read the missing services at collection time
+    describe.skip(`${title} — ${why}`, () => {
+      it('skipped', () => undefined);
+    });
+  }
+}
