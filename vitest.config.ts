@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Starts (or reuses) the real Kafka/S3/Prometheus; DRIFTMON_SERVICES=off skips it.
+    globalSetup: ['test/support/global-setup.ts'],
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });
