@@ -1,10 +1,8 @@
 /** Reports as files under a local directory (the embedded default). Writes are atomic: tmp + rename. */
 import { mkdir, rename, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatConstraints } from '../baseline/constraints-file.js';
-import { formatStatistics } from '../baseline/statistics-file.js';
-import { formatViolations } from '../baseline/violations-file.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { reportObjects } from './report-files.js';
 import { REPORT_FILES, indexEntry, reportFolder, type ReportSink, type WindowReport } from './report.js';
 
 export class LocalReportSink implements ReportSink {
@@ -32,10 +30,7 @@ export class LocalReportSink implements ReportSink {
     const dir = join(this.rootDir, ...rel.split('/'));
     try {
       await mkdir(dir, { recursive: true });
-      await atomicWrite(join(dir, REPORT_FILES.statistics), formatStatistics(report.statistics));
-      await atomicWrite(join(dir, REPORT_FILES.constraints), formatConstraints(report.constraints));
-      await atomicWrite(join(dir, REPORT_FILES.violations), formatViolations(report.violations));
-      await atomicWrite(join(dir, REPORT_FILES.summary), `${JSON.stringify(report.summary, null, 2)}\n`);
+      for (const { name, body } of reportObjects(report)) await atomicWrite(join(dir, name), body);
       await appendFile(join(this.rootDir, report.monitor, REPORT_FILES.index), `${JSON.stringify(indexEntry(report, rel))}\n`);
     } catch (e) {
       throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `could not write report to ${dir}: ${(e as Error).message}`, {
