@@ -18,6 +18,7 @@
  * every NaN as the canonical NaN).
  */
 import { ByteReader, ByteWriter, corrupt, incompatible, type MergeableSketch } from '../mergeable.js';
+import { murmurBlock, murmurFmix32, murmurScramble } from '../murmur3.js';
 
 const MAGIC = 'DMHL';
 const VERSION = 1;
@@ -28,8 +29,6 @@ export const HLL_MIN_PRECISION = 4;
 export const HLL_MAX_PRECISION = 18;
 export const HLL_DEFAULT_PRECISION = 14;
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
 const C3 = 0x85ebca6b;
 const C4 = 0xc2b2ae35;
 
@@ -37,14 +36,7 @@ const C4 = 0xc2b2ae35;
 let hashHi = 0;
 let hashLo = 0;
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const fmix32 = murmurFmix32;
 
 function finish(h1: number, h2: number, len: number): void {
   h1 ^= len;
@@ -59,14 +51,7 @@ function finish(h1: number, h2: number, len: number): void {
   hashLo = h2 >>> 0;
 }
 
-function absorb1(h: number, k: number): number {
-  k = Math.imul(k, C1);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, C2);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
+const absorb1 = murmurBlock;
 
 function absorb2(h: number, k: number): number {
   k = Math.imul(k, C3);
@@ -93,9 +78,7 @@ function hashStringInto(s: string): void {
   if (n & 1) {
     // tail block: the last code unit, tagged so "a" and "a\0" differ (the length also differs)
     const k = s.charCodeAt(n - 1) | 0x10000;
-    let k1 = Math.imul(k, C1);
-    k1 = Math.imul((k1 << 15) | (k1 >>> 17), C2);
-    h1 ^= k1;
+    h1 ^= murmurScramble(k);
     let k2 = Math.imul(k, C3);
     k2 = Math.imul((k2 << 16) | (k2 >>> 16), C4);
     h2 ^= k2;
