@@ -87,6 +87,9 @@ function newPipeline(baseline: { statistics: DatasetStatistics; constraints: Con
     maxFeatures: 1000,
     categoryCap: 1000,
     maxLineLength: 1 << 24,
+    checkpointIntervalMs: 5_000,
+    partitionIdleMs: 30_000,
+    backoff: undefined,
   };
   return new MonitorPipeline({
     settings,

@@ -2,19 +2,30 @@
  * Composition root: builds the pipeline from a validated Config. The only place where concrete
  * sources, sinks, the metrics registry and the HTTP server are wired together.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadBaseline } from './baseline/load-files.js';
-import type { Config, MonitorSettings } from './config/load.js';
+import type { Config, KafkaSourceSettings, MonitorSettings } from './config/load.js';
+import { DriftmonError, ErrorCode } from './errors.js';
 import { buildHttpApp, listen } from './http/server.js';
+import { BackoffController } from './pipeline/backoff.js';
 import { MonitorPipeline, type MonitorSummary } from './pipeline/monitor-pipeline.js';
-import { FileDeadLetterSink } from './sink/dead-letter.js';
+import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
+import { KafkaDeadLetterSink, ensureDeadLetterTopic } from './sink/kafka-dead-letter.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
-import { createMetrics } from './sink/metrics.js';
+import { createMetrics, type Metrics } from './sink/metrics.js';
+import type { ReportSink } from './sink/report.js';
+import { S3ReportSink } from './sink/s3-report-sink.js';
+import { diskUsage } from './source/disk-usage.js';
 import { FileSource } from './source/file-source.js';
+import { createKafka } from './source/kafka-client.js';
+import { KafkaSource } from './source/kafka-source.js';
 import type { Source } from './source/source.js';
 import { StreamSource } from './source/stdin-source.js';
+import { FileCheckpointStore } from './window/checkpoint-store.js';
 
 export interface AppDeps {
   stdin?: Readable;
@@ -43,25 +54,55 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'driftmon_process_' });
   const metrics = createMetrics(registry);
-  const reports = new LocalReportSink(config.output.dir);
-  const deadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
+  const usesKafka = config.monitors.some((m) => m.source.type === 'kafka');
+  if (usesKafka || config.output.s3 !== undefined) mkdirSync(config.state.dir, { recursive: true });
+  const reports = createReportSink(config, metrics, logger, deps.clock);
+  const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
+  const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
+  const disk = usesKafka ? new DiskWatch(config.state.dir, metrics, logger) : undefined;
+  await disk?.start();
 
   const monitors: MonitorPipeline[] = [];
+  const ownSinks: DeadLetterSink[] = [];
   const baselines = await Promise.all(config.monitors.map((m) => loadBaseline(m.baseline)));
-  config.monitors.forEach((settings, i) => {
+  for (const [i, settings] of config.monitors.entries()) {
+    let source: Source;
+    let deadLetters: DeadLetterSink = fileDeadLetters;
+    if (settings.source.type === 'kafka') {
+      const kafka = createKafka(settings.source, logger);
+      source = new KafkaSource({
+        kafka,
+        monitor: settings.name,
+        topics: settings.source.topics,
+        groupId: settings.source.groupId,
+        fromBeginning: settings.source.fromBeginning,
+        maxMessagesPerSecond: settings.source.maxMessagesPerSecond,
+        logger,
+        metrics,
+        ...(deps.clock ? { clock: deps.clock } : {}),
+      });
+      deadLetters = await kafkaDeadLetters(settings.source, kafka, metrics, logger, deps.clock) ?? fileDeadLetters;
+      if (deadLetters !== fileDeadLetters) ownSinks.push(deadLetters);
+    } else {
+      source = createSource(settings, deps.stdin);
+    }
+    const kafkaMonitor = settings.source.type === 'kafka';
     monitors.push(
       new MonitorPipeline({
         settings,
         baseline: baselines[i] as Awaited<ReturnType<typeof loadBaseline>>,
-        source: createSource(settings, deps.stdin),
+        source,
         reports,
         deadLetters,
         metrics,
         logger,
         ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(kafkaMonitor && checkpoints ? { checkpoints } : {}),
+        ...(settings.backoff ? { backoff: new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) } : {}),
+        ...(disk ? { diskUsage: () => disk.usage } : {}),
       }),
     );
-  });
+  }
 
   let url: string | undefined;
   const http = config.http.enabled
@@ -80,16 +121,89 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     done,
     async close() {
       await done.catch(() => undefined);
+      disk?.stop();
       await reports.close();
-      await deadLetters.close();
+      await fileDeadLetters.close();
+      for (const d of ownSinks) await d.close();
       await http?.close();
     },
   };
 }
 
+function createReportSink(config: Config, metrics: Metrics, logger: Logger, clock: (() => number) | undefined): ReportSink {
+  const s3 = config.output.s3;
+  if (s3 === undefined) return new LocalReportSink(config.output.dir);
+  return new S3ReportSink({
+    bucket: s3.bucket,
+    prefix: s3.prefix,
+    ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }),
+    region: s3.region,
+    forcePathStyle: s3.forcePathStyle,
+    checksums: s3.checksums,
+    spoolDir: join(config.state.dir, 'report-spool'),
+    metrics,
+    logger,
+    ...(clock ? { clock } : {}),
+  });
+}
+
+async function kafkaDeadLetters(
+  s: KafkaSourceSettings,
+  kafka: ReturnType<typeof createKafka>,
+  metrics: Metrics,
+  logger: Logger,
+  clock: (() => number) | undefined,
+): Promise<DeadLetterSink | undefined> {
+  if (s.deadLetterTopic === undefined) return undefined;
+  try {
+    await ensureDeadLetterTopic(kafka, s.deadLetterTopic);
+  } catch (e) {
+    throw new DriftmonError(ErrorCode.SOURCE_FAILED, `cannot reach Kafka at ${s.brokers.join(',')} to check dead-letter topic ${s.deadLetterTopic}: ${(e as Error).message}`, {
+      cause: e,
+      retryable: true,
+    });
+  }
+  return new KafkaDeadLetterSink({ kafka, topic: s.deadLetterTopic, metrics, logger, ...(clock ? { clock } : {}) });
+}
+
+/** Samples the state disk's usage every few seconds for back-off and the gauge. */
+class DiskWatch {
+  usage: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private warned = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly everyMs = 5_000,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.sample();
+    this.timer = setInterval(() => void this.sample(), this.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sample(): Promise<void> {
+    try {
+      this.usage = await diskUsage(this.path);
+      this.metrics.stateDiskUsage.set(this.usage);
+    } catch (e) {
+      if (!this.warned) this.logger.warn({ err: e, path: this.path }, 'cannot measure state disk usage');
+      this.warned = true;
+    }
+  }
+}
+
 function createSource(settings: MonitorSettings, stdin: Readable | undefined): Source {
   const s = settings.source;
   if (s.type === 'files') return new FileSource({ paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs });
+  if (s.type === 'kafka') throw new Error('kafka sources are built in startApp');
   if (stdin === undefined) throw new Error('stdin source configured but no stdin available');
   return new StreamSource(stdin);
 }

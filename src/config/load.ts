@@ -13,9 +13,37 @@ import { ConfigSchema, type ConfigInput, type MonitorConfigInput, type RecordSch
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+export interface KafkaSourceSettings {
+  type: 'kafka';
+  brokers: string[];
+  topics: string[];
+  groupId: string;
+  clientId: string;
+  fromBeginning: boolean;
+  deadLetterTopic: string | undefined;
+  maxMessagesPerSecond: number | undefined;
+  ssl: boolean;
+  sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
+}
+
 export type SourceSettings =
   | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number }
-  | { type: 'stdin' };
+  | { type: 'stdin' }
+  | KafkaSourceSettings;
+
+export interface BackoffSettings {
+  sampleRatio: number;
+  budgets: { lagRecords: number; lagSeconds: number; diskUsage: number };
+}
+
+export interface S3Settings {
+  bucket: string;
+  prefix: string;
+  endpoint: string | undefined;
+  region: string;
+  forcePathStyle: boolean;
+  checksums: 'when_required' | 'when_supported';
+}
 
 export interface MonitorSettings {
   name: string;
@@ -29,11 +57,17 @@ export interface MonitorSettings {
   categoryCap: number;
   /** Records longer than this (in characters) are rejected as line_too_long. */
   maxLineLength: number;
+  checkpointIntervalMs: number;
+  /** Partitioned sources: a partition silent this long stops holding the watermark back. */
+  partitionIdleMs: number;
+  /** Kafka monitors: back-off sampling (undefined: never samples). */
+  backoff: BackoffSettings | undefined;
 }
 
 export interface Config {
   monitors: MonitorSettings[];
-  output: { dir: string; deadLetterDir: string };
+  output: { dir: string; deadLetterDir: string; s3: S3Settings | undefined };
+  state: { dir: string };
   http: { enabled: boolean; host: string; port: number };
   log: { level: LogLevel };
 }
@@ -48,6 +82,11 @@ export const DEFAULTS = {
   categoryCap: 1000,
   maxLineLength: 16 * 1024 * 1024,
   logLevel: 'info' as LogLevel,
+  stateDir: 'driftmon-state',
+  checkpointIntervalMs: 5_000,
+  partitionIdleMs: 30_000,
+  backoff: { lagRecords: 1_000_000, lagSeconds: 600, diskUsage: 1, sampleRatio: 0.25 },
+  s3Region: 'us-east-1',
 } as const;
 
 /** Environment variables that override the file (12-factor style). */
@@ -56,7 +95,11 @@ export const ENV_OVERRIDES = {
   DRIFTMON_HTTP_HOST: 'http.host',
   DRIFTMON_HTTP_PORT: 'http.port',
   DRIFTMON_LOG_LEVEL: 'log.level',
+  DRIFTMON_STATE_DIR: 'state.dir',
 } as const;
+
+/** Comma-separated brokers replacing those of every Kafka monitor (one cluster per deployment). */
+export const ENV_KAFKA_BROKERS = 'DRIFTMON_KAFKA_BROKERS';
 
 export function loadConfig(file: string, env: Record<string, string | undefined> = {}): Config {
   if (!existsSync(file)) throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, `config file not found: ${file}`);
@@ -90,12 +133,28 @@ export function resolveConfig(
   const monitors = cfg.monitors.map((m, i) => {
     if (names.has(m.name)) problems.push(`/monitors/${i}/name: duplicate monitor name "${m.name}"`);
     names.add(m.name);
-    return resolveMonitor(m, i, abs, problems, options.checkFiles ?? true);
+    return resolveMonitor(m, i, abs, problems, options.checkFiles ?? true, env);
   });
   const outputDir = abs(cfg.output?.dir ?? DEFAULTS.outputDir);
+  const s3 = cfg.output?.s3;
   const config: Config = {
     monitors,
-    output: { dir: outputDir, deadLetterDir: abs(cfg.output?.deadLetterDir ?? join(outputDir, 'dead-letter')) },
+    output: {
+      dir: outputDir,
+      deadLetterDir: abs(cfg.output?.deadLetterDir ?? join(outputDir, 'dead-letter')),
+      s3:
+        s3 === undefined
+          ? undefined
+          : {
+              bucket: s3.bucket,
+              prefix: (s3.prefix ?? '').replace(/^\/+|\/+$/g, ''),
+              endpoint: s3.endpoint,
+              region: s3.region ?? env.AWS_REGION ?? DEFAULTS.s3Region,
+              forcePathStyle: s3.forcePathStyle ?? s3.endpoint !== undefined,
+              checksums: s3.checksums ?? 'when_required',
+            },
+    },
+    state: { dir: abs(cfg.state?.dir ?? DEFAULTS.stateDir) },
     http: {
       enabled: cfg.http?.enabled ?? true,
       host: cfg.http?.host ?? DEFAULTS.httpHost,
@@ -113,6 +172,7 @@ function resolveMonitor(
   abs: (p: string) => string,
   problems: string[],
   checkFiles: boolean,
+  env: Record<string, string | undefined>,
 ): MonitorSettings {
   const at = `/monitors/${i}`;
   const duration = (text: string, path: string): number => {
@@ -143,9 +203,48 @@ function resolveMonitor(
       follow,
       pollIntervalMs: m.source.pollInterval === undefined ? DEFAULTS.pollIntervalMs : duration(m.source.pollInterval, `${at}/source/pollInterval`),
     };
+  } else if (m.source.type === 'kafka') {
+    const k = m.source;
+    let sasl: KafkaSourceSettings['sasl'];
+    if (k.sasl !== undefined) {
+      const password = env[k.sasl.passwordEnv];
+      if (password === undefined || password === '') problems.push(`${at}/source/sasl/passwordEnv: environment variable ${k.sasl.passwordEnv} is not set`);
+      sasl = { mechanism: k.sasl.mechanism, username: k.sasl.username, password: password ?? '' };
+    }
+    const brokers = env[ENV_KAFKA_BROKERS] ? (env[ENV_KAFKA_BROKERS] as string).split(',').map((b) => b.trim()).filter(Boolean) : k.brokers;
+    if (k.deadLetterTopic !== undefined && k.topics.includes(k.deadLetterTopic)) {
+      problems.push(`${at}/source/deadLetterTopic: "${k.deadLetterTopic}" is also an input topic`);
+    }
+    source = {
+      type: 'kafka',
+      brokers,
+      topics: k.topics,
+      groupId: k.groupId ?? `driftmon-${m.name}`,
+      clientId: k.clientId ?? `driftmon-${m.name}`,
+      fromBeginning: k.fromBeginning ?? false,
+      deadLetterTopic: k.deadLetterTopic,
+      maxMessagesPerSecond: k.maxMessagesPerSecond,
+      ssl: k.ssl ?? false,
+      sasl,
+    };
   } else {
     source = { type: 'stdin' };
   }
+  const b0 = m.backoff;
+  const backoff: BackoffSettings | undefined =
+    source.type !== 'kafka' || b0?.enabled === false
+      ? undefined
+      : {
+          sampleRatio: b0?.sampleRatio ?? DEFAULTS.backoff.sampleRatio,
+          budgets: {
+            lagRecords: b0?.lagRecords ?? DEFAULTS.backoff.lagRecords,
+            lagSeconds: b0?.lagTime === undefined ? DEFAULTS.backoff.lagSeconds : duration(b0.lagTime, `${at}/backoff/lagTime`) / 1000,
+            diskUsage: b0?.diskUsage ?? DEFAULTS.backoff.diskUsage,
+          },
+        };
+  if (b0 !== undefined && source.type !== 'kafka') problems.push(`${at}/backoff: back-off applies to kafka sources only`);
+  const partitionIdleMs =
+    m.source.type === 'kafka' && m.source.partitionIdle !== undefined ? duration(m.source.partitionIdle, `${at}/source/partitionIdle`) : DEFAULTS.partitionIdleMs;
 
   const b = m.baseline;
   const dir = b.dir === undefined ? undefined : abs(b.dir);
@@ -177,6 +276,9 @@ function resolveMonitor(
     maxFeatures: m.maxFeatures ?? DEFAULTS.maxFeatures,
     categoryCap: m.categoryCap ?? DEFAULTS.categoryCap,
     maxLineLength: m.maxLineLength ?? DEFAULTS.maxLineLength,
+    checkpointIntervalMs: m.checkpointInterval === undefined ? DEFAULTS.checkpointIntervalMs : duration(m.checkpointInterval, `${at}/checkpointInterval`),
+    partitionIdleMs,
+    backoff,
   };
 }
 

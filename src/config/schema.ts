@@ -37,7 +37,54 @@ export const SourceConfig = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal('stdin') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('kafka'),
+      brokers: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+      /** Inference topics: SageMaker capture lines or flat JSON records; the key is the inference ID when set. */
+      topics: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+      /** Consumer group (default driftmon-<monitor>). One driftmon process per group: windows span all partitions. */
+      groupId: Type.Optional(Type.String({ minLength: 1 })),
+      clientId: Type.Optional(Type.String({ minLength: 1 })),
+      /** A group without committed offsets starts at the beginning of the topics (default: new messages only). */
+      fromBeginning: Type.Optional(Type.Boolean()),
+      /** Malformed messages go here (original bytes and key; reason and source offset in headers). */
+      deadLetterTopic: Type.Optional(Type.String({ minLength: 1 })),
+      /** Consume at most this many messages per second. */
+      maxMessagesPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      /** A partition silent this long no longer holds windows open (default 30s). */
+      partitionIdle: Type.Optional(Duration),
+      ssl: Type.Optional(Type.Boolean()),
+      sasl: Type.Optional(
+        Type.Object(
+          {
+            mechanism: Type.Union([Type.Literal('plain'), Type.Literal('scram-sha-256'), Type.Literal('scram-sha-512')]),
+            username: Type.String({ minLength: 1 }),
+            /** Name of the environment variable holding the password (never the password itself). */
+            passwordEnv: Type.String({ minLength: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 ]);
+
+export const BackoffConfig = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    /** Consumer lag (messages, summed over partitions) that counts as 100 % (default 1,000,000). */
+    lagRecords: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Consumer lag in time that counts as 100 % (default 10m). */
+    lagTime: Type.Optional(Duration),
+    /** Used fraction of the state disk that counts as 100 % (default 1: sampling starts at 75 % used). */
+    diskUsage: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+    /** Fraction of inference IDs kept while backed off (default 0.25). */
+    sampleRatio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
 
 export const MonitorConfig = Type.Object(
   {
@@ -63,6 +110,10 @@ export const MonitorConfig = Type.Object(
     categoryCap: Type.Optional(Type.Integer({ minimum: 10, maximum: 1_000_000 })),
     /** Records longer than this many characters are dead-lettered as line_too_long (default 16 Mi). */
     maxLineLength: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Kafka: how often window state and offsets are checkpointed (default 5s; also after windows close). */
+    checkpointInterval: Type.Optional(Duration),
+    /** Kafka: sampling by inference ID when lag or disk usage passes 75 % of its budget. */
+    backoff: Type.Optional(BackoffConfig),
   },
   { additionalProperties: false },
 );
@@ -77,6 +128,31 @@ export const ConfigSchema = Type.Object(
           dir: Type.Optional(Type.String({ minLength: 1 })),
           /** Dead-letter directory (default: <dir>/dead-letter). */
           deadLetterDir: Type.Optional(Type.String({ minLength: 1 })),
+          /** Reports to S3 instead of dir (spooled under state.dir while S3 is unreachable). */
+          s3: Type.Optional(
+            Type.Object(
+              {
+                bucket: Type.String({ minLength: 1 }),
+                prefix: Type.Optional(Type.String()),
+                /** For S3-compatible servers (MinIO, versitygw, …); default: AWS. */
+                endpoint: Type.Optional(Type.String({ minLength: 1 })),
+                region: Type.Optional(Type.String({ minLength: 1 })),
+                forcePathStyle: Type.Optional(Type.Boolean()),
+                /** 'when_required' (default; works with non-AWS servers) or 'when_supported' (the SDK's CRC checksums). */
+                checksums: Type.Optional(Type.Union([Type.Literal('when_required'), Type.Literal('when_supported')])),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    state: Type.Optional(
+      Type.Object(
+        {
+          /** Checkpoints and the report spool (default driftmon-state). Its disk's usage drives back-off. */
+          dir: Type.Optional(Type.String({ minLength: 1 })),
         },
         { additionalProperties: false },
       ),

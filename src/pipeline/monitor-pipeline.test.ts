@@ -33,6 +33,9 @@ const settings: MonitorSettings = {
   maxFeatures: 100,
   categoryCap: 1000,
   maxLineLength: 2000,
+  checkpointIntervalMs: 5_000,
+  partitionIdleMs: 30_000,
+  backoff: undefined,
 };
 
 function arraySource(lines: string[], batchSize = 500): Source {

@@ -1,10 +1,17 @@
 /**
- * One monitor's streaming pipeline: raw batches → decode → event-time windows of profiles →
- * on close: statistics → evaluation against the baseline → report sink + gauges.
+ * One monitor's streaming pipeline: raw batches → (back-off sampling) → decode → event-time windows
+ * of profiles → on close: statistics → evaluation against the baseline → report sink + gauges.
  *
  * Hot path (per record): one decode call and, per row, one profile update per window size.
  * Counters are accumulated locally and flushed to prom-client once per batch; nothing is logged
  * per record.
+ *
+ * With a partitioned source (Kafka) and a checkpoint store, the pipeline also owns the
+ * exactly-once cycle: after a batch that closed windows, or every checkpoint interval, it makes
+ * dead letters durable, writes a checkpoint (window state + the positions it covers) and only
+ * then commits those positions to the broker. On start it restores the last checkpoint and tells
+ * the source to resume from its positions; on stop it checkpoints the open windows instead of
+ * dropping them.
  */
 import type { Logger } from 'pino';
 import type { Constraints, DatasetStatistics } from '../baseline/model.js';
@@ -13,6 +20,7 @@ import type { MonitorSettings } from '../config/load.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../errors.js';
 import { evaluateDataQuality, type DataQualityEvaluation } from '../evaluate/data-quality.js';
 import { DatasetProfile } from '../profile/dataset-profile.js';
+import { scaleCounts } from '../profile/scale-counts.js';
 import { createDecoder, type RecordDecoder } from '../record/decoder.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import type { FeatureRow } from '../record/row.js';
@@ -21,9 +29,12 @@ import type { DeadLetterSink } from '../sink/dead-letter.js';
 import { publishWindowGauges } from '../sink/metric-gauges.js';
 import type { Metrics } from '../sink/metrics.js';
 import type { ReportSink } from '../sink/report.js';
-import type { RawBatch, Source } from '../source/source.js';
+import type { RawBatch, Source, SourcePosition } from '../source/source.js';
+import type { CheckpointStore } from '../window/checkpoint-store.js';
+import { PartitionClock, type PartitionClockEntry } from '../window/partition-clock.js';
 import { MemoryWindowStore, type WindowState } from '../window/window-store.js';
 import { Windower } from '../window/windower.js';
+import type { BackoffController } from './backoff.js';
 import { buildWindowReport } from './window-report.js';
 
 export interface Baseline {
@@ -40,6 +51,12 @@ export interface MonitorDeps {
   metrics: Metrics;
   logger: Logger;
   clock?: () => number;
+  /** Partitioned sources: where checkpoints go (state + positions, then offsets are committed). */
+  checkpoints?: CheckpointStore;
+  /** Back-off at 75 %: samples by inference-ID hash while lag or disk pressure is high. */
+  backoff?: BackoffController;
+  /** The latest used fraction of the state disk (sampled elsewhere; read once per back-off update). */
+  diskUsage?: () => number | undefined;
 }
 
 /** What a finished run saw: used by the CLI's summary and by tests. */
@@ -49,6 +66,8 @@ export interface MonitorSummary {
   rows: number;
   invalid: Partial<Record<RecordErrorReason, number>>;
   lateRows: Record<string, number>;
+  /** Rows skipped by back-off sampling. */
+  sampledOut: number;
   windowsClosed: number;
   windowsWithViolations: number;
   /** feature → check type → number of windows that violated it. */
@@ -66,14 +85,31 @@ export class MonitorPipeline {
   private row: FeatureRow | undefined;
   private readonly applyRow = (p: DatasetProfile): void => p.updateRow(this.row as FeatureRow);
   private readonly onRow = (row: FeatureRow): void => {
+    if (this.filterRows && !(this.deps.backoff as BackoffController).keep(row.inferenceId ?? row.eventId)) {
+      this.batchSampledOut++;
+      return;
+    }
     this.row = row;
     this.batchRows++;
-    this.windower.add(row.eventTimeMs, this.applyRow);
+    if (row.eventTimeMs > this.batchMaxTimeMs) this.batchMaxTimeMs = row.eventTimeMs;
+    this.windower.add(row.eventTimeMs, this.applyRow, this.rowWeight);
   };
   private batchRows = 0;
+  private batchSampledOut = 0;
+  private batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+  /** Sampling is on and the current record had no key: decide per decoded row, by its inference ID. */
+  private filterRows = false;
+  /** 1 / sampling ratio while backed off, else 1. */
+  private rowWeight = 1;
   private lateReported: number[];
   private readonly summary: MonitorSummary;
   private ready = false;
+  /** Partitioned sources: the watermark over partitions drives stream time. */
+  private readonly partitionClock: PartitionClock | undefined;
+  /** Partitioned sources: the position after the last processed batch, per partition. */
+  private readonly positions = new Map<string, SourcePosition>();
+  private lastCheckpointMs = 0;
+  private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: MonitorDeps) {
     const s = deps.settings;
@@ -92,7 +128,9 @@ export class MonitorPipeline {
       serialize: (p) => p.serialize(),
       deserialize: (b) => DatasetProfile.deserialize(b, this.registry, profileOptions),
     }));
-    this.windower = new Windower(store, { sizesMs: s.windowsMs, graceMs: s.graceMs });
+    const partitioned = deps.source.partitioned === true;
+    this.partitionClock = partitioned ? new PartitionClock(s.partitionIdleMs) : undefined;
+    this.windower = new Windower(store, { sizesMs: s.windowsMs, graceMs: s.graceMs, advance: partitioned ? 'external' : 'per-record' });
     this.lateReported = s.windowsMs.map(() => 0);
     this.summary = {
       monitor: s.name,
@@ -100,6 +138,7 @@ export class MonitorPipeline {
       rows: 0,
       invalid: {},
       lateRows: {},
+      sampledOut: 0,
       windowsClosed: 0,
       windowsWithViolations: 0,
       violations: {},
@@ -111,54 +150,91 @@ export class MonitorPipeline {
     return this.ready;
   }
 
-  /** Consume the source until it ends or `signal` aborts; closes every window at the end. */
+  /**
+   * Consume the source until it ends or `signal` aborts. A finite source's end closes every
+   * window; a stop checkpoints the open ones (when there is a checkpoint store) for the restart.
+   */
   async run(signal?: AbortSignal): Promise<MonitorSummary> {
-    const { source, logger } = this.deps;
+    const { source, logger, checkpoints } = this.deps;
+    await this.restoreCheckpoint();
     logger.info({ monitor: this.name, source: source.description, windows: this.deps.settings.windowsMs.map(formatDuration) }, 'monitor started');
     this.ready = true;
-    const onAbort = (): void => void source.close();
+    const onAbort = (): void => (source.stop ? source.stop() : void source.close());
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for await (const batch of source.batches()) {
-        await this.processBatch(batch);
+        const closed = await this.processBatch(batch);
+        if (batch.partition !== undefined) this.positions.set(batch.partition.key, batch.partition.position);
+        if (checkpoints !== undefined && (closed > 0 || this.clock() - this.lastCheckpointMs >= this.deps.settings.checkpointIntervalMs)) {
+          await this.checkpoint();
+        }
         if (signal?.aborted) break;
       }
-      if (signal?.aborted) {
+      if (signal?.aborted || source.partitioned) {
         // stopped, not finished: open windows are incomplete, so they are not reported as if they
-        // were (checkpointing them for a restart comes with the Kafka source)
+        // were; with a checkpoint store they are kept for the restart
         const open = this.windower.openCount();
-        if (open > 0) logger.warn({ monitor: this.name, openWindows: open }, 'stopped: open windows dropped unreported');
+        if (checkpoints !== undefined) {
+          await this.checkpoint(true);
+          logger.info({ monitor: this.name, openWindows: open, checkpoint: checkpoints.describe(this.name) }, 'stopped: open windows checkpointed');
+        } else if (open > 0) {
+          logger.warn({ monitor: this.name, openWindows: open }, 'stopped: open windows dropped unreported');
+        }
       } else {
         await this.closeWindows(this.windower.closeAll());
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await this.deps.reports.flush();
+      await this.deps.deadLetters.flush();
+      await source.close();
     }
     logger.info({ monitor: this.name, ...this.summaryCounts() }, 'monitor finished');
     return this.summary;
   }
 
-  /** Decode and window one batch, then close the windows stream time has passed. */
-  async processBatch(batch: RawBatch): Promise<void> {
+  /**
+   * Decode and window one batch, then close the windows stream time has passed. Returns how many
+   * windows closed.
+   */
+  async processBatch(batch: RawBatch): Promise<number> {
     const { metrics, deadLetters } = this.deps;
     const records = batch.records;
     let invalid: Map<RecordErrorReason, number> | undefined;
     this.batchRows = 0;
+    this.batchSampledOut = 0;
+    this.batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+    const backoff = this.deps.backoff;
+    const sampling = backoff !== undefined && backoff.ratio < 1;
+    this.rowWeight = sampling ? 1 / backoff.ratio : 1;
     const maxLength = this.deps.settings.maxLineLength;
     for (let i = 0; i < records.length; i++) {
       const line = records[i] as string;
+      if (sampling) {
+        // keyed messages (key = inference ID) are decided before decoding, which is the saving
+        const key = batch.key?.(i);
+        this.filterRows = key === undefined || key === null || key.length === 0;
+        if (!this.filterRows && !backoff.keepBytes(key as Uint8Array)) {
+          this.batchSampledOut++;
+          continue;
+        }
+      }
       const reason = line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow);
       if (reason !== undefined) {
         invalid ??= new Map();
         invalid.set(reason, (invalid.get(reason) ?? 0) + 1);
-        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: records[i] as string });
+        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, bytes: batch.bytes?.(i), key: batch.key?.(i) });
       }
     }
+    this.filterRows = false;
     this.summary.records += records.length;
     this.summary.rows += this.batchRows;
     metrics.recordsTotal.labels(this.name).inc(records.length);
     metrics.rowsTotal.labels(this.name).inc(this.batchRows);
+    if (this.batchSampledOut > 0) {
+      this.summary.sampledOut += this.batchSampledOut;
+      metrics.recordsSampledOutTotal.labels(this.name).inc(this.batchSampledOut);
+    }
     if (invalid !== undefined) {
       for (const [reason, n] of invalid) {
         metrics.recordsInvalidTotal.labels(this.name, reason).inc(n);
@@ -166,9 +242,88 @@ export class MonitorPipeline {
       }
       metrics.deadLettersTotal.labels(this.name).inc([...invalid.values()].reduce((a, b) => a + b, 0));
     }
+    if (this.partitionClock !== undefined && batch.partition !== undefined) {
+      const now = this.clock();
+      const assigned = this.deps.source.assignment?.();
+      if (assigned !== undefined) this.partitionClock.assign(assigned, now);
+      this.partitionClock.observe(batch.partition.key, this.batchMaxTimeMs, now);
+      this.windower.advanceTo(this.partitionClock.watermark(now));
+    }
+    this.updateBackoff();
     this.publishLate();
     if (Number.isFinite(this.windower.streamTimeMs)) metrics.streamTime.labels(this.name).set(this.windower.streamTimeMs / 1000);
-    await this.closeWindows(this.windower.closeDue());
+    const closed = this.windower.closeDue();
+    await this.closeWindows(closed);
+    return closed.length;
+  }
+
+  /**
+   * Dead letters made durable, then the checkpoint (state + positions), then the commit. A failure
+   * leaves the previous checkpoint and committed offsets valid; it is counted and retried at the
+   * next one (a final checkpoint at stop rethrows).
+   */
+  private async checkpoint(final = false): Promise<void> {
+    const { checkpoints, metrics, logger, source } = this.deps;
+    if (checkpoints === undefined) return;
+    const started = performance.now();
+    const positions = [...this.positions.values()];
+    try {
+      await this.deps.deadLetters.flush();
+      const bytes = await checkpoints.save({ monitor: this.name, createdAtMs: this.clock(), positions, state: this.snapshot() });
+      await source.commit?.(positions);
+      this.lastCheckpointMs = this.clock();
+      metrics.checkpointsTotal.labels(this.name).inc();
+      metrics.checkpointBytes.labels(this.name).set(bytes);
+      metrics.lastCheckpoint.labels(this.name).set(this.lastCheckpointMs / 1000);
+      metrics.checkpointDuration.labels(this.name).observe((performance.now() - started) / 1000);
+    } catch (e) {
+      metrics.checkpointFailuresTotal.labels(this.name).inc();
+      this.lastCheckpointMs = this.clock(); // retry at the next interval, not on every batch
+      logger.warn({ monitor: this.name, err: e }, 'checkpoint failed; the previous one stays valid');
+      if (final) throw e;
+    }
+  }
+
+  private async restoreCheckpoint(): Promise<void> {
+    const { checkpoints, source, logger } = this.deps;
+    this.lastCheckpointMs = this.clock();
+    if (checkpoints === undefined) return;
+    const c = await checkpoints.load(this.name);
+    if (c === undefined) {
+      logger.info({ monitor: this.name, checkpoint: checkpoints.describe(this.name) }, 'no checkpoint: starting from the committed offsets');
+      return;
+    }
+    this.restore(c.state);
+    for (const p of c.positions) this.positions.set(`${p.topic}/${p.partition}`, p);
+    source.resumeFrom?.(c.positions);
+    logger.info(
+      { monitor: this.name, checkpoint: checkpoints.describe(this.name), age_s: (this.clock() - c.createdAtMs) / 1000, openWindows: this.windower.openCount(), partitions: c.positions.length },
+      'restored from checkpoint',
+    );
+  }
+
+  /** Re-evaluate back-off pressure (at most every 250 ms) and publish it. */
+  private updateBackoff(): void {
+    const { backoff, metrics, logger, source } = this.deps;
+    if (backoff === undefined) return;
+    const now = this.clock();
+    if (now - this.lastBackoffUpdateMs < 250) return;
+    this.lastBackoffUpdateMs = now;
+    const lag = source.lag?.();
+    const disk = this.deps.diskUsage?.();
+    const state = backoff.update({
+      ...(lag === undefined ? {} : { lagRecords: lag.records, lagSeconds: lag.seconds }),
+      ...(disk === undefined ? {} : { diskUsage: disk }),
+    });
+    metrics.samplingRatio.labels(this.name).set(state.ratio);
+    for (const [signal, value] of Object.entries(state.bySignal)) metrics.backoffPressure.labels(this.name, signal).set(value);
+    if (state.changed) {
+      metrics.backoffTransitionsTotal.labels(this.name, state.active ? 'on' : 'off').inc();
+      logger.warn(
+        { monitor: this.name, sampling_ratio: state.ratio, pressure: state.pressure, signals: state.bySignal, lag, disk },
+        state.active ? 'back-off: pressure above 75 %, sampling by inference ID' : 'back-off: pressure below 50 %, full capture resumed',
+      );
+    }
   }
 
   /**
@@ -178,7 +333,13 @@ export class MonitorPipeline {
    */
   snapshot(): Uint8Array {
     const header = new TextEncoder().encode(
-      JSON.stringify({ version: 1, streamTimeMs: this.windower.streamTimeMs, lateBySize: this.windower.lateBySize, sizesMs: this.windower.sizesMs }),
+      JSON.stringify({
+        version: 1,
+        streamTimeMs: this.windower.streamTimeMs,
+        lateBySize: this.windower.lateBySize,
+        sizesMs: this.windower.sizesMs,
+        partitions: this.partitionClock?.snapshot() ?? [],
+      }),
     );
     const windows = this.store.snapshot();
     const out = new Uint8Array(4 + header.length + windows.length);
@@ -195,7 +356,7 @@ export class MonitorPipeline {
     if (bytes.length < 4) fail('too short');
     const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
     if (4 + len > bytes.length) fail('truncated header');
-    let header: { version?: number; streamTimeMs?: number | null; lateBySize?: number[]; sizesMs?: number[] };
+    let header: { version?: number; streamTimeMs?: number | null; lateBySize?: number[]; sizesMs?: number[]; partitions?: PartitionClockEntry[] };
     try {
       header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as typeof header;
     } catch {
@@ -210,6 +371,11 @@ export class MonitorPipeline {
     this.windower.setStreamTime(header.streamTimeMs ?? Number.NEGATIVE_INFINITY);
     (header.lateBySize ?? []).forEach((n, i) => (this.windower.lateBySize[i] = n));
     this.lateReported = [...this.windower.lateBySize];
+    // JSON writes -Infinity (a partition with no valid row yet) as null
+    this.partitionClock?.restore(
+      (header.partitions ?? []).map((p) => ({ key: p.key, maxEventMs: p.maxEventMs ?? Number.NEGATIVE_INFINITY })),
+      this.clock(),
+    );
   }
 
   private publishLate(): void {
@@ -234,8 +400,10 @@ export class MonitorPipeline {
     const { metrics, baseline, logger } = this.deps;
     const started = performance.now();
     const label = formatDuration(w.sizeMs);
-    const statistics = w.profile.toStatistics();
-    const evaluation: DataQualityEvaluation = evaluateDataQuality(statistics, baseline.statistics, baseline.constraints);
+    const sampled = w.profile.toStatistics();
+    // evaluated on the rows seen; counts in the report stand for the traffic (see scale-counts.ts)
+    const evaluation: DataQualityEvaluation = evaluateDataQuality(sampled, baseline.statistics, baseline.constraints);
+    const statistics = w.weight > w.rows && w.rows > 0 ? scaleCounts(sampled, w.weight / w.rows) : sampled;
     const sizeIndex = this.windower.sizesMs.indexOf(w.sizeMs);
     const report = buildWindowReport(
       {
@@ -244,6 +412,7 @@ export class MonitorPipeline {
         startMs: w.startMs,
         endMs: w.endMs,
         rows: w.rows,
+        samplingRate: w.rows > 0 && w.weight > 0 ? w.rows / w.weight : 1,
         lateRowsSoFar: this.windower.lateBySize[sizeIndex] ?? 0,
         closedAtMs: this.clock(),
       },
@@ -280,8 +449,8 @@ export class MonitorPipeline {
   }
 
   private summaryCounts(): Record<string, unknown> {
-    const { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows } = this.summary;
-    return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows };
+    const { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut } = this.summary;
+    return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut };
   }
 }
 

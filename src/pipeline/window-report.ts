@@ -13,6 +13,8 @@ export interface ClosedWindowInfo {
   startMs: number;
   endMs: number;
   rows: number;
+  /** Effective capture rate: rows seen / rows they stand for (1 unless back-off sampled). */
+  samplingRate: number;
   /** Rows that arrived too late for this window size so far (monitor-wide counter). */
   lateRowsSoFar: number;
   closedAtMs: number;
@@ -38,7 +40,8 @@ export function buildWindowReport(
     status: evaluation.violations.length > 0 ? 'CompletedWithViolations' : 'Completed',
     item_count: statistics.itemCount,
     late_rows_so_far: w.lateRowsSoFar,
-    sampling_rate: 1,
+    sampling_rate: w.samplingRate,
+    rows_sampled: w.rows,
     violations_by_check: byCheck,
     features: evaluation.features.map((f) => ({
       name: f.name,

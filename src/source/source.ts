@@ -1,18 +1,58 @@
 /**
  * Where raw records come from. A source yields batches of lines (one capture line / flat JSON
- * record each); batching keeps per-record async overhead off the hot path. Kafka (next issue)
- * implements the same interface with offsets as positions.
+ * record each); batching keeps per-record async overhead off the hot path.
+ *
+ * Files and stdin are finite, ordered streams. Kafka adds what a replayable, partitioned log has:
+ * every batch comes from one partition and says where the next batch of that partition starts
+ * (its position); positions are committed back to the broker after a checkpoint holds the state
+ * built from them, and a restarted source resumes from the checkpoint's positions.
  */
+
+/** The next offset to process in one topic partition. */
+export interface SourcePosition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly nextOffset: number;
+}
 
 export interface RawBatch {
   readonly records: readonly string[];
   /** Human-readable origin of records[i], for dead letters: file:line, stdin:line, topic/partition@offset. */
   origin(i: number): string;
+  /** The message key of records[i] (Kafka; producers set it to the inference ID), if any. */
+  key?(i: number): Uint8Array | null;
+  /** The original bytes of records[i], when the source has them apart from the text (Kafka values). */
+  bytes?(i: number): Uint8Array;
+  /** Partitioned sources: which partition the whole batch came from, and the position after it. */
+  readonly partition?: { readonly key: string; readonly position: SourcePosition };
+}
+
+/** Consumer lag, summed (records) and worst (seconds) over assigned partitions. */
+export interface SourceLag {
+  readonly records: number;
+  readonly seconds: number;
 }
 
 export interface Source {
   readonly description: string;
-  /** Batches until the source ends (files, stdin) or close() is called (follow mode, Kafka). */
+  /** Batches until the source ends (files, stdin) or stop()/close() is called (follow mode, Kafka). */
   batches(): AsyncIterable<RawBatch>;
+  /**
+   * End the iteration after the batch being processed, but keep the connection: a partitioned
+   * source can still commit. Sources without it are stopped by close().
+   */
+  stop?(): void;
+  /** Release everything (leave the consumer group, close files). Idempotent. */
   close(): Promise<void>;
+  /** True when batches carry `partition` and positions. */
+  readonly partitioned?: boolean;
+  /** Start from these positions (a restored checkpoint) instead of the broker's committed offsets. */
+  resumeFrom?(positions: readonly SourcePosition[]): void;
+  /** Make positions durable at the broker (after the checkpoint that covers them is written). */
+  commit?(positions: readonly SourcePosition[]): Promise<void>;
+  lag?(): SourceLag;
+  /** Partition keys (partitionKey()) currently assigned to this consumer. */
+  assignment?(): readonly string[];
 }
+
+export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;

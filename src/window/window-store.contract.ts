@@ -44,16 +44,18 @@ export function describeWindowStoreContract(name: string, make: () => WindowStor
       const a = s.getOrCreate(60_000, 0);
       a.profile.push(1, 2.5);
       a.rows = 2;
+      a.weight = 8; // two rows sampled at 25 %
       const b = s.getOrCreate(3_600_000, 0);
       b.profile.push(-7);
       b.rows = 1;
+      b.weight = 1;
       const bytes = s.snapshot();
       const r = make();
       r.getOrCreate(1000, 5000); // restore replaces whatever was there
       r.restore(bytes);
       expect(r.openCount()).toBe(2);
-      expect(r.get(60_000, 0)).toMatchObject({ rows: 2, profile: [1, 2.5], endMs: 60_000 });
-      expect(r.get(3_600_000, 0)).toMatchObject({ rows: 1, profile: [-7] });
+      expect(r.get(60_000, 0)).toMatchObject({ rows: 2, weight: 8, profile: [1, 2.5], endMs: 60_000 });
+      expect(r.get(3_600_000, 0)).toMatchObject({ rows: 1, weight: 1, profile: [-7] });
       expect(r.snapshot()).toEqual(bytes);
     });
 

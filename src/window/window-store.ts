@@ -14,6 +14,11 @@ export interface WindowState<P> extends WindowKey {
   readonly endMs: number;
   /** Rows accepted into this window. */
   rows: number;
+  /**
+   * Rows they stand for: each row weighs 1 / sampling ratio at the time it came (1 at full
+   * capture). weight / rows rescales counts in the report; rows / weight is the effective rate.
+   */
+  weight: number;
   profile: P;
 }
 
@@ -36,7 +41,8 @@ export interface WindowStore<P> {
   restore(bytes: Uint8Array): void;
 }
 
-const MAGIC = 0x44574e31; // "DWN1"
+const MAGIC = 0x44574e32; // "DWN2"
+const ENTRY = 36; // size, start, rows, weight (f64 each) + profile length (u32)
 
 export class MemoryWindowStore<P> implements WindowStore<P> {
   private readonly bySize = new Map<number, Map<number, WindowState<P>>>();
@@ -51,7 +57,7 @@ export class MemoryWindowStore<P> implements WindowStore<P> {
     }
     let w = windows.get(startMs);
     if (w === undefined) {
-      w = { sizeMs, startMs, endMs: startMs + sizeMs, rows: 0, profile: this.codec.create() };
+      w = { sizeMs, startMs, endMs: startMs + sizeMs, rows: 0, weight: 0, profile: this.codec.create() };
       windows.set(startMs, w);
     }
     return w;
@@ -91,7 +97,7 @@ export class MemoryWindowStore<P> implements WindowStore<P> {
   snapshot(): Uint8Array {
     const windows = [...this.bySize.values()].flatMap((m) => [...m.values()]).sort(byEnd);
     const blobs = windows.map((w) => this.codec.serialize(w.profile));
-    const size = 8 + windows.reduce((n, _w, i) => n + 8 * 3 + 4 + (blobs[i] as Uint8Array).length, 0);
+    const size = 8 + windows.reduce((n, _w, i) => n + ENTRY + (blobs[i] as Uint8Array).length, 0);
     const buf = new Uint8Array(size);
     const view = new DataView(buf.buffer);
     view.setUint32(0, MAGIC);
@@ -102,9 +108,10 @@ export class MemoryWindowStore<P> implements WindowStore<P> {
       view.setFloat64(o, w.sizeMs);
       view.setFloat64(o + 8, w.startMs);
       view.setFloat64(o + 16, w.rows);
-      view.setUint32(o + 24, blob.length);
-      buf.set(blob, o + 28);
-      o += 28 + blob.length;
+      view.setFloat64(o + 24, w.weight);
+      view.setUint32(o + 32, blob.length);
+      buf.set(blob, o + ENTRY);
+      o += ENTRY + blob.length;
     });
     return buf;
   }
@@ -120,17 +127,19 @@ export class MemoryWindowStore<P> implements WindowStore<P> {
     this.bySize.clear();
     let o = 8;
     for (let i = 0; i < n; i++) {
-      if (o + 28 > bytes.length) fail('truncated');
+      if (o + ENTRY > bytes.length) fail('truncated');
       const sizeMs = view.getFloat64(o);
       const startMs = view.getFloat64(o + 8);
       const rows = view.getFloat64(o + 16);
-      const len = view.getUint32(o + 24);
-      if (o + 28 + len > bytes.length) fail('truncated profile');
-      const profile = this.codec.deserialize(bytes.subarray(o + 28, o + 28 + len));
+      const weight = view.getFloat64(o + 24);
+      const len = view.getUint32(o + 32);
+      if (o + ENTRY + len > bytes.length) fail('truncated profile');
+      const profile = this.codec.deserialize(bytes.subarray(o + ENTRY, o + ENTRY + len));
       const w = this.getOrCreate(sizeMs, startMs);
       w.rows = rows;
+      w.weight = weight;
       w.profile = profile;
-      o += 28 + len;
+      o += ENTRY + len;
     }
     if (o !== bytes.length) fail('trailing bytes');
   }

@@ -1,14 +1,21 @@
 /**
- * Event-time tumbling windows, Kafka-Streams style: stream time is the largest event time seen;
- * a window [start, start + size) closes once stream time ≥ end + grace; a record whose window has
- * (or would have) closed already is late: counted per window size and not added. Windows are
- * aligned to the epoch, so a 5m and a 1h window share boundaries.
+ * Event-time tumbling windows, Kafka-Streams style: a window [start, start + size) closes once
+ * stream time ≥ end + grace; a record whose window has (or would have) closed already is late:
+ * counted per window size and not added. Windows are aligned to the epoch, so a 5m and a 1h window
+ * share boundaries.
+ *
+ * Stream time is either the largest event time seen (one ordered stream: files, stdin), or is
+ * advanced from outside (`advance: 'external'`): a partitioned source sets it to the watermark
+ * over its partitions (see partition-clock.ts), so how partitions interleave never decides what
+ * is late.
  */
 import type { WindowState, WindowStore } from './window-store.js';
 
 export interface WindowerOptions {
   sizesMs: readonly number[];
   graceMs: number;
+  /** 'per-record' (default): stream time follows the largest event time; 'external': advanceTo(). */
+  advance?: 'per-record' | 'external';
 }
 
 export class Windower<P> {
@@ -18,6 +25,7 @@ export class Windower<P> {
   /** Late records per window size, in sizesMs order. */
   readonly lateBySize: number[];
   private readonly sizes: number[];
+  private readonly perRecord: boolean;
 
   constructor(
     private readonly store: WindowStore<P>,
@@ -26,6 +34,7 @@ export class Windower<P> {
     this.sizes = [...options.sizesMs];
     this.current = this.sizes.map(() => undefined);
     this.lateBySize = this.sizes.map(() => 0);
+    this.perRecord = (options.advance ?? 'per-record') === 'per-record';
   }
 
   get streamTimeMs(): number {
@@ -38,10 +47,11 @@ export class Windower<P> {
 
   /**
    * Route one row at event time t: calls `apply(profile)` for each window size whose window is
-   * still open. Returns how many sizes accepted it (0 = late everywhere).
+   * still open, adding `weight` (1 / sampling ratio) to it. Returns how many sizes accepted it
+   * (0 = late everywhere).
    */
-  add(t: number, apply: (profile: P) => void): number {
-    if (t > this.streamTime) this.streamTime = t;
+  add(t: number, apply: (profile: P) => void, weight = 1): number {
+    if (this.perRecord && t > this.streamTime) this.streamTime = t;
     const grace = this.options.graceMs;
     let accepted = 0;
     for (let i = 0; i < this.sizes.length; i++) {
@@ -61,6 +71,7 @@ export class Windower<P> {
         continue;
       }
       w.rows++;
+      w.weight += weight;
       apply(w.profile);
       accepted++;
     }
@@ -79,6 +90,11 @@ export class Windower<P> {
     const closed = this.store.closeAll();
     this.current.fill(undefined);
     return closed;
+  }
+
+  /** Move stream time forward (never back) in 'external' mode. */
+  advanceTo(t: number): void {
+    if (t > this.streamTime) this.streamTime = t;
   }
 
   /** Restore stream time after a snapshot restore. */

@@ -1,0 +1,38 @@
+/**
+ * One place that turns connection settings into a kafkajs client: brokers, TLS, SASL, and
+ * kafkajs's own log lines routed into our structured logger (its INFO chatter becomes debug).
+ */
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaConnection {
+  brokers: readonly string[];
+  clientId: string;
+  ssl: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
+  /** Connection and request timeouts (ms); short values notice a dead broker sooner. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: c.clientId,
+    brokers: [...c.brokers],
+    ssl: c.ssl,
+    ...(c.sasl ? { sasl: { mechanism: c.sasl.mechanism, username: c.sasl.username, password: c.sasl.password } as SASLOptions } : {}),
+    connectionTimeout: c.connectionTimeoutMs ?? 3000,
+    requestTimeout: c.requestTimeoutMs ?? 30_000,
+    logLevel: logLevel.INFO,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, timestamp: _t, logger: _l, ...fields } = entry as LogEntry['log'] & { logger?: string };
+        const msg = `kafkajs: ${message}`;
+        if (level === logLevel.ERROR) log.error(fields, msg);
+        else if (level === logLevel.WARN) log.warn(fields, msg);
+        else log.debug(fields, msg);
+      },
+  });
+}

@@ -1,0 +1,286 @@
+/**
+ * Inference events from Kafka (kafkajs): one consumer group per monitor, batch processing, offsets
+ * committed only when the monitor asks (after its checkpoint), never automatically.
+ *
+ * kafkajs pushes batches (eachBatch); the monitor pulls them (an async iterable). The handler hands
+ * each chunk over and waits until the monitor has processed it, so there is never more than one
+ * chunk in flight and back-pressure is natural: a slow monitor slows fetching.
+ *
+ * Exactly-once over restarts: the source remembers, per partition, the next offset it must process
+ * (from the restored checkpoint, then from what it delivered). Messages below it are duplicates of
+ * state already held (a redelivery after a rebalance, or the gap between a checkpoint and its
+ * commit) and are skipped; a batch starting above it (the broker's committed offset is ahead of the
+ * checkpoint) triggers a seek back, so nothing between them is lost.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { DriftmonError, ErrorCode } from '../errors.js';
+import type { Metrics } from '../sink/metrics.js';
+import { partitionKey, type RawBatch, type Source, type SourceLag, type SourcePosition } from './source.js';
+
+export interface KafkaSourceOptions {
+  kafka: Kafka;
+  monitor: string;
+  topics: readonly string[];
+  groupId: string;
+  /** Where a group without committed offsets starts: the beginning of the topic, or new messages only. */
+  fromBeginning: boolean;
+  /** Consume at most this many messages per second (protects a shared cluster; tests use it to build lag). */
+  maxMessagesPerSecond?: number | undefined;
+  /** Largest chunk handed to the monitor at once (default 2000 messages). */
+  chunkSize?: number;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
+  maxWaitTimeMs?: number;
+  logger: Logger;
+  metrics?: Metrics;
+  clock?: () => number;
+}
+
+interface Handoff {
+  batch: RawBatch;
+  /** true: processed; false: dropped unprocessed (stopping). */
+  done: (processed: boolean) => void;
+  fail: (e: unknown) => void;
+}
+
+interface PartitionState {
+  next: number | undefined;
+  highWatermark: number;
+  lastTimestampMs: number;
+}
+
+export class KafkaSource implements Source {
+  readonly description: string;
+  readonly partitioned = true;
+  private readonly consumer: Consumer;
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly queue: Handoff[] = [];
+  private wake: (() => void) | undefined;
+  private stopping = false;
+  private closed = false;
+  private crashed: unknown;
+  private started = false;
+  private nextFreeMs = 0;
+  private readonly clock: () => number;
+  private assigned: string[] = [];
+
+  constructor(private readonly options: KafkaSourceOptions) {
+    this.description = `kafka ${options.topics.join(',')} (group ${options.groupId})`;
+    this.clock = options.clock ?? Date.now;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10, maxRetryTime: 10_000 },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      this.assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p)));
+      options.logger.info({ monitor: options.monitor, group: options.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
+    });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      const { error, restart } = e.payload as { error: Error; restart: boolean };
+      options.logger.error({ monitor: options.monitor, err: error, restart }, 'kafka consumer crashed');
+      if (!restart) this.fail(error);
+    });
+  }
+
+  resumeFrom(positions: readonly SourcePosition[]): void {
+    for (const p of positions) this.state(p.topic, p.partition).next = p.nextOffset;
+  }
+
+  async *batches(): AsyncIterable<RawBatch> {
+    if (!this.started) await this.start();
+    let current: Handoff | undefined;
+    try {
+      for (;;) {
+        if (this.crashed !== undefined) throw this.crashed;
+        if (this.stopping) return;
+        current = this.queue.shift();
+        if (current === undefined) {
+          await new Promise<void>((resolve) => (this.wake = resolve));
+          this.wake = undefined;
+          continue;
+        }
+        yield current.batch;
+        current.done(true);
+        current = undefined;
+      }
+    } finally {
+      current?.done(false);
+      for (const h of this.queue.splice(0)) h.done(false);
+    }
+  }
+
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    // no new batches while the monitor checkpoints and commits; the group is left in close()
+    if (this.started && !this.closed) this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    this.wake?.();
+  }
+
+  async commit(positions: readonly SourcePosition[]): Promise<void> {
+    if (positions.length === 0 || this.closed) return;
+    try {
+      await this.consumer.commitOffsets(positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.nextOffset) })));
+    } catch (e) {
+      throw new DriftmonError(ErrorCode.SOURCE_FAILED, `could not commit offsets for group ${this.options.groupId}: ${(e as Error).message}`, {
+        cause: e,
+        retryable: true,
+      });
+    }
+  }
+
+  assignment(): readonly string[] {
+    return this.assigned;
+  }
+
+  lag(): SourceLag {
+    let records = 0;
+    let seconds = 0;
+    const now = this.clock();
+    for (const p of this.partitions.values()) {
+      if (p.next === undefined) continue;
+      const behind = Math.max(0, p.highWatermark - p.next);
+      records += behind;
+      // seconds are known once this process has delivered from the partition
+      if (behind > 0 && p.lastTimestampMs > 0) seconds = Math.max(seconds, Math.max(0, now - p.lastTimestampMs) / 1000);
+    }
+    return { records, seconds };
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    if (this.closed) return;
+    this.closed = true;
+    if (this.started) await this.consumer.disconnect(); // leaves the group
+  }
+
+  private async start(): Promise<void> {
+    this.started = true;
+    const { logger, monitor } = this.options;
+    try {
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
+      await this.consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.onBatch(payload),
+      });
+    } catch (e) {
+      throw new DriftmonError(ErrorCode.SOURCE_FAILED, `kafka source for monitor ${monitor} could not start: ${(e as Error).message}`, {
+        cause: e,
+        retryable: true,
+      });
+    }
+    logger.info({ monitor, topics: this.options.topics, group: this.options.groupId }, 'kafka consumer running');
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const state = this.state(topic, partition);
+    state.highWatermark = Number(batch.highWatermark);
+    let messages = batch.messages;
+    const first = Number(messages[0]?.offset);
+    if (state.next !== undefined && first > state.next) {
+      // the broker's committed offset is ahead of our checkpoint: go back, or records in between are lost
+      this.options.logger.warn({ monitor: this.options.monitor, topic, partition, from: first, to: state.next }, 'seeking back to the checkpoint position');
+      this.consumer.seek({ topic, partition, offset: String(state.next) });
+      return;
+    }
+    if (state.next !== undefined && first < state.next) {
+      const next = state.next;
+      messages = messages.filter((m) => Number(m.offset) >= next);
+    }
+    const chunkSize = this.chunkSize();
+    for (let i = 0; i < messages.length; i += chunkSize) {
+      if (this.stopping || !isRunning() || isStale()) return;
+      const chunk = messages.slice(i, i + chunkSize);
+      await this.throttle(chunk.length, heartbeat);
+      const last = chunk[chunk.length - 1] as KafkaMessage;
+      const nextOffset = Number(last.offset) + 1;
+      const processed = await this.handOver(rawBatch(topic, partition, chunk, nextOffset));
+      if (!processed) return;
+      resolveOffset(last.offset);
+      state.next = nextOffset;
+      state.lastTimestampMs = Number(last.timestamp);
+      this.publish(topic, partition, chunk.length, state);
+      await heartbeat();
+    }
+    if (messages.length === 0 && batch.messages.length > 0) resolveOffset(batch.lastOffset());
+  }
+
+  private handOver(batch: RawBatch): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      if (this.stopping) return resolve(false);
+      this.queue.push({ batch, done: resolve, fail: reject });
+      this.wake?.();
+    });
+  }
+
+  private fail(e: unknown): void {
+    this.crashed = new DriftmonError(ErrorCode.SOURCE_FAILED, `kafka consumer for monitor ${this.options.monitor} failed: ${(e as Error).message}`, {
+      cause: e,
+      retryable: true,
+    });
+    for (const h of this.queue.splice(0)) h.fail(this.crashed);
+    this.wake?.();
+  }
+
+  private chunkSize(): number {
+    const max = this.options.chunkSize ?? 2000;
+    const rate = this.options.maxMessagesPerSecond;
+    // throttled: small chunks (a tenth of a second each) keep the rate smooth
+    return rate === undefined ? max : Math.max(1, Math.min(max, Math.floor(rate / 10)));
+  }
+
+  private async throttle(n: number, heartbeat: () => Promise<void>): Promise<void> {
+    const rate = this.options.maxMessagesPerSecond;
+    if (rate === undefined) return;
+    let now = this.clock();
+    while (this.nextFreeMs > now && !this.stopping) {
+      await sleep(Math.min(1000, this.nextFreeMs - now));
+      await heartbeat();
+      now = this.clock();
+    }
+    this.nextFreeMs = Math.max(now, this.nextFreeMs) + (n * 1000) / rate;
+  }
+
+  private publish(topic: string, partition: number, n: number, state: PartitionState): void {
+    const m = this.options.metrics;
+    if (m === undefined) return;
+    const monitor = this.options.monitor;
+    m.kafkaMessagesConsumedTotal.labels(monitor, topic).inc(n);
+    const behind = Math.max(0, state.highWatermark - (state.next ?? 0));
+    m.kafkaLagRecords.labels(monitor, topic, String(partition)).set(behind);
+    m.kafkaLagSeconds.labels(monitor, topic, String(partition)).set(behind > 0 ? Math.max(0, this.clock() - state.lastTimestampMs) / 1000 : 0);
+  }
+
+  private state(topic: string, partition: number): PartitionState {
+    const key = partitionKey(topic, partition);
+    let s = this.partitions.get(key);
+    if (s === undefined) {
+      s = { next: undefined, highWatermark: 0, lastTimestampMs: 0 };
+      this.partitions.set(key, s);
+    }
+    return s;
+  }
+}
+
+function rawBatch(topic: string, partition: number, messages: KafkaMessage[], nextOffset: number): RawBatch {
+  const records = messages.map((m) => (m.value === null ? '' : m.value.toString('utf8')));
+  return {
+    records,
+    origin: (i) => `${topic}/${partition}@${(messages[i] as KafkaMessage).offset}`,
+    key: (i) => (messages[i] as KafkaMessage).key ?? null,
+    bytes: (i) => (messages[i] as KafkaMessage).value ?? new Uint8Array(0),
+    partition: { key: partitionKey(topic, partition), position: { topic, partition, nextOffset } },
+  };
+}
