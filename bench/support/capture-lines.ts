@@ -39,8 +39,30 @@ function makePool(r: Rng, size: number): PoolEntry[] {
   return pool;
 }
 
+/**
+ * A known shift for drift tests: from record `fromIndex` on, input column `feature` (f1…f19) is
+ * multiplied by `factor` (other columns and ids unchanged).
+ */
+export interface DriftSpec {
+  fromIndex: number;
+  feature: string;
+  factor: number;
+}
+
+function driftPool(pool: PoolEntry[], d: DriftSpec): PoolEntry[] {
+  const col = FEATURES.indexOf(d.feature) - 1; // inputs exclude the output column `score`
+  if (col < 0) throw new Error(`no input feature ${d.feature}`);
+  return pool.map((p) => {
+    const cells = p.inputs.split(',');
+    const v = Number(cells[col]);
+    cells[col] = Number.isInteger(v) ? String(Math.round(v * d.factor)) : (v * d.factor).toFixed(4);
+    return { ...p, inputs: cells.join(',') };
+  });
+}
+
 export class CaptureLineGenerator {
-  private readonly pool: PoolEntry[];
+  private pool: PoolEntry[];
+  private drifted: PoolEntry[] | undefined;
   private i = 0;
   private timeSecond = Number.NaN;
   private timeText = '';
@@ -51,12 +73,23 @@ export class CaptureLineGenerator {
     private readonly startMs: number,
     private readonly perSecond: number,
     poolSize = 20_011,
+    private readonly drift?: DriftSpec,
   ) {
     this.pool = makePool(rng(seed), poolSize);
+    if (drift !== undefined) this.drifted = driftPool(this.pool, drift);
+  }
+
+  /** Index of the next record. */
+  get index(): number {
+    return this.i;
   }
 
   next(): string {
     const id = this.i++;
+    if (this.drifted !== undefined && id === (this.drift as DriftSpec).fromIndex) {
+      this.pool = this.drifted;
+      this.drifted = undefined;
+    }
     const second = Math.floor(id / this.perSecond);
     if (second !== this.timeSecond) {
       this.timeSecond = second;
