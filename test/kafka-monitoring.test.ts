@@ -13,7 +13,7 @@ import { DriftmonProcess, sumMetric } from './support/driftmon-process.js';
 import { createTopic, produceAll, readTopic, uniqueTopic, type OutMessage } from './support/kafka.js';
 import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
 import { startPrometheus } from './support/private-prometheus.js';
-import { describeWithServices, type S3Service } from './support/services.js';
+import { describeWithServices, s3TestClient } from './support/services.js';
 
 const START_MS = Date.UTC(2026, 10, 23, 9, 0, 0);
 
@@ -26,16 +26,6 @@ const MALFORMED: [reason: string, make: (line: string) => string][] = [
   ['unsupported_encoding', (l) => l.replace('"encoding":"CSV"', '"encoding":"XML"')],
 ];
 
-function s3Client(s3: S3Service): S3Client {
-  return new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: s3.forcePathStyle,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
 
 async function listKeys(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -114,7 +104,7 @@ describeWithServices(['kafka', 's3', 'prometheus'], 'driftmon run on Kafka → S
 
       // S3: the windows closed so far are there, 4 objects each, with violations only for f3
       await sleep(2_000);
-      const client = s3Client(s3);
+      const client = s3TestClient(s3);
       const keys = await listKeys(client, s3.bucket, `${prefix}/model/10s/`);
       const folders = new Set(keys.map((k) => k.slice(0, k.lastIndexOf('/'))));
       expect(folders.size).toBeGreaterThanOrEqual(4);

@@ -17,7 +17,7 @@ import { REPORT_FILES, reportFolder, type WindowReport } from '../src/sink/repor
 import { S3ReportSink } from '../src/sink/s3-report-sink.js';
 import { describeReportSinkContract, sampleReport } from '../src/sink/sink.contract.js';
 import { describeWithVersitygw, freePort, startPrivateS3, type PrivateS3 } from './support/private-s3.js';
-import { describeWithServices, type S3Service } from './support/services.js';
+import { describeWithServices, s3TestClient, type S3Service } from './support/services.js';
 
 const FILES = [REPORT_FILES.statistics, REPORT_FILES.constraints, REPORT_FILES.violations, REPORT_FILES.summary];
 const RUN_ID = `${Date.now().toString(36)}-${process.pid}`;
@@ -26,16 +26,6 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 type S3Target = Pick<S3Service, 'endpoint' | 'region' | 'bucket' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey'>;
 
-function client(s3: S3Target): S3Client {
-  return new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: s3.forcePathStyle,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
 
 function sinkOn(s3: S3Target, prefix: string, extra: { spoolDir?: string; metrics?: Metrics; logger?: Logger; flushTimeoutMs?: number } = {}): S3ReportSink {
   return new S3ReportSink({
@@ -89,7 +79,7 @@ const gauge = async (g: { get(): Promise<{ values: { value: number }[] }> }): Pr
 
 describeWithServices(['s3'], 'S3ReportSink on the shared S3 server', (svc) => {
   const s3 = svc.s3;
-  const c = client(s3);
+  const c = s3TestClient(s3);
   const sinks: S3ReportSink[] = [];
   let n = 0;
   afterAll(async () => {
@@ -163,7 +153,7 @@ describeWithVersitygw('S3ReportSink through an S3 outage (private versitygw)', (
   let c: S3Client;
   beforeAll(async () => {
     s3 = await startPrivateS3({ bin });
-    c = client(s3);
+    c = s3TestClient(s3);
   });
   afterAll(async () => {
     c?.destroy();

@@ -4,6 +4,7 @@
  * describeWithServices: when a service is missing the suite is skipped locally, and fails under
  * CI=true (CI must never go green by skipping).
  */
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, it } from 'vitest';
 
 export type ServiceName = 'kafka' | 's3' | 'prometheus';
@@ -88,4 +89,16 @@ export function describeRequiring(title: string, why: string): void {
       it('skipped', () => undefined);
     });
   }
+}
+
+/** An SDK client for the test S3 server (versitygw wants path style and no default CRC checksums). */
+export function s3TestClient(s3: Pick<S3Service, 'endpoint' | 'region' | 'forcePathStyle' | 'accessKeyId' | 'secretAccessKey'>): S3Client {
+  return new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: s3.forcePathStyle,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
