@@ -13,7 +13,7 @@
  * checkpoint) triggers a seek back, so nothing between them is lost.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { Metrics } from '../sink/metrics.js';
@@ -47,6 +47,9 @@ interface Handoff {
 
 interface PartitionState {
   next: number | undefined;
+  /** Before the first delivery: where consumption will start (committed offset, or low/high). */
+  expected: number | undefined;
+  low: number;
   highWatermark: number;
   lastTimestampMs: number;
 }
@@ -65,6 +68,9 @@ export class KafkaSource implements Source {
   private nextFreeMs = 0;
   private readonly clock: () => number;
   private assigned: string[] = [];
+  /** Polls high watermarks (and committed offsets of partitions not delivered yet) for the lag. */
+  private readonly admin: Admin;
+  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: KafkaSourceOptions) {
     this.description = `kafka ${options.topics.join(',')} (group ${options.groupId})`;
@@ -79,6 +85,7 @@ export class KafkaSource implements Source {
       allowAutoTopicCreation: false,
       retry: { retries: 10, maxRetryTime: 10_000 },
     });
+    this.admin = options.kafka.admin();
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p)));
       options.logger.info({ monitor: options.monitor, group: options.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
@@ -146,8 +153,9 @@ export class KafkaSource implements Source {
     let seconds = 0;
     const now = this.clock();
     for (const p of this.partitions.values()) {
-      if (p.next === undefined) continue;
-      const behind = Math.max(0, p.highWatermark - p.next);
+      const position = p.next ?? p.expected;
+      if (position === undefined) continue;
+      const behind = Math.max(0, p.highWatermark - position);
       records += behind;
       // seconds are known once this process has delivered from the partition
       if (behind > 0 && p.lastTimestampMs > 0) seconds = Math.max(seconds, Math.max(0, now - p.lastTimestampMs) / 1000);
@@ -159,7 +167,46 @@ export class KafkaSource implements Source {
     this.stop();
     if (this.closed) return;
     this.closed = true;
-    if (this.started) await this.consumer.disconnect(); // leaves the group
+    clearInterval(this.lagTimer);
+    if (this.started) {
+      await this.consumer.disconnect(); // leaves the group
+      await this.admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Lag is measured for every partition, not only those that delivered a batch lately: a fetch
+   * may drain one partition while the others wait, and their lag is what back-off must see.
+   */
+  private async pollLag(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const missing: string[] = [];
+      for (const topic of this.options.topics) {
+        for (const o of await this.admin.fetchTopicOffsets(topic)) {
+          const st = this.state(topic, o.partition);
+          st.highWatermark = Math.max(st.highWatermark, Number(o.high));
+          if (st.next === undefined) missing.push(topic);
+          st.low = Number(o.low);
+        }
+      }
+      if (missing.length > 0) {
+        for (const t of await this.admin.fetchOffsets({ groupId: this.options.groupId, topics: [...new Set(missing)] })) {
+          for (const p of t.partitions) {
+            const st = this.state(t.topic, p.partition);
+            if (st.next !== undefined) continue;
+            const committed = Number(p.offset);
+            st.expected = committed >= 0 ? committed : this.options.fromBeginning ? st.low : st.highWatermark;
+          }
+        }
+      }
+      for (const [key, st] of this.partitions) {
+        const [topic, partition] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))];
+        this.publishLag(topic, partition, st);
+      }
+    } catch (e) {
+      this.options.logger.debug({ monitor: this.options.monitor, err: e }, 'lag poll failed');
+    }
   }
 
   private async start(): Promise<void> {
@@ -181,6 +228,14 @@ export class KafkaSource implements Source {
       });
     }
     logger.info({ monitor, topics: this.options.topics, group: this.options.groupId }, 'kafka consumer running');
+    await this.admin.connect().then(
+      () => {
+        void this.pollLag();
+        this.lagTimer = setInterval(() => void this.pollLag(), 1_000);
+        this.lagTimer.unref();
+      },
+      (e: unknown) => logger.warn({ monitor, err: e }, 'cannot poll consumer lag (admin client)'),
+    );
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -254,20 +309,25 @@ export class KafkaSource implements Source {
   }
 
   private publish(topic: string, partition: number, n: number, state: PartitionState): void {
+    this.options.metrics?.kafkaMessagesConsumedTotal.labels(this.options.monitor, topic).inc(n);
+    this.publishLag(topic, partition, state);
+  }
+
+  private publishLag(topic: string, partition: number, state: PartitionState): void {
     const m = this.options.metrics;
-    if (m === undefined) return;
+    const position = state.next ?? state.expected;
+    if (m === undefined || position === undefined) return;
     const monitor = this.options.monitor;
-    m.kafkaMessagesConsumedTotal.labels(monitor, topic).inc(n);
-    const behind = Math.max(0, state.highWatermark - (state.next ?? 0));
+    const behind = Math.max(0, state.highWatermark - position);
     m.kafkaLagRecords.labels(monitor, topic, String(partition)).set(behind);
-    m.kafkaLagSeconds.labels(monitor, topic, String(partition)).set(behind > 0 ? Math.max(0, this.clock() - state.lastTimestampMs) / 1000 : 0);
+    m.kafkaLagSeconds.labels(monitor, topic, String(partition)).set(behind > 0 && state.lastTimestampMs > 0 ? Math.max(0, this.clock() - state.lastTimestampMs) / 1000 : 0);
   }
 
   private state(topic: string, partition: number): PartitionState {
     const key = partitionKey(topic, partition);
     let s = this.partitions.get(key);
     if (s === undefined) {
-      s = { next: undefined, highWatermark: 0, lastTimestampMs: 0 };
+      s = { next: undefined, expected: undefined, low: 0, highWatermark: 0, lastTimestampMs: 0 };
       this.partitions.set(key, s);
     }
     return s;
