@@ -102,6 +102,40 @@ describe('driftmon run --config with a bad config', () => {
       expect(r.stderr).toContain(expected);
     }
   });
+  it('lists every problem of a Kafka monitor at once (unset SASL password variable, dead-letter topic that is an input, bad durations, back-off on files)', async () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'monitors:',
+        '  - name: k',
+        '    source: { type: kafka, brokers: [127.0.0.1:9], topics: [inference], deadLetterTopic: inference, partitionIdle: later,',
+        '              sasl: { mechanism: plain, username: u, passwordEnv: DRIFTMON_TEST_UNSET_PASSWORD } }',
+        '    baseline: { constraints: nope.json }',
+        '    windows: [1m]',
+        '    checkpointInterval: often',
+        '    backoff: { lagTime: whenever }',
+        '  - name: f',
+        '    source: { type: files, paths: [.] }',
+        '    baseline: { constraints: nope.json }',
+        '    windows: [1m]',
+        '    backoff: { sampleRatio: 0.5 }',
+      ].join('\n'),
+    );
+    const r = await runCli(['run', '--config', file]);
+    expect(r.code).toBe(2);
+    for (const expected of [
+      '/monitors/0/source/sasl/passwordEnv: environment variable DRIFTMON_TEST_UNSET_PASSWORD is not set',
+      '/monitors/0/source/deadLetterTopic: "inference" is also an input topic',
+      '/monitors/0/source/partitionIdle',
+      '/monitors/0/checkpointInterval',
+      '/monitors/0/backoff/lagTime',
+      '/monitors/1/backoff: back-off applies to kafka sources only',
+    ]) {
+      expect(r.stderr).toContain(expected);
+    }
+  });
 });
 
 describe('driftmon replay', () => {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createDecoder } from '../record/decoder.js';
+import { FeatureRegistry } from '../record/feature-registry.js';
+import { quantileSketchFactory } from '../sketch/quantile-factory.js';
+import { DatasetProfile } from './dataset-profile.js';
+import { scaleCounts } from './scale-counts.js';
+
+describe('scaleCounts', () => {
+  it('scales counts to the traffic a 25 % sample stands for and leaves shapes alone', () => {
+    const registry = new FeatureRegistry();
+    const p = new DatasetProfile(registry, { quantiles: quantileSketchFactory('kll') });
+    const decoder = createDecoder({ format: 'flat-json' }, registry);
+    for (let i = 0; i < 400; i++) {
+      const line = JSON.stringify({ inferenceTime: 1_700_000_000_000 + i, x: i % 10 === 0 ? null : i, c: i % 4 === 0 ? 'a' : 'b' });
+      expect(decoder.decode(line, (row) => p.updateRow(row))).toBeUndefined();
+    }
+    const sample = p.toStatistics();
+    const scaled = scaleCounts(sample, 4);
+    expect(scaled.itemCount).toBe(1600);
+    const [sx, sc] = [scaled.features.find((f) => f.name === 'x'), scaled.features.find((f) => f.name === 'c')];
+    const [ox, oc] = [sample.features.find((f) => f.name === 'x'), sample.features.find((f) => f.name === 'c')];
+    expect(sx?.numerical?.numPresent).toBe(360 * 4);
+    expect(sx?.numerical?.numMissing).toBe(40 * 4);
+    expect(sx?.numerical?.sum).toBeCloseTo((ox?.numerical?.sum as number) * 4, 6);
+    expect(sx?.numerical?.mean).toBe(ox?.numerical?.mean);
+    expect(sx?.numerical?.stdDev).toBe(ox?.numerical?.stdDev);
+    expect(sx?.numerical?.buckets.reduce((a, b) => a + b.count, 0)).toBeCloseTo(360 * 4, 6);
+    expect(sc?.string?.categories).toEqual(oc?.string?.categories.map((k) => ({ ...k, count: k.count * 4 })));
+    expect(scaleCounts(sample, 1)).toBe(sample);
+  });
+});
