@@ -1,9 +1,21 @@
 /** Runs the built CLI (dist/src/main.js) as a user would: a real process, real files, real ports. */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The checkout: the nearest folder above this file with a package.json (works from dist/ too). */
+function findRepo(from: string): string {
+  let d = from;
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error(`no package.json above ${from}`);
+    d = up;
+  }
+  return d;
+}
+
+export const REPO = findRepo(dirname(fileURLToPath(import.meta.url)));
 export const MAIN = join(REPO, 'dist', 'src', 'main.js');
 
 export interface CliResult {
