@@ -104,8 +104,14 @@ function doubleLiteral(x: number): string {
 export function javaDoubleToString(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const sign = x < 0 ? '-' : '';
   const a = Math.abs(x);
+  if (a >= 1e-3 && a < 1e7) {
+    // fast path (window reports format thousands of sketch items): in this range JavaScript's
+    // shortest round-trip text is already plain notation; Java adds ".0" to whole numbers
+    const t = String(x);
+    return t.includes('.') ? t : `${t}.0`;
+  }
+  const sign = x < 0 ? '-' : '';
   const [mantissa = '0', expText = '0'] = a.toExponential().split('e');
   const digits = mantissa.replace('.', '');
   const exp = Number(expText);
