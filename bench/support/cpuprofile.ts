@@ -60,6 +60,7 @@ export function areaOf(f: CallFrame): string {
     if (f.functionName === '(idle)') return 'idle';
     if (f.functionName === '(garbage collector)') return 'GC';
     if (f.functionName === '(program)') return 'V8/native (program)';
+    if (f.functionName.startsWith('RegExp:')) return 'native (RegExp)';
     return `native (${f.functionName || 'anonymous'})`;
   }
   const nm = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u);
@@ -124,7 +125,8 @@ export function summarizeCpuProfile(path: string, options: { top?: number; fromM
       .slice(0, top)
       .map(([k, ms]) => {
         const [fn, at] = k.split('\u0000') as [string, string];
-        return { function: fn, where: at, ms: Math.round(ms), share: Number((ms / busy).toFixed(4)) };
+        // V8 names a regular expression's code after its whole source: keep the start
+        return { function: fn.length > 80 ? `${fn.slice(0, 77)}...` : fn, where: at, ms: Math.round(ms), share: Number((ms / busy).toFixed(4)) };
       });
   return {
     total_ms: Math.round(total),
