@@ -55,7 +55,9 @@ import { createTopic, kafkaClient, uniqueTopic } from '../test/support/kafka.js'
 import { writeKafkaConfig } from '../test/support/kafka-monitor.js';
 import { FEATURES } from './support/capture-lines.js';
 import { summarizeCpuProfile, type ProfileSummary } from './support/cpuprofile.js';
-import { buildBaseline, DriftmonChild, REPO } from './support/driftmon-child.js';
+import { REPO } from '../test/support/cli.js';
+import { buildCaptureBaseline } from '../test/support/kafka-monitor.js';
+import { DriftmonChild } from './support/driftmon-child.js';
 import { LiveCaptureLineGenerator } from './support/live-capture-lines.js';
 import type { ProduceWorkerData, ProduceWorkerResult } from './support/produce-worker.js';
 
@@ -883,7 +885,7 @@ async function main(): Promise<void> {
   const m = machine();
   log(`machine: ${m.cpu_model}, ${m.cores} cores, Node ${process.version}; brokers ${brokers.join(',')}`);
   const baselineDir = tempDir('baseline');
-  await buildBaseline(baselineDir, SEED, 20_000);
+  await buildCaptureBaseline(baselineDir, SEED, 20_000);
 
   const result: BenchResult = {
     bench: 'kafka',

@@ -1,19 +1,13 @@
 /**
- * `driftmon run` as a child process for benchmarks (optionally another build, for A/B runs), and
- * the capture baseline it monitors against (test/support/kafka-monitor.ts).
+ * `driftmon run` as a child process for benchmarks (optionally another build, for A/B runs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sumMetric } from '../../test/support/driftmon-process.js';
-import { buildCaptureBaseline } from '../../test/support/kafka-monitor.js';
-
-export { REPO } from '../../test/support/cli.js';
 import { REPO } from '../../test/support/cli.js';
-export const MAIN = join(REPO, 'dist', 'src', 'main.js');
+import { sumMetric } from '../../test/support/driftmon-process.js';
 
-/** statistics.json + constraints.json in dir/baseline (the tests' capture baseline). */
-export const buildBaseline = buildCaptureBaseline;
+export const MAIN = join(REPO, 'dist', 'src', 'main.js');
 
 export class DriftmonChild {
   stderr = '';

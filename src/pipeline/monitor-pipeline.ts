@@ -29,7 +29,7 @@ import type { DeadLetterSink } from '../sink/dead-letter.js';
 import { publishWindowGauges } from '../sink/metric-gauges.js';
 import type { Metrics } from '../sink/metrics.js';
 import type { ReportSink } from '../sink/report.js';
-import type { RawBatch, Source, SourcePosition } from '../source/source.js';
+import { partitionKey, type RawBatch, type Source, type SourcePosition } from '../source/source.js';
 import type { CheckpointStore } from '../window/checkpoint-store.js';
 import { PartitionClock, type PartitionClockEntry } from '../window/partition-clock.js';
 import { MemoryWindowStore, type WindowState } from '../window/window-store.js';
@@ -294,7 +294,7 @@ export class MonitorPipeline {
       return;
     }
     this.restore(c.state);
-    for (const p of c.positions) this.positions.set(`${p.topic}/${p.partition}`, p);
+    for (const p of c.positions) this.positions.set(partitionKey(p.topic, p.partition), p);
     source.resumeFrom?.(c.positions);
     logger.info(
       { monitor: this.name, checkpoint: checkpoints.describe(this.name), age_s: (this.clock() - c.createdAtMs) / 1000, openWindows: this.windower.openCount(), partitions: c.positions.length },

@@ -46,6 +46,8 @@ interface Handoff {
 }
 
 interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
   next: number | undefined;
   /** Before the first delivery: where consumption will start (committed offset, or low/high). */
   expected: number | undefined;
@@ -200,10 +202,7 @@ export class KafkaSource implements Source {
           }
         }
       }
-      for (const [key, st] of this.partitions) {
-        const [topic, partition] = [key.slice(0, key.lastIndexOf('/')), Number(key.slice(key.lastIndexOf('/') + 1))];
-        this.publishLag(topic, partition, st);
-      }
+      for (const st of this.partitions.values()) this.publishLag(st);
     } catch (e) {
       this.options.logger.debug({ monitor: this.options.monitor, err: e }, 'lag poll failed');
     }
@@ -266,7 +265,7 @@ export class KafkaSource implements Source {
       resolveOffset(last.offset);
       state.next = nextOffset;
       state.lastTimestampMs = Number(last.timestamp);
-      this.publish(topic, partition, chunk.length, state);
+      this.publish(chunk.length, state);
       await heartbeat();
     }
     if (messages.length === 0 && batch.messages.length > 0) resolveOffset(batch.lastOffset());
@@ -308,12 +307,13 @@ export class KafkaSource implements Source {
     this.nextFreeMs = Math.max(now, this.nextFreeMs) + (n * 1000) / rate;
   }
 
-  private publish(topic: string, partition: number, n: number, state: PartitionState): void {
-    this.options.metrics?.kafkaMessagesConsumedTotal.labels(this.options.monitor, topic).inc(n);
-    this.publishLag(topic, partition, state);
+  private publish(n: number, state: PartitionState): void {
+    this.options.metrics?.kafkaMessagesConsumedTotal.labels(this.options.monitor, state.topic).inc(n);
+    this.publishLag(state);
   }
 
-  private publishLag(topic: string, partition: number, state: PartitionState): void {
+  private publishLag(state: PartitionState): void {
+    const { topic, partition } = state;
     const m = this.options.metrics;
     const position = state.next ?? state.expected;
     if (m === undefined || position === undefined) return;
@@ -327,7 +327,7 @@ export class KafkaSource implements Source {
     const key = partitionKey(topic, partition);
     let s = this.partitions.get(key);
     if (s === undefined) {
-      s = { next: undefined, expected: undefined, low: 0, highWatermark: 0, lastTimestampMs: 0 };
+      s = { topic, partition, next: undefined, expected: undefined, low: 0, highWatermark: 0, lastTimestampMs: 0 };
       this.partitions.set(key, s);
     }
     return s;
