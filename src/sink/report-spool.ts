@@ -13,8 +13,9 @@
  * time.
  */
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileDurably } from './durable-file.js';
 import type { ReportObject } from './report-files.js';
 
 /** What the spool keeps per report: the folder (relative, '/'-separated) and its files in upload order. */
@@ -159,20 +160,7 @@ export class ReportSpool {
     const file = `${String(seq).padStart(12, '0')}-${spooledAtMs}.json`;
     const tmp = join(this.dir, `.${file}.${process.pid}${TMP_SUFFIX}`);
     const body = JSON.stringify({ v: FORMAT_VERSION, folder: report.folder, objects: report.objects });
-    try {
-      const fh = await open(tmp, 'w');
-      try {
-        await fh.writeFile(body, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, join(this.dir, file));
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
-    await syncDir(this.dir);
+    await writeFileDurably(join(this.dir, file), body, tmp);
     const entry: SpoolEntry = { seq, spooledAtMs, file };
     this.index.push(entry);
     return entry;
@@ -203,22 +191,4 @@ function asSpooledReport(v: unknown): SpooledReport | undefined {
     objects.push({ name: obj.name, body: obj.body });
   }
   return { folder: o.folder, objects };
-}
-
-/** fsync a directory so a rename in it survives a crash (platforms that cannot are skipped). */
-async function syncDir(dir: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(dir, 'r');
-  } catch (e) {
-    if (errno(e) === 'EISDIR' || errno(e) === 'EPERM') return;
-    throw e;
-  }
-  try {
-    await fh.sync();
-  } catch (e) {
-    if (errno(e) !== 'EINVAL' && errno(e) !== 'EPERM' && errno(e) !== 'EISDIR') throw e;
-  } finally {
-    await fh.close();
-  }
 }

@@ -10,10 +10,11 @@
  * or the new one, never a torn file. A corrupt file is an error, not a silent fresh start (which
  * would lose the open windows).
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { writeFileDurably } from '../sink/durable-file.js';
 import type { SourcePosition } from '../source/source.js';
 
 export interface Checkpoint {
@@ -102,26 +103,11 @@ export class FileCheckpointStore implements CheckpointStore {
 
   async save(checkpoint: Checkpoint): Promise<number> {
     const path = this.path(checkpoint.monitor);
-    const tmp = `${path}.tmp`;
     const bytes = encodeCheckpoint(checkpoint);
     try {
       await mkdir(this.dir, { recursive: true });
-      const f = await open(tmp, 'w');
-      try {
-        await f.writeFile(bytes);
-        await f.sync();
-      } finally {
-        await f.close();
-      }
-      await rename(tmp, path);
-      const d = await open(this.dir, 'r');
-      try {
-        await d.sync();
-      } finally {
-        await d.close();
-      }
+      await writeFileDurably(path, bytes, `${path}.tmp`);
     } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined);
       throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `cannot write checkpoint ${path}: ${(e as Error).message}`, { cause: e, retryable: true });
     }
     return bytes.length;
