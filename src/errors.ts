@@ -23,6 +23,8 @@ export const ErrorCode = {
   SINK_WRITE_FAILED: 'SINK_WRITE_FAILED',
   /** A source (file, stdin, Kafka) failed. */
   SOURCE_FAILED: 'SOURCE_FAILED',
+  /** The on-disk state of the prediction/label join (pending store) cannot be read or written. */
+  STATE_STORE_FAILED: 'STATE_STORE_FAILED',
   /** The HTTP server could not start (port in use, …). */
   HTTP_FAILED: 'HTTP_FAILED',
   /** An internal invariant was broken: a bug. */
@@ -80,6 +82,14 @@ export const RecordErrorReason = {
   TOO_MANY_FEATURES: 'too_many_features',
   /** A line longer than the configured limit. */
   LINE_TOO_LONG: 'line_too_long',
+  /** A ground-truth record (or a prediction that must be joined) without an event/inference ID. */
+  MISSING_EVENT_ID: 'missing_event_id',
+  /** A ground-truth record without groundTruthData.data (or the configured label field). */
+  MISSING_GROUND_TRUTH: 'missing_ground_truth',
+  /** A label (ground truth) that cannot be read as the monitor's problem type needs. */
+  BAD_LABEL: 'bad_label',
+  /** A capture record whose output lacks the inference/probability attribute a monitor needs. */
+  MISSING_PREDICTION: 'missing_prediction',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
 export const RECORD_ERROR_REASONS: readonly RecordErrorReason[] = Object.values(RecordErrorReason);
@@ -114,6 +124,7 @@ export function exitCodeFor(e: unknown): ExitCode {
     case ErrorCode.SINK_WRITE_FAILED:
     case ErrorCode.SOURCE_FAILED:
     case ErrorCode.HTTP_FAILED:
+    case ErrorCode.STATE_STORE_FAILED:
       return ExitCode.RUNTIME;
     default:
       return ExitCode.INTERNAL;
