@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { LabelWindows, windowStart } from './label-windows.js';
+
+const H = 3_600_000;
+const D = 24 * H;
+
+/** State: the sum of joined values (enough to see what reached which window). */
+function windows(reemitIntervalMs = 0) {
+  return new LabelWindows<{ sum: number }>({
+    sizesMs: [H],
+    graceMs: 60_000,
+    horizonMs: 2 * D,
+    reemitIntervalMs,
+    create: () => ({ sum: 0 }),
+    serialize: (s) => new TextEncoder().encode(JSON.stringify(s)),
+    deserialize: (b) => JSON.parse(new TextDecoder().decode(b)) as { sum: number },
+  });
+}
+
+describe('LabelWindows', () => {
+  it('reports a window first at end + grace, again when labels land, and finally at end + horizon', () => {
+    const w = windows();
+    w.prediction(10);
+    w.prediction(20);
+    w.advanceTo(H); // end, but not end + grace
+    expect(w.due(0)).toEqual([]);
+    w.advanceTo(H + 60_000);
+    const first = w.due(1);
+    expect(first.map((d) => [d.window.version, d.final, d.window.predictions])).toEqual([[1, false, 2]]);
+    expect(w.due(2)).toEqual([]); // nothing changed
+    w.joined(10, (s) => (s.sum += 5));
+    const second = w.due(3);
+    expect(second.map((d) => [d.window.version, d.final, d.window.labeled, d.window.state.sum])).toEqual([[2, false, 1, 5]]);
+    w.expired(20);
+    w.advanceTo(H + 2 * D);
+    const last = w.due(4);
+    expect(last.map((d) => [d.window.version, d.final, d.window.labeled, d.window.expired])).toEqual([[3, true, 1, 1]]);
+    expect(w.openCount()).toBe(0);
+  });
+
+  it('throttles re-emission by wall time but never the final report', () => {
+    const w = windows(10_000);
+    w.prediction(0);
+    w.advanceTo(2 * H);
+    expect(w.due(1_000)).toHaveLength(1);
+    w.joined(0, (s) => s.sum++);
+    expect(w.due(5_000)).toHaveLength(0);
+    expect(w.due(11_000)).toHaveLength(1);
+    w.joined(0, (s) => s.sum++);
+    w.advanceTo(3 * D);
+    expect(w.due(11_001).map((d) => d.final)).toEqual([true]);
+  });
+
+  it('counts predictions for final windows as late, and keeps accepting them while labels may come', () => {
+    const w = windows();
+    w.advanceTo(10 * D);
+    expect(w.accepts(0)).toBe(false);
+    expect(w.prediction(0)).toBe(0);
+    expect(w.lateBySize).toEqual([1]);
+    const t = 10 * D - D; // a day old: its window is provisional
+    expect(w.accepts(t)).toBe(true);
+    expect(w.prediction(t)).toBe(1);
+  });
+
+  it('restores exactly what it snapshotted', () => {
+    const a = windows();
+    for (let i = 0; i < 50; i++) a.prediction(i * 600_000);
+    a.joined(600_000, (s) => (s.sum += 7));
+    a.advanceTo(3 * H);
+    a.due(5);
+    const b = windows();
+    b.restore(a.snapshot());
+    expect(b.streamTimeMs).toBe(a.streamTimeMs);
+    expect(b.openCount()).toBe(a.openCount());
+    const wa = a.get(H, 0);
+    const wb = b.get(H, 0);
+    expect(wb).toEqual(wa);
+    // both go on identically
+    for (const x of [a, b]) {
+      x.joined(1_200_000, (s) => (s.sum += 1));
+      x.advanceTo(5 * D);
+    }
+    expect(b.due(9)).toEqual(a.due(9));
+  });
+
+  it('aligns windows to the epoch, negative times included', () => {
+    expect(windowStart(-1, H)).toBe(-H);
+    expect(windowStart(H + 5, H)).toBe(H);
+  });
+});

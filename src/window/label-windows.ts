@@ -1,0 +1,237 @@
+/**
+ * Inference-time windows that wait for labels. A data-quality window closes once stream time
+ * passes its end (+ grace); a model-quality or bias window cannot, because its ground truth
+ * arrives hours or days later. So each window [start, start + size) of inference time lives
+ * through three phases:
+ *
+ *   open        stream time < end + grace: predictions still arriving; nothing reported
+ *   provisional end + grace ≤ stream time < end + horizon: predictions are in, labels keep
+ *               landing; a report version is emitted first at end + grace, then again whenever
+ *               labels (or expiries) changed the window, at most once per re-emit interval
+ *   final       end + horizon ≤ stream time: every prediction of the window is joined or expired;
+ *               the last report is emitted with `final: true` and the window is dropped
+ *
+ * A prediction whose window is already final is late: counted, not added (its label could not be
+ * reported any more). Stream time is the watermark over the inference and ground-truth partitions;
+ * wall time only throttles re-emission. Windows are aligned to the epoch like windower.ts.
+ */
+import { DriftmonError, ErrorCode } from '../errors.js';
+
+export interface LabelWindowOptions<S> {
+  sizesMs: readonly number[];
+  /** Predictions complete at end + grace: the first report. */
+  graceMs: number;
+  /** Labels are accepted until end + horizon: the final report. */
+  horizonMs: number;
+  /** A changed provisional window is re-reported at most this often (wall time). */
+  reemitIntervalMs: number;
+  create(): S;
+  serialize(state: S): Uint8Array;
+  deserialize(bytes: Uint8Array): S;
+}
+
+export interface LabelWindow<S> {
+  readonly sizeMs: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly state: S;
+  /** Predictions seen with an inference time in the window. */
+  predictions: number;
+  /** Predictions joined with their label. */
+  labeled: number;
+  /** Predictions whose label did not come within the horizon. */
+  expired: number;
+  /** Report versions emitted so far. */
+  version: number;
+  /** Changed since the last report. */
+  dirty: boolean;
+  /** Wall time of the last report. */
+  lastEmitMs: number;
+}
+
+export interface DueWindow<S> {
+  window: LabelWindow<S>;
+  final: boolean;
+}
+
+export class LabelWindows<S> {
+  private streamTime = Number.NEGATIVE_INFINITY;
+  private readonly windows = new Map<string, LabelWindow<S>>();
+  /** Per size: predictions that came after their window was final. */
+  readonly lateBySize: number[];
+
+  constructor(private readonly options: LabelWindowOptions<S>) {
+    this.lateBySize = options.sizesMs.map(() => 0);
+  }
+
+  get streamTimeMs(): number {
+    return this.streamTime;
+  }
+
+  get sizesMs(): readonly number[] {
+    return this.options.sizesMs;
+  }
+
+  /** Move stream time forward (never back). */
+  advanceTo(t: number): void {
+    if (t > this.streamTime) this.streamTime = t;
+  }
+
+  /** True when a prediction at inference time t can still be reported in some window size. */
+  accepts(t: number): boolean {
+    return this.options.sizesMs.some((size) => windowStart(t, size) + size + this.options.horizonMs > this.streamTime);
+  }
+
+  /** A prediction at inference time t: counted in each size's window; returns how many took it. */
+  prediction(t: number): number {
+    return this.each(t, true, (w) => w.predictions++);
+  }
+
+  /** A prediction at inference time t met its label: `apply` updates each window's state. */
+  joined(t: number, apply: (state: S) => void): number {
+    return this.each(t, false, (w) => {
+      w.labeled++;
+      apply(w.state);
+    });
+  }
+
+  /** A prediction at inference time t expired unlabelled. */
+  expired(t: number): number {
+    return this.each(t, false, (w) => w.expired++);
+  }
+
+  /**
+   * The windows to report now, oldest first: final ones (dropped from the set) and provisional
+   * ones due for a new version. Marks them reported at `nowMs`.
+   */
+  due(nowMs: number): DueWindow<S>[] {
+    const { graceMs, horizonMs, reemitIntervalMs } = this.options;
+    const out: DueWindow<S>[] = [];
+    for (const [key, w] of this.windows) {
+      if (w.endMs + horizonMs <= this.streamTime) {
+        this.windows.delete(key);
+        out.push({ window: w, final: true });
+      } else if (w.endMs + graceMs <= this.streamTime && (w.version === 0 || (w.dirty && nowMs - w.lastEmitMs >= reemitIntervalMs))) {
+        out.push({ window: w, final: false });
+      }
+    }
+    for (const d of out) {
+      d.window.version++;
+      d.window.dirty = false;
+      d.window.lastEmitMs = nowMs;
+    }
+    return out.sort((a, b) => a.window.endMs - b.window.endMs || a.window.sizeMs - b.window.sizeMs);
+  }
+
+  /** Every window still held (provisional or open), oldest first — for a finite run's end. */
+  drainAll(): DueWindow<S>[] {
+    const all = [...this.windows.values()].sort((a, b) => a.endMs - b.endMs || a.sizeMs - b.sizeMs);
+    this.windows.clear();
+    for (const w of all) {
+      w.version++;
+      w.dirty = false;
+    }
+    return all.map((window) => ({ window, final: false }));
+  }
+
+  openCount(sizeMs?: number): number {
+    if (sizeMs === undefined) return this.windows.size;
+    let n = 0;
+    for (const w of this.windows.values()) if (w.sizeMs === sizeMs) n++;
+    return n;
+  }
+
+  get(sizeMs: number, startMs: number): LabelWindow<S> | undefined {
+    return this.windows.get(`${sizeMs}:${startMs}`);
+  }
+
+  private each(t: number, create: boolean, fn: (w: LabelWindow<S>) => void): number {
+    const { sizesMs, horizonMs } = this.options;
+    let n = 0;
+    for (let i = 0; i < sizesMs.length; i++) {
+      const size = sizesMs[i] as number;
+      const start = windowStart(t, size);
+      const key = `${size}:${start}`;
+      let w = this.windows.get(key);
+      if (w === undefined) {
+        if (start + size + horizonMs <= this.streamTime) {
+          if (create) (this.lateBySize[i] as number)++;
+          continue;
+        }
+        // (a join or expiry always follows its prediction(), so the window exists unless the
+        // process restarted from a checkpoint without it: recreated, so nothing is lost)
+        w = this.newWindow(size, start);
+        this.windows.set(key, w);
+      }
+      fn(w);
+      w.dirty = true;
+      n++;
+    }
+    return n;
+  }
+
+  private newWindow(sizeMs: number, startMs: number, state: S = this.options.create()): LabelWindow<S> {
+    return { sizeMs, startMs, endMs: startMs + sizeMs, state, predictions: 0, labeled: 0, expired: 0, version: 0, dirty: false, lastEmitMs: 0 };
+  }
+
+  /** Stream time, late counters and every window (counts, versions and state bytes). */
+  snapshot(): Uint8Array {
+    const states: Uint8Array[] = [];
+    const windows = [...this.windows.values()].map((w) => {
+      const bytes = this.options.serialize(w.state);
+      states.push(bytes);
+      const { sizeMs, startMs, predictions, labeled, expired, version, dirty, lastEmitMs } = w;
+      return { sizeMs, startMs, predictions, labeled, expired, version, dirty, lastEmitMs, bytes: bytes.length };
+    });
+    const header = Buffer.from(JSON.stringify({ v: 1, streamTimeMs: this.streamTime, late: this.lateBySize, sizesMs: this.options.sizesMs, windows }));
+    const total = 4 + header.length + states.reduce((a, s) => a + s.length, 0);
+    const out = Buffer.alloc(total);
+    out.writeUInt32BE(header.length, 0);
+    header.copy(out, 4);
+    let o = 4 + header.length;
+    for (const s of states) {
+      out.set(s, o);
+      o += s.length;
+    }
+    return out;
+  }
+
+  restore(bytes: Uint8Array): void {
+    const fail = (why: string): never => {
+      throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `label windows snapshot is invalid: ${why}`);
+    };
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (b.length < 4) fail('too short');
+    const len = b.readUInt32BE(0);
+    if (4 + len > b.length) fail('truncated header');
+    type Entry = Omit<LabelWindow<S>, 'state' | 'endMs'> & { bytes: number };
+    let header: { v?: number; streamTimeMs?: number | null; late?: number[]; sizesMs?: number[]; windows?: Entry[] };
+    try {
+      header = JSON.parse(b.subarray(4, 4 + len).toString('utf8')) as typeof header;
+    } catch {
+      return fail('header is not JSON');
+    }
+    if (header.v !== 1) fail(`unknown version ${String(header.v)}`);
+    if (JSON.stringify(header.sizesMs) !== JSON.stringify(this.options.sizesMs)) {
+      fail(`window sizes ${JSON.stringify(header.sizesMs)} differ from the configured ${JSON.stringify(this.options.sizesMs)}`);
+    }
+    this.windows.clear();
+    let o = 4 + len;
+    for (const e of header.windows ?? []) {
+      if (o + e.bytes > b.length) fail('truncated window state');
+      const w = this.newWindow(e.sizeMs, e.startMs, this.options.deserialize(new Uint8Array(b.subarray(o, o + e.bytes))));
+      o += e.bytes;
+      Object.assign(w, { predictions: e.predictions, labeled: e.labeled, expired: e.expired, version: e.version, dirty: e.dirty, lastEmitMs: e.lastEmitMs });
+      this.windows.set(`${w.sizeMs}:${w.startMs}`, w);
+    }
+    if (o !== b.length) fail('trailing bytes');
+    // JSON writes -Infinity (nothing seen yet) as null
+    this.streamTime = header.streamTimeMs ?? Number.NEGATIVE_INFINITY;
+    (header.late ?? []).forEach((n, i) => (this.lateBySize[i] = n));
+  }
+}
+
+export function windowStart(t: number, sizeMs: number): number {
+  const r = t % sizeMs;
+  return t - (r < 0 ? r + sizeMs : r);
+}
