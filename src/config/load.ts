@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { SAGEMAKER_FILES } from '../baseline/model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { parseDurationMs } from './duration.js';
-import { ConfigSchema, type ConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
+import { ConfigSchema, type ConfigInput, type LabelsConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -45,10 +45,26 @@ export interface S3Settings {
   checksums: 'when_required' | 'when_supported';
 }
 
+export type ProblemType = 'BinaryClassification' | 'MulticlassClassification' | 'Regression';
+
+/** A label monitor: predictions joined with ground truth for model quality and bias drift. */
+export interface LabelSettings {
+  topics: string[];
+  horizonMs: number;
+  reemitIntervalMs: number;
+  inferenceAttribute: string | undefined;
+  probabilityAttribute: string | undefined;
+  probabilityThreshold: number;
+  modelQuality: { problemType: ProblemType; constraintsPath: string | undefined } | undefined;
+  bias: { analysisConfigPath: string; baselinePath: string | undefined } | undefined;
+}
+
 export interface MonitorSettings {
   name: string;
   source: SourceSettings;
   record: RecordSchemaInput;
+  /** Set for label monitors (model quality / bias); their `baseline` is unused. */
+  labels: LabelSettings | undefined;
   baseline: { statisticsPath: string | undefined; constraintsPath: string };
   windowsMs: number[];
   graceMs: number;
@@ -86,6 +102,9 @@ export const DEFAULTS = {
   checkpointIntervalMs: 5_000,
   partitionIdleMs: 30_000,
   backoff: { lagRecords: 1_000_000, lagSeconds: 600, diskUsage: 1, sampleRatio: 0.25 },
+  labelHorizonMs: 8 * 86_400_000,
+  reemitIntervalMs: 60_000,
+  probabilityThreshold: 0.5,
   s3Region: 'us-east-1',
 } as const;
 
@@ -246,7 +265,11 @@ function resolveMonitor(
   const partitionIdleMs =
     m.source.type === 'kafka' && m.source.partitionIdle !== undefined ? duration(m.source.partitionIdle, `${at}/source/partitionIdle`) : DEFAULTS.partitionIdleMs;
 
-  const b = m.baseline;
+  const labels = m.labels === undefined ? undefined : resolveLabels(m.labels, `${at}/labels`, source, abs, problems, checkFiles, duration);
+  if (labels !== undefined && m.baseline !== undefined) {
+    problems.push(`${at}: a monitor with "labels" (model quality / bias) takes no data-quality "baseline": monitor data quality with a second monitor`);
+  }
+  const b = m.baseline ?? {};
   const dir = b.dir === undefined ? undefined : abs(b.dir);
   let statisticsPath = b.statistics === undefined ? undefined : abs(b.statistics);
   let constraintsPath = b.constraints === undefined ? undefined : abs(b.constraints);
@@ -255,7 +278,7 @@ function resolveMonitor(
     statisticsPath ??= join(dir, SAGEMAKER_FILES.statistics);
     constraintsPath ??= join(dir, SAGEMAKER_FILES.constraints);
   }
-  if (constraintsPath === undefined) {
+  if (constraintsPath === undefined && labels === undefined) {
     problems.push(`${at}/baseline: give "constraints" (constraints.json) or "dir" (a folder with statistics.json and constraints.json)`);
   }
   if (checkFiles) {
@@ -269,6 +292,7 @@ function resolveMonitor(
     name: m.name,
     source,
     record: { format: 'sagemaker-capture', ...(m.record ?? {}) },
+    labels,
     baseline: { statisticsPath, constraintsPath: constraintsPath ?? '' },
     windowsMs,
     graceMs,
@@ -279,6 +303,53 @@ function resolveMonitor(
     checkpointIntervalMs: m.checkpointInterval === undefined ? DEFAULTS.checkpointIntervalMs : duration(m.checkpointInterval, `${at}/checkpointInterval`),
     partitionIdleMs,
     backoff,
+  };
+}
+
+function resolveLabels(
+  l: LabelsConfigInput,
+  at: string,
+  source: SourceSettings,
+  abs: (p: string) => string,
+  problems: string[],
+  checkFiles: boolean,
+  duration: (text: string, path: string) => number,
+): LabelSettings {
+  if (source.type !== 'kafka') problems.push(`${at}: labels are joined from Kafka topics: the monitor's source must be kafka`);
+  else {
+    for (const t of l.topics) if (source.topics.includes(t)) problems.push(`${at}/topics: "${t}" is also an inference topic`);
+    if (source.deadLetterTopic !== undefined && l.topics.includes(source.deadLetterTopic)) problems.push(`${at}/topics: "${source.deadLetterTopic}" is the dead-letter topic`);
+  }
+  if (l.modelQuality === undefined && l.bias === undefined) problems.push(`${at}: give "modelQuality", "bias" or both`);
+  if (l.inferenceAttribute === undefined && l.probabilityAttribute === undefined) {
+    problems.push(`${at}: give "inferenceAttribute" (the predicted label) or "probabilityAttribute" (a score, with probabilityThreshold)`);
+  }
+  const file = (p: string | undefined, path: string): string | undefined => {
+    if (p === undefined) return undefined;
+    const full = abs(p);
+    if (checkFiles && !existsSync(full)) problems.push(`${path}: ${full} does not exist`);
+    return full;
+  };
+  const horizonMs = l.horizon === undefined ? DEFAULTS.labelHorizonMs : duration(l.horizon, `${at}/horizon`);
+  if (l.horizon !== undefined && horizonMs <= 0 && parseDurationMs(l.horizon) !== undefined) problems.push(`${at}/horizon: must be > 0`);
+  return {
+    topics: l.topics,
+    horizonMs,
+    reemitIntervalMs: l.reemitInterval === undefined ? DEFAULTS.reemitIntervalMs : duration(l.reemitInterval, `${at}/reemitInterval`),
+    inferenceAttribute: l.inferenceAttribute,
+    probabilityAttribute: l.probabilityAttribute,
+    probabilityThreshold: l.probabilityThreshold ?? DEFAULTS.probabilityThreshold,
+    modelQuality:
+      l.modelQuality === undefined
+        ? undefined
+        : { problemType: l.modelQuality.problemType, constraintsPath: file(l.modelQuality.constraints, `${at}/modelQuality/constraints`) },
+    bias:
+      l.bias === undefined
+        ? undefined
+        : {
+            analysisConfigPath: file(l.bias.analysisConfig, `${at}/bias/analysisConfig`) as string,
+            baselinePath: file(l.bias.baseline, `${at}/bias/baseline`),
+          },
   };
 }
 

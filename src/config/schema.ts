@@ -86,12 +86,59 @@ export const BackoffConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Model quality and bias drift: predictions from the monitor's source joined with ground truth
+ * from these topics on the inference ID. Windows are by inference time and stay open for labels
+ * until the horizon.
+ */
+export const LabelsConfig = Type.Object(
+  {
+    /** Ground-truth topics: SageMaker ground-truth records or flat JSON labels; key = event ID (recommended). */
+    topics: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    /** How long a prediction waits for its label (and a window stays open): ISO-8601 like P8D, or 8d. */
+    horizon: Type.Optional(Duration),
+    /** A window changed by new labels is re-reported at most this often (default 1m). */
+    reemitInterval: Type.Optional(Duration),
+    /** Model output holding the predicted label (SageMaker's InferenceAttribute). */
+    inferenceAttribute: Type.Optional(Type.String({ minLength: 1 })),
+    /** Model output holding the score (ProbabilityAttribute): predicted = score > threshold. */
+    probabilityAttribute: Type.Optional(Type.String({ minLength: 1 })),
+    /** ProbabilityThresholdAttribute (default 0.5). */
+    probabilityThreshold: Type.Optional(Type.Number()),
+    modelQuality: Type.Optional(
+      Type.Object(
+        {
+          problemType: Type.Union([Type.Literal('BinaryClassification'), Type.Literal('MulticlassClassification'), Type.Literal('Regression')]),
+          /** Model-quality constraints.json (e.g. from `driftmon baseline model-quality`); without it, metrics only. */
+          constraints: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    bias: Type.Optional(
+      Type.Object(
+        {
+          /** Clarify analysis_config.json: label, label_values_or_threshold, facet, group_variable. */
+          analysisConfig: Type.String({ minLength: 1 }),
+          /** Baseline analysis.json (bias_drift_check); without it, metrics only. */
+          baseline: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const MonitorConfig = Type.Object(
   {
     name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
     source: SourceConfig,
     record: Type.Optional(RecordSchemaConfig),
-    baseline: Type.Object(
+    /** Model quality / bias drift from joined labels (a label monitor: no data-quality baseline). */
+    labels: Type.Optional(LabelsConfig),
+    /** Data quality: required unless the monitor has `labels`. */
+    baseline: Type.Optional(Type.Object(
       {
         /** SageMaker statistics.json (baseline distributions; needed for baseline_drift_check). */
         statistics: Type.Optional(Type.String({ minLength: 1 })),
@@ -101,7 +148,7 @@ export const MonitorConfig = Type.Object(
         dir: Type.Optional(Type.String({ minLength: 1 })),
       },
       { additionalProperties: false },
-    ),
+    )),
     windows: Type.Array(Duration, { minItems: 1 }),
     grace: Type.Optional(Duration),
     quantileSketch: Type.Optional(Type.Union([Type.Literal('kll'), Type.Literal('tdigest')])),
@@ -185,3 +232,4 @@ export type ConfigInput = Static<typeof ConfigSchema>;
 export type MonitorConfigInput = Static<typeof MonitorConfig>;
 export type RecordSchemaInput = Static<typeof RecordSchemaConfig>;
 export type SourceConfigInput = Static<typeof SourceConfig>;
+export type LabelsConfigInput = Static<typeof LabelsConfig>;
