@@ -28,7 +28,7 @@ import { FeatureRegistry } from '../src/record/feature-registry.js';
 import { quantileSketchFactory } from '../src/sketch/quantile-factory.js';
 import { MemoryDeadLetterSink } from '../src/sink/dead-letter.js';
 import { createMetrics } from '../src/sink/metrics.js';
-import type { ReportSink } from '../src/sink/report.js';
+import { asDataQualityReport, type ReportSink } from '../src/sink/report.js';
 import type { RawBatch, Source } from '../src/source/source.js';
 import { CaptureLineGenerator, FEATURES } from './support/capture-lines.js';
 
@@ -53,7 +53,7 @@ class CountingSink implements ReportSink {
   violations = 0;
   async write(r: Parameters<ReportSink['write']>[0]): Promise<string> {
     this.windows++;
-    this.violations += r.violations.length;
+    this.violations += asDataQualityReport(r).violations.length;
     return 'counted';
   }
   async flush(): Promise<void> {}

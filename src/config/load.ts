@@ -64,7 +64,7 @@ export interface MonitorSettings {
   source: SourceSettings;
   record: RecordSchemaInput;
   /** Set for label monitors (model quality / bias); their `baseline` is unused. */
-  labels: LabelSettings | undefined;
+  labels?: LabelSettings | undefined;
   baseline: { statisticsPath: string | undefined; constraintsPath: string };
   windowsMs: number[];
   graceMs: number;

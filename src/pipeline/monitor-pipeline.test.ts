@@ -14,6 +14,7 @@ import { formatViolations } from '../baseline/violations-file.js';
 import type { MonitorSettings } from '../config/load.js';
 import { MemoryDeadLetterSink } from '../sink/dead-letter.js';
 import { MemoryReportSink } from '../sink/memory-report-sink.js';
+import { asDataQualityReport } from '../sink/report.js';
 import { createMetrics } from '../sink/metrics.js';
 import { FileSource } from '../source/file-source.js';
 import { drain } from '../source/source.contract.js';
@@ -65,7 +66,7 @@ function pipeline(baseline: Baseline, source: Source, reports: MemoryReportSink,
 }
 
 const rendered = (sink: MemoryReportSink): string[] =>
-  sink.reports.map((r) => `${r.windowSizeMs}@${r.windowStartMs}\n${formatStatistics(r.statistics)}\n${formatViolations(r.violations)}`);
+  sink.reports.map(asDataQualityReport).map((r) => `${r.windowSizeMs}@${r.windowStartMs}\n${formatStatistics(r.statistics)}\n${formatViolations(r.violations)}`);
 
 describe('MonitorPipeline snapshot / restore', () => {
   let lines: string[];

@@ -5,7 +5,7 @@
 import type { Constraints, DatasetStatistics } from '../baseline/model.js';
 import { formatDuration } from '../config/duration.js';
 import type { DataQualityEvaluation } from '../evaluate/data-quality.js';
-import type { WindowReport } from '../sink/report.js';
+import type { DataQualityReport } from '../sink/report.js';
 
 export interface ClosedWindowInfo {
   monitor: string;
@@ -25,7 +25,7 @@ export function buildWindowReport(
   statistics: DatasetStatistics,
   constraints: Constraints,
   evaluation: DataQualityEvaluation,
-): WindowReport {
+): DataQualityReport {
   const byCheck: Record<string, number> = {};
   for (const v of evaluation.violations) byCheck[v.constraintCheckType] = (byCheck[v.constraintCheckType] ?? 0) + 1;
   const summary = {

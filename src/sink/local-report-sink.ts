@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { reportObjects } from './report-files.js';
-import { REPORT_FILES, indexEntry, reportFolder, type ReportSink, type WindowReport } from './report.js';
+import { REPORT_FILES, indexEntry, reportFolderOf, type ReportSink, type WindowReport } from './report.js';
 
 export class LocalReportSink implements ReportSink {
   /** Serialises writes so index lines keep window order. */
@@ -26,7 +26,7 @@ export class LocalReportSink implements ReportSink {
   }
 
   private async writeNow(report: WindowReport): Promise<string> {
-    const rel = reportFolder(report.monitor, report.windowSizeMs, report.windowStartMs);
+    const rel = reportFolderOf(report);
     const dir = join(this.rootDir, ...rel.split('/'));
     try {
       await mkdir(dir, { recursive: true });

@@ -8,15 +8,14 @@
 import { formatConstraints } from '../baseline/constraints-file.js';
 import { formatStatistics } from '../baseline/statistics-file.js';
 import { formatViolations } from '../baseline/violations-file.js';
-import { REPORT_FILES, type WindowReport } from './report.js';
+import { REPORT_FILES, isLabelReport, type ReportObject, type WindowReport } from './report.js';
 
-export interface ReportObject {
-  /** File name inside the window's folder. */
-  name: string;
-  body: string;
-}
+export type { ReportObject } from './report.js';
 
 export function reportObjects(report: WindowReport): ReportObject[] {
+  if (isLabelReport(report)) {
+    return [...report.files, { name: REPORT_FILES.summary, body: `${JSON.stringify(report.summary, null, 2)}\n` }];
+  }
   return [
     { name: REPORT_FILES.statistics, body: formatStatistics(report.statistics) },
     { name: REPORT_FILES.constraints, body: formatConstraints(report.constraints) },

@@ -23,7 +23,7 @@ import { DriftmonError, ErrorCode } from '../errors.js';
 import type { Metrics } from './metrics.js';
 import { reportObjects, type ReportObject } from './report-files.js';
 import { ReportSpool, type SpoolEntry, type SpooledReport } from './report-spool.js';
-import { reportFolder, type ReportSink, type WindowReport } from './report.js';
+import { reportFolderOf, type ReportSink, type WindowReport } from './report.js';
 
 export interface S3ReportSinkOptions {
   bucket: string;
@@ -152,7 +152,7 @@ export class S3ReportSink implements ReportSink {
 
   async write(report: WindowReport): Promise<string> {
     if (!this.accepting) throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, 'S3 report sink is closed');
-    const folder = reportFolder(report.monitor, report.windowSizeMs, report.windowStartMs);
+    const folder = reportFolderOf(report);
     const appended = this.spool.append({ folder, objects: reportObjects(report) });
     this.appending = appended.catch(() => undefined);
     try {

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { SUGGESTED_MONITORING_CONFIG, type DatasetStatistics } from '../baseline/model.js';
 import type { DeadLetterSink } from './dead-letter.js';
-import type { ReportSink, WindowReport } from './report.js';
+import type { DataQualityReport, LabelReport, ReportSink } from './report.js';
 
-export function sampleReport(startMs: number, sizeMs = 300_000, violations = 0): WindowReport {
+export function sampleReport(startMs: number, sizeMs = 300_000, violations = 0): DataQualityReport {
   const statistics: DatasetStatistics = { itemCount: 3, features: [] };
   return {
     monitor: 'm1',
@@ -19,6 +19,25 @@ export function sampleReport(startMs: number, sizeMs = 300_000, violations = 0):
       description: 'Numerical distance: 0.5 exceeds numerical threshold: 0.1',
     })),
     summary: { window: startMs },
+  };
+}
+
+/** A model-quality window's report, its SageMaker files already formatted. */
+export function sampleLabelReport(startMs: number, version: number, sizeMs = 3_600_000): LabelReport {
+  return {
+    kind: 'model-quality',
+    monitor: 'm1',
+    windowSizeMs: sizeMs,
+    windowStartMs: startMs,
+    windowEndMs: startMs + sizeMs,
+    itemCount: 10 * version,
+    violationCount: 1,
+    files: [
+      { name: 'statistics.json', body: JSON.stringify({ version: 0, dataset: { item_count: 10 * version }, regression_metrics: {} }) },
+      { name: 'constraints.json', body: JSON.stringify({ version: 0, regression_constraints: {} }) },
+      { name: 'constraint_violations.json', body: JSON.stringify({ violations: [{ metric_name: 'mse' }] }) },
+    ],
+    summary: { version },
   };
 }
 
@@ -39,6 +58,23 @@ export function describeReportSinkContract(
       expect((got['constraint_violations.json'] as { violations: unknown[] }).violations).toHaveLength(2);
       expect((got['statistics.json'] as { dataset: { item_count: number } }).dataset.item_count).toBe(3);
       expect(got['driftmon-report.json']).toEqual({ window: Date.UTC(2026, 0, 1, 10, 5) });
+      await sink.close();
+    });
+
+    it('stores a label report in its kind folder below the window, newest version last', async () => {
+      const { sink, read } = make();
+      const start = Date.UTC(2026, 0, 1, 10, 0);
+      const dq = await sink.write(sampleReport(start, 3_600_000));
+      const v1 = await sink.write(sampleLabelReport(start, 1));
+      const v2 = await sink.write(sampleLabelReport(start, 2));
+      await sink.flush();
+      expect(v2).toBe(v1);
+      expect(v1).not.toBe(dq);
+      expect(v1).toMatch(/model-quality\/?$/);
+      const got = await read(v2);
+      expect((got['statistics.json'] as { dataset: { item_count: number } }).dataset.item_count).toBe(20);
+      expect(got['driftmon-report.json']).toEqual({ version: 2 });
+      expect((got['constraint_violations.json'] as { violations: unknown[] }).violations).toEqual([{ metric_name: 'mse' }]);
       await sink.close();
     });
 

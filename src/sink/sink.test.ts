@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FileDeadLetterSink, MemoryDeadLetterSink } from './dead-letter.js';
 import { LocalReportSink } from './local-report-sink.js';
 import { MemoryReportSink } from './memory-report-sink.js';
-import { REPORT_FILES, reportFolder } from './report.js';
+import { REPORT_FILES, asDataQualityReport, isLabelReport, reportFolder, reportFolderOf } from './report.js';
 import { describeDeadLetterSinkContract, describeReportSinkContract, sampleReport } from './sink.contract.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'driftmon-sink-'));
@@ -25,8 +25,12 @@ describeReportSinkContract('MemoryReportSink', () => {
   return {
     sink,
     read: async (location) => {
-      const r = sink.reports.find((x) => `memory:${reportFolder(x.monitor, x.windowSizeMs, x.windowStartMs)}` === location);
-      if (r === undefined) throw new Error(`no report at ${location}`);
+      const found = sink.reports.findLast((x) => `memory:${reportFolderOf(x)}` === location);
+      if (found === undefined) throw new Error(`no report at ${location}`);
+      if (isLabelReport(found)) {
+        return { ...Object.fromEntries(found.files.map((f) => [f.name, JSON.parse(f.body) as unknown])), [REPORT_FILES.summary]: found.summary };
+      }
+      const r = asDataQualityReport(found);
       return {
         [REPORT_FILES.statistics]: { dataset: { item_count: r.statistics.itemCount } },
         [REPORT_FILES.violations]: { violations: r.violations },

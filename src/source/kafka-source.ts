@@ -341,6 +341,7 @@ function rawBatch(topic: string, partition: number, messages: KafkaMessage[], ne
     origin: (i) => `${topic}/${partition}@${(messages[i] as KafkaMessage).offset}`,
     key: (i) => (messages[i] as KafkaMessage).key ?? null,
     bytes: (i) => (messages[i] as KafkaMessage).value ?? new Uint8Array(0),
+    timestampMs: (i) => Number((messages[i] as KafkaMessage).timestamp),
     partition: { key: partitionKey(topic, partition), position: { topic, partition, nextOffset } },
   };
 }

@@ -23,6 +23,8 @@ export interface RawBatch {
   key?(i: number): Uint8Array | null;
   /** The original bytes of records[i], when the source has them apart from the text (Kafka values). */
   bytes?(i: number): Uint8Array;
+  /** The broker timestamp of records[i] (Kafka: CreateTime or LogAppendTime), epoch ms. */
+  timestampMs?(i: number): number;
   /** Partitioned sources: which partition the whole batch came from, and the position after it. */
   readonly partition?: { readonly key: string; readonly position: SourcePosition };
 }
