@@ -8,6 +8,7 @@ import { baselineDataCommand } from './baseline-command.js';
 import { checkCommand } from './check-command.js';
 import { demoCommand } from './demo-command.js';
 import type { CliIo } from './io.js';
+import { DEFAULT_LABEL_TOKEN_ENV, LABEL_EXIT_CODES_HELP, labelCommand } from './label-command.js';
 import { replayCommand, runCommand } from './run-command.js';
 
 export const EXIT_CODES_HELP = `
@@ -95,6 +96,18 @@ export function buildProgram(io: CliIo): Program {
     .option('--exit', 'exit after the run instead of serving /metrics until Ctrl-C', false)
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(demoCommand(io, opts)));
+
+  program
+    .command('label')
+    .description('send ground-truth JSON Lines files (SageMaker ground-truth records or flat {"inferenceId","label"}) to a driftmon serving POST /v1/ground-truth')
+    .argument('<file...>', 'JSON Lines files of ground-truth records')
+    .option('--url <url>', 'the driftmon HTTP server (http://host:port) or the full endpoint URL')
+    .option('--token-env <name>', 'environment variable holding the bearer token', DEFAULT_LABEL_TOKEN_ENV)
+    .option('--batch <n>', 'records per request', '1000')
+    .option('--max-bytes <n>', 'bytes per request at most (halved automatically when the server answers 413)', String(4 * 1024 * 1024))
+    .option('--retries <n>', 'retries of a request after a network error or 5xx answer', '2')
+    .addHelpText('after', LABEL_EXIT_CODES_HELP)
+    .action((files: string[], opts) => set(labelCommand(io, files, opts)));
 
   return {
     async run(argv) {
