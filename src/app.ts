@@ -10,11 +10,16 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadBaseline } from './baseline/load-files.js';
 import type { Config, KafkaSourceSettings, MonitorSettings } from './config/load.js';
 import { DriftmonError, ErrorCode } from './errors.js';
+import { groundTruthRoute } from './http/ground-truth-route.js';
 import { buildHttpApp, listen } from './http/server.js';
 import { BackoffController } from './pipeline/backoff.js';
 import { MonitorPipeline, type MonitorSummary } from './pipeline/monitor-pipeline.js';
+import { AcceptedIdStore } from './sink/accepted-id-store.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
+import { createIngestMetrics } from './sink/ingest-metrics.js';
 import { KafkaDeadLetterSink, ensureDeadLetterTopic } from './sink/kafka-dead-letter.js';
+import { KafkaLabelProducer } from './sink/kafka-label-producer.js';
+import { LabelIngestor } from './sink/label-ingestor.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
 import { createMetrics, type Metrics } from './sink/metrics.js';
 import type { ReportSink } from './sink/report.js';
@@ -108,6 +113,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const http = config.http.enabled
     ? buildHttpApp({ registry, notReady: () => monitors.filter((m) => !m.isReady).map((m) => m.name) })
     : undefined;
+  const ingest = http && config.groundTruthIngest ? await registerGroundTruthIngest(http, config.groundTruthIngest, registry, logger) : undefined;
   if (http) {
     url = await listen(http, config.http.host, config.http.port);
     logger.info({ url }, 'serving /metrics, /healthz, /readyz');
@@ -126,6 +132,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       await fileDeadLetters.close();
       for (const d of ownSinks) await d.close();
       await http?.close();
+      await ingest?.close();
     },
   };
 }
@@ -206,4 +213,25 @@ function createSource(settings: MonitorSettings, stdin: Readable | undefined): S
   if (s.type === 'kafka') throw new Error('kafka sources are built in startApp');
   if (stdin === undefined) throw new Error('stdin source configured but no stdin available');
   return new StreamSource(stdin);
+}
+
+/** POST /v1/ground-truth on the HTTP server: labels → the ground-truth topic, once per event ID. */
+async function registerGroundTruthIngest(
+  http: ReturnType<typeof buildHttpApp>,
+  g: NonNullable<Config['groundTruthIngest']>,
+  registry: Registry,
+  logger: Logger,
+): Promise<{ close(): Promise<void> }> {
+  const store = await AcceptedIdStore.open({ dir: g.stateDir, retentionMs: g.dedupRetentionMs });
+  const producer = new KafkaLabelProducer({ kafka: createKafka(g.kafka, logger), topic: g.topic });
+  const metrics = createIngestMetrics(registry);
+  const ingestor = new LabelIngestor(producer, store, { metrics });
+  await http.register(groundTruthRoute, { ingestor, tokens: g.tokens, bodyLimitBytes: g.bodyLimitBytes, fields: g.fields, metrics });
+  logger.info({ topic: g.topic, remembered: store.size, stateDir: g.stateDir }, 'serving POST /v1/ground-truth');
+  return {
+    async close() {
+      await producer.close();
+      await store.close();
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { SAGEMAKER_FILES } from '../baseline/model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { parseDurationMs } from './duration.js';
+import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
 import { ConfigSchema, type ConfigInput, type LabelsConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -86,6 +87,8 @@ export interface Config {
   state: { dir: string };
   http: { enabled: boolean; host: string; port: number };
   log: { level: LogLevel };
+  /** POST /v1/ground-truth, when configured. */
+  groundTruthIngest?: GroundTruthIngestSettings | undefined;
 }
 
 export const DEFAULTS = {
@@ -181,6 +184,19 @@ export function resolveConfig(
     },
     log: { level: (cfg.log?.level as LogLevel | undefined) ?? DEFAULTS.logLevel },
   };
+  const firstKafka = monitors.find((m) => m.source.type === 'kafka')?.source as KafkaSourceSettings | undefined;
+  config.groundTruthIngest = resolveGroundTruthIngest(
+    cfg.groundTruthIngest,
+    {
+      kafkaSource: firstKafka && { brokers: firstKafka.brokers, ssl: firstKafka.ssl, sasl: firstKafka.sasl },
+      httpEnabled: config.http.enabled,
+      stateDir: config.state.dir,
+      abs,
+      env,
+      brokersOverride: env[ENV_KAFKA_BROKERS] ? (env[ENV_KAFKA_BROKERS] as string).split(',').map((b) => b.trim()).filter(Boolean) : undefined,
+    },
+    problems,
+  );
   if (problems.length > 0) throw invalid(options.source, problems);
   return deepFreeze(config);
 }

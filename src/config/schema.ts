@@ -3,6 +3,7 @@
  * Durations are strings (`5m`, `PT1H`) here and milliseconds in the resolved Config.
  */
 import { Type, type Static } from 'typebox';
+import { GroundTruthIngestConfig } from './ground-truth-ingest.js';
 
 const Duration = Type.String({ description: 'duration: 500ms, 10s, 5m, 1h, 1d or ISO-8601 (PT1H, P8D)' });
 
@@ -214,6 +215,8 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** POST /v1/ground-truth: labels validated and produced to a Kafka topic (config/ground-truth-ingest.ts). */
+    groundTruthIngest: Type.Optional(GroundTruthIngestConfig),
     log: Type.Optional(
       Type.Object(
         {
