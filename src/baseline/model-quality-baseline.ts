@@ -82,6 +82,7 @@ export async function buildModelQualityBaseline(options: ModelQualityBaselineOpt
   const rejected: Partial<Record<RecordErrorReason, number>> = {};
   let slots: { truth: number; inference: number; probability?: number; id?: number } | undefined;
   let index = 0;
+  let attributeError: DriftmonError | undefined;
 
   const resolve = (): NonNullable<typeof slots> => {
     const problems: string[] = [];
@@ -105,7 +106,17 @@ export async function buildModelQualityBaseline(options: ModelQualityBaselineOpt
   const read = await readDataset(
     options.input,
     (row) => {
-      slots ??= resolve();
+      // resolved at the first row, once the reader knows the columns; a DriftmonError thrown from
+      // inside the CSV reader's callback would not reach the caller, so it is kept and thrown below
+      if (attributeError !== undefined) return;
+      if (slots === undefined) {
+        try {
+          slots = resolve();
+        } catch (e) {
+          attributeError = e as DriftmonError;
+          return;
+        }
+      }
       const rowIndex = index++;
       const id = valueAt(row, slots.id);
       let predicted = valueAt(row, slots.inference);
@@ -133,6 +144,7 @@ export async function buildModelQualityBaseline(options: ModelQualityBaselineOpt
       progress: options.progress ?? false,
     },
   );
+  if (attributeError !== undefined) throw attributeError;
   if (acc.count === 0) {
     const why = Object.entries(rejected).map(([r, n]) => `${n} rows rejected: ${r}`);
     throw new DriftmonError(ErrorCode.INPUT_UNREADABLE, `${options.input}: no row with a usable prediction and ground truth`, {

@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { ExitCode } from '../errors.js';
 import { baselineDataCommand } from './baseline-command.js';
+import { baselineModelQualityCommand } from './baseline-model-quality-command.js';
 import { checkCommand } from './check-command.js';
 import { demoCommand } from './demo-command.js';
 import type { CliIo } from './io.js';
@@ -52,6 +53,25 @@ export function buildProgram(io: CliIo): Program {
     )
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(baselineDataCommand(io, opts)));
+  baseline
+    .command('model-quality')
+    .description('model-quality baseline (SageMaker ModelQualityMonitor) from predictions with ground truth (CSV, JSON Lines, Parquet)')
+    .requiredOption('--input <file>', 'dataset with predictions and labels')
+    .requiredOption('--output <dir>', 'where to write statistics.json and constraints.json')
+    .addOption(
+      new Option('--problem-type <type>', 'problem type')
+        .choices(['Regression', 'BinaryClassification', 'MulticlassClassification'])
+        .makeOptionMandatory(),
+    )
+    .requiredOption('--inference-attribute <column>', 'column (name or index) of the predicted label/value')
+    .option('--probability-attribute <column>', 'binary: column of the probability of class 1')
+    .option('--probability-threshold <x>', 'binary: probability > x predicts 1 (default 0.5)')
+    .requiredOption('--ground-truth-attribute <column>', 'column of the ground truth')
+    .option('--inference-id-attribute <column>', 'column of the inference ID (default: the row index)')
+    .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices(['csv', 'jsonl', 'parquet']))
+    .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(baselineModelQualityCommand(io, opts)));
 
   program
     .command('check')
