@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { ExitCode } from '../errors.js';
 import { baselineDataCommand } from './baseline-command.js';
+import { baselineBiasCommand } from './baseline-bias-command.js';
 import { baselineModelQualityCommand } from './baseline-model-quality-command.js';
 import { checkCommand } from './check-command.js';
 import { demoCommand } from './demo-command.js';
@@ -53,6 +54,18 @@ export function buildProgram(io: CliIo): Program {
     )
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(baselineDataCommand(io, opts)));
+  baseline
+    .command('bias')
+    .description('bias baseline (SageMaker Clarify analysis.json, pre- and post-training metrics) from a dataset and an analysis_config.json')
+    .requiredOption('--input <file>', 'dataset file (CSV with or without header, JSON Lines, Parquet)')
+    .requiredOption('--analysis-config <file>', 'Clarify analysis_config.json (label, facet, group_variable, headers, methods)')
+    .requiredOption('--output <dir>', 'where to write analysis.json')
+    .option('--predicted-label <column>', 'column of the predicted label (enables post-training metrics)')
+    .option('--probability-attribute <column>', 'column of the score; > probability_threshold predicts positive (enables post-training metrics)')
+    .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices(['csv', 'jsonl', 'parquet']))
+    .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(baselineBiasCommand(io, opts)));
   baseline
     .command('model-quality')
     .description('model-quality baseline (SageMaker ModelQualityMonitor) from predictions with ground truth (CSV, JSON Lines, Parquet)')
