@@ -7,12 +7,17 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loadBaseline } from './baseline/load-files.js';
+import { loadBaseline, readJsonFile } from './baseline/load-files.js';
+import { parseModelQualityConstraints } from './baseline/model-quality-files.js';
 import type { Config, KafkaSourceSettings, MonitorSettings } from './config/load.js';
 import { DriftmonError, ErrorCode } from './errors.js';
 import { groundTruthRoute } from './http/ground-truth-route.js';
 import { buildHttpApp, listen } from './http/server.js';
+import { DiskJoinStore } from './join/disk-join-store.js';
 import { BackoffController } from './pipeline/backoff.js';
+import type { LabelEvaluator } from './pipeline/label-evaluator.js';
+import { LabelMonitorPipeline, type LabelMonitorSummary } from './pipeline/label-monitor-pipeline.js';
+import { ModelQualityEvaluator } from './pipeline/model-quality-evaluator.js';
 import { MonitorPipeline, type MonitorSummary } from './pipeline/monitor-pipeline.js';
 import { AcceptedIdStore } from './sink/accepted-id-store.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
@@ -21,6 +26,7 @@ import { KafkaDeadLetterSink, ensureDeadLetterTopic } from './sink/kafka-dead-le
 import { KafkaLabelProducer } from './sink/kafka-label-producer.js';
 import { LabelIngestor } from './sink/label-ingestor.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
+import { createLabelMetrics, type LabelMetrics } from './sink/label-metrics.js';
 import { createMetrics, type Metrics } from './sink/metrics.js';
 import type { ReportSink } from './sink/report.js';
 import { S3ReportSink } from './sink/s3-report-sink.js';
@@ -44,8 +50,12 @@ export interface AppHandle {
   url: string | undefined;
   registry: Registry;
   monitors: MonitorPipeline[];
-  /** Resolves when every monitor's source has ended (or the signal aborted). */
+  /** Model-quality / bias monitors (predictions joined with labels). */
+  labelMonitors: LabelMonitorPipeline[];
+  /** Resolves when every data-quality monitor's source has ended (or the signal aborted). */
   done: Promise<MonitorSummary[]>;
+  /** The same for the label monitors (they end only when stopped). */
+  labelDone: Promise<LabelMonitorSummary[]>;
   /** Stop the HTTP server and close the sinks (after `done`). */
   close(): Promise<void>;
 }
@@ -68,8 +78,10 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   await disk?.start();
 
   const monitors: MonitorPipeline[] = [];
+  const labelMonitors: LabelMonitorPipeline[] = [];
+  const labelMetrics = config.monitors.some((m) => m.labels !== undefined) ? createLabelMetrics(registry) : undefined;
   const ownSinks: DeadLetterSink[] = [];
-  const baselines = await Promise.all(config.monitors.map((m) => loadBaseline(m.baseline)));
+  const baselines = await Promise.all(config.monitors.map((m) => (m.labels === undefined ? loadBaseline(m.baseline) : undefined)));
   for (const [i, settings] of config.monitors.entries()) {
     let source: Source;
     let deadLetters: DeadLetterSink = fileDeadLetters;
@@ -78,7 +90,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       source = new KafkaSource({
         kafka,
         monitor: settings.name,
-        topics: settings.source.topics,
+        topics: [...settings.source.topics, ...(settings.labels?.topics ?? [])],
         groupId: settings.source.groupId,
         fromBeginning: settings.source.fromBeginning,
         maxMessagesPerSecond: settings.source.maxMessagesPerSecond,
@@ -92,6 +104,29 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       source = createSource(settings, deps.stdin);
     }
     const kafkaMonitor = settings.source.type === 'kafka';
+    const backoff = settings.backoff ? new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) : undefined;
+    if (settings.labels !== undefined) {
+      const labels = settings.labels;
+      const lm = labelMetrics as LabelMetrics;
+      labelMonitors.push(
+        new LabelMonitorPipeline({
+          settings: { ...settings, labels },
+          ...(await labelEvaluators(settings.name, labels, lm)),
+          openStore: (manifest) => DiskJoinStore.open(join(config.state.dir, 'join', settings.name), manifest as Parameters<typeof DiskJoinStore.open>[1]),
+          source,
+          reports,
+          deadLetters,
+          metrics,
+          labelMetrics: lm,
+          logger,
+          ...(deps.clock ? { clock: deps.clock } : {}),
+          ...(checkpoints ? { checkpoints } : {}),
+          ...(backoff ? { backoff } : {}),
+          ...(disk ? { diskUsage: () => disk.usage } : {}),
+        }),
+      );
+      continue;
+    }
     monitors.push(
       new MonitorPipeline({
         settings,
@@ -103,7 +138,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         logger,
         ...(deps.clock ? { clock: deps.clock } : {}),
         ...(kafkaMonitor && checkpoints ? { checkpoints } : {}),
-        ...(settings.backoff ? { backoff: new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) } : {}),
+        ...(backoff ? { backoff } : {}),
         ...(disk ? { diskUsage: () => disk.usage } : {}),
       }),
     );
@@ -111,7 +146,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
 
   let url: string | undefined;
   const http = config.http.enabled
-    ? buildHttpApp({ registry, notReady: () => monitors.filter((m) => !m.isReady).map((m) => m.name) })
+    ? buildHttpApp({ registry, notReady: () => [...monitors, ...labelMonitors].filter((m) => !m.isReady).map((m) => m.name) })
     : undefined;
   const ingest = http && config.groundTruthIngest ? await registerGroundTruthIngest(http, config.groundTruthIngest, registry, logger) : undefined;
   if (http) {
@@ -120,13 +155,17 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   }
 
   const done = Promise.all(monitors.map((m) => m.run(deps.signal)));
+  const labelDone = Promise.all(labelMonitors.map((m) => m.run(deps.signal)));
   return {
     url,
     registry,
     monitors,
+    labelMonitors,
     done,
+    labelDone,
     async close() {
       await done.catch(() => undefined);
+      await labelDone.catch(() => undefined);
       disk?.stop();
       await reports.close();
       await fileDeadLetters.close();
@@ -135,6 +174,26 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       await ingest?.close();
     },
   };
+}
+
+/** The evaluators a label monitor's config asks for, with their baselines loaded. */
+async function labelEvaluators(
+  monitor: string,
+  labels: NonNullable<MonitorSettings['labels']>,
+  metrics: LabelMetrics,
+): Promise<{ evaluators: LabelEvaluator[]; predictionFields: { facets: string[]; groupVariable: string | undefined } }> {
+  const evaluators: LabelEvaluator[] = [];
+  const mq = labels.modelQuality;
+  if (mq !== undefined) {
+    const constraints = mq.constraintsPath === undefined ? undefined : parseModelQualityConstraints(await readJsonFile(mq.constraintsPath), mq.constraintsPath);
+    if (constraints !== undefined && constraints.problemType !== mq.problemType) {
+      throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${monitor}: ${mq.constraintsPath} holds ${constraints.problemType} constraints, but modelQuality.problemType is ${mq.problemType}`);
+    }
+    const e = new ModelQualityEvaluator(mq.problemType, constraints, metrics);
+    e.publishThresholds(monitor);
+    evaluators.push(e as LabelEvaluator);
+  }
+  return { evaluators, predictionFields: { facets: [], groupVariable: undefined } };
 }
 
 function createReportSink(config: Config, metrics: Metrics, logger: Logger, clock: (() => number) | undefined): ReportSink {

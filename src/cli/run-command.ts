@@ -5,7 +5,7 @@ import { loadConfig, resolveConfig, type Config } from '../config/load.js';
 import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
 import type { MonitorSummary } from '../pipeline/monitor-pipeline.js';
 import type { CliIo } from './io.js';
-import { printSummary } from './summary.js';
+import { printLabelSummary, printSummary } from './summary.js';
 
 export async function runCommand(io: CliIo, opts: { config: string }): Promise<number> {
   await runToEnd(io, loadConfig(opts.config, io.env));
@@ -19,6 +19,7 @@ async function runToEnd(io: CliIo, config: Config): Promise<MonitorSummary[]> {
   const summaries = await app.done;
   await app.close();
   printSummary(io, summaries, config);
+  printLabelSummary(io, await app.labelDone, config);
   return summaries;
 }
 

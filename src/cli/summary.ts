@@ -1,5 +1,6 @@
 /** The human summary printed after a run: counts, where the reports are, what drifted. */
 import type { Config } from '../config/load.js';
+import type { LabelMonitorSummary } from '../pipeline/label-monitor-pipeline.js';
 import type { MonitorSummary } from '../pipeline/monitor-pipeline.js';
 import type { CliIo } from './io.js';
 
@@ -24,5 +25,17 @@ export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Con
       }
     }
     io.out(`  reports: ${config.output.dir}/${s.monitor}/ (index.jsonl lists every window)\n`);
+  }
+}
+
+export function printLabelSummary(io: CliIo, summaries: LabelMonitorSummary[], config: Config): void {
+  for (const s of summaries) {
+    const invalid = Object.values(s.invalid).reduce((a, b) => a + (b ?? 0), 0);
+    io.out(
+      `\nlabel monitor ${s.monitor}: ${s.predictions} predictions, ${s.labels} labels, ${s.joined} joined, ` +
+        `${s.expiredPredictions} expired, ${s.orphanLabels} orphan labels, ${s.duplicatePredictions + s.duplicateLabels} duplicates, ${invalid} invalid\n`,
+    );
+    if (invalid > 0) io.out(`  invalid records by reason: ${Object.entries(s.invalid).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
+    io.out(`  ${s.reports} window reports (${s.finalReports} final): ${config.output.dir}/${s.monitor}/\n`);
   }
 }
