@@ -14,7 +14,7 @@
  * heap per ID (≈ 87 MB per million), file ≈ 55 bytes per ID, re-open ≈ 2.6 s per million IDs on
  * this 2-core machine. Size the retention horizon by labels per day × days.
  *
- * Not thread-safe by itself: the ingestion endpoint calls add() under its one lock.
+ * Not safe for concurrent add() calls by itself: the ingestion endpoint calls it from its one writer loop.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
