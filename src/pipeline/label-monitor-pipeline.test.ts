@@ -1,0 +1,207 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { confusionOf, labelScenario, tickLabel, tickPrediction, type Scenario, type ScenarioMessage } from '../../test/support/label-scenario.js';
+import type { LabelSettings, MonitorSettings } from '../config/load.js';
+import { DiskJoinStore, type JoinStoreManifest } from '../join/disk-join-store.js';
+import { MemoryJoinStore, type MemoryJoinManifest } from '../join/memory-join-store.js';
+import { MemoryDeadLetterSink } from '../sink/dead-letter.js';
+import { createLabelMetrics } from '../sink/label-metrics.js';
+import { MemoryReportSink } from '../sink/memory-report-sink.js';
+import { createMetrics } from '../sink/metrics.js';
+import { isLabelReport, type LabelReport } from '../sink/report.js';
+import { partitionKey, type RawBatch, type Source, type SourcePosition } from '../source/source.js';
+import type { Checkpoint, CheckpointStore } from '../window/checkpoint-store.js';
+import { LabelMonitorPipeline } from './label-monitor-pipeline.js';
+import { ModelQualityEvaluator } from './model-quality-evaluator.js';
+
+const H = 3_600_000;
+const D = 24 * H;
+const START = Date.UTC(2026, 10, 2, 8, 0, 0);
+
+const labels: LabelSettings = {
+  topics: ['gt'],
+  horizonMs: 4 * D,
+  reemitIntervalMs: 0,
+  inferenceAttribute: undefined,
+  probabilityAttribute: 'score',
+  probabilityThreshold: 0.5,
+  modelQuality: { problemType: 'BinaryClassification', constraintsPath: undefined },
+  bias: undefined,
+};
+
+const settings: MonitorSettings & { labels: LabelSettings } = {
+  name: 'quality',
+  source: { type: 'kafka', brokers: ['unused:9092'], topics: ['inf'], groupId: 'g', clientId: 'c', fromBeginning: true, deadLetterTopic: undefined, maxMessagesPerSecond: undefined, ssl: false, sasl: undefined },
+  record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
+  labels,
+  baseline: { statisticsPath: undefined, constraintsPath: '' },
+  windowsMs: [H],
+  graceMs: 0,
+  quantileSketch: 'kll',
+  maxFeatures: 100,
+  categoryCap: 100,
+  maxLineLength: 1 << 20,
+  checkpointIntervalMs: 0,
+  partitionIdleMs: 365 * D,
+  backoff: undefined,
+};
+
+/** One step of the fake broker: a batch of one partition. */
+interface Step {
+  topic: string;
+  messages: ScenarioMessage[];
+  /** Offset of the first message. */
+  offset: number;
+}
+
+/** Interleave the two topics' messages in batches: predictions and labels alternate, labels slightly behind. */
+function steps(s: Scenario, batch = 40): Step[] {
+  const preds = [...s.predictions, tickPrediction(s.lastLabelMs + 10 * D, 0)];
+  const gts = [...s.labels, tickLabel(s.lastLabelMs + 10 * D, 0)];
+  const out: Step[] = [];
+  let p = 0;
+  let g = 0;
+  while (p < preds.length || g < gts.length) {
+    if (p < preds.length) {
+      out.push({ topic: 'inf', messages: preds.slice(p, p + batch), offset: p });
+      p += batch;
+    }
+    if (g < gts.length && (p >= preds.length || g < p * 0.8)) {
+      out.push({ topic: 'gt', messages: gts.slice(g, g + batch), offset: g });
+      g += batch;
+    }
+  }
+  return out;
+}
+
+/** A partitioned source over fixed steps: resumes from checkpoint positions, can "crash" after n steps. */
+class StepSource implements Source {
+  readonly description = 'steps';
+  readonly partitioned = true;
+  private from = new Map<string, number>();
+  constructor(
+    private readonly plan: Step[],
+    private readonly crashAfter = Number.POSITIVE_INFINITY,
+  ) {}
+  resumeFrom(positions: readonly SourcePosition[]): void {
+    for (const p of positions) this.from.set(partitionKey(p.topic, p.partition), p.nextOffset);
+  }
+  async commit(): Promise<void> {}
+  assignment(): readonly string[] {
+    return ['inf/0', 'gt/0'];
+  }
+  async close(): Promise<void> {}
+  async *batches(): AsyncIterable<RawBatch> {
+    let n = 0;
+    for (const step of this.plan) {
+      const key = partitionKey(step.topic, 0);
+      const next = step.offset + step.messages.length;
+      if (next <= (this.from.get(key) ?? 0)) continue;
+      if (n++ >= this.crashAfter) throw new Error('simulated crash');
+      const msgs = step.messages;
+      yield {
+        records: msgs.map((m) => m.value),
+        origin: (i) => `${key}@${step.offset + i}`,
+        key: (i) => Buffer.from((msgs[i] as ScenarioMessage).key),
+        timestampMs: (i) => (msgs[i] as ScenarioMessage).timestampMs,
+        partition: { key, position: { topic: step.topic, partition: 0, nextOffset: next } },
+      };
+    }
+  }
+}
+
+class MemoryCheckpoints implements CheckpointStore {
+  last: Checkpoint | undefined;
+  async load(): Promise<Checkpoint | undefined> {
+    return this.last;
+  }
+  async save(c: Checkpoint): Promise<number> {
+    this.last = { ...c, state: Uint8Array.from(c.state) };
+    return c.state.length;
+  }
+  describe(): string {
+    return 'memory';
+  }
+}
+
+function pipeline(source: Source, reports: MemoryReportSink, openStore: (m: unknown) => Promise<import('../join/join-store.js').JoinStore>, checkpoints?: CheckpointStore) {
+  const labelMetrics = createLabelMetrics(new Registry());
+  return new LabelMonitorPipeline({
+    settings,
+    predictionFields: { facets: [], groupVariable: undefined },
+    evaluators: [new ModelQualityEvaluator('BinaryClassification', undefined, labelMetrics)],
+    openStore,
+    source,
+    reports,
+    deadLetters: new MemoryDeadLetterSink(),
+    metrics: createMetrics(new Registry()),
+    labelMetrics,
+    logger: pino({ level: 'silent' }),
+    clock: () => 0,
+    ...(checkpoints ? { checkpoints } : {}),
+  });
+}
+
+const memoryStore = async (m: unknown) => MemoryJoinStore.open(m as MemoryJoinManifest | undefined);
+
+function finals(reports: MemoryReportSink): Map<number, LabelReport> {
+  const out = new Map<number, LabelReport>();
+  for (const r of reports.reports) if (isLabelReport(r) && r.summary.final === true) out.set(r.windowStartMs, r);
+  return out;
+}
+
+describe('LabelMonitorPipeline', () => {
+  const scenario = labelScenario({ seed: 7, predictions: 3_000, startMs: START, stepS: 3, labelShare: 0.9, duplicateShare: 0.05, windowMs: H });
+
+  it('reports each window finally with the confusion matrix of the joined data, and 90 % label coverage', async () => {
+    const reports = new MemoryReportSink();
+    const p = pipeline(new StepSource(steps(scenario)), reports, memoryStore, new MemoryCheckpoints());
+    const summary = await p.run();
+    const got = finals(reports);
+    expect([...got.keys()].sort()).toEqual([...scenario.windows.keys()].sort());
+    let predictions = 0;
+    let labeled = 0;
+    for (const [start, want] of scenario.windows) {
+      const r = got.get(start) as LabelReport;
+      const c = confusionOf((r.files.find((f) => f.name === 'statistics.json') as { body: string }).body);
+      expect({ ...c, start }).toEqual({ tp: want.tp, fp: want.fp, tn: want.tn, fn: want.fn, itemCount: want.labeled, start });
+      const join = r.summary.join as { predictions: number; labeled: number; expired_predictions: number };
+      expect([join.predictions, join.labeled, join.expired_predictions]).toEqual([want.predictions, want.labeled, want.predictions - want.labeled]);
+      predictions += join.predictions;
+      labeled += join.labeled;
+    }
+    expect(labeled / predictions).toBe(0.9);
+    expect(summary.duplicateLabels).toBe(scenario.labels.length - scenario.labeledIds);
+    expect(summary.expiredPredictions).toBe(predictions - labeled);
+    // windows were re-reported as labels came, before their final version
+    expect(summary.reports).toBeGreaterThan(got.size);
+  });
+
+  it('after a crash, a restart from the checkpoint (disk join store) reports exactly what an uninterrupted run does', async () => {
+    const plan = steps(scenario);
+    const uninterrupted = new MemoryReportSink();
+    await pipeline(new StepSource(plan), uninterrupted, memoryStore, new MemoryCheckpoints()).run();
+
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-label-join-'));
+    const disk = async (m: unknown) => DiskJoinStore.open(dir, m as JoinStoreManifest | undefined, { memtableEntries: 500 });
+    const checkpoints = new MemoryCheckpoints();
+    const reports = new MemoryReportSink();
+    for (const crashAfter of [37, 61]) {
+      // every batch is checkpointed; the crash leaves the store's files as they were (no close)
+      await expect(pipeline(new StepSource(plan, crashAfter), reports, disk, checkpoints).run()).rejects.toThrow('simulated crash');
+    }
+    await pipeline(new StepSource(plan), reports, disk, checkpoints).run();
+    const a = finals(uninterrupted);
+    const b = finals(reports);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [start, r] of a) {
+      const other = b.get(start) as LabelReport;
+      expect(other.files.find((f) => f.name === 'statistics.json')?.body).toBe(r.files.find((f) => f.name === 'statistics.json')?.body);
+      expect(other.summary.join).toEqual(r.summary.join);
+    }
+  });
+});

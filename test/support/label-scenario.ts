@@ -1,0 +1,138 @@
+/**
+ * A seeded label-join scenario shared by the pipeline unit test and the Kafka integration test:
+ * binary-classification predictions as SageMaker capture lines, and SageMaker ground-truth records
+ * for a fixed share of them — shuffled, some labelled before their prediction, some days of event
+ * time later, some sent twice — plus what every window must report, computed directly from the
+ * joined data (first label per ID wins).
+ */
+import { encodeCaptureLine } from '../../src/record/capture-encoder.js';
+import { rng } from './random.js';
+
+export interface ScenarioOptions {
+  seed: number;
+  predictions: number;
+  /** Event time of the first prediction (a whole second). */
+  startMs: number;
+  /** Seconds between predictions. */
+  stepS: number;
+  /** Share of predictions that get a label (exactly round(share × n)). */
+  labelShare: number;
+  /** Share of labelled IDs whose label is sent a second time (with another value: the first wins). */
+  duplicateShare: number;
+  windowMs: number;
+}
+
+export interface ScenarioMessage {
+  key: string;
+  value: string;
+  timestampMs: number;
+}
+
+export interface WindowExpectation {
+  startMs: number;
+  predictions: number;
+  labeled: number;
+  /** confusion[actual][predicted] */
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+}
+
+export interface Scenario {
+  /** Capture lines in inference-time order. */
+  predictions: ScenarioMessage[];
+  /** Ground-truth records in the order they are sent: by label time, duplicates included. */
+  labels: ScenarioMessage[];
+  windows: Map<number, WindowExpectation>;
+  labeledIds: number;
+  lastLabelMs: number;
+}
+
+const H = 3_600_000;
+const D = 24 * H;
+
+export function labelScenario(o: ScenarioOptions): Scenario {
+  const r = rng(o.seed);
+  const predictions: ScenarioMessage[] = [];
+  const truth: { id: string; t: number; predicted: number; actual: number }[] = [];
+  for (let i = 0; i < o.predictions; i++) {
+    const id = `inf-${o.seed}-${i}`;
+    const t = o.startMs + i * o.stepS * 1000;
+    const actual = r.next() < 0.3 ? 1 : 0;
+    // an informative but imperfect score
+    const z = (actual === 1 ? 1.2 : -0.6) + r.normal();
+    const score = 1 / (1 + Math.exp(-z));
+    const scoreText = score.toFixed(6);
+    predictions.push({
+      key: id,
+      value: encodeCaptureLine({ inputData: `${(r.next() * 100).toFixed(3)},${r.int(5)}`, outputData: scoreText, eventId: `ev-${i}`, inferenceId: id, inferenceTime: t }),
+      timestampMs: t,
+    });
+    truth.push({ id, t, predicted: Number(scoreText) > 0.5 ? 1 : 0, actual });
+  }
+  // exactly round(share × n) labelled IDs, chosen by a seeded shuffle
+  const order = truth.map((_x, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = r.int(i + 1);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  const labeled = new Set(order.slice(0, Math.round(o.labelShare * o.predictions)));
+  const labels: ScenarioMessage[] = [];
+  const gt = (id: string, label: number, timeMs: number): ScenarioMessage => ({
+    key: id,
+    value: JSON.stringify({ groundTruthData: { data: String(label), encoding: 'CSV' }, eventMetadata: { eventId: id }, eventVersion: '0' }),
+    timestampMs: timeMs,
+  });
+  for (const i of labeled) {
+    const x = truth[i] as (typeof truth)[number];
+    // 10 % labelled before the prediction (up to 30 min), 20 % three days later, the rest within hours
+    const u = r.next();
+    const delay = u < 0.1 ? -r.next() * 1_800_000 : u < 0.3 ? 3 * D + r.next() * H : r.next() * 6 * H;
+    const timeMs = Math.round(x.t + delay);
+    labels.push(gt(x.id, x.actual, timeMs));
+    if (r.next() < o.duplicateShare) labels.push(gt(x.id, 1 - x.actual, timeMs + 1 + r.int(H)));
+  }
+  labels.sort((a, b) => a.timestampMs - b.timestampMs);
+  const windows = new Map<number, WindowExpectation>();
+  truth.forEach((x, i) => {
+    const start = x.t - (x.t % o.windowMs);
+    let w = windows.get(start);
+    if (w === undefined) {
+      w = { startMs: start, predictions: 0, labeled: 0, tp: 0, fp: 0, tn: 0, fn: 0 };
+      windows.set(start, w);
+    }
+    w.predictions++;
+    if (!labeled.has(i)) return;
+    w.labeled++;
+    if (x.actual === 1 && x.predicted === 1) w.tp++;
+    else if (x.actual === 0 && x.predicted === 1) w.fp++;
+    else if (x.actual === 0 && x.predicted === 0) w.tn++;
+    else w.fn++;
+  });
+  return { predictions, labels, windows, labeledIds: labeled.size, lastLabelMs: labels.at(-1)?.timestampMs ?? o.startMs };
+}
+
+/** A capture line far in the future on each inference partition moves the watermark past every horizon. */
+export function tickPrediction(timeMs: number, n: number): ScenarioMessage {
+  return {
+    key: `tick-${n}`,
+    value: encodeCaptureLine({ inputData: '0,0', outputData: '0.5', eventId: `tick-${n}`, inferenceId: `tick-${n}`, inferenceTime: timeMs }),
+    timestampMs: timeMs,
+  };
+}
+
+export function tickLabel(timeMs: number, n: number): ScenarioMessage {
+  return {
+    key: `tick-label-${n}`,
+    value: JSON.stringify({ groundTruthData: { data: '0', encoding: 'CSV' }, eventMetadata: { eventId: `tick-label-${n}` }, eventVersion: '0' }),
+    timestampMs: timeMs,
+  };
+}
+
+/** The binary confusion matrix statistics.json holds: confusion_matrix[actual][predicted]. */
+export function confusionOf(statistics: string): { tp: number; fp: number; tn: number; fn: number; itemCount: number } {
+  const s = JSON.parse(statistics) as { dataset: { item_count: number }; binary_classification_metrics: { confusion_matrix: Record<string, Record<string, number>> } };
+  const m = s.binary_classification_metrics.confusion_matrix;
+  return { tp: m['1']?.['1'] ?? 0, fp: m['0']?.['1'] ?? 0, tn: m['0']?.['0'] ?? 0, fn: m['1']?.['0'] ?? 0, itemCount: s.dataset.item_count };
+}
