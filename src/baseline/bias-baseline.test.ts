@@ -8,6 +8,8 @@ import { ErrorCode } from '../errors.js';
 import { parseAnalysisConfig } from '../evaluate/bias/analysis-config.js';
 import { parseBiasAnalysisText } from '../evaluate/bias/analysis-json.js';
 import { BiasAccumulator } from '../evaluate/bias/bias-accumulator.js';
+import { BiasMetricError } from '../evaluate/bias/bias-metrics.js';
+import { flipTest } from '../evaluate/bias/flip-test.js';
 import { ColumnKind, PredictionSource, resolveBiasSpec } from '../evaluate/bias/bias-spec.js';
 import { buildBiasBaseline, writeBiasBaseline } from './bias-baseline.js';
 
@@ -82,17 +84,41 @@ describe('buildBiasBaseline', () => {
       labelKind: ColumnKind.CATEGORICAL,
       facetKinds: { age: ColumnKind.CONTINUOUS },
       predictions: PredictionSource.LABEL,
+      flipTest: true,
       maxFacetValues: Number.MAX_SAFE_INTEGER,
       maxGroups: Number.MAX_SAFE_INTEGER,
     });
     const acc = new BiasAccumulator(spec);
     for (const x of data) acc.add({ label: x.y, predictedLabel: x.pred, facets: { sex: x.sex, age: x.age }, group: x.g });
-    expect(byLabel.analysis).toEqual(acc.toAnalysis());
+    const ftAsError = { flipTest: () => { throw new BiasMetricError('FlipTest does not support non-numeric columns'); } };
+    expect(byLabel.analysis).toEqual(acc.toAnalysis(ftAsError));
     expect(byLabel.analysis.postTraining?.facets[0]?.values[0]?.metrics.map((m) => m.name)).toEqual([
-      'AD', 'CDDPL', 'DAR', 'DCA', 'DCR', 'DI', 'DPPL', 'DRR', 'GE', 'RD', 'SD', 'TE',
+      'AD', 'CDDPL', 'DAR', 'DCA', 'DCR', 'DI', 'DPPL', 'DRR', 'FT', 'GE', 'RD', 'SD', 'TE',
     ]);
+    // FT: the group column g holds text, which Clarify's flip test refuses
+    expect(byLabel.analysis.postTraining?.facets[0]?.values[0]?.metrics.find((m) => m.name === 'FT')).toMatchObject({
+      value: null,
+      error: 'FlipTest does not support non-numeric columns',
+    });
     const out = await writeBiasBaseline(join(d, 'out'), byLabel.analysis);
     expect(parseBiasAnalysisText(readFileSync(out, 'utf8'))).toEqual(byLabel.analysis);
+  });
+
+  it('FT on numeric features (all columns but label, prediction and facet) equals flipTest on those rows', async () => {
+    const d = dir();
+    const numeric = data.map((x) => ({ ...x, g: x.g.slice(1) }));
+    writeFileSync(join(d, 'h.csv'), csv(numeric, true));
+    const config = parseAnalysisConfig({ ...CONFIG, methods: { post_training_bias: { methods: ['FT', 'DI'] } } });
+    const r = await buildBiasBaseline({ input: join(d, 'h.csv'), config, predictedLabel: 'pred' });
+    const facets = r.analysis.postTraining?.facets ?? [];
+    expect(facets[0]?.values[0]?.metrics.map((m) => m.name)).toEqual(['DI', 'FT']);
+    const pred = numeric.map((x) => x.pred === 1);
+    // facet sex = 1: features age, score, g; facet age > 40: features sex, score, g
+    const bySex = flipTest(numeric.map((x) => Float64Array.of(x.age, x.score, Number(x.g))), numeric.map((x) => x.sex === 1), pred);
+    const byAge = flipTest(numeric.map((x) => Float64Array.of(x.sex, x.score, Number(x.g))), numeric.map((x) => x.age > 40), pred);
+    expect(bySex).not.toBe(0);
+    expect(facets[0]?.values[0]?.metrics[1]?.value).toBe(bySex);
+    expect(facets[1]?.values[0]?.metrics[1]?.value).toBe(byAge);
   });
 
   it('a continuous label (one threshold, float column) is reported as an interval', async () => {

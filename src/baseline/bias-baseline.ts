@@ -7,16 +7,19 @@
  * Headerless CSV columns are read as `_c0`, `_c1`, … and named by the config's `headers`
  * (index i ↔ headers[i]); with a header row the file's names are used. Label and facet kinds
  * (categorical or continuous) are inferred from the whole columns as Clarify does
- * (bias-spec.ts `inferColumnKind`), so the baseline reads the dataset into memory — only the
- * columns the metrics need. Flip Test (FT) is not computed (it needs a k-NN over all feature
- * rows): "all" post-training methods here mean every metric but FT.
+ * (bias-spec.ts `inferColumnKind`), so the baseline reads the dataset into memory: the columns
+ * the metrics need and, when the post-training methods include the Flip Test (FT, a k-NN over
+ * feature rows, flip-test.ts), every column as numbers. FT's features are all columns but the
+ * label, the prediction column and the facet (Clarify drops those three); a text column or a
+ * missing value makes FT an error, as in Clarify.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode, type RecordErrorReason } from '../errors.js';
 import { parseAnalysisConfig, type AnalysisConfig } from '../evaluate/bias/analysis-config.js';
 import { formatBiasAnalysis, parseBiasAnalysis, type BiasAnalysis } from '../evaluate/bias/analysis-json.js';
-import { BiasAccumulator, type BiasRow } from '../evaluate/bias/bias-accumulator.js';
+import { BiasAccumulator, type AnalysisExtras, type BiasRow } from '../evaluate/bias/bias-accumulator.js';
+import { BiasMetricError } from '../evaluate/bias/bias-metrics.js';
 import {
   inferColumnKind,
   numericValue,
@@ -28,6 +31,7 @@ import {
   type ColumnKind,
   type ColumnSummary,
 } from '../evaluate/bias/bias-spec.js';
+import { flipTest } from '../evaluate/bias/flip-test.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { ValueKind, type FeatureRow } from '../record/row.js';
 import { readDataset, type DatasetFormat, type HeaderOption } from './dataset-reader.js';
@@ -98,6 +102,12 @@ export async function buildBiasBaseline(options: BiasBaselineOptions): Promise<B
         ? PredictionSource.LABEL
         : PredictionSource.NONE;
   const rows: RowValues[] = [];
+  const wantFlipTest =
+    predictions !== PredictionSource.NONE &&
+    (config.postTrainingMethods === undefined || config.postTrainingMethods === 'all' || config.postTrainingMethods.includes('FT'));
+  /** FT: every row's values as numbers (NaN when missing), and the slots holding text. */
+  const features: Float64Array[] = [];
+  const textSlots = new Set<number>();
   /** Slots where a value was written with a fraction ("1.0"): pandas reads those columns as float. */
   const fractional = new Set<number>();
   let slots: { label: number; predicted: number; facets: number[]; group: number } | undefined;
@@ -113,6 +123,7 @@ export async function buildBiasBaseline(options: BiasBaselineOptions): Promise<B
       for (const slot of [slots.label, ...slots.facets]) {
         if (slot >= 0 && slot < row.width && row.kinds[slot] === ValueKind.FRACTIONAL) fractional.add(slot);
       }
+      if (wantFlipTest) features.push(numericRow(row, textSlots));
       rows.push({
         label: cellValue(row, slots.label),
         predicted: cellValue(row, slots.predicted),
@@ -140,12 +151,15 @@ export async function buildBiasBaseline(options: BiasBaselineOptions): Promise<B
     labelKind: inferColumnKind(summarize(rows.map((r) => r.label), fractional.has(slots!.label)), config.labelValuesOrThreshold),
     facetKinds,
     predictions,
+    flipTest: wantFlipTest,
     maxFacetValues: Number.MAX_SAFE_INTEGER,
     maxGroups: Number.MAX_SAFE_INTEGER,
   });
   const acc = new BiasAccumulator(spec);
   const rejected: Partial<Record<RecordErrorReason, number>> = {};
-  for (const r of rows) {
+  /** Rows counted (FT uses the same rows), with their facet values and predictions. */
+  const kept: { index: number; facets: BiasValue[]; predicted: boolean }[] = [];
+  rows.forEach((r, index) => {
     const facets: Record<string, BiasValue> = {};
     spec.facets.forEach((f, i) => (facets[f.name] = r.facets[i]));
     const row: BiasRow = {
@@ -157,8 +171,34 @@ export async function buildBiasBaseline(options: BiasBaselineOptions): Promise<B
     };
     const reason = acc.add(row);
     if (reason !== undefined) rejected[reason] = (rejected[reason] ?? 0) + 1;
+    else if (wantFlipTest) kept.push({ index, facets: r.facets, predicted: acc.predictedPositive(row) === true });
+  });
+  const extras: AnalysisExtras = {};
+  if (wantFlipTest) {
+    const excluded = new Set([slots!.label, slots!.predicted]);
+    extras.flipTest = (facet, inD) => {
+      const i = spec.facets.findIndex((f) => f.name === facet);
+      const facetSlot = slots!.facets[i]!;
+      const columns = [...Array(registry.size).keys()].filter((c) => !excluded.has(c) && c !== facetSlot);
+      if (columns.some((c) => textSlots.has(c))) throw new BiasMetricError('FlipTest does not support non-numeric columns');
+      const x = kept.map((k) => Float64Array.from(columns, (c) => features[k.index]![c] ?? Number.NaN));
+      if (x.some((v) => v.some(Number.isNaN))) throw new BiasMetricError('FlipTest: the features have missing values');
+      return flipTest(x, kept.map((k) => inD(k.facets[i])), kept.map((k) => k.predicted));
+    };
   }
-  return { analysis: acc.toAnalysis(), spec, rows: read.rows, rejected };
+  return { analysis: acc.toAnalysis(extras), spec, rows: read.rows, rejected };
+}
+
+/** A row's values as numbers (booleans 1/0, missing NaN); slots holding text are added to `textSlots`. */
+function numericRow(row: FeatureRow, textSlots: Set<number>): Float64Array {
+  const out = new Float64Array(row.width).fill(Number.NaN);
+  for (let i = 0; i < row.width; i++) {
+    const kind = row.kinds[i];
+    if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) out[i] = row.numbers[i] as number;
+    else if (kind === ValueKind.BOOLEAN) out[i] = row.strings[i]?.toLowerCase() === 'true' ? 1 : 0;
+    else if (kind === ValueKind.STRING) textSlots.add(i);
+  }
+  return out;
 }
 
 /** Write `analysis.json` into `outDir`; returns its path. */

@@ -134,15 +134,10 @@ export class BiasAccumulator {
     const label = this.isPositive(row.label);
     if (label === undefined) return RecordErrorReason.BAD_LABEL;
     let predicted = false;
-    if (spec.predictions === PredictionSource.LABEL) {
-      if (row.predictedLabel === undefined || row.predictedLabel === null) return RecordErrorReason.MISSING_PREDICTION;
-      const p = this.isPositive(row.predictedLabel);
+    if (spec.predictions !== PredictionSource.NONE) {
+      const p = this.predictedPositive(row);
       if (p === undefined) return RecordErrorReason.MISSING_PREDICTION;
       predicted = p;
-    } else if (spec.predictions === PredictionSource.PROBABILITY) {
-      const s = row.score;
-      if (typeof s !== 'number' || !Number.isFinite(s)) return RecordErrorReason.MISSING_PREDICTION;
-      predicted = s > spec.probabilityThreshold;
     }
     if (spec.labelKind === ColumnKind.CONTINUOUS) {
       const x = numericValue(row.label) as number;
@@ -183,8 +178,18 @@ export class BiasAccumulator {
     return undefined;
   }
 
+  /** Whether the row's prediction is positive (as `add` decides it); undefined without a usable prediction. */
+  predictedPositive(row: BiasRow): boolean | undefined {
+    const spec = this.spec;
+    if (spec.predictions === PredictionSource.LABEL) return this.isPositive(row.predictedLabel);
+    if (spec.predictions === PredictionSource.NONE) return undefined;
+    const s = row.score;
+    return typeof s === 'number' && Number.isFinite(s) ? s > spec.probabilityThreshold : undefined;
+  }
+
   /** Label or predicted label positive? undefined when it cannot be read (continuous, not a number). */
   private isPositive(v: BiasValue): boolean | undefined {
+    if (v === undefined || v === null) return undefined;
     if (this.spec.labelKind === ColumnKind.CONTINUOUS) {
       const x = numericValue(v);
       return x === undefined ? undefined : x > (this.spec.labelThreshold as number);

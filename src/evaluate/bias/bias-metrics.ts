@@ -102,9 +102,10 @@ const labelNeg = (c: Confusion): number => c.fp + c.tn;
 const predPos = (c: Confusion): number => c.tp + c.fp;
 const predNeg = (c: Confusion): number => c.fn + c.tn;
 
-class MetricError extends Error {}
+/** A metric that cannot be computed: reported as `value: null` with this message as `error`. */
+export class BiasMetricError extends Error {}
 const fail = (message: string): never => {
-  throw new MetricError(message);
+  throw new BiasMetricError(message);
 };
 
 /** Both facet sets non-empty, with the messages of the metric family (`prefix` e.g. "DCO: "). */
@@ -243,7 +244,7 @@ function outcome(compute: () => number): MetricOutcome {
   try {
     return { value: compute() };
   } catch (e) {
-    if (e instanceof MetricError) return { value: null, error: e.message };
+    if (e instanceof BiasMetricError) return { value: null, error: e.message };
     throw e;
   }
 }
