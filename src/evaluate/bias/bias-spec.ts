@@ -145,6 +145,18 @@ export function inferColumnKind(summary: ColumnSummary, configValues?: readonly 
   return summary.distinct / summary.count >= UNIQUENESS_THRESHOLD ? ColumnKind.CONTINUOUS : ColumnKind.CATEGORICAL;
 }
 
+/**
+ * The spec a monitor's windows count by: the config, with the label and facet kinds its baseline
+ * analysis.json shows (FT never: windows keep counts, not feature rows).
+ */
+export function resolveBiasSpecFromBaseline(
+  config: AnalysisConfig,
+  baseline: BiasAnalysis,
+  options: Omit<ResolveBiasSpecOptions, 'labelKind' | 'facetKinds' | 'flipTest'>,
+): BiasSpec {
+  return resolveBiasSpec(config, { ...options, ...kindsFromAnalysis(baseline), flipTest: false });
+}
+
 /** An interval "(a, b]" as Clarify writes continuous thresholds. */
 export function isInterval(text: string): boolean {
   return /^\(.*\]$/.test(text.trim());
