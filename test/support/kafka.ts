@@ -11,11 +11,13 @@ export function uniqueTopic(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function createTopic(brokers: readonly string[], topic: string, partitions: number): Promise<void> {
+/** `config`: topic settings, e.g. { 'retention.ms': '-1' } for messages whose timestamps lie in the past. */
+export async function createTopic(brokers: readonly string[], topic: string, partitions: number, config: Record<string, string> = {}): Promise<void> {
   const admin = kafkaClient(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1, configEntries }], waitForLeaders: true });
   } finally {
     await admin.disconnect();
   }
@@ -25,6 +27,8 @@ export interface OutMessage {
   key?: string | Buffer | null;
   value: string | Buffer;
   partition?: number;
+  /** Broker timestamp (CreateTime), epoch ms as text; default: when produced. */
+  timestamp?: string;
 }
 
 /** Produce every message (acks from all in-sync replicas), in order, in chunks. */

@@ -1,0 +1,127 @@
+/**
+ * The label join on a real broker: 100k predictions on a 2-partition inference topic, SageMaker
+ * ground-truth records for 90 % of them on a 2-partition ground-truth topic — shuffled across
+ * partitions by key, some labelled before their prediction, a fifth three days of event time
+ * later (the broker timestamp is the label time), 5 % sent twice with another value — and
+ * `driftmon run` killed with SIGKILL mid-stream, then restarted. Each window's final report must
+ * hold the confusion matrix and counts computed directly from the joined data, and label coverage
+ * must be 90 %: nothing pending was lost across the kill, nothing counted twice.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, it, onTestFinished } from 'vitest';
+import { stringify } from 'yaml';
+import { reportFolder } from '../src/sink/report.js';
+import { DriftmonProcess } from './support/driftmon-process.js';
+import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
+import { confusionOf, labelScenario, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
+import { describeWithServices } from './support/services.js';
+
+const PREDICTIONS = 100_000;
+const WINDOW_MS = 600_000;
+const START_MS = Date.UTC(2026, 10, 2, 8, 0, 0);
+const D = 86_400_000;
+
+interface FinalReport {
+  statistics: string;
+  summary: { final: boolean; version: number; join: { predictions: number; labeled: number; expired_predictions: number; label_coverage: number } };
+}
+
+function finalReport(out: string, startMs: number): FinalReport | undefined {
+  const dir = join(out, ...reportFolder('quality', WINDOW_MS, startMs).split('/'), 'model-quality');
+  const summaryPath = join(dir, 'driftmon-report.json');
+  if (!existsSync(summaryPath)) return undefined;
+  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as FinalReport['summary'];
+  if (!summary.final) return undefined;
+  return { statistics: readFileSync(join(dir, 'statistics.json'), 'utf8'), summary };
+}
+
+describeWithServices(['kafka'], 'label join over SIGKILL (real broker)', ({ kafka }) => {
+  it('reports every window finally as computed from the joined data, with 90 % coverage, across a SIGKILL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-label-join-'));
+    const inference = uniqueTopic('inference-lj');
+    const groundTruth = uniqueTopic('ground-truth-lj');
+    // the messages carry event-time timestamps weeks old: keep them past the default 7-day retention
+    await createTopic(kafka.brokers, inference, 2, { 'retention.ms': '-1' });
+    await createTopic(kafka.brokers, groundTruth, 2, { 'retention.ms': '-1' });
+
+    const s = labelScenario({ seed: 23, predictions: PREDICTIONS, startMs: START_MS, stepS: 0.1, labelShare: 0.9, duplicateShare: 0.05, windowMs: WINDOW_MS });
+    // key → partition by the same rule on both topics; each partition stays in event-time order
+    const partitionOf = (key: string): number => (Number(key.slice(key.lastIndexOf('-') + 1)) || 0) % 2;
+    const out = (m: ScenarioMessage, partition = partitionOf(m.key)): OutMessage => ({ key: m.key, value: m.value, partition, timestamp: String(m.timestampMs) });
+    const tickAt = s.lastLabelMs + 10 * D;
+    await produceAll(kafka.brokers, inference, [...s.predictions.map((m) => out(m)), out(tickPrediction(tickAt, 0), 0), out(tickPrediction(tickAt, 1), 1)]);
+    await produceAll(kafka.brokers, groundTruth, [...s.labels.map((m) => out(m)), out(tickLabel(tickAt, 0), 0), out(tickLabel(tickAt, 1), 1)]);
+
+    const config = join(dir, 'driftmon.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        monitors: [
+          {
+            name: 'quality',
+            source: { type: 'kafka', brokers: kafka.brokers, topics: [inference], groupId: uniqueTopic('driftmon-lj'), fromBeginning: true, partitionIdle: '10m', maxMessagesPerSecond: 25_000 },
+            record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
+            labels: { topics: [groundTruth], horizon: 'P4D', reemitInterval: '2s', probabilityAttribute: 'score', probabilityThreshold: 0.5, modelQuality: { problemType: 'BinaryClassification' } },
+            windows: ['10m'],
+            checkpointInterval: '1s',
+            // lag in seconds is measured from broker timestamps, weeks old here: no sampling in this test
+            backoff: { enabled: false },
+          },
+        ],
+        output: { dir: join(dir, 'out') },
+        state: { dir: join(dir, 'state') },
+        http: { port: 0 },
+        log: { level: 'info' },
+      }),
+    );
+
+    const logs: string[] = [];
+    const running: DriftmonProcess[] = [];
+    onTestFinished(() => running.forEach((p) => p.kill('SIGKILL')));
+    const first = await DriftmonProcess.start(config);
+    running.push(first);
+    await first.waitForMetric('driftmon_kafka_messages_consumed_total', (v) => v >= 80_000, 90_000);
+    const pendingAtKill = await first.metric('driftmon_label_join_pending_predictions');
+    first.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    logs.push(first.stderr);
+
+
+    const last = await DriftmonProcess.start(config);
+    running.push(last);
+    const outDir = join(dir, 'out');
+    const expected = [...s.windows.values()];
+    const deadline = Date.now() + 120_000;
+    while (expected.some((w) => finalReport(outDir, w.startMs) === undefined) && Date.now() < deadline) await sleep(500);
+    last.kill('SIGTERM');
+    expect((await last.exited).code).toBe(0);
+    logs.push(last.stderr);
+    writeFileSync(join(dir, 'driftmon.log'), logs.join('\n----- restart -----\n'));
+
+    const wrong: string[] = [];
+    let predictions = 0;
+    let labeled = 0;
+    for (const w of expected) {
+      const r = finalReport(outDir, w.startMs);
+      if (r === undefined) {
+        wrong.push(`${new Date(w.startMs).toISOString()}: no final report`);
+        continue;
+      }
+      const c = confusionOf(r.statistics);
+      const got = { tp: c.tp, fp: c.fp, tn: c.tn, fn: c.fn, n: c.itemCount, predictions: r.summary.join.predictions, expired: r.summary.join.expired_predictions };
+      const want = { tp: w.tp, fp: w.fp, tn: w.tn, fn: w.fn, n: w.labeled, predictions: w.predictions, expired: w.predictions - w.labeled };
+      if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`${new Date(w.startMs).toISOString()}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+      predictions += r.summary.join.predictions;
+      labeled += r.summary.join.labeled;
+    }
+    expect(wrong, `logs in ${dir}/driftmon.log`).toEqual([]);
+    expect(expected.length).toBe(17);
+    expect(predictions).toBe(PREDICTIONS);
+    expect(labeled / predictions).toBe(0.9);
+    // the kill came mid-join: predictions were waiting for labels when it hit
+    expect(pendingAtKill).toBeGreaterThan(0);
+  }, 400_000);
+});
