@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadBaseline, readJsonFile } from './baseline/load-files.js';
+import { loadAnalysisConfigFile, loadBiasAnalysisFile } from './baseline/bias-baseline.js';
 import { parseModelQualityConstraints } from './baseline/model-quality-files.js';
 import type { Config, KafkaSourceSettings, MonitorSettings } from './config/load.js';
 import { DriftmonError, ErrorCode } from './errors.js';
@@ -15,6 +16,7 @@ import { groundTruthRoute } from './http/ground-truth-route.js';
 import { buildHttpApp, listen } from './http/server.js';
 import { DiskJoinStore } from './join/disk-join-store.js';
 import { BackoffController } from './pipeline/backoff.js';
+import { BiasEvaluator } from './pipeline/bias-evaluator.js';
 import type { LabelEvaluator } from './pipeline/label-evaluator.js';
 import { LabelMonitorPipeline, type LabelMonitorSummary } from './pipeline/label-monitor-pipeline.js';
 import { ModelQualityEvaluator } from './pipeline/model-quality-evaluator.js';
@@ -193,7 +195,16 @@ async function labelEvaluators(
     e.publishThresholds(monitor);
     evaluators.push(e as LabelEvaluator);
   }
-  return { evaluators, predictionFields: { facets: [], groupVariable: undefined } };
+  let predictionFields: { facets: string[]; groupVariable: string | undefined } = { facets: [], groupVariable: undefined };
+  const bias = labels.bias;
+  if (bias !== undefined) {
+    const config = await loadAnalysisConfigFile(bias.analysisConfigPath);
+    const baseline = bias.baselinePath === undefined ? undefined : await loadBiasAnalysisFile(bias.baselinePath);
+    const e = new BiasEvaluator(config, baseline, labels, metrics);
+    predictionFields = e.predictionFields;
+    evaluators.push(e as LabelEvaluator);
+  }
+  return { evaluators, predictionFields };
 }
 
 function createReportSink(config: Config, metrics: Metrics, logger: Logger, clock: (() => number) | undefined): ReportSink {

@@ -35,6 +35,8 @@ export interface EvaluatedWindow {
   violationCount: number;
   /** Goes into driftmon-report.json under the evaluator's kind. */
   summary: Record<string, unknown>;
+  /** What publish() needs from the evaluation (not written anywhere). */
+  detail?: unknown;
 }
 
 export interface LabelEvaluator<S = unknown> {

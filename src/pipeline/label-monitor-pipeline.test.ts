@@ -15,6 +15,10 @@ import { createMetrics } from '../sink/metrics.js';
 import { isLabelReport, type LabelReport } from '../sink/report.js';
 import { partitionKey, type RawBatch, type Source, type SourcePosition } from '../source/source.js';
 import type { Checkpoint, CheckpointStore } from '../window/checkpoint-store.js';
+import type { JoinStore } from '../join/join-store.js';
+import { parseAnalysisConfig } from '../evaluate/bias/analysis-config.js';
+import { BiasEvaluator } from './bias-evaluator.js';
+import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelMonitorPipeline } from './label-monitor-pipeline.js';
 import { ModelQualityEvaluator } from './model-quality-evaluator.js';
 
@@ -128,12 +132,20 @@ class MemoryCheckpoints implements CheckpointStore {
   }
 }
 
-function pipeline(source: Source, reports: MemoryReportSink, openStore: (m: unknown) => Promise<import('../join/join-store.js').JoinStore>, checkpoints?: CheckpointStore) {
+function pipeline(source: Source, reports: MemoryReportSink, openStore: (m: unknown) => Promise<JoinStore>, checkpoints?: CheckpointStore, withBias = false) {
   const labelMetrics = createLabelMetrics(new Registry());
+  const evaluators: LabelEvaluator[] = [new ModelQualityEvaluator('BinaryClassification', undefined, labelMetrics) as LabelEvaluator];
+  let predictionFields = { facets: [] as string[], groupVariable: undefined as string | undefined };
+  if (withBias) {
+    const config = parseAnalysisConfig({ label: 'label', label_values_or_threshold: [1], facet: [{ name_or_index: 'k', value_or_threshold: [0] }] });
+    const bias = new BiasEvaluator(config, undefined, labels, labelMetrics);
+    predictionFields = bias.predictionFields;
+    evaluators.push(bias as LabelEvaluator);
+  }
   return new LabelMonitorPipeline({
     settings,
-    predictionFields: { facets: [], groupVariable: undefined },
-    evaluators: [new ModelQualityEvaluator('BinaryClassification', undefined, labelMetrics)],
+    predictionFields,
+    evaluators,
     openStore,
     source,
     reports,
@@ -148,11 +160,14 @@ function pipeline(source: Source, reports: MemoryReportSink, openStore: (m: unkn
 
 const memoryStore = async (m: unknown) => MemoryJoinStore.open(m as MemoryJoinManifest | undefined);
 
-function finals(reports: MemoryReportSink): Map<number, LabelReport> {
+function finals(reports: MemoryReportSink, kind = 'model-quality'): Map<number, LabelReport> {
   const out = new Map<number, LabelReport>();
-  for (const r of reports.reports) if (isLabelReport(r) && r.summary.final === true) out.set(r.windowStartMs, r);
+  for (const r of reports.reports) if (isLabelReport(r) && r.kind === kind && r.summary.final === true) out.set(r.windowStartMs, r);
   return out;
 }
+
+type Metric = { name: string; value: number | null };
+type Stage = { facets: Record<string, { value_or_threshold: string; metrics: Metric[] }[]> };
 
 describe('LabelMonitorPipeline', () => {
   const scenario = labelScenario({ seed: 7, predictions: 3_000, startMs: START, stepS: 3, labelShare: 0.9, duplicateShare: 0.05, windowMs: H });
@@ -179,6 +194,29 @@ describe('LabelMonitorPipeline', () => {
     expect(summary.expiredPredictions).toBe(predictions - labeled);
     // windows were re-reported as labels came, before their final version
     expect(summary.reports).toBeGreaterThan(got.size);
+  });
+
+  it('reports Clarify bias metrics per window as computed from the joined rows', async () => {
+    const reports = new MemoryReportSink();
+    await pipeline(new StepSource(steps(scenario)), reports, memoryStore, new MemoryCheckpoints(), true).run();
+    const got = finals(reports, 'bias');
+    expect(got.size).toBe(scenario.windows.size);
+    for (const [start, want] of scenario.windows) {
+      const analysis = JSON.parse((got.get(start) as LabelReport).files.find((f) => f.name === 'analysis.json')?.body as string) as {
+        pre_training_bias_metrics: Stage;
+        post_training_bias_metrics: Stage;
+      };
+      const metric = (stage: Stage, code: string): number | null => {
+        const entry = stage.facets['k']?.[0];
+        expect(entry?.value_or_threshold).toBe('0');
+        return entry?.metrics.find((m) => m.name === code)?.value ?? null;
+      };
+      const b = want.bias;
+      expect(metric(analysis.pre_training_bias_metrics, 'CI')).toBeCloseTo((b.na - b.nd) / (b.na + b.nd), 12);
+      expect(metric(analysis.pre_training_bias_metrics, 'DPL')).toBeCloseTo(b.posA / b.na - b.posD / b.nd, 12);
+      expect(metric(analysis.post_training_bias_metrics, 'DPPL')).toBeCloseTo(b.predA / b.na - b.predD / b.nd, 12);
+      expect(metric(analysis.post_training_bias_metrics, 'DI')).toBeCloseTo(b.predD / b.nd / (b.predA / b.na), 12);
+    }
   });
 
   it('after a crash, a restart from the checkpoint (disk join store) reports exactly what an uninterrupted run does', async () => {

@@ -37,6 +37,8 @@ export interface WindowExpectation {
   fp: number;
   tn: number;
   fn: number;
+  /** Labelled rows by facet k (d: k = 0, a: k ≠ 0): counts, positive labels, positive predictions. */
+  bias: { na: number; nd: number; posA: number; posD: number; predA: number; predD: number };
 }
 
 export interface Scenario {
@@ -55,7 +57,7 @@ const D = 24 * H;
 export function labelScenario(o: ScenarioOptions): Scenario {
   const r = rng(o.seed);
   const predictions: ScenarioMessage[] = [];
-  const truth: { id: string; t: number; predicted: number; actual: number }[] = [];
+  const truth: { id: string; t: number; predicted: number; actual: number; k: number }[] = [];
   for (let i = 0; i < o.predictions; i++) {
     const id = `inf-${o.seed}-${i}`;
     const t = o.startMs + i * o.stepS * 1000;
@@ -64,12 +66,13 @@ export function labelScenario(o: ScenarioOptions): Scenario {
     const z = (actual === 1 ? 1.2 : -0.6) + r.normal();
     const score = 1 / (1 + Math.exp(-z));
     const scoreText = score.toFixed(6);
+    const k = r.int(5);
     predictions.push({
       key: id,
-      value: encodeCaptureLine({ inputData: `${(r.next() * 100).toFixed(3)},${r.int(5)}`, outputData: scoreText, eventId: `ev-${i}`, inferenceId: id, inferenceTime: t }),
+      value: encodeCaptureLine({ inputData: `${(r.next() * 100).toFixed(3)},${k}`, outputData: scoreText, eventId: `ev-${i}`, inferenceId: id, inferenceTime: t }),
       timestampMs: t,
     });
-    truth.push({ id, t, predicted: Number(scoreText) > 0.5 ? 1 : 0, actual });
+    truth.push({ id, t, predicted: Number(scoreText) > 0.5 ? 1 : 0, actual, k });
   }
   // exactly round(share × n) labelled IDs, chosen by a seeded shuffle
   const order = truth.map((_x, i) => i);
@@ -99,12 +102,22 @@ export function labelScenario(o: ScenarioOptions): Scenario {
     const start = x.t - (x.t % o.windowMs);
     let w = windows.get(start);
     if (w === undefined) {
-      w = { startMs: start, predictions: 0, labeled: 0, tp: 0, fp: 0, tn: 0, fn: 0 };
+      w = { startMs: start, predictions: 0, labeled: 0, tp: 0, fp: 0, tn: 0, fn: 0, bias: { na: 0, nd: 0, posA: 0, posD: 0, predA: 0, predD: 0 } };
       windows.set(start, w);
     }
     w.predictions++;
     if (!labeled.has(i)) return;
     w.labeled++;
+    const b = w.bias;
+    if (x.k === 0) {
+      b.nd++;
+      b.posD += x.actual;
+      b.predD += x.predicted;
+    } else {
+      b.na++;
+      b.posA += x.actual;
+      b.predA += x.predicted;
+    }
     if (x.actual === 1 && x.predicted === 1) w.tp++;
     else if (x.actual === 0 && x.predicted === 1) w.fp++;
     else if (x.actual === 0 && x.predicted === 0) w.tn++;
