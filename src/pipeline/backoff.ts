@@ -10,8 +10,11 @@
  * src/source/disk-usage.ts), calls update() as often as it likes, exports the returned state as
  * metrics, and asks keep() per record.
  */
+import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { samplingKey, samplingKeyBytes } from '../record/id-hash.js';
+import type { Metrics } from '../sink/metrics.js';
+import type { Source } from '../source/source.js';
 
 export type BackoffSignal = 'lag_records' | 'lag_seconds' | 'disk';
 export const BACKOFF_SIGNALS: readonly BackoffSignal[] = ['lag_records', 'lag_seconds', 'disk'];
@@ -175,5 +178,36 @@ export class BackoffController {
   private keepWithoutId(): boolean {
     const n = this.withoutId++;
     return Math.floor((n + 1) * this.sampleRatio) > Math.floor(n * this.sampleRatio);
+  }
+}
+
+/** What a pipeline hands refreshBackoff: where pressure comes from and where it is published. */
+export interface BackoffPublisher {
+  monitor: string;
+  backoff?: BackoffController | undefined;
+  source: Source;
+  metrics: Metrics;
+  logger: Logger;
+  diskUsage?: (() => number | undefined) | undefined;
+}
+
+/** Re-evaluate back-off pressure from the source's lag and the state disk, publish it, log changes. */
+export function refreshBackoff(p: BackoffPublisher): void {
+  const { backoff, metrics, logger, source, monitor } = p;
+  if (backoff === undefined) return;
+  const lag = source.lag?.();
+  const disk = p.diskUsage?.();
+  const state = backoff.update({
+    ...(lag === undefined ? {} : { lagRecords: lag.records, lagSeconds: lag.seconds }),
+    ...(disk === undefined ? {} : { diskUsage: disk }),
+  });
+  metrics.samplingRatio.labels(monitor).set(state.ratio);
+  for (const [signal, value] of Object.entries(state.bySignal)) metrics.backoffPressure.labels(monitor, signal).set(value);
+  if (state.changed) {
+    metrics.backoffTransitionsTotal.labels(monitor, state.active ? 'on' : 'off').inc();
+    logger.warn(
+      { monitor, sampling_ratio: state.ratio, pressure: state.pressure, signals: state.bySignal, lag, disk },
+      state.active ? 'back-off: pressure above 75 %, sampling by inference ID' : 'back-off: pressure below 50 %, full capture resumed',
+    );
   }
 }

@@ -38,8 +38,9 @@ import { partitionKey, type RawBatch, type Source, type SourcePosition } from '.
 import type { JoinRecord, JoinStore } from '../join/join-store.js';
 import type { CheckpointStore } from '../window/checkpoint-store.js';
 import { PartitionClock, type PartitionClockEntry } from '../window/partition-clock.js';
+import { decodeFramed, encodeFramed } from '../window/framed.js';
 import { LabelWindows, type DueWindow } from '../window/label-windows.js';
-import type { BackoffController } from './backoff.js';
+import { refreshBackoff, type BackoffController } from './backoff.js';
 import type { LabelEvaluator, WindowContext } from './label-evaluator.js';
 
 /** Label latency sketch per window: small k, quantiles for the report only. */
@@ -424,14 +425,7 @@ export class LabelMonitorPipeline {
       await this.deps.deadLetters.flush();
       const store = this.openedStore();
       const manifest = await store.checkpoint();
-      const header = Buffer.from(
-        JSON.stringify({ v: 1, manifest, partitions: this.partitionClock.snapshot(), summary: this.durableCounts() }),
-      );
-      const windows = this.windows.snapshot();
-      const state = Buffer.alloc(4 + header.length + windows.length);
-      state.writeUInt32BE(header.length, 0);
-      header.copy(state, 4);
-      state.set(windows, 4 + header.length);
+      const state = encodeFramed({ v: 1, manifest, partitions: this.partitionClock.snapshot(), summary: this.durableCounts() }, this.windows.snapshot());
       const bytes = await checkpoints.save({ monitor: this.name, createdAtMs: this.clock(), positions, state });
       await source.commit?.(positions);
       store.acknowledge(manifest);
@@ -460,19 +454,11 @@ export class LabelMonitorPipeline {
     const fail = (why: string): never => {
       throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `monitor ${this.name}: checkpoint state is invalid: ${why}`);
     };
-    const b = Buffer.from(c.state.buffer, c.state.byteOffset, c.state.byteLength);
-    if (b.length < 4) fail('too short');
-    const len = b.readUInt32BE(0);
-    if (4 + len > b.length) fail('truncated header');
-    let header: { v?: number; manifest?: unknown; partitions?: PartitionClockEntry[]; summary?: Partial<LabelMonitorSummary> };
-    try {
-      header = JSON.parse(b.subarray(4, 4 + len).toString('utf8')) as typeof header;
-    } catch {
-      return fail('header is not JSON');
-    }
+    type Header = { v?: number; manifest?: unknown; partitions?: PartitionClockEntry[]; summary?: Partial<LabelMonitorSummary> };
+    const { header, body } = decodeFramed<Header>(c.state, fail);
     if (header.v !== 1) fail(`unknown version ${String(header.v)}`);
     this.store = await this.deps.openStore(header.manifest);
-    this.windows.restore(new Uint8Array(b.subarray(4 + len)));
+    this.windows.restore(body);
     this.partitionClock.restore(
       (header.partitions ?? []).map((p) => ({ key: p.key, maxEventMs: p.maxEventMs ?? Number.NEGATIVE_INFINITY })),
       this.clock(),
@@ -536,24 +522,12 @@ export class LabelMonitorPipeline {
 
   /** Re-evaluate back-off pressure (at most every 250 ms) and publish it. */
   private updateBackoff(): void {
-    const { backoff, metrics, logger, source } = this.deps;
-    if (backoff === undefined) return;
     const now = this.clock();
     if (now - this.lastBackoffUpdateMs < 250) return;
     this.lastBackoffUpdateMs = now;
-    const lag = source.lag?.();
-    const disk = this.deps.diskUsage?.();
-    const state = backoff.update({
-      ...(lag === undefined ? {} : { lagRecords: lag.records, lagSeconds: lag.seconds }),
-      ...(disk === undefined ? {} : { diskUsage: disk }),
-    });
-    metrics.samplingRatio.labels(this.name).set(state.ratio);
-    for (const [signal, value] of Object.entries(state.bySignal)) metrics.backoffPressure.labels(this.name, signal).set(value);
-    if (state.changed) {
-      metrics.backoffTransitionsTotal.labels(this.name, state.active ? 'on' : 'off').inc();
-      logger.warn({ monitor: this.name, sampling_ratio: state.ratio, pressure: state.pressure }, state.active ? 'back-off: sampling by inference ID' : 'back-off: full capture resumed');
-    }
+    refreshBackoff({ monitor: this.name, ...this.deps });
   }
+
 
   private summaryCounts(): Record<string, unknown> {
     const { reportPaths: _paths, ...counts } = this.summary;

@@ -33,8 +33,9 @@ import { partitionKey, type RawBatch, type Source, type SourcePosition } from '.
 import type { CheckpointStore } from '../window/checkpoint-store.js';
 import { PartitionClock, type PartitionClockEntry } from '../window/partition-clock.js';
 import { MemoryWindowStore, type WindowState } from '../window/window-store.js';
+import { decodeFramed, encodeFramed } from '../window/framed.js';
 import { Windower } from '../window/windower.js';
-import type { BackoffController } from './backoff.js';
+import { refreshBackoff, type BackoffController } from './backoff.js';
 import { buildWindowReport } from './window-report.js';
 
 export interface Baseline {
@@ -304,27 +305,12 @@ export class MonitorPipeline {
 
   /** Re-evaluate back-off pressure (at most every 250 ms) and publish it. */
   private updateBackoff(): void {
-    const { backoff, metrics, logger, source } = this.deps;
-    if (backoff === undefined) return;
     const now = this.clock();
     if (now - this.lastBackoffUpdateMs < 250) return;
     this.lastBackoffUpdateMs = now;
-    const lag = source.lag?.();
-    const disk = this.deps.diskUsage?.();
-    const state = backoff.update({
-      ...(lag === undefined ? {} : { lagRecords: lag.records, lagSeconds: lag.seconds }),
-      ...(disk === undefined ? {} : { diskUsage: disk }),
-    });
-    metrics.samplingRatio.labels(this.name).set(state.ratio);
-    for (const [signal, value] of Object.entries(state.bySignal)) metrics.backoffPressure.labels(this.name, signal).set(value);
-    if (state.changed) {
-      metrics.backoffTransitionsTotal.labels(this.name, state.active ? 'on' : 'off').inc();
-      logger.warn(
-        { monitor: this.name, sampling_ratio: state.ratio, pressure: state.pressure, signals: state.bySignal, lag, disk },
-        state.active ? 'back-off: pressure above 75 %, sampling by inference ID' : 'back-off: pressure below 50 %, full capture resumed',
-      );
-    }
+    refreshBackoff({ monitor: this.name, ...this.deps });
   }
+
 
   /**
    * The monitor's window state as bytes: stream time, late counters and every open window's
@@ -332,41 +318,27 @@ export class MonitorPipeline {
    * one stood (the Kafka issue checkpoints these bytes together with the consumed offsets).
    */
   snapshot(): Uint8Array {
-    const header = new TextEncoder().encode(
-      JSON.stringify({
-        version: 1,
-        streamTimeMs: this.windower.streamTimeMs,
-        lateBySize: this.windower.lateBySize,
-        sizesMs: this.windower.sizesMs,
-        partitions: this.partitionClock?.snapshot() ?? [],
-      }),
-    );
-    const windows = this.store.snapshot();
-    const out = new Uint8Array(4 + header.length + windows.length);
-    new DataView(out.buffer).setUint32(0, header.length);
-    out.set(header, 4);
-    out.set(windows, 4 + header.length);
-    return out;
+    const header = {
+      version: 1,
+      streamTimeMs: this.windower.streamTimeMs,
+      lateBySize: this.windower.lateBySize,
+      sizesMs: this.windower.sizesMs,
+      partitions: this.partitionClock?.snapshot() ?? [],
+    };
+    return encodeFramed(header, this.store.snapshot());
   }
 
   restore(bytes: Uint8Array): void {
     const fail = (why: string): never => {
       throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `monitor ${this.name}: snapshot is invalid: ${why}`);
     };
-    if (bytes.length < 4) fail('too short');
-    const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0);
-    if (4 + len > bytes.length) fail('truncated header');
-    let header: { version?: number; streamTimeMs?: number | null; lateBySize?: number[]; sizesMs?: number[]; partitions?: PartitionClockEntry[] };
-    try {
-      header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + len))) as typeof header;
-    } catch {
-      return fail('header is not JSON');
-    }
+    type Header = { version?: number; streamTimeMs?: number | null; lateBySize?: number[]; sizesMs?: number[]; partitions?: PartitionClockEntry[] };
+    const { header, body } = decodeFramed<Header>(bytes, fail);
     if (header.version !== 1) fail(`unknown version ${String(header.version)}`);
     if (JSON.stringify(header.sizesMs) !== JSON.stringify(this.windower.sizesMs)) {
       fail(`window sizes ${JSON.stringify(header.sizesMs)} differ from the configured ${JSON.stringify(this.windower.sizesMs)}`);
     }
-    this.store.restore(bytes.subarray(4 + len));
+    this.store.restore(body);
     // JSON writes -Infinity (no record seen yet) as null
     this.windower.setStreamTime(header.streamTimeMs ?? Number.NEGATIVE_INFINITY);
     (header.lateBySize ?? []).forEach((n, i) => (this.windower.lateBySize[i] = n));

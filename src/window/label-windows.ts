@@ -16,6 +16,7 @@
  * wall time only throttles re-emission. Windows are aligned to the epoch like windower.ts.
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { decodeFramed, encodeFramed } from './framed.js';
 
 export interface LabelWindowOptions<S> {
   sizesMs: readonly number[];
@@ -183,43 +184,24 @@ export class LabelWindows<S> {
       const { sizeMs, startMs, predictions, labeled, expired, version, dirty, lastEmitMs } = w;
       return { sizeMs, startMs, predictions, labeled, expired, version, dirty, lastEmitMs, bytes: bytes.length };
     });
-    const header = Buffer.from(JSON.stringify({ v: 1, streamTimeMs: this.streamTime, late: this.lateBySize, sizesMs: this.options.sizesMs, windows }));
-    const total = 4 + header.length + states.reduce((a, s) => a + s.length, 0);
-    const out = Buffer.alloc(total);
-    out.writeUInt32BE(header.length, 0);
-    header.copy(out, 4);
-    let o = 4 + header.length;
-    for (const s of states) {
-      out.set(s, o);
-      o += s.length;
-    }
-    return out;
+    return encodeFramed({ v: 1, streamTimeMs: this.streamTime, late: this.lateBySize, sizesMs: this.options.sizesMs, windows }, Buffer.concat(states));
   }
 
   restore(bytes: Uint8Array): void {
     const fail = (why: string): never => {
       throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `label windows snapshot is invalid: ${why}`);
     };
-    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (b.length < 4) fail('too short');
-    const len = b.readUInt32BE(0);
-    if (4 + len > b.length) fail('truncated header');
     type Entry = Omit<LabelWindow<S>, 'state' | 'endMs'> & { bytes: number };
-    let header: { v?: number; streamTimeMs?: number | null; late?: number[]; sizesMs?: number[]; windows?: Entry[] };
-    try {
-      header = JSON.parse(b.subarray(4, 4 + len).toString('utf8')) as typeof header;
-    } catch {
-      return fail('header is not JSON');
-    }
+    const { header, body: b } = decodeFramed<{ v?: number; streamTimeMs?: number | null; late?: number[]; sizesMs?: number[]; windows?: Entry[] }>(bytes, fail);
     if (header.v !== 1) fail(`unknown version ${String(header.v)}`);
     if (JSON.stringify(header.sizesMs) !== JSON.stringify(this.options.sizesMs)) {
       fail(`window sizes ${JSON.stringify(header.sizesMs)} differ from the configured ${JSON.stringify(this.options.sizesMs)}`);
     }
     this.windows.clear();
-    let o = 4 + len;
+    let o = 0;
     for (const e of header.windows ?? []) {
       if (o + e.bytes > b.length) fail('truncated window state');
-      const w = this.newWindow(e.sizeMs, e.startMs, this.options.deserialize(new Uint8Array(b.subarray(o, o + e.bytes))));
+      const w = this.newWindow(e.sizeMs, e.startMs, this.options.deserialize(b.slice(o, o + e.bytes)));
       o += e.bytes;
       Object.assign(w, { predictions: e.predictions, labeled: e.labeled, expired: e.expired, version: e.version, dirty: e.dirty, lastEmitMs: e.lastEmitMs });
       this.windows.set(`${w.sizeMs}:${w.startMs}`, w);
