@@ -374,6 +374,16 @@ describe('readDataset: CSV', () => {
     expect(only.registry.features.map((f) => f.name)).toEqual(['a', 'b']);
   });
 
+  it('an error thrown by the row callback ends the read and reaches the caller', async () => {
+    const lines = ['a,b', ...Array.from({ length: 500 }, (_v, i) => `${i},x`)];
+    let seen = 0;
+    const read = readDataset(file('throws.csv', `${lines.join('\n')}\n`), () => {
+      if (++seen === 300) throw new DriftmonError(ErrorCode.CONFIG_INVALID, 'stop here');
+    }, { registry: new FeatureRegistry(), header: true });
+    await expect(read).rejects.toThrow('stop here');
+    expect(seen).toBe(300);
+  });
+
   it('lists malformed records', async () => {
     const e = await errorOf(cells(file('bad.csv', 'a,b\n"x"y,1\n')));
     expect(e.code).toBe(ErrorCode.INPUT_UNREADABLE);

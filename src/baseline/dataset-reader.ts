@@ -467,8 +467,9 @@ async function readCsv(
           }
           onFields(result.data);
         } catch (e) {
-          parser.abort();
+          // reject first: abort() calls complete() at once, whose resolve() would otherwise win
           reject(e as Error);
+          parser.abort();
         }
       },
       complete: () => resolve(),
