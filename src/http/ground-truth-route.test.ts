@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RecordErrorReason } from '../errors.js';
 import { GroundTruthDecoder } from '../record/ground-truth-decoder.js';
 import { AcceptedIdStore } from '../sink/accepted-id-store.js';
-import { createIngestMetrics } from '../sink/ingest-metrics.js';
+import { createIngestMetrics } from '../sink/metrics.js';
 import { LabelIngestor } from '../sink/label-ingestor.js';
 import { InMemoryLabelProducer } from '../sink/label-producer.js';
 import { GROUND_TRUTH_PATH, bearerChecker, groundTruthRoute } from './ground-truth-route.js';

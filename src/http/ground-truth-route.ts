@@ -27,7 +27,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../errors.js';
 import { GroundTruthDecoder, type GroundTruthDecodeResult, type GroundTruthFieldNames, type GroundTruthRecord } from '../record/ground-truth-decoder.js';
 import { parseJsonText, type JsonValue } from '../record/json-text.js';
-import type { IngestMetrics } from '../sink/ingest-metrics.js';
+import type { IngestMetrics } from '../sink/metrics.js';
 import { IngestFailure, type LabelIngestor } from '../sink/label-ingestor.js';
 
 export const GROUND_TRUTH_PATH = '/v1/ground-truth';

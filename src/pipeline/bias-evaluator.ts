@@ -17,7 +17,7 @@ import { BiasAccumulator } from '../evaluate/bias/bias-accumulator.js';
 import { checkBiasDrift, formatBiasViolations } from '../evaluate/bias/bias-drift-check.js';
 import { ColumnKind, PredictionSource, resolveBiasSpec, resolveBiasSpecFromBaseline, type BiasSpec } from '../evaluate/bias/bias-spec.js';
 import type { LabelValue } from '../record/prediction.js';
-import { BIAS_GAUGE_CODES, type BiasGaugeCode, type LabelMetrics } from '../sink/label-metrics.js';
+import { BIAS_GAUGE_CODES, type BiasGaugeCode, type LabelMetrics } from '../sink/metrics.js';
 import { LabelReportKind } from '../sink/report.js';
 import type { EvaluatedWindow, JoinedExample, LabelEvaluator, WindowContext } from './label-evaluator.js';
 
@@ -98,8 +98,14 @@ export class BiasEvaluator implements LabelEvaluator<BiasAccumulator> {
   publish(_state: BiasAccumulator, w: WindowContext, evaluated: EvaluatedWindow): void {
     const analysis = evaluated.detail as BiasAnalysis;
     for (const [stage, key] of STAGES) publishStage(this.metrics, w, stage, analysis[key]);
-    this.metrics.biasViolations.labels(w.monitor, w.window).set(evaluated.violationCount);
+    this.metrics.biasViolations.labels(w.monitor, w.window, w.state).set(evaluated.violationCount);
   }
+}
+
+/** "(0.5, 0.99]" (a continuous facet: the window's own maximum) → "(0.5, max]", one series per facet. */
+export function gaugeFacetValue(valueOrThreshold: string): string {
+  const m = /^\((.*), .*\]$/.exec(valueOrThreshold);
+  return m === null ? valueOrThreshold : `(${m[1]}, max]`;
 }
 
 function publishStage(metrics: LabelMetrics, w: WindowContext, stage: string, s: BiasStageAnalysis | undefined): void {
@@ -108,7 +114,7 @@ function publishStage(metrics: LabelMetrics, w: WindowContext, stage: string, s:
     for (const v of facet.values) {
       for (const m of v.metrics) {
         if (m.value === null || !(BIAS_GAUGE_CODES as readonly string[]).includes(m.name)) continue;
-        metrics.bias[m.name as BiasGaugeCode].labels(w.monitor, w.window, stage, facet.name, v.valueOrThreshold).set(m.value);
+        metrics.bias[m.name as BiasGaugeCode].labels(w.monitor, w.window, w.state, stage, facet.name, gaugeFacetValue(v.valueOrThreshold)).set(m.value);
       }
     }
   }

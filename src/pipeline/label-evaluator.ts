@@ -26,6 +26,8 @@ export interface WindowContext {
   endMs: number;
   /** Wall time of the report (evaluation_time). */
   nowMs: number;
+  /** provisional while labels may still come, final at the horizon (the gauges' `state` label). */
+  state: 'provisional' | 'final';
 }
 
 export interface EvaluatedWindow {
@@ -49,6 +51,6 @@ export interface LabelEvaluator<S = unknown> {
   serialize(state: S): Uint8Array;
   deserialize(bytes: Uint8Array): S;
   evaluate(state: S, window: WindowContext): EvaluatedWindow;
-  /** Publish the window's gauges (the newest reported window of each size). */
+  /** Publish the window's gauges (the newest reported window of each size and state). */
   publish(state: S, window: WindowContext, evaluated: EvaluatedWindow): void;
 }

@@ -31,8 +31,7 @@ import { decodePrediction, encodePrediction, PredictionExtractor, type LabelValu
 import type { FeatureRow } from '../record/row.js';
 import { KllSketch } from '../sketch/kll/kll-sketch.js';
 import type { DeadLetterSink } from '../sink/dead-letter.js';
-import type { LabelMetrics } from '../sink/label-metrics.js';
-import type { Metrics } from '../sink/metrics.js';
+import type { LabelMetrics, Metrics } from '../sink/metrics.js';
 import type { LabelReport, ReportSink } from '../sink/report.js';
 import { partitionKey, type RawBatch, type Source, type SourcePosition } from '../source/source.js';
 import type { JoinRecord, JoinStore } from '../join/join-store.js';
@@ -103,8 +102,8 @@ export class LabelMonitorPipeline {
   private ready = false;
   private lastCheckpointMs = 0;
   private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
-  /** Newest window start whose gauges were published, per window size. */
-  private readonly gaugeStart = new Map<number, number>();
+  /** Newest window start whose gauges were published, per window size and state. */
+  private readonly gaugeStart = new Map<string, number>();
   readonly summary: LabelMonitorSummary;
 
   // per-record scratch (the decoder calls onRow once per row of a record)
@@ -344,10 +343,11 @@ export class LabelMonitorPipeline {
     let written = 0;
     for (const { window: w, final } of due) {
       const window = formatDuration(w.sizeMs);
-      const ctx: WindowContext = { monitor: this.name, window, startMs: w.startMs, endMs: w.endMs, nowMs: this.clock() };
       const state = final ? 'final' : 'provisional';
+      const ctx: WindowContext = { monitor: this.name, window, startMs: w.startMs, endMs: w.endMs, nowMs: this.clock(), state };
       const join = this.joinHealth(w, final);
-      const newest = w.startMs >= (this.gaugeStart.get(w.sizeMs) ?? Number.NEGATIVE_INFINITY);
+      const gaugeKey = `${w.sizeMs}:${state}`;
+      const newest = w.startMs >= (this.gaugeStart.get(gaugeKey) ?? Number.NEGATIVE_INFINITY);
       for (const [j, e] of evaluators.entries()) {
         const evaluated = e.evaluate(w.state.parts[j], ctx);
         const report: LabelReport = {
@@ -383,7 +383,7 @@ export class LabelMonitorPipeline {
         written++;
       }
       if (newest) {
-        this.gaugeStart.set(w.sizeMs, w.startMs);
+        this.gaugeStart.set(gaugeKey, w.startMs);
         labelMetrics.coverage.labels(this.name, window, state).set(w.predictions > 0 ? w.labeled / w.predictions : 0);
       }
       labelMetrics.labelWindowsReportedTotal.labels(this.name, window, state).inc();

@@ -12,7 +12,7 @@ import type { ModelQualityConstraints } from '../evaluate/model-quality/model.js
 import { ProblemType } from '../evaluate/model-quality/problem-type.js';
 import { computeModelQualityStatistics } from '../evaluate/model-quality/statistics.js';
 import type { LabelValue } from '../record/prediction.js';
-import type { LabelMetrics } from '../sink/label-metrics.js';
+import type { LabelMetrics } from '../sink/metrics.js';
 import { LabelReportKind } from '../sink/report.js';
 import type { EvaluatedWindow, JoinedExample, LabelEvaluator, WindowContext } from './label-evaluator.js';
 
@@ -80,7 +80,7 @@ export class ModelQualityEvaluator implements LabelEvaluator<ModelQualityAccumul
 
   publish(_state: ModelQualityAccumulator, w: WindowContext, evaluated: EvaluatedWindow): void {
     const metrics = evaluated.summary.metrics as Record<string, number | string>;
-    for (const [metric, v] of Object.entries(metrics)) this.metrics.modelMetric.labels(w.monitor, w.window, metric).set(Number(v));
-    this.metrics.modelViolations.labels(w.monitor, w.window).set(evaluated.violationCount);
+    for (const [metric, v] of Object.entries(metrics)) this.metrics.modelMetric.labels(w.monitor, w.window, w.state, metric).set(Number(v));
+    this.metrics.modelViolations.labels(w.monitor, w.window, w.state).set(evaluated.violationCount);
   }
 }

@@ -24,7 +24,7 @@
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { toSageMakerGroundTruth, type GroundTruthRecord } from '../record/ground-truth-decoder.js';
-import type { IngestMetrics } from './ingest-metrics.js';
+import type { IngestMetrics } from './metrics.js';
 import type { LabelMessage, LabelProducer } from './label-producer.js';
 
 /** What the ingestor needs of the accepted-ID store (AcceptedIdStore). */
