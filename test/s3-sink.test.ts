@@ -135,7 +135,8 @@ describe('S3ReportSink with S3 unreachable from the start', () => {
     const sink = sinkOn(dead, 'p', { spoolDir, metrics, logger, flushTimeoutMs: 1_500 });
     const t0 = Date.now();
     for (let i = 0; i < 5; i++) await sink.write(sampleReport(Date.UTC(2026, 0, 1, 0, i), 60_000));
-    expect(Date.now() - t0).toBeLessThan(1_000);
+    // writes to a dead endpoint return at once: one that waited for S3 would never return
+    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(await gauge(metrics.reportSpoolDepth)).toBe(5);
     await sink.close();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1_500);
@@ -251,8 +252,9 @@ describeWithVersitygw('S3ReportSink through an S3 outage (private versitygw)', (
     expect(maxAgeS).toBeGreaterThan(20);
     expect(await gauge(metrics.reportSpoolDepth)).toBe(0);
     expect(await gauge(metrics.reportSpoolOldestAge)).toBe(0);
-    // the pipeline never waited for S3
-    expect(Math.max(...writeMs)).toBeLessThan(1_000);
+    // the pipeline never waited for S3: a write that did would take the rest of the 30 s outage
+    // (a loose bound, not a speed assertion: this machine is shared and noisy)
+    expect(Math.max(...writeMs)).toBeLessThan(10_000);
     // one warning for the outage, one info when it recovered
     expect(lines.filter((l) => l.msg.startsWith('S3 report delivery failing'))).toHaveLength(1);
     const recovered = lines.filter((l) => l.msg.startsWith('S3 report delivery recovered'));
