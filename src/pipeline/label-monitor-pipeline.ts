@@ -42,6 +42,9 @@ import { LabelWindows, type DueWindow } from '../window/label-windows.js';
 import { refreshBackoff, type BackoffController } from './backoff.js';
 import type { LabelEvaluator, WindowContext } from './label-evaluator.js';
 
+/** Report locations kept in the summary. */
+const RECENT_REPORT_PATHS = 100;
+
 /** Label latency sketch per window: small k, quantiles for the report only. */
 const LATENCY_K = 200;
 
@@ -83,6 +86,7 @@ export interface LabelMonitorSummary {
   sampledOut: number;
   reports: number;
   finalReports: number;
+  /** The newest report locations (at most RECENT_REPORT_PATHS: a long run writes many versions). */
   reportPaths: string[];
 }
 
@@ -373,7 +377,9 @@ export class LabelMonitorPipeline {
           },
         };
         try {
-          this.summary.reportPaths.push(await this.deps.reports.write(report));
+          const paths = this.summary.reportPaths;
+          paths.push(await this.deps.reports.write(report));
+          if (paths.length > RECENT_REPORT_PATHS) paths.splice(0, paths.length - RECENT_REPORT_PATHS);
         } catch (err) {
           metrics.reportWriteFailuresTotal.labels(this.name).inc();
           logger.error({ monitor: this.name, err, window, start: report.summary.window_start }, 'report write failed');

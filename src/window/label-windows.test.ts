@@ -29,26 +29,30 @@ describe('LabelWindows', () => {
     expect(first.map((d) => [d.window.version, d.final, d.window.predictions])).toEqual([[1, false, 2]]);
     expect(w.due(2)).toEqual([]); // nothing changed
     w.joined(10, (s) => (s.sum += 5));
-    const second = w.due(3);
+    const second = w.due(2_501); // a minute past its end: at most every 60 s / 24
     expect(second.map((d) => [d.window.version, d.final, d.window.labeled, d.window.state.sum])).toEqual([[2, false, 1, 5]]);
     w.expired(20);
     w.advanceTo(H + 2 * D);
-    const last = w.due(4);
+    const last = w.due(2_502);
     expect(last.map((d) => [d.window.version, d.final, d.window.labeled, d.window.expired])).toEqual([[3, true, 1, 1]]);
     expect(w.openCount()).toBe(0);
   });
 
-  it('throttles re-emission by wall time but never the final report', () => {
+  it('throttles re-emission by wall time, more for older windows, but never the final report', () => {
     const w = windows(10_000);
     w.prediction(0);
-    w.advanceTo(2 * H);
+    w.advanceTo(H + 60_000); // 1 minute past the end: the 10 s interval rules
     expect(w.due(1_000)).toHaveLength(1);
     w.joined(0, (s) => s.sum++);
     expect(w.due(5_000)).toHaveLength(0);
     expect(w.due(11_000)).toHaveLength(1);
+    w.advanceTo(H + D); // a day past the end: at most every day / 24 = 1 h
+    w.joined(0, (s) => s.sum++);
+    expect(w.due(11_000 + 3_599_999)).toHaveLength(0);
+    expect(w.due(11_000 + H)).toHaveLength(1);
     w.joined(0, (s) => s.sum++);
     w.advanceTo(3 * D);
-    expect(w.due(11_001).map((d) => d.final)).toEqual([true]);
+    expect(w.due(11_000 + H + 1).map((d) => d.final)).toEqual([true]);
   });
 
   it('counts predictions for final windows as late, and keeps accepting them while labels may come', () => {
