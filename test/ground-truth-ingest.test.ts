@@ -174,7 +174,7 @@ describeWithServices(['kafka'], 'ground-truth ingestion on a real broker', ({ ka
       writeFileSync(badFile, `${JSON.stringify({ inferenceId: 'cli-bad-0', label: 1 })}\n{"inferenceId":"cli-bad-1"}\n`);
       err.length = 0;
       expect(await buildProgram(io).run(['node', 'driftmon', 'label', badFile, '--url', app.url!])).toBe(4);
-      expect(err.join('')).toBe(`${badFile}:2: missing_ground_truth: no "label" field\n`);
+      expect(err.join('')).toBe(`${badFile}:2: missing_ground_truth: "label" is missing or null\n`);
     });
   });
 });

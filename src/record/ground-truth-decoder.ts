@@ -18,10 +18,10 @@
  * the optional time `timeField` (default time: ISO-8601, or epoch milliseconds as a number or a
  * numeric string).
  *
- * Rejections (first found): not_json → missing_event_id → missing_ground_truth →
- * unsupported_encoding → bad_payload (JSON data that does not parse, or no labels in it) →
- * empty_payload (data "") → bad_label (null, boolean, object or nested array where a label should
- * be) → bad_event_time.
+ * Rejections (first found): not_json → missing_event_id → missing_ground_truth (no label, or a
+ * null one) → unsupported_encoding → bad_payload (JSON data that does not parse, or no labels in
+ * it) → empty_payload (data "") → bad_label (a null inside a list, a boolean, object or nested
+ * array where a label should be) → bad_event_time.
  *
  * Hand-written rather than a schema validator: the consumer decodes every message of the
  * ground-truth topic with it, so it must not allocate more than the result, and it reuses
@@ -158,7 +158,7 @@ export class GroundTruthDecoder {
     }
     if (eventId === undefined) return fail(RecordErrorReason.MISSING_EVENT_ID, `no ${this.idFields.join(' or ')} (a non-empty string or a number)`);
     const v = field(doc, this.labelField);
-    if (v === undefined || v === null) return fail(RecordErrorReason.MISSING_GROUND_TRUTH, `no "${this.labelField}" field`);
+    if (v === undefined || v === null) return fail(RecordErrorReason.MISSING_GROUND_TRUTH, `"${this.labelField}" is missing or null`);
     const labels = this.jsonLabels(v, this.labelField);
     if (!Array.isArray(labels)) return labels;
     return this.result(eventId, labels, field(doc, this.timeField), this.timeField);
