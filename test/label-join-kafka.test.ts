@@ -5,7 +5,8 @@
  * later (the broker timestamp is the label time), 5 % sent twice with another value — and
  * `driftmon run` killed with SIGKILL mid-stream, then restarted. Each window's final report must
  * hold the confusion matrix and counts computed directly from the joined data, and label coverage
- * must be 90 %: nothing pending was lost across the kill, nothing counted twice.
+ * must be 90 %: nothing pending was lost across the kill, nothing counted twice. A real Prometheus
+ * scraping the restarted process sees the newest final window's coverage and accuracy.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it, onTestFinished } from 'vitest';
 import { stringify } from 'yaml';
 import { reportFolder } from '../src/sink/report.js';
+import { REPO } from './support/cli.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
+import { startPrometheus } from './support/private-prometheus.js';
 import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
 import { confusionOf, labelScenario, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
 import { describeWithServices } from './support/services.js';
@@ -38,7 +41,7 @@ function finalReport(out: string, startMs: number): FinalReport | undefined {
   return { statistics: readFileSync(join(dir, 'statistics.json'), 'utf8'), summary };
 }
 
-describeWithServices(['kafka'], 'label join over SIGKILL (real broker)', ({ kafka }) => {
+describeWithServices(['kafka', 'prometheus'], 'label join over SIGKILL (real broker, real Prometheus)', ({ kafka }) => {
   it('reports every window finally as computed from the joined data, with 90 % coverage, across a SIGKILL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftmon-label-join-'));
     const inference = uniqueTopic('inference-lj');
@@ -92,10 +95,19 @@ describeWithServices(['kafka'], 'label join over SIGKILL (real broker)', ({ kafk
 
     const last = await DriftmonProcess.start(config);
     running.push(last);
+    // a real Prometheus scrapes the restarted process, with the deploy/ alert rules loaded
+    const prom = await startPrometheus({ targets: [new URL(last.url as string).host], scrapeIntervalS: 1, ruleFiles: [join(REPO, 'deploy', 'prometheus', 'driftmon-alerts.yml')] });
+    onTestFinished(() => prom.stop());
     const outDir = join(dir, 'out');
     const expected = [...s.windows.values()];
     const deadline = Date.now() + 120_000;
     while (expected.some((w) => finalReport(outDir, w.startMs) === undefined) && Date.now() < deadline) await sleep(500);
+    // the final gauges show the newest final window: the last one of the scenario
+    const newest = expected.reduce((a, b) => (b.startMs > a.startMs ? b : a));
+    const value = async (expr: string): Promise<number> => Number((await prom.waitFor(expr, (r) => r.length === 1, 30_000))[0]?.value[1]);
+    const coverage = await value('driftmon_label_coverage_ratio{monitor="quality",window="10m",state="final"}');
+    const accuracy = await value('driftmon_model_metric{monitor="quality",window="10m",state="final",metric="accuracy"}');
+    const latencyCount = await value('sum(driftmon_label_latency_seconds_count{monitor="quality"})');
     last.kill('SIGTERM');
     expect((await last.exited).code).toBe(0);
     logs.push(last.stderr);
@@ -123,5 +135,9 @@ describeWithServices(['kafka'], 'label join over SIGKILL (real broker)', ({ kafk
     expect(labeled / predictions).toBe(0.9);
     // the kill came mid-join: predictions were waiting for labels when it hit
     expect(pendingAtKill).toBeGreaterThan(0);
+    expect(coverage).toBeCloseTo(newest.labeled / newest.predictions, 12);
+    expect(accuracy).toBeCloseTo((newest.tp + newest.tn) / newest.labeled, 12);
+    // the restarted process joined the rest: its latency histogram counts those joins
+    expect(latencyCount).toBeGreaterThan(0);
   }, 400_000);
 });
