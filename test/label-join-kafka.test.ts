@@ -19,7 +19,7 @@ import { REPO } from './support/cli.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
 import { startPrometheus } from './support/private-prometheus.js';
 import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
-import { confusionOf, labelScenario, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
+import { confusionOf, labelScenario, metricMismatches, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
 import { describeWithServices } from './support/services.js';
 
 const PREDICTIONS = 100_000;
@@ -126,6 +126,7 @@ describeWithServices(['kafka', 'prometheus'], 'label join over SIGKILL (real bro
       const got = { tp: c.tp, fp: c.fp, tn: c.tn, fn: c.fn, n: c.itemCount, predictions: r.summary.join.predictions, expired: r.summary.join.expired_predictions };
       const want = { tp: w.tp, fp: w.fp, tn: w.tn, fn: w.fn, n: w.labeled, predictions: w.predictions, expired: w.predictions - w.labeled };
       if (JSON.stringify(got) !== JSON.stringify(want)) wrong.push(`${new Date(w.startMs).toISOString()}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+      for (const m of metricMismatches(r.statistics, w)) wrong.push(`${new Date(w.startMs).toISOString()}: ${m}`);
       predictions += r.summary.join.predictions;
       labeled += r.summary.join.labeled;
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { confusionOf, labelScenario, tickLabel, tickPrediction, type Scenario, type ScenarioMessage } from '../../test/support/label-scenario.js';
+import { confusionOf, labelScenario, metricMismatches, tickLabel, tickPrediction, type Scenario, type ScenarioMessage } from '../../test/support/label-scenario.js';
 import type { LabelSettings, MonitorSettings } from '../config/load.js';
 import { DiskJoinStore, type JoinStoreManifest } from '../join/disk-join-store.js';
 import { MemoryJoinStore, type MemoryJoinManifest } from '../join/memory-join-store.js';
@@ -183,6 +183,7 @@ describe('LabelMonitorPipeline', () => {
       const r = got.get(start) as LabelReport;
       const c = confusionOf((r.files.find((f) => f.name === 'statistics.json') as { body: string }).body);
       expect({ ...c, start }).toEqual({ tp: want.tp, fp: want.fp, tn: want.tn, fn: want.fn, itemCount: want.labeled, start });
+      expect(metricMismatches((r.files.find((f) => f.name === 'statistics.json') as { body: string }).body, want)).toEqual([]);
       const join = r.summary.join as { predictions: number; labeled: number; expired_predictions: number };
       expect([join.predictions, join.labeled, join.expired_predictions]).toEqual([want.predictions, want.labeled, want.predictions - want.labeled]);
       predictions += join.predictions;

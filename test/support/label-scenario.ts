@@ -149,3 +149,23 @@ export function confusionOf(statistics: string): { tp: number; fp: number; tn: n
   const m = s.binary_classification_metrics.confusion_matrix;
   return { tp: m['1']?.['1'] ?? 0, fp: m['0']?.['1'] ?? 0, tn: m['0']?.['0'] ?? 0, fn: m['1']?.['0'] ?? 0, itemCount: s.dataset.item_count };
 }
+
+const BINARY_METRICS = ['accuracy', 'precision', 'recall', 'f1', 'false_positive_rate', 'true_negative_rate'] as const;
+
+/** Metrics of statistics.json that must equal the direct computation from a window's counts. */
+export function metricMismatches(statistics: string, w: WindowExpectation, tolerance = 1e-12): string[] {
+  const got = (JSON.parse(statistics) as { binary_classification_metrics: Record<string, { value: number }> }).binary_classification_metrics;
+  const { tp, fp, tn, fn } = w;
+  const div = (a: number, b: number): number => (b === 0 ? 0 : a / b);
+  const precision = div(tp, tp + fp);
+  const recall = div(tp, tp + fn);
+  const want: Record<(typeof BINARY_METRICS)[number], number> = {
+    accuracy: div(tp + tn, tp + tn + fp + fn),
+    precision,
+    recall,
+    f1: div(2 * precision * recall, precision + recall),
+    false_positive_rate: div(fp, fp + tn),
+    true_negative_rate: div(tn, fp + tn),
+  };
+  return BINARY_METRICS.filter((k) => !(Math.abs((got[k]?.value ?? Number.NaN) - want[k]) <= tolerance)).map((k) => `${k}: got ${got[k]?.value}, want ${want[k]}`);
+}
