@@ -14,7 +14,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { LabelSettings, MonitorSettings } from '../src/config/load.js';
 import { parseAnalysisConfig } from '../src/evaluate/bias/analysis-config.js';
 import { DiskJoinStore } from '../src/join/disk-join-store.js';
 import type { JoinStore } from '../src/join/join-store.js';
@@ -30,8 +29,8 @@ import { PredictionExtractor } from '../src/record/prediction.js';
 import { MemoryDeadLetterSink } from '../src/sink/dead-letter.js';
 import { MemoryReportSink } from '../src/sink/memory-report-sink.js';
 import { createLabelMetrics, createMetrics } from '../src/sink/metrics.js';
-import { partitionKey, type RawBatch, type Source } from '../src/source/source.js';
-import { labelScenario, type ScenarioMessage } from '../test/support/label-scenario.js';
+import type { Source } from '../src/source/source.js';
+import { interleave, labelScenario, scenarioMonitorSettings, type ScenarioStep, stepBatch } from '../test/support/label-scenario.js';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,61 +45,9 @@ const H = 3_600_000;
 const D = 24 * H;
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const labels: LabelSettings = {
-  topics: ['gt'],
-  horizonMs: 4 * D,
-  reemitIntervalMs: 60_000,
-  inferenceAttribute: undefined,
-  probabilityAttribute: 'score',
-  probabilityThreshold: 0.5,
-  modelQuality: { problemType: 'BinaryClassification', constraintsPath: undefined },
-  bias: undefined,
-};
-const settings: MonitorSettings & { labels: LabelSettings } = {
-  name: 'bench',
-  source: { type: 'kafka', brokers: ['unused:9092'], topics: ['inf'], groupId: 'g', clientId: 'c', fromBeginning: true, deadLetterTopic: undefined, maxMessagesPerSecond: undefined, ssl: false, sasl: undefined },
-  record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
-  labels,
-  baseline: { statisticsPath: undefined, constraintsPath: '' },
-  windowsMs: [600_000],
-  graceMs: 0,
-  quantileSketch: 'kll',
-  maxFeatures: 100,
-  categoryCap: 100,
-  maxLineLength: 1 << 20,
-  checkpointIntervalMs: 5_000,
-  partitionIdleMs: 365 * D,
-  backoff: undefined,
-};
-
-interface Step {
-  topic: string;
-  messages: ScenarioMessage[];
-}
-
-/** Predictions and labels interleaved in batches, labels trailing, as a consumer of both topics sees them. */
-function plan(predictions: ScenarioMessage[], gts: ScenarioMessage[]): Step[] {
-  const out: Step[] = [];
-  let p = 0;
-  let g = 0;
-  while (p < predictions.length || g < gts.length) {
-    if (p < predictions.length) out.push({ topic: 'inf', messages: predictions.slice((p += BATCH) - BATCH, p) });
-    if (g < gts.length && (p >= predictions.length || g < p * 0.8)) out.push({ topic: 'gt', messages: gts.slice((g += BATCH) - BATCH, g) });
-  }
-  return out;
-}
-
-function batchOf(step: Step, offset: number): RawBatch {
-  const msgs = step.messages;
-  const key = partitionKey(step.topic, 0);
-  return {
-    records: msgs.map((m) => m.value),
-    origin: (i) => `${key}@${offset + i}`,
-    key: (i) => Buffer.from((msgs[i] as ScenarioMessage).key),
-    timestampMs: (i) => (msgs[i] as ScenarioMessage).timestampMs,
-    partition: { key, position: { topic: step.topic, partition: 0, nextOffset: offset + msgs.length } },
-  };
-}
+const settings = scenarioMonitorSettings({ windowMs: 600_000, horizonMs: 4 * D, reemitIntervalMs: 60_000, checkpointIntervalMs: 5_000 });
+const labels = settings.labels;
+type Step = ScenarioStep;
 
 const noSource: Source = { description: 'bench', partitioned: true, batches: async function* () {}, close: async () => {}, assignment: () => ['inf/0', 'gt/0'] };
 
@@ -121,7 +68,7 @@ async function monitorPass(steps: Step[], openStore: () => Promise<JoinStore>): 
     logger: pino({ level: 'silent' }),
   });
   await p.start();
-  const batches = steps.map((s, i) => batchOf(s, i * BATCH));
+  const batches = steps.map(stepBatch);
   gc?.();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -158,7 +105,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const s = labelScenario({ seed: 5, predictions: PREDICTIONS, startMs: Date.UTC(2026, 10, 2), stepS: 0.1, labelShare: 0.9, duplicateShare: 0.05, windowMs: 600_000 });
-  const steps = plan(s.predictions, s.labels);
+  const steps = interleave(s.predictions, s.labels, BATCH);
   const messages = s.predictions.length + s.labels.length;
   const rounds: { disk: number; memory: number; decode: number; diskCpu: number; decodeCpu: number; joined: number; reports: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {

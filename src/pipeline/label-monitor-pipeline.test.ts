@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { confusionOf, labelScenario, metricMismatches, tickLabel, tickPrediction, type Scenario, type ScenarioMessage } from '../../test/support/label-scenario.js';
-import type { LabelSettings, MonitorSettings } from '../config/load.js';
+import { confusionOf, interleave, labelScenario, metricMismatches, scenarioMonitorSettings, tickLabel, tickPrediction, type Scenario, type ScenarioStep, stepBatch } from '../../test/support/label-scenario.js';
 import { DiskJoinStore, type JoinStoreManifest } from '../join/disk-join-store.js';
 import { MemoryJoinStore, type MemoryJoinManifest } from '../join/memory-join-store.js';
 import { MemoryDeadLetterSink } from '../sink/dead-letter.js';
@@ -25,60 +24,13 @@ const H = 3_600_000;
 const D = 24 * H;
 const START = Date.UTC(2026, 10, 2, 8, 0, 0);
 
-const labels: LabelSettings = {
-  topics: ['gt'],
-  horizonMs: 4 * D,
-  reemitIntervalMs: 0,
-  inferenceAttribute: undefined,
-  probabilityAttribute: 'score',
-  probabilityThreshold: 0.5,
-  modelQuality: { problemType: 'BinaryClassification', constraintsPath: undefined },
-  bias: undefined,
-};
+const settings = scenarioMonitorSettings({ windowMs: H, horizonMs: 4 * D, reemitIntervalMs: 0, checkpointIntervalMs: 0 });
+const labels = settings.labels;
+type Step = ScenarioStep;
 
-const settings: MonitorSettings & { labels: LabelSettings } = {
-  name: 'quality',
-  source: { type: 'kafka', brokers: ['unused:9092'], topics: ['inf'], groupId: 'g', clientId: 'c', fromBeginning: true, deadLetterTopic: undefined, maxMessagesPerSecond: undefined, ssl: false, sasl: undefined },
-  record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
-  labels,
-  baseline: { statisticsPath: undefined, constraintsPath: '' },
-  windowsMs: [H],
-  graceMs: 0,
-  quantileSketch: 'kll',
-  maxFeatures: 100,
-  categoryCap: 100,
-  maxLineLength: 1 << 20,
-  checkpointIntervalMs: 0,
-  partitionIdleMs: 365 * D,
-  backoff: undefined,
-};
-
-/** One step of the fake broker: a batch of one partition. */
-interface Step {
-  topic: string;
-  messages: ScenarioMessage[];
-  /** Offset of the first message. */
-  offset: number;
-}
-
-/** Interleave the two topics' messages in batches: predictions and labels alternate, labels slightly behind. */
+/** The scenario's messages in batches of 40, with a tick on each topic 10 days after the last label. */
 function steps(s: Scenario, batch = 40): Step[] {
-  const preds = [...s.predictions, tickPrediction(s.lastLabelMs + 10 * D, 0)];
-  const gts = [...s.labels, tickLabel(s.lastLabelMs + 10 * D, 0)];
-  const out: Step[] = [];
-  let p = 0;
-  let g = 0;
-  while (p < preds.length || g < gts.length) {
-    if (p < preds.length) {
-      out.push({ topic: 'inf', messages: preds.slice(p, p + batch), offset: p });
-      p += batch;
-    }
-    if (g < gts.length && (p >= preds.length || g < p * 0.8)) {
-      out.push({ topic: 'gt', messages: gts.slice(g, g + batch), offset: g });
-      g += batch;
-    }
-  }
-  return out;
+  return interleave([...s.predictions, tickPrediction(s.lastLabelMs + 10 * D, 0)], [...s.labels, tickLabel(s.lastLabelMs + 10 * D, 0)], batch);
 }
 
 /** A partitioned source over fixed steps: resumes from checkpoint positions, can "crash" after n steps. */
@@ -105,14 +57,7 @@ class StepSource implements Source {
       const next = step.offset + step.messages.length;
       if (next <= (this.from.get(key) ?? 0)) continue;
       if (n++ >= this.crashAfter) throw new Error('simulated crash');
-      const msgs = step.messages;
-      yield {
-        records: msgs.map((m) => m.value),
-        origin: (i) => `${key}@${step.offset + i}`,
-        key: (i) => Buffer.from((msgs[i] as ScenarioMessage).key),
-        timestampMs: (i) => (msgs[i] as ScenarioMessage).timestampMs,
-        partition: { key, position: { topic: step.topic, partition: 0, nextOffset: next } },
-      };
+      yield stepBatch(step);
     }
   }
 }

@@ -5,7 +5,9 @@
  * time later, some sent twice — plus what every window must report, computed directly from the
  * joined data (first label per ID wins).
  */
+import type { LabelSettings, MonitorSettings } from '../../src/config/load.js';
 import { encodeCaptureLine } from '../../src/record/capture-encoder.js';
+import { partitionKey, type RawBatch } from '../../src/source/source.js';
 import { rng } from './random.js';
 
 export interface ScenarioOptions {
@@ -168,4 +170,73 @@ export function metricMismatches(statistics: string, w: WindowExpectation, toler
     true_negative_rate: div(tn, fp + tn),
   };
   return BINARY_METRICS.filter((k) => !(Math.abs((got[k]?.value ?? Number.NaN) - want[k]) <= tolerance)).map((k) => `${k}: got ${got[k]?.value}, want ${want[k]}`);
+}
+
+/** A binary-classification label monitor over the scenario's messages (topics `inf` and `gt`). */
+export function scenarioMonitorSettings(o: { windowMs: number; horizonMs: number; reemitIntervalMs: number; checkpointIntervalMs: number }): MonitorSettings & { labels: LabelSettings } {
+  const labels: LabelSettings = {
+    topics: ['gt'],
+    horizonMs: o.horizonMs,
+    reemitIntervalMs: o.reemitIntervalMs,
+    inferenceAttribute: undefined,
+    probabilityAttribute: 'score',
+    probabilityThreshold: 0.5,
+    modelQuality: { problemType: 'BinaryClassification', constraintsPath: undefined },
+    bias: undefined,
+  };
+  return {
+    name: 'quality',
+    source: { type: 'kafka', brokers: ['unused:9092'], topics: ['inf'], groupId: 'g', clientId: 'c', fromBeginning: true, deadLetterTopic: undefined, maxMessagesPerSecond: undefined, ssl: false, sasl: undefined },
+    record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
+    labels,
+    baseline: { statisticsPath: undefined, constraintsPath: '' },
+    windowsMs: [o.windowMs],
+    graceMs: 0,
+    quantileSketch: 'kll',
+    maxFeatures: 100,
+    categoryCap: 100,
+    maxLineLength: 1 << 20,
+    checkpointIntervalMs: o.checkpointIntervalMs,
+    partitionIdleMs: 365 * D,
+    backoff: undefined,
+  };
+}
+
+/** One batch of one partition (`inf/0` or `gt/0`) as a consumer of both topics sees it. */
+export interface ScenarioStep {
+  topic: 'inf' | 'gt';
+  messages: ScenarioMessage[];
+  /** Offset of the first message in its partition. */
+  offset: number;
+}
+
+/** Predictions and labels alternate in batches, labels trailing slightly. */
+export function interleave(predictions: readonly ScenarioMessage[], labels: readonly ScenarioMessage[], batch: number): ScenarioStep[] {
+  const out: ScenarioStep[] = [];
+  let p = 0;
+  let g = 0;
+  while (p < predictions.length || g < labels.length) {
+    if (p < predictions.length) {
+      out.push({ topic: 'inf', messages: predictions.slice(p, p + batch), offset: p });
+      p += batch;
+    }
+    if (g < labels.length && (p >= predictions.length || g < p * 0.8)) {
+      out.push({ topic: 'gt', messages: labels.slice(g, g + batch), offset: g });
+      g += batch;
+    }
+  }
+  return out;
+}
+
+/** A step as the batch a partitioned source yields (partition 0 of its topic, broker timestamps). */
+export function stepBatch(step: ScenarioStep): RawBatch {
+  const msgs = step.messages;
+  const key = partitionKey(step.topic, 0);
+  return {
+    records: msgs.map((m) => m.value),
+    origin: (i) => `${key}@${step.offset + i}`,
+    key: (i) => Buffer.from((msgs[i] as ScenarioMessage).key),
+    timestampMs: (i) => (msgs[i] as ScenarioMessage).timestampMs,
+    partition: { key, position: { topic: step.topic, partition: 0, nextOffset: step.offset + msgs.length } },
+  };
 }
