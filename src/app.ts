@@ -18,7 +18,7 @@ import { DiskJoinStore } from './join/disk-join-store.js';
 import { BackoffController } from './pipeline/backoff.js';
 import { BiasEvaluator } from './pipeline/bias-evaluator.js';
 import type { LabelEvaluator } from './pipeline/label-evaluator.js';
-import { LabelMonitorPipeline, type LabelMonitorSummary } from './pipeline/label-monitor-pipeline.js';
+import { LABELS_STREAM, LabelMonitorPipeline, type LabelMonitorSummary } from './pipeline/label-monitor-pipeline.js';
 import { ModelQualityEvaluator } from './pipeline/model-quality-evaluator.js';
 import { MonitorPipeline, type MonitorSummary } from './pipeline/monitor-pipeline.js';
 import { AcceptedIdStore } from './sink/accepted-id-store.js';
@@ -35,6 +35,7 @@ import { FileSource } from './source/file-source.js';
 import { createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
 import type { Source } from './source/source.js';
+import { SequenceSource } from './source/sequence-source.js';
 import { StreamSource } from './source/stdin-source.js';
 import { FileCheckpointStore } from './window/checkpoint-store.js';
 
@@ -70,7 +71,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   collectDefaultMetrics({ register: registry, prefix: 'driftmon_process_' });
   const metrics = createMetrics(registry);
   const usesKafka = config.monitors.some((m) => m.source.type === 'kafka');
-  if (usesKafka || config.output.s3 !== undefined) mkdirSync(config.state.dir, { recursive: true });
+  const usesJoin = config.monitors.some((m) => m.labels !== undefined);
+  if (usesKafka || usesJoin || config.output.s3 !== undefined) mkdirSync(config.state.dir, { recursive: true });
   const reports = createReportSink(config, metrics, logger, deps.clock);
   const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
   const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
@@ -102,6 +104,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       if (deadLetters !== fileDeadLetters) ownSinks.push(deadLetters);
     } else {
       source = createSource(settings, deps.stdin);
+      // a label monitor over files (replay): every capture file, then every ground-truth file
+      if (settings.labels !== undefined) source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths }), stream: LABELS_STREAM }]);
     }
     const kafkaMonitor = settings.source.type === 'kafka';
     const backoff = settings.backoff ? new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) : undefined;
@@ -112,7 +116,9 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         new LabelMonitorPipeline({
           settings: { ...settings, labels },
           ...(await labelEvaluators(settings.name, labels, lm)),
-          openStore: (manifest) => DiskJoinStore.open(join(config.state.dir, 'join', settings.name), manifest as Parameters<typeof DiskJoinStore.open>[1]),
+          // a replay starts from an empty store of its own, apart from a streaming monitor's
+          openStore: (manifest) =>
+            DiskJoinStore.open(join(config.state.dir, kafkaMonitor ? 'join' : 'join-replay', settings.name), manifest as Parameters<typeof DiskJoinStore.open>[1]),
           source,
           reports,
           deadLetters,

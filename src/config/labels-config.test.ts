@@ -21,6 +21,7 @@ describe('label monitors in the config', () => {
     );
     expect(c.monitors[0]?.labels).toEqual({
       topics: ['gt'],
+      paths: [],
       horizonMs: 8 * 86_400_000,
       reemitIntervalMs: 60_000,
       inferenceAttribute: undefined,
@@ -57,7 +58,7 @@ describe('label monitors in the config', () => {
     });
     expect(p).toEqual(
       expect.arrayContaining([
-        expect.stringContaining('/monitors/0/labels: labels are joined from Kafka topics'),
+        expect.stringContaining('/monitors/0/labels: labels are joined from Kafka topics, or from files in a replay'),
         expect.stringContaining('/monitors/0/labels: give "modelQuality", "bias" or both'),
         expect.stringContaining('/monitors/0/labels: give "inferenceAttribute"'),
         expect.stringContaining('/monitors/0/labels/horizon: "soon" is not a duration'),
@@ -67,6 +68,28 @@ describe('label monitors in the config', () => {
       ]),
     );
     expect(p).toHaveLength(7);
+  });
+
+  it('takes ground-truth files for a files source (replay), topics for kafka, and says which goes where', () => {
+    const files = { type: 'files', paths: ['/tmp'] };
+    const ok = resolveConfig(
+      { monitors: [{ name: 'm', source: files, windows: ['1h'], labels: { paths: ['gt'], inferenceAttribute: 'y', modelQuality: { problemType: 'Regression' } } }] },
+      { baseDir: '/data', checkFiles: false },
+    );
+    expect(ok.monitors[0]?.labels?.paths).toEqual(['/data/gt']);
+    expect(
+      problems({
+        monitors: [
+          { name: 'a', source: files, windows: ['1h'], labels: { topics: ['gt'], inferenceAttribute: 'y', modelQuality: { problemType: 'Regression' } } },
+          { name: 'b', source: kafka, windows: ['1h'], labels: { paths: ['gt'], inferenceAttribute: 'y', modelQuality: { problemType: 'Regression' } } },
+        ],
+      }),
+    ).toEqual([
+      expect.stringContaining('/monitors/0/labels: a files monitor (replay) reads its labels from "paths"'),
+      expect.stringContaining('/monitors/0/labels/topics: ground-truth topics go with a kafka source'),
+      expect.stringContaining('/monitors/1/labels: a kafka monitor reads its labels from "topics"'),
+      expect.stringContaining('/monitors/1/labels/paths: ground-truth files go with a files source'),
+    ]);
   });
 
   it('still requires a baseline for data-quality monitors', () => {

@@ -50,7 +50,10 @@ export type ProblemType = 'BinaryClassification' | 'MulticlassClassification' | 
 
 /** A label monitor: predictions joined with ground truth for model quality and bias drift. */
 export interface LabelSettings {
+  /** Kafka monitors: the ground-truth topics. */
   topics: string[];
+  /** File monitors (replay): ground-truth files and directories. */
+  paths: string[];
   horizonMs: number;
   reemitIntervalMs: number;
   inferenceAttribute: string | undefined;
@@ -331,10 +334,20 @@ function resolveLabels(
   checkFiles: boolean,
   duration: (text: string, path: string) => number,
 ): LabelSettings {
-  if (source.type !== 'kafka') problems.push(`${at}: labels are joined from Kafka topics: the monitor's source must be kafka`);
-  else {
-    for (const t of l.topics) if (source.topics.includes(t)) problems.push(`${at}/topics: "${t}" is also an inference topic`);
-    if (source.deadLetterTopic !== undefined && l.topics.includes(source.deadLetterTopic)) problems.push(`${at}/topics: "${source.deadLetterTopic}" is the dead-letter topic`);
+  const topics = l.topics ?? [];
+  const paths = (l.paths ?? []).map(abs);
+  if (source.type === 'kafka') {
+    if (l.topics === undefined) problems.push(`${at}: a kafka monitor reads its labels from "topics" (ground-truth topics)`);
+    if (l.paths !== undefined) problems.push(`${at}/paths: ground-truth files go with a files source (replay); a kafka monitor reads "topics"`);
+    for (const t of topics) if (source.topics.includes(t)) problems.push(`${at}/topics: "${t}" is also an inference topic`);
+    if (source.deadLetterTopic !== undefined && topics.includes(source.deadLetterTopic)) problems.push(`${at}/topics: "${source.deadLetterTopic}" is the dead-letter topic`);
+  } else if (source.type === 'files') {
+    if (l.paths === undefined) problems.push(`${at}: a files monitor (replay) reads its labels from "paths" (ground-truth files or directories)`);
+    if (l.topics !== undefined) problems.push(`${at}/topics: ground-truth topics go with a kafka source; a files monitor reads "paths"`);
+    if (source.follow) problems.push(`${at}: a label monitor over files is a replay: the source cannot "follow"`);
+    if (checkFiles) paths.forEach((p, j) => existsSync(p) || problems.push(`${at}/paths/${j}: ${p} does not exist`));
+  } else {
+    problems.push(`${at}: labels are joined from Kafka topics, or from files in a replay: the monitor's source must be kafka or files`);
   }
   if (l.modelQuality === undefined && l.bias === undefined) problems.push(`${at}: give "modelQuality", "bias" or both`);
   if (l.inferenceAttribute === undefined && l.probabilityAttribute === undefined) {
@@ -349,7 +362,8 @@ function resolveLabels(
   const horizonMs = l.horizon === undefined ? DEFAULTS.labelHorizonMs : duration(l.horizon, `${at}/horizon`);
   if (l.horizon !== undefined && horizonMs <= 0 && parseDurationMs(l.horizon) !== undefined) problems.push(`${at}/horizon: must be > 0`);
   return {
-    topics: l.topics,
+    topics,
+    paths,
     horizonMs,
     reemitIntervalMs: l.reemitInterval === undefined ? DEFAULTS.reemitIntervalMs : duration(l.reemitInterval, `${at}/reemitInterval`),
     inferenceAttribute: l.inferenceAttribute,

@@ -94,8 +94,10 @@ export const BackoffConfig = Type.Object(
  */
 export const LabelsConfig = Type.Object(
   {
-    /** Ground-truth topics: SageMaker ground-truth records or flat JSON labels; key = event ID (recommended). */
-    topics: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    /** Kafka monitors: ground-truth topics (SageMaker ground-truth records or flat JSON labels; key = event ID). */
+    topics: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    /** File monitors (replay): ground-truth files or directories, read after every capture file. */
+    paths: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
     /** How long a prediction waits for its label (and a window stays open): ISO-8601 like P8D, or 8d. */
     horizon: Type.Optional(Duration),
     /** A window changed by new labels is re-reported at most this often (default 1m). */

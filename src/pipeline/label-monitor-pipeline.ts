@@ -19,6 +19,11 @@
  *               are reported (first at end + grace, again as labels land, final at end + horizon).
  * Back-off samples by the same MurmurHash of the ID on both topics, so a kept prediction's label
  * is kept too.
+ *
+ * Replay (a finite source without partitions: capture files, then ground-truth files, batches
+ * tagged with their stream) is SageMaker's merge job over the whole input: nothing expires and
+ * nothing is reported while reading; at the end every prediction still unlabelled counts as
+ * expired, every label that met none as an orphan, and each window is reported once, final.
  */
 import type { Logger } from 'pino';
 import { formatDuration } from '../config/duration.js';
@@ -47,6 +52,9 @@ const RECENT_REPORT_PATHS = 100;
 
 /** Label latency sketch per window: small k, quantiles for the report only. */
 const LATENCY_K = 200;
+
+/** The stream name of ground-truth batches from a source without partitions (replay). */
+export const LABELS_STREAM = 'labels';
 
 export interface LabelMonitorDeps {
   settings: MonitorSettings & { labels: LabelSettings };
@@ -190,12 +198,15 @@ export class LabelMonitorPipeline {
         }
         if (signal?.aborted) break;
       }
-      if (checkpoints !== undefined) {
+      if (checkpoints !== undefined && source.partitioned === true) {
         await this.checkpoint(true);
         logger.info({ monitor: this.name, openWindows: this.windows.openCount(), pendingPredictions: this.store?.pendingPredictions }, 'stopped: label windows and join store checkpointed');
+      } else if (signal?.aborted) {
+        logger.warn({ monitor: this.name, openWindows: this.windows.openCount() }, 'stopped before the end of the input: windows dropped unreported');
       } else {
-        // a finite run without checkpoints: report what was gathered, then the windows are gone
-        await this.report(this.windows.drainAll());
+        // the end of a replay: everything unlabelled has expired, every window is final
+        this.expire(this.openedStore(), Number.POSITIVE_INFINITY);
+        await this.report(this.windows.drainAll(true));
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -212,7 +223,8 @@ export class LabelMonitorPipeline {
   async processBatch(batch: RawBatch): Promise<number> {
     const store = this.openedStore();
     const topic = batch.partition?.position.topic;
-    const isLabels = topic !== undefined && this.labelTopics.has(topic);
+    const replay = batch.partition === undefined;
+    const isLabels = replay ? batch.stream === LABELS_STREAM : this.labelTopics.has(topic as string);
     const backoff = this.deps.backoff;
     this.sampling = backoff !== undefined && backoff.ratio < 1;
     this.batchMaxTimeMs = Number.NEGATIVE_INFINITY;
@@ -230,6 +242,7 @@ export class LabelMonitorPipeline {
     }
     this.publishCounts(before);
     const now = this.clock();
+    if (replay) return 0; // reported once, at the end
     if (batch.partition !== undefined) {
       const assigned = this.deps.source.assignment?.();
       if (assigned !== undefined) this.partitionClock.assign(assigned, now);
@@ -299,7 +312,9 @@ export class LabelMonitorPipeline {
       this.summary.sampledOut++;
       return undefined;
     }
-    const timeMs = r.labelTimeMs ?? batch.timestampMs?.(i) ?? this.clock();
+    // the record's own time, else the broker's timestamp, else (replayed files) the upload hour of
+    // SageMaker's ground-truth layout …/yyyy/mm/dd/HH/ (formats doc b.2); else unknown
+    const timeMs = r.labelTimeMs ?? batch.timestampMs?.(i) ?? uploadHourMs(batch.origin(i)) ?? UNKNOWN_LABEL_TIME;
     if (timeMs > this.batchMaxTimeMs) this.batchMaxTimeMs = timeMs;
     r.labels.forEach((label, k) => {
       this.summary.labels++;
@@ -313,6 +328,7 @@ export class LabelMonitorPipeline {
   private joined(prediction: JoinRecord, label: JoinRecord): void {
     const p = decodePrediction(prediction.payload);
     const example = { id: prediction.id, prediction: p, label: decodeLabel(label.payload) };
+    const known = label.timeMs !== UNKNOWN_LABEL_TIME;
     const latencyS = Math.max(0, label.timeMs - p.inferenceTimeMs) / 1000;
     const { evaluators, labelMetrics } = this.deps;
     let reason: RecordErrorReason | undefined;
@@ -320,16 +336,15 @@ export class LabelMonitorPipeline {
       evaluators.forEach((e, j) => {
         reason = e.add(w.parts[j], example) ?? reason;
       });
-      w.latency.update(latencyS);
+      if (known) w.latency.update(latencyS);
     });
     this.summary.joined++;
-    labelMetrics.latency.labels(this.name).observe(latencyS);
+    if (known) labelMetrics.latency.labels(this.name).observe(latencyS);
     if (reason !== undefined) this.count(reason);
   }
 
-  private expire(store: JoinStore): void {
-    const cutoff = this.windows.streamTimeMs - this.labels.horizonMs;
-    if (!Number.isFinite(cutoff)) return;
+  private expire(store: JoinStore, cutoff = this.windows.streamTimeMs - this.labels.horizonMs): void {
+    if (!(cutoff > Number.NEGATIVE_INFINITY)) return; // nothing seen yet (NaN or -Infinity); +Infinity: everything
     const r = store.expire(cutoff, (p) => void this.windows.expired(p.timeMs));
     this.summary.expiredPredictions += r.expiredPredictions;
     this.summary.orphanLabels += r.orphanLabels;
@@ -539,6 +554,18 @@ export class LabelMonitorPipeline {
     const { reportPaths: _paths, ...counts } = this.summary;
     return counts;
   }
+}
+
+/** A label whose time nothing tells (a replayed file outside SageMaker's layout): no latency for it. */
+const UNKNOWN_LABEL_TIME = Number.MIN_SAFE_INTEGER;
+
+/** The hour of a path in SageMaker's ground-truth layout, …/yyyy/mm/dd/HH/<file> (UTC), if it is one. */
+export function uploadHourMs(origin: string): number | undefined {
+  const m = /(?:^|[/\\])(\d{4})[/\\](\d{2})[/\\](\d{2})[/\\](\d{2})[/\\][^/\\]+$/.exec(origin.replace(/:\d+$/, ''));
+  if (m === null) return undefined;
+  const [y, mo, d, h] = m.slice(1).map(Number) as [number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23) return undefined;
+  return Date.UTC(y, mo - 1, d, h);
 }
 
 /** Row k of a multi-row invocation joins with label k of its ground-truth record. */

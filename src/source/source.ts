@@ -25,6 +25,11 @@ export interface RawBatch {
   bytes?(i: number): Uint8Array;
   /** The broker timestamp of records[i] (Kafka: CreateTime or LogAppendTime), epoch ms. */
   timestampMs?(i: number): number;
+  /**
+   * Sources without partitions that carry more than one kind of record (a label monitor's replay of
+   * capture files then ground-truth files): which stream the whole batch belongs to.
+   */
+  readonly stream?: string;
   /** Partitioned sources: which partition the whole batch came from, and the position after it. */
   readonly partition?: { readonly key: string; readonly position: SourcePosition };
 }

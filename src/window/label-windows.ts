@@ -134,15 +134,18 @@ export class LabelWindows<S> {
     return Math.max(reemitIntervalMs, (this.streamTime - w.endMs) / REEMIT_AGE_DIVISOR);
   }
 
-  /** Every window still held (provisional or open), oldest first — for a finite run's end. */
-  drainAll(): DueWindow<S>[] {
+  /**
+   * Every window still held, oldest first, as `final` says (a replay's end: final, every label
+   * read), and drops them.
+   */
+  drainAll(final: boolean): DueWindow<S>[] {
     const all = [...this.windows.values()].sort((a, b) => a.endMs - b.endMs || a.sizeMs - b.sizeMs);
     this.windows.clear();
     for (const w of all) {
       w.version++;
       w.dirty = false;
     }
-    return all.map((window) => ({ window, final: false }));
+    return all.map((window) => ({ window, final }));
   }
 
   openCount(sizeMs?: number): number {

@@ -176,6 +176,7 @@ export function metricMismatches(statistics: string, w: WindowExpectation, toler
 export function scenarioMonitorSettings(o: { windowMs: number; horizonMs: number; reemitIntervalMs: number; checkpointIntervalMs: number }): MonitorSettings & { labels: LabelSettings } {
   const labels: LabelSettings = {
     topics: ['gt'],
+    paths: [],
     horizonMs: o.horizonMs,
     reemitIntervalMs: o.reemitIntervalMs,
     inferenceAttribute: undefined,
