@@ -5,6 +5,11 @@
  *    payloads without header. At the halfway point `income` (×1.8) and `region` (mix shifts to the
  *    rare regions) drift; nothing else changes.
  *  - capture/…/malformed.jsonl: a few broken lines, to show dead-lettering.
+ *  - ground-truth/yyyy/mm/dd/HH/labels.jsonl: SageMaker ground-truth records for 85 % of the
+ *    invocations, uploaded the hour after inference. In the first hour the score is calibrated
+ *    (default ~ Bernoulli(score)); in the second the defaults no longer follow it as well
+ *    (Bernoulli(0.4·score + 0.2)), so model quality drops where the data drifts. Drawn from a
+ *    second seeded generator: the capture files stay as they were.
  * Deterministic (fixed seed). Run: npm run build && node dist/examples/generate.js
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,10 +71,16 @@ function uuid(r: Rng): string {
   return `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + r.int(4)).toString(16)}${hex(3)}-${hex(12)}`;
 }
 
+/** Share of invocations the example labels, and the default rate's dependence on the score by half. */
+export const LABELLED_SHARE = 0.85;
+
 export function generate(root: string): void {
   const r = rng(20261123);
+  const truth = rng(20261124);
+  const labels = new Map<string, string[]>();
   // replace only what is generated here (driftmon.yaml beside it is hand-written)
   rmSync(join(root, 'capture'), { recursive: true, force: true });
+  rmSync(join(root, 'ground-truth'), { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
 
   const rows = [[...OUTPUTS, ...INPUTS].join(',')];
@@ -99,7 +110,21 @@ export function generate(root: string): void {
       const list = files.get(file) ?? [];
       list.push(line);
       files.set(file, list);
+      if (truth.next() < LABELLED_SHARE) {
+        const p = Number(score);
+        const label = truth.next() < (drifted ? 0.4 * p + 0.2 : p) ? 1 : 0;
+        const upload = new Date(start + (Math.floor(m / 60) + 1) * 3_600_000);
+        const gtFile = `${upload.getUTCFullYear()}/${pad(upload.getUTCMonth() + 1)}/${pad(upload.getUTCDate())}/${pad(upload.getUTCHours())}/labels.jsonl`;
+        const gt = labels.get(gtFile) ?? [];
+        gt.push(JSON.stringify({ groundTruthData: { data: String(label), encoding: 'CSV' }, eventMetadata: { eventId: `req-${m}-${k}` }, eventVersion: '0' }));
+        labels.set(gtFile, gt);
+      }
     }
+  }
+  for (const [file, lines] of labels) {
+    const path = join(root, 'ground-truth', file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${lines.join('\n')}\n`);
   }
   for (const [file, lines] of files) {
     const path = join(root, 'capture', file);

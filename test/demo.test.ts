@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DRIFTED_FEATURES } from '../examples/generate.js';
+import { exampleDir } from '../src/cli/demo-command.js';
 import { runCli } from './support/cli.js';
 
 interface IndexLine {
@@ -56,5 +57,23 @@ describe('driftmon demo (the embedded default)', () => {
     expect(dead).toHaveLength(4);
     expect(r.stdout).toContain(`what drifted: ${[...DRIFTED_FEATURES].sort().join(', ')}`);
     expect(r.stdout).toMatch(/metrics: http:\/\/127\.0\.0\.1:\d+\/metrics/);
+
+    // model quality from the bundled ground truth: each hour of inference is labelled an hour later
+    const quality = (hour: number): { labeled: number; predictions: number; auc: number } => {
+      const folder = join(out, 'reports', 'credit-model-quality', '1h', '2026', '11', '01', String(hour), 'model-quality');
+      const report = JSON.parse(readFileSync(join(folder, 'driftmon-report.json'), 'utf8')) as { final: boolean; join: { labeled: number; predictions: number } };
+      expect(report.final).toBe(true);
+      const stats = JSON.parse(readFileSync(join(folder, 'statistics.json'), 'utf8')) as { binary_classification_metrics: { auc: { value: number } } };
+      return { ...report.join, auc: stats.binary_classification_metrics.auc.value };
+    };
+    const labelLines = (uploadHour: number): number =>
+      readFileSync(join(exampleDir(), 'ground-truth', '2026', '11', '01', String(uploadHour), 'labels.jsonl'), 'utf8').trim().split('\n').length;
+    const before = quality(10);
+    const after = quality(11);
+    expect([before.predictions, before.labeled]).toEqual([3600, labelLines(11)]);
+    expect([after.predictions, after.labeled]).toEqual([3600, labelLines(12)]);
+    // the example's labels follow the score less closely in the drifted hour
+    expect(after.auc).toBeLessThan(before.auc - 0.05);
+    expect(r.stdout).toMatch(/model quality \(credit-model-quality\), per hour of inference:\n  2026-11-01T10:00:00\.000Z: labelled 8\d %/);
   });
 });

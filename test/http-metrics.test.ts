@@ -40,7 +40,8 @@ describe('metrics over HTTP', () => {
     const raw = parseYaml(readFileSync(join(EXAMPLES, 'driftmon.yaml'), 'utf8')) as { monitors: Record<string, unknown>[] };
     const config = resolveConfig(
       {
-        monitors: raw.monitors.map((m) => ({ ...m, baseline: { dir: baselineDir } })),
+        // data-quality monitors get the baseline; the example's label monitor takes none
+        monitors: raw.monitors.map((m) => (m.labels === undefined ? { ...m, baseline: { dir: baselineDir } } : m)),
         output: { dir: join(out, 'reports') },
         http: { host: '127.0.0.1', port: 0 },
       },
@@ -48,6 +49,20 @@ describe('metrics over HTTP', () => {
     );
     app = await startApp(config, { logger: pino({ level: 'silent' }) });
     await app.done;
+    await app.labelDone;
+  });
+
+  it('serves the label monitor: final coverage and model metrics of the newest hour', async () => {
+    const metrics = parseMetrics(await (await fetch(`${app.url}/metrics`)).text());
+    const value = (name: string, labels: Record<string, string>): number | undefined =>
+      metrics.find((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v))?.value;
+    const monitor = 'credit-model-quality';
+    // the example labels 85 % of the invocations (examples/generate.ts)
+    expect(value('driftmon_label_coverage_ratio', { monitor, window: '1h', state: 'final' })).toBeCloseTo(0.85, 1);
+    expect(value('driftmon_label_join_predictions_total', { monitor })).toBe(7200);
+    const auc = value('driftmon_model_metric', { monitor, window: '1h', state: 'final', metric: 'auc' }) as number;
+    expect(auc).toBeGreaterThan(0.5);
+    expect(auc).toBeLessThan(1);
   });
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 /**
  * `driftmon demo` (npm start): the embedded default. Builds a baseline from the bundled training
  * data, runs the real streaming pipeline over the bundled capture files (two features drift
- * halfway), serves /metrics, writes reports, and says where to look and what drifted.
+ * halfway), joins the bundled ground truth for model quality, serves /metrics, writes reports, and
+ * says where to look, what drifted and how the model did per hour.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { formatDuration } from '../config/duration.js';
 import { resolveConfig } from '../config/load.js';
 import { DriftmonError, ErrorCode, ExitCode, isDriftmonError } from '../errors.js';
 import type { CliIo } from './io.js';
-import { printSummary } from './summary.js';
+import { printLabelSummary, printSummary } from './summary.js';
 
 /** examples/credit-model, found from this file (src/cli or dist/src/cli). */
 export function exampleDir(): string {
@@ -43,7 +44,8 @@ export async function demoCommand(io: CliIo, opts: { output: string; port: strin
   io.out(`  ${baseline.rows} rows → ${baselineDir}/statistics.json, constraints.json\n`);
 
   const raw = parseYaml(readFileSync(join(examples, 'driftmon.yaml'), 'utf8')) as Record<string, unknown>;
-  const monitors = (raw.monitors as Record<string, unknown>[]).map((m) => ({ ...m, baseline: { dir: baselineDir } }));
+  // data-quality monitors get the baseline just built; label monitors take none
+  const monitors = (raw.monitors as Record<string, unknown>[]).map((m) => (m.labels === undefined ? { ...m, baseline: { dir: baselineDir } } : m));
   const config = resolveConfig(
     {
       ...raw,
@@ -68,6 +70,8 @@ export async function demoCommand(io: CliIo, opts: { output: string; port: strin
   if (app.url) io.out(`  metrics: ${app.url}/metrics\n`);
   const summaries = await app.done;
   printSummary(io, summaries, config);
+  const labelSummaries = await app.labelDone;
+  printLabelSummary(io, labelSummaries, config);
 
   const drifted = new Set<string>();
   for (const s of summaries) for (const [f, checks] of Object.entries(s.violations)) if (checks.baseline_drift_check) drifted.add(f);
@@ -75,6 +79,7 @@ export async function demoCommand(io: CliIo, opts: { output: string; port: strin
   if (app.url) {
     io.out(`look at: ${app.url}/metrics  (driftmon_feature_baseline_drift, driftmon_violations, driftmon_feature_violation)\n`);
   }
+  for (const s of labelSummaries) io.out(`\nmodel quality (${s.monitor}), per hour of inference:\n${modelQualityLines(join(out, 'reports'), s.monitor)}`);
   io.out(`reports: ${join(out, 'reports')}  (statistics.json, constraints.json, constraint_violations.json per window)\n`);
 
   if (!opts.exit && app.url && !io.signal.aborted) {
@@ -83,4 +88,22 @@ export async function demoCommand(io: CliIo, opts: { output: string; port: strin
   }
   await app.close();
   return ExitCode.OK;
+}
+
+/** One line per 1h model-quality report of a label monitor: coverage, accuracy, AUC, f1. */
+function modelQualityLines(reportsDir: string, monitor: string): string {
+  const index = join(reportsDir, monitor, 'index.jsonl');
+  if (!existsSync(index)) return '  (no reports)\n';
+  const lines: string[] = [];
+  for (const text of readFileSync(index, 'utf8').trim().split('\n')) {
+    const entry = JSON.parse(text) as { path: string; window_start: string };
+    const folder = join(reportsDir, ...entry.path.split('/'));
+    const report = JSON.parse(readFileSync(join(folder, 'driftmon-report.json'), 'utf8')) as { join: { label_coverage: number | null } };
+    const stats = JSON.parse(readFileSync(join(folder, 'statistics.json'), 'utf8')) as { binary_classification_metrics?: Record<string, { value: number }> };
+    const m = stats.binary_classification_metrics ?? {};
+    const f = (k: string): string => (m[k] === undefined ? '-' : m[k].value.toFixed(3));
+    const coverage = report.join.label_coverage === null ? '-' : `${(100 * report.join.label_coverage).toFixed(0)} %`;
+    lines.push(`  ${entry.window_start}: labelled ${coverage}, accuracy ${f('accuracy')}, auc ${f('auc')}, f1 ${f('f1')}\n`);
+  }
+  return lines.join('');
 }
