@@ -38,13 +38,14 @@ import { KllSketch } from '../sketch/kll/kll-sketch.js';
 import type { DeadLetterSink } from '../sink/dead-letter.js';
 import type { LabelMetrics, Metrics } from '../sink/metrics.js';
 import type { LabelReport, ReportSink } from '../sink/report.js';
-import { partitionKey, type RawBatch, type Source, type SourcePosition } from '../source/source.js';
+import type { RawBatch, Source } from '../source/source.js';
 import type { JoinRecord, JoinStore } from '../join/join-store.js';
 import type { CheckpointStore } from '../window/checkpoint-store.js';
 import { PartitionClock, type PartitionClockEntry } from '../window/partition-clock.js';
 import { decodeFramed, encodeFramed } from '../window/framed.js';
 import { LabelWindows, type DueWindow } from '../window/label-windows.js';
 import { refreshBackoff, type BackoffController } from './backoff.js';
+import { CheckpointCycle, type CheckpointState } from './checkpoint-cycle.js';
 import type { LabelEvaluator, WindowContext } from './label-evaluator.js';
 
 /** Report locations kept in the summary. */
@@ -108,11 +109,10 @@ export class LabelMonitorPipeline {
   private readonly groundTruth = new GroundTruthDecoder();
   private readonly windows: LabelWindows<WindowStateOf>;
   private readonly partitionClock: PartitionClock;
-  private readonly positions = new Map<string, SourcePosition>();
   private readonly clock: () => number;
   private store: JoinStore | undefined;
   private ready = false;
-  private lastCheckpointMs = 0;
+  private readonly cycle: CheckpointCycle;
   private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
   /** Newest window start whose gauges were published, per window size and state. */
   private readonly gaugeStart = new Map<string, number>();
@@ -131,6 +131,7 @@ export class LabelMonitorPipeline {
     this.labels = s.labels;
     this.labelTopics = new Set(s.labels.topics);
     this.clock = deps.clock ?? Date.now;
+    this.cycle = new CheckpointCycle(s.name, deps, this.clock, s.checkpointIntervalMs);
     this.registry = new FeatureRegistry(s.maxFeatures);
     this.extractor = new PredictionExtractor(
       {
@@ -180,7 +181,7 @@ export class LabelMonitorPipeline {
 
   /** Consume until stopped; the stop checkpoints (windows wait for labels across restarts). */
   async run(signal?: AbortSignal): Promise<LabelMonitorSummary> {
-    const { source, logger, checkpoints } = this.deps;
+    const { source, logger } = this.deps;
     await this.start();
     logger.info(
       { monitor: this.name, source: source.description, groundTruth: this.labels.topics, horizon: formatDuration(this.labels.horizonMs), evaluators: this.deps.evaluators.map((e) => e.kind) },
@@ -192,14 +193,11 @@ export class LabelMonitorPipeline {
     try {
       for await (const batch of source.batches()) {
         const reported = await this.processBatch(batch);
-        if (batch.partition !== undefined) this.positions.set(batch.partition.key, batch.partition.position);
-        if (checkpoints !== undefined && (reported > 0 || this.clock() - this.lastCheckpointMs >= this.deps.settings.checkpointIntervalMs)) {
-          await this.checkpoint();
-        }
+        await this.cycle.afterBatch(batch, reported > 0, this.state);
         if (signal?.aborted) break;
       }
-      if (checkpoints !== undefined && source.partitioned === true) {
-        await this.checkpoint(true);
+      if (this.cycle.enabled && source.partitioned === true) {
+        await this.cycle.save(this.state, true);
         logger.info({ monitor: this.name, openWindows: this.windows.openCount(), pendingPredictions: this.store?.pendingPredictions }, 'stopped: label windows and join store checkpointed');
       } else if (signal?.aborted) {
         logger.warn({ monitor: this.name, openWindows: this.windows.openCount() }, 'stopped before the end of the input: windows dropped unreported');
@@ -437,37 +435,17 @@ export class LabelMonitorPipeline {
     return this.store;
   }
 
-  private async checkpoint(final = false): Promise<void> {
-    const { checkpoints, metrics, logger, source } = this.deps;
-    if (checkpoints === undefined) return;
-    const started = performance.now();
-    const positions = [...this.positions.values()];
-    try {
-      await this.deps.deadLetters.flush();
-      const store = this.openedStore();
-      const manifest = await store.checkpoint();
-      const state = encodeFramed({ v: 1, manifest, partitions: this.partitionClock.snapshot(), summary: this.durableCounts() }, this.windows.snapshot());
-      const bytes = await checkpoints.save({ monitor: this.name, createdAtMs: this.clock(), positions, state });
-      await source.commit?.(positions);
-      store.acknowledge(manifest);
-      this.lastCheckpointMs = this.clock();
-      metrics.checkpointsTotal.labels(this.name).inc();
-      metrics.checkpointBytes.labels(this.name).set(bytes);
-      metrics.lastCheckpoint.labels(this.name).set(this.lastCheckpointMs / 1000);
-      metrics.checkpointDuration.labels(this.name).observe((performance.now() - started) / 1000);
-    } catch (e) {
-      metrics.checkpointFailuresTotal.labels(this.name).inc();
-      this.lastCheckpointMs = this.clock();
-      logger.warn({ monitor: this.name, err: e }, 'checkpoint failed; the previous one stays valid');
-      if (final) throw e;
-    }
-  }
+  /** The join store made durable, its manifest saved with the windows; old store files go once committed. */
+  private readonly state = async (): Promise<CheckpointState> => {
+    const store = this.openedStore();
+    const manifest = await store.checkpoint();
+    const state = encodeFramed({ v: 1, manifest, partitions: this.partitionClock.snapshot(), summary: this.durableCounts() }, this.windows.snapshot());
+    return { state, committed: () => store.acknowledge(manifest) };
+  };
 
   /** Open the join store, from the last checkpoint when there is one (run() calls it). */
   async start(): Promise<void> {
-    const { checkpoints, source, logger } = this.deps;
-    this.lastCheckpointMs = this.clock();
-    const c = checkpoints === undefined ? undefined : await checkpoints.load(this.name);
+    const c = await this.cycle.load();
     if (c === undefined) {
       this.store = await this.deps.openStore(undefined);
       return;
@@ -485,12 +463,10 @@ export class LabelMonitorPipeline {
       this.clock(),
     );
     Object.assign(this.summary, header.summary ?? {});
-    for (const p of c.positions) this.positions.set(partitionKey(p.topic, p.partition), p);
-    source.resumeFrom?.(c.positions);
-    logger.info(
+    this.deps.logger.info(
       {
         monitor: this.name,
-        checkpoint: checkpoints?.describe(this.name),
+        checkpoint: this.cycle.describe(),
         openWindows: this.windows.openCount(),
         pendingPredictions: this.store.pendingPredictions,
         pendingLabels: this.store.pendingLabels,

@@ -29,13 +29,14 @@ import type { DeadLetterSink } from '../sink/dead-letter.js';
 import { publishWindowGauges } from '../sink/metric-gauges.js';
 import type { Metrics } from '../sink/metrics.js';
 import type { ReportSink } from '../sink/report.js';
-import { partitionKey, type RawBatch, type Source, type SourcePosition } from '../source/source.js';
+import type { RawBatch, Source } from '../source/source.js';
 import type { CheckpointStore } from '../window/checkpoint-store.js';
 import { PartitionClock, type PartitionClockEntry } from '../window/partition-clock.js';
 import { MemoryWindowStore, type WindowState } from '../window/window-store.js';
 import { decodeFramed, encodeFramed } from '../window/framed.js';
 import { Windower } from '../window/windower.js';
 import { refreshBackoff, type BackoffController } from './backoff.js';
+import { CheckpointCycle, type CheckpointState } from './checkpoint-cycle.js';
 import { buildWindowReport } from './window-report.js';
 
 export interface Baseline {
@@ -107,15 +108,16 @@ export class MonitorPipeline {
   private ready = false;
   /** Partitioned sources: the watermark over partitions drives stream time. */
   private readonly partitionClock: PartitionClock | undefined;
-  /** Partitioned sources: the position after the last processed batch, per partition. */
-  private readonly positions = new Map<string, SourcePosition>();
-  private lastCheckpointMs = 0;
+  /** Partitioned sources with a checkpoint store: positions, checkpoints, commits. */
+  private readonly cycle: CheckpointCycle;
+  private readonly state = async (): Promise<CheckpointState> => ({ state: this.snapshot() });
   private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: MonitorDeps) {
     const s = deps.settings;
     this.name = s.name;
     this.clock = deps.clock ?? Date.now;
+    this.cycle = new CheckpointCycle(s.name, deps, this.clock, s.checkpointIntervalMs);
     this.registry = new FeatureRegistry(s.maxFeatures);
     // Baseline features first, in the baseline's order; String-typed ones keep their text.
     for (const f of deps.baseline.constraints.features) {
@@ -165,10 +167,7 @@ export class MonitorPipeline {
     try {
       for await (const batch of source.batches()) {
         const closed = await this.processBatch(batch);
-        if (batch.partition !== undefined) this.positions.set(batch.partition.key, batch.partition.position);
-        if (checkpoints !== undefined && (closed > 0 || this.clock() - this.lastCheckpointMs >= this.deps.settings.checkpointIntervalMs)) {
-          await this.checkpoint();
-        }
+        await this.cycle.afterBatch(batch, closed > 0, this.state);
         if (signal?.aborted) break;
       }
       if (signal?.aborted || source.partitioned) {
@@ -176,7 +175,7 @@ export class MonitorPipeline {
         // were; with a checkpoint store they are kept for the restart
         const open = this.windower.openCount();
         if (checkpoints !== undefined) {
-          await this.checkpoint(true);
+          await this.cycle.save(this.state, true);
           logger.info({ monitor: this.name, openWindows: open, checkpoint: checkpoints.describe(this.name) }, 'stopped: open windows checkpointed');
         } else if (open > 0) {
           logger.warn({ monitor: this.name, openWindows: open }, 'stopped: open windows dropped unreported');
@@ -258,47 +257,16 @@ export class MonitorPipeline {
     return closed.length;
   }
 
-  /**
-   * Dead letters made durable, then the checkpoint (state + positions), then the commit. A failure
-   * leaves the previous checkpoint and committed offsets valid; it is counted and retried at the
-   * next one (a final checkpoint at stop rethrows).
-   */
-  private async checkpoint(final = false): Promise<void> {
-    const { checkpoints, metrics, logger, source } = this.deps;
-    if (checkpoints === undefined) return;
-    const started = performance.now();
-    const positions = [...this.positions.values()];
-    try {
-      await this.deps.deadLetters.flush();
-      const bytes = await checkpoints.save({ monitor: this.name, createdAtMs: this.clock(), positions, state: this.snapshot() });
-      await source.commit?.(positions);
-      this.lastCheckpointMs = this.clock();
-      metrics.checkpointsTotal.labels(this.name).inc();
-      metrics.checkpointBytes.labels(this.name).set(bytes);
-      metrics.lastCheckpoint.labels(this.name).set(this.lastCheckpointMs / 1000);
-      metrics.checkpointDuration.labels(this.name).observe((performance.now() - started) / 1000);
-    } catch (e) {
-      metrics.checkpointFailuresTotal.labels(this.name).inc();
-      this.lastCheckpointMs = this.clock(); // retry at the next interval, not on every batch
-      logger.warn({ monitor: this.name, err: e }, 'checkpoint failed; the previous one stays valid');
-      if (final) throw e;
-    }
-  }
-
   private async restoreCheckpoint(): Promise<void> {
-    const { checkpoints, source, logger } = this.deps;
-    this.lastCheckpointMs = this.clock();
-    if (checkpoints === undefined) return;
-    const c = await checkpoints.load(this.name);
+    const { logger } = this.deps;
+    const c = await this.cycle.load();
     if (c === undefined) {
-      logger.info({ monitor: this.name, checkpoint: checkpoints.describe(this.name) }, 'no checkpoint: starting from the committed offsets');
+      if (this.cycle.enabled) logger.info({ monitor: this.name, checkpoint: this.cycle.describe() }, 'no checkpoint: starting from the committed offsets');
       return;
     }
     this.restore(c.state);
-    for (const p of c.positions) this.positions.set(partitionKey(p.topic, p.partition), p);
-    source.resumeFrom?.(c.positions);
     logger.info(
-      { monitor: this.name, checkpoint: checkpoints.describe(this.name), age_s: (this.clock() - c.createdAtMs) / 1000, openWindows: this.windower.openCount(), partitions: c.positions.length },
+      { monitor: this.name, checkpoint: this.cycle.describe(), age_s: (this.clock() - c.createdAtMs) / 1000, openWindows: this.windower.openCount(), partitions: c.positions.length },
       'restored from checkpoint',
     );
   }
