@@ -8,6 +8,7 @@ import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { SAGEMAKER_FILES } from '../baseline/model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import type { ProblemType } from '../evaluate/model-quality/problem-type.js';
 import { parseDurationMs } from './duration.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
 import { ConfigSchema, type ConfigInput, type LabelsConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
@@ -46,7 +47,6 @@ export interface S3Settings {
   checksums: 'when_required' | 'when_supported';
 }
 
-export type ProblemType = 'BinaryClassification' | 'MulticlassClassification' | 'Regression';
 
 /** A label monitor: predictions joined with ground truth for model quality and bias drift. */
 export interface LabelSettings {

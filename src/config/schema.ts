@@ -3,6 +3,7 @@
  * Durations are strings (`5m`, `PT1H`) here and milliseconds in the resolved Config.
  */
 import { Type, type Static } from 'typebox';
+import { PROBLEM_TYPES } from '../evaluate/model-quality/problem-type.js';
 import { GroundTruthIngestConfig } from './ground-truth-ingest.js';
 
 const Duration = Type.String({ description: 'duration: 500ms, 10s, 5m, 1h, 1d or ISO-8601 (PT1H, P8D)' });
@@ -111,7 +112,7 @@ export const LabelsConfig = Type.Object(
     modelQuality: Type.Optional(
       Type.Object(
         {
-          problemType: Type.Union([Type.Literal('BinaryClassification'), Type.Literal('MulticlassClassification'), Type.Literal('Regression')]),
+          problemType: Type.Union(PROBLEM_TYPES.map((t) => Type.Literal(t))),
           /** Model-quality constraints.json (e.g. from `driftmon baseline model-quality`); without it, metrics only. */
           constraints: Type.Optional(Type.String({ minLength: 1 })),
         },
