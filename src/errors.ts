@@ -90,6 +90,8 @@ export const RecordErrorReason = {
   BAD_LABEL: 'bad_label',
   /** A capture record whose output lacks the inference/probability attribute a monitor needs. */
   MISSING_PREDICTION: 'missing_prediction',
+  /** An inference or event ID longer than the label join keeps (1,024 UTF-8 bytes). */
+  ID_TOO_LONG: 'id_too_long',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
 export const RECORD_ERROR_REASONS: readonly RecordErrorReason[] = Object.values(RecordErrorReason);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { confusionOf, interleave, labelScenario, metricMismatches, scenarioMonitorSettings, tickLabel, tickPrediction, type Scenario, type ScenarioStep, stepBatch } from '../../test/support/label-scenario.js';
+import { confusionOf, interleave, labelScenario, metricMismatches, scenarioMonitorSettings, tickLabel, tickPrediction, type Scenario, type ScenarioMessage, type ScenarioStep, stepBatch } from '../../test/support/label-scenario.js';
 import { DiskJoinStore, type JoinStoreManifest } from '../join/disk-join-store.js';
 import { MemoryJoinStore, type MemoryJoinManifest } from '../join/memory-join-store.js';
 import { MemoryDeadLetterSink } from '../sink/dead-letter.js';
@@ -162,6 +162,21 @@ describe('LabelMonitorPipeline', () => {
       expect(metric(analysis.post_training_bias_metrics, 'DPPL')).toBeCloseTo(b.predA / b.na - b.predD / b.nd, 12);
       expect(metric(analysis.post_training_bias_metrics, 'DI')).toBeCloseTo(b.predD / b.nd / (b.predA / b.na), 12);
     }
+  });
+
+  it('dead-letters an ID longer than the join store keeps, on either side, and goes on', async () => {
+    const long = 'x'.repeat(2_000);
+    const prediction = tickPrediction(START, 0);
+    const label = tickLabel(START, 0);
+    const step = (topic: 'inf' | 'gt', m: ScenarioMessage): Step => ({ topic, messages: [m], offset: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-label-join-'));
+    const p = pipeline(new StepSource([]), new MemoryReportSink(), async () => DiskJoinStore.open(dir, undefined));
+    await p.start();
+    await p.processBatch(stepBatch(step('inf', { ...prediction, value: prediction.value.replaceAll('tick-0', long) })));
+    await p.processBatch(stepBatch(step('gt', { ...label, value: label.value.replace('tick-label-0', long) })));
+    await p.processBatch(stepBatch({ topic: 'inf', messages: [prediction], offset: 1 }));
+    expect(p.summary.invalid).toEqual({ id_too_long: 2 });
+    expect([p.summary.predictions, p.summary.labels]).toEqual([1, 0]);
   });
 
   it('after a crash, a restart from the checkpoint (disk join store) reports exactly what an uninterrupted run does', async () => {

@@ -39,7 +39,7 @@ import type { DeadLetterSink } from '../sink/dead-letter.js';
 import type { LabelMetrics, Metrics } from '../sink/metrics.js';
 import type { LabelReport, ReportSink } from '../sink/report.js';
 import type { RawBatch, Source } from '../source/source.js';
-import type { JoinRecord, JoinStore } from '../join/join-store.js';
+import { MAX_ID_BYTES, type JoinRecord, type JoinStore } from '../join/join-store.js';
 import type { CheckpointStore } from '../window/checkpoint-store.js';
 import { PartitionClock, type PartitionClockEntry } from '../window/partition-clock.js';
 import { decodeFramed, encodeFramed } from '../window/framed.js';
@@ -220,9 +220,7 @@ export class LabelMonitorPipeline {
   /** Join one batch, advance the watermark, expire, report what is due; returns reports written. */
   async processBatch(batch: RawBatch): Promise<number> {
     const store = this.openedStore();
-    const topic = batch.partition?.position.topic;
-    const replay = batch.partition === undefined;
-    const isLabels = replay ? batch.stream === LABELS_STREAM : this.labelTopics.has(topic as string);
+    const isLabels = batch.partition === undefined ? batch.stream === LABELS_STREAM : this.labelTopics.has(batch.partition.position.topic);
     const backoff = this.deps.backoff;
     this.sampling = backoff !== undefined && backoff.ratio < 1;
     this.batchMaxTimeMs = Number.NEGATIVE_INFINITY;
@@ -240,12 +238,10 @@ export class LabelMonitorPipeline {
     }
     this.publishCounts(before);
     const now = this.clock();
-    if (replay) return 0; // reported once, at the end
-    if (batch.partition !== undefined) {
-      const assigned = this.deps.source.assignment?.();
-      if (assigned !== undefined) this.partitionClock.assign(assigned, now);
-      this.partitionClock.observe(batch.partition.key, this.batchMaxTimeMs, now);
-    }
+    if (batch.partition === undefined) return 0; // a replay: reported once, at the end
+    const assigned = this.deps.source.assignment?.();
+    if (assigned !== undefined) this.partitionClock.assign(assigned, now);
+    this.partitionClock.observe(batch.partition.key, this.batchMaxTimeMs, now);
     this.windows.advanceTo(this.partitionClock.watermark(now));
     this.expire(store);
     this.updateBackoff();
@@ -284,6 +280,10 @@ export class LabelMonitorPipeline {
       return;
     }
     const id = rowId(base, k);
+    if (tooLong(id)) {
+      this.rowReason = RecordErrorReason.ID_TOO_LONG;
+      return;
+    }
     const outcome = this.openedStore().putPrediction({ id, timeMs: t, payload: encodePrediction(p) });
     if (outcome.kind === 'duplicate') {
       this.summary.duplicatePredictions++;
@@ -300,6 +300,7 @@ export class LabelMonitorPipeline {
     const decoded = this.groundTruth.decode(line);
     if (!decoded.ok) return decoded.reason;
     const r = decoded.record;
+    if (tooLong(rowId(r.eventId, r.labels.length - 1))) return RecordErrorReason.ID_TOO_LONG;
     for (const label of r.labels) {
       for (const e of this.deps.evaluators) {
         const reason = e.checkLabel(label);
@@ -542,6 +543,11 @@ export function uploadHourMs(origin: string): number | undefined {
   const [y, mo, d, h] = m.slice(1).map(Number) as [number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23) return undefined;
   return Date.UTC(y, mo - 1, d, h);
+}
+
+/** IDs the join store cannot keep (MAX_ID_BYTES of UTF-8): dead-lettered, never stored. */
+function tooLong(id: string): boolean {
+  return id.length * 3 > MAX_ID_BYTES && Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES;
 }
 
 /** Row k of a multi-row invocation joins with label k of its ground-truth record. */
