@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBiasBaseline, loadBiasAnalysisFile } from '../src/baseline/bias-baseline.js';
-import { parseAnalysisConfig } from '../src/evaluate/bias/analysis-config.js';
-import { parseBiasAnalysisText, type BiasAnalysis, type BiasStageAnalysis } from '../src/evaluate/bias/analysis-json.js';
+import { parseAnalysisConfig } from '../src/sagemaker/analysis-config.js';
+import { parseBiasAnalysisText, type BiasAnalysis, type BiasStageAnalysis } from '../src/sagemaker/analysis-json.js';
 import { checkBiasDrift } from '../src/evaluate/bias/bias-drift-check.js';
 import { runCli } from './support/cli.js';
 

@@ -14,10 +14,10 @@ import { startApp, type AppHandle } from '../src/app.js';
 import { buildProgram } from '../src/cli/program.js';
 import { resolveConfig } from '../src/config/load.js';
 import { RecordErrorReason } from '../src/errors.js';
-import { GROUND_TRUTH_PATH } from '../src/http/ground-truth-route.js';
+import { GROUND_TRUTH_PATH } from '../src/ingest/ground-truth-route.js';
 import { GroundTruthDecoder } from '../src/record/ground-truth-decoder.js';
-import { KafkaLabelProducer } from '../src/sink/kafka-label-producer.js';
-import { describeLabelProducerContract } from '../src/sink/label-producer.contract.js';
+import { KafkaLabelProducer } from '../src/ingest/kafka-label-producer.js';
+import { describeLabelProducerContract } from '../src/ingest/label-producer.contract.js';
 import { createTopic, kafkaClient, readTopic, topicEndOffsets, uniqueTopic } from './support/kafka.js';
 import { describeWithServices } from './support/services.js';
 

@@ -10,7 +10,7 @@ import { RecordErrorReason } from '../src/errors.js';
 import { idHash32 } from '../src/record/id-hash.js';
 import type { DeadLetter } from '../src/sink/dead-letter.js';
 import { DEAD_LETTER_HEADERS, ensureDeadLetterTopic, KafkaDeadLetterSink } from '../src/sink/kafka-dead-letter.js';
-import { createMetrics } from '../src/sink/metrics.js';
+import { createMetrics } from '../src/observability/metrics.js';
 import { describeDeadLetterSinkContract } from '../src/sink/sink.contract.js';
 import { describeWithServices } from './support/services.js';
 

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModelQualityBaseline } from '../src/baseline/model-quality-baseline.js';
-import { formatModelQualityConstraints, parseModelQualityConstraints, parseModelQualityStatistics } from '../src/baseline/model-quality-files.js';
+import { formatModelQualityConstraints, parseModelQualityConstraints, parseModelQualityStatistics } from '../src/sagemaker/model-quality-files.js';
 import { evaluateModelQuality, suggestModelQualityConstraints } from '../src/evaluate/model-quality/constraints.js';
-import type { ModelQualityStatistics } from '../src/evaluate/model-quality/model.js';
+import type { ModelQualityStatistics } from '../src/sagemaker/model-quality-model.js';
 import { runCli } from './support/cli.js';
 
 const MQ = join(import.meta.dirname, 'fixtures', 'sagemaker', 'aws__sagemaker-python-sdk', 'tests', 'data', 'pipeline', 'quality_check_step', 'model_quality');

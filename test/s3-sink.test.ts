@@ -11,7 +11,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrics, type Metrics } from '../src/sink/metrics.js';
+import { createMetrics, type Metrics } from '../src/observability/metrics.js';
 import { reportObjects } from '../src/sink/report-files.js';
 import { REPORT_FILES, reportFolder, type WindowReport } from '../src/sink/report.js';
 import { S3ReportSink } from '../src/sink/s3-report-sink.js';

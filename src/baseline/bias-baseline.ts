@@ -16,8 +16,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode, type RecordErrorReason } from '../errors.js';
-import { parseAnalysisConfig, type AnalysisConfig } from '../evaluate/bias/analysis-config.js';
-import { formatBiasAnalysis, parseBiasAnalysis, type BiasAnalysis } from '../evaluate/bias/analysis-json.js';
+import { parseAnalysisConfig, type AnalysisConfig } from '../sagemaker/analysis-config.js';
+import { formatBiasAnalysis, parseBiasAnalysis, type BiasAnalysis } from '../sagemaker/analysis-json.js';
 import { BiasAccumulator, type AnalysisExtras, type BiasRow } from '../evaluate/bias/bias-accumulator.js';
 import { BiasMetricError } from '../evaluate/bias/bias-metrics.js';
 import {

@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { QuantileSketchKind } from '../sketch/quantile-sketch.js';
 import { buildDataBaseline, writeDataBaseline } from './build.js';
-import { formatConstraints } from './constraints-file.js';
+import { formatConstraints } from '../sagemaker/constraints-file.js';
 import { loadBaselineDir } from './load-files.js';
-import type { DatasetStatistics } from './model.js';
-import { formatStatistics, parseStatistics } from './statistics-file.js';
+import type { DatasetStatistics } from '../sagemaker/data-quality-model.js';
+import { formatStatistics, parseStatistics } from '../sagemaker/statistics-file.js';
 
 const DQ = join(
   import.meta.dirname,

@@ -14,10 +14,10 @@ import { DatasetProfile } from '../profile/dataset-profile.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { QuantileSketchKind } from '../sketch/quantile-sketch.js';
-import { formatConstraints } from './constraints-file.js';
+import { formatConstraints } from '../sagemaker/constraints-file.js';
 import { readDataset, type DatasetFormat, type HeaderOption, type NestedOption } from './dataset-reader.js';
-import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from './model.js';
-import { formatStatistics } from './statistics-file.js';
+import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
+import { formatStatistics } from '../sagemaker/statistics-file.js';
 import { suggestConstraints } from './suggest.js';
 
 export interface BuildDataBaselineOptions {

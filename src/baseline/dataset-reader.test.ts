@@ -8,7 +8,7 @@ import { FeatureRegistry } from '../record/feature-registry.js';
 import { ValueKind, type FeatureRow } from '../record/row.js';
 import { rng } from '../../test/support/random.js';
 import { buildDataBaseline } from './build.js';
-import { formatStatistics } from './statistics-file.js';
+import { formatStatistics } from '../sagemaker/statistics-file.js';
 import {
   DatasetFormat,
   formatFromPath,

@@ -9,9 +9,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { parseConstraints } from './constraints-file.js';
-import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from './model.js';
-import { parseStatistics } from './statistics-file.js';
+import { parseConstraints } from '../sagemaker/constraints-file.js';
+import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
+import { parseStatistics } from '../sagemaker/statistics-file.js';
 
 
 /** Read and JSON-parse a file (see the module comment for the NaN fallback). */

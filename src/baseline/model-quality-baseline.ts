@@ -21,14 +21,14 @@ import { DriftmonError, ErrorCode, type RecordErrorReason } from '../errors.js';
 import { ModelQualityAccumulator } from '../evaluate/model-quality/accumulator.js';
 import { suggestModelQualityConstraints } from '../evaluate/model-quality/constraints.js';
 import type { LabelValue } from '../evaluate/model-quality/labels.js';
-import type { ModelQualityConstraints, ModelQualityStatistics } from '../evaluate/model-quality/model.js';
-import { ProblemType } from '../evaluate/model-quality/problem-type.js';
+import type { ModelQualityConstraints, ModelQualityStatistics } from '../sagemaker/model-quality-model.js';
+import { ProblemType } from '../sagemaker/problem-type.js';
 import { computeModelQualityStatistics } from '../evaluate/model-quality/statistics.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { ValueKind, type FeatureRow } from '../record/row.js';
 import { readDataset, type DatasetFormat, type HeaderOption } from './dataset-reader.js';
-import { SAGEMAKER_FILES } from './model.js';
-import { formatModelQualityConstraints, formatModelQualityStatistics } from './model-quality-files.js';
+import { SAGEMAKER_FILES } from '../sagemaker/data-quality-model.js';
+import { formatModelQualityConstraints, formatModelQualityStatistics } from '../sagemaker/model-quality-files.js';
 
 export const DEFAULT_PROBABILITY_THRESHOLD = 0.5;
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KllSketch } from '../sketch/kll/kll-sketch.js';
-import { formatConstraints } from './constraints-file.js';
-import { InferredType, SUGGESTED_MONITORING_CONFIG, type FeatureStatistics } from './model.js';
-import { parseStatistics } from './statistics-file.js';
+import { formatConstraints } from '../sagemaker/constraints-file.js';
+import { InferredType, SUGGESTED_MONITORING_CONFIG, type FeatureStatistics } from '../sagemaker/data-quality-model.js';
+import { parseStatistics } from '../sagemaker/statistics-file.js';
 import { suggestConstraints, suggestDomain } from './suggest.js';
 
 const DQ = join(

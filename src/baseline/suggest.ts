@@ -30,7 +30,7 @@ import {
   type FeatureConstraints,
   type FeatureStatistics,
   type MonitoringConfig,
-} from './model.js';
+} from '../sagemaker/data-quality-model.js';
 
 /** Deequ ColumnProfiler.DEFAULT_CARDINALITY_THRESHOLD: histograms only up to this many distinct values. */
 export const DOMAIN_MAX_DISTINCT = 120;

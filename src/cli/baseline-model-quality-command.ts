@@ -1,7 +1,7 @@
 /** `driftmon baseline model-quality`: model-quality statistics.json + constraints.json from predictions with labels. */
 import { buildModelQualityBaseline, writeModelQualityBaseline } from '../baseline/model-quality-baseline.js';
 import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
-import type { ProblemType } from '../evaluate/model-quality/problem-type.js';
+import type { ProblemType } from '../sagemaker/problem-type.js';
 import type { CliIo } from './io.js';
 
 export interface BaselineModelQualityOptions {

@@ -1,7 +1,7 @@
 /** `driftmon check`: evaluate SageMaker-produced statistics offline (KLL sketches rebuilt from the files). */
 import { writeFile } from 'node:fs/promises';
 import { loadConstraintsFile, loadStatisticsFile } from '../baseline/load-files.js';
-import { formatViolations } from '../baseline/violations-file.js';
+import { formatViolations } from '../sagemaker/violations-file.js';
 import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
 import { evaluateDataQuality } from '../evaluate/data-quality.js';
 import type { CliIo } from './io.js';

@@ -5,11 +5,11 @@ import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../errors.js';
-import { groundTruthRoute } from '../http/ground-truth-route.js';
+import { groundTruthRoute } from '../ingest/ground-truth-route.js';
 import { listen } from '../http/server.js';
-import { AcceptedIdStore } from '../sink/accepted-id-store.js';
-import { LabelIngestor } from '../sink/label-ingestor.js';
-import { InMemoryLabelProducer } from '../sink/label-producer.js';
+import { AcceptedIdStore } from '../ingest/accepted-id-store.js';
+import { LabelIngestor } from '../ingest/label-ingestor.js';
+import { InMemoryLabelProducer } from '../ingest/label-producer.js';
 import type { CliIo } from './io.js';
 import { endpointUrl, labelCommand, type LabelOptions } from './label-command.js';
 

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ExitCode } from '../errors.js';
-import { GROUND_TRUTH_PATH, type RecordError } from '../http/ground-truth-route.js';
+import { GROUND_TRUTH_PATH, type RecordError } from '../ingest/ground-truth-route.js';
 import type { CliIo } from './io.js';
 
 export const LABEL_EXIT_CODES_HELP = `

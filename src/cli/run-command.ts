@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { startApp } from '../app.js';
 import { loadConfig, resolveConfig, type Config } from '../config/load.js';
 import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
-import type { MonitorSummary } from '../pipeline/monitor-pipeline.js';
+import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
 import type { CliIo } from './io.js';
 import { printLabelSummary, printSummary } from './summary.js';
 

@@ -1,7 +1,7 @@
 /** The human summary printed after a run: counts, where the reports are, what drifted. */
 import type { Config } from '../config/load.js';
-import type { LabelMonitorSummary } from '../pipeline/label-monitor-pipeline.js';
-import type { MonitorSummary } from '../pipeline/monitor-pipeline.js';
+import type { LabelMonitorSummary } from '../monitors/label/label-monitor.js';
+import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
 import type { CliIo } from './io.js';
 
 export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Config): void {

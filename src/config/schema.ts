@@ -3,7 +3,7 @@
  * Durations are strings (`5m`, `PT1H`) here and milliseconds in the resolved Config.
  */
 import { Type, type Static } from 'typebox';
-import { PROBLEM_TYPES } from '../evaluate/model-quality/problem-type.js';
+import { PROBLEM_TYPES } from '../sagemaker/problem-type.js';
 import { GroundTruthIngestConfig } from './ground-truth-ingest.js';
 
 const Duration = Type.String({ description: 'duration: 500ms, 10s, 5m, 1h, 1d or ISO-8601 (PT1H, P8D)' });

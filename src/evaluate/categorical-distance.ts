@@ -10,7 +10,7 @@
  *    categories until Cochran's (2 categories) or Yates' (> 2) rule holds.
  * A count map whose total is 0 makes every distance NaN ("not computable").
  */
-import type { CategoryCount } from '../baseline/model.js';
+import type { CategoryCount } from '../sagemaker/data-quality-model.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
 import { chiSquaredSurvival } from './special-functions.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { normalSamples } from '../../test/support/random.js';
-import { parseConstraints } from '../baseline/constraints-file.js';
+import { parseConstraints } from '../sagemaker/constraints-file.js';
 import {
   CHECK_TYPES,
   CategoricalDriftMethod,
@@ -18,12 +18,12 @@ import {
   type MonitoringConfig,
   type MonitoringConfigOverrides,
   type TypeCounts,
-} from '../baseline/model.js';
-import { parseStatistics } from '../baseline/statistics-file.js';
+} from '../sagemaker/data-quality-model.js';
+import { parseStatistics } from '../sagemaker/statistics-file.js';
 import { chiSquared, countsFromCategories, jensenShannonCategorical, linfCategorical, psiCategorical } from './categorical-distance.js';
 import { DriftMethod, effectiveMonitoringConfig, evaluateDataQuality } from './data-quality.js';
 import { jensenShannon, ksPValue, linfRobust, linfSimple, psi, wassersteinNormalized } from './distance.js';
-import { formatObservedPercent } from './format.js';
+import { formatObservedPercent } from '../sagemaker/java-double.js';
 import { ExactSketch } from './test-support/exact-sketch.js';
 
 // ---------------------------------------------------------------------------------------------

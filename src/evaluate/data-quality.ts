@@ -43,7 +43,7 @@ import {
   type MonitoringConfig,
   type MonitoringConfigOverrides,
   type Violation,
-} from '../baseline/model.js';
+} from '../sagemaker/data-quality-model.js';
 import {
   chiSquared,
   compareCodeUnits,
@@ -63,7 +63,7 @@ import {
   type RobustOptions,
 } from './distance.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
-import { formatJavaDouble, formatObservedPercent, formatThresholdPercent } from './format.js';
+import { formatJavaDouble, formatObservedPercent, formatThresholdPercent } from '../sagemaker/java-double.js';
 
 export const DriftMethod = {
   /** Numeric or categorical L∞, comparison_method Simple. */

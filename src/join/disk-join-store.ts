@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { writeFileDurably } from '../sink/durable-file.js';
+import { writeFileDurably } from '../state/durable-file.js';
 import { idHash64 } from './id-hash64.js';
 import { EntryKind, MAX_ID_BYTES, type ExpireResult, type JoinOutcome, type JoinRecord, type JoinStore } from './join-store.js';
 import { OP_REMOVE, RecordLog, RecordView } from './record-log.js';

@@ -14,7 +14,7 @@
  *  - counts are count × (rank difference); when that is within floating-point noise of an integer
  *    it is snapped to the integer (KLL weights are integers; t-digest counts may be fractional).
  */
-import type { KllBucket } from '../baseline/model.js';
+import type { KllBucket } from '../sagemaker/data-quality-model.js';
 import type { QuantileSketch } from '../sketch/quantile-sketch.js';
 
 export const KLL_BUCKET_COUNT = 10;

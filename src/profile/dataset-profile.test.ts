@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InferredType, type DatasetStatistics, type FeatureStatistics } from '../baseline/model.js';
+import { InferredType, type DatasetStatistics, type FeatureStatistics } from '../sagemaker/data-quality-model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { ValueKind, createRow, ensureRowCapacity, type FeatureRow } from '../record/row.js';

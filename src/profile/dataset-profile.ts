@@ -10,7 +10,7 @@
  * discovered in traffic differently, so deserialize maps names to the current registry (registering
  * undeclared ones as it goes).
  */
-import type { DatasetStatistics, FeatureStatistics } from '../baseline/model.js';
+import type { DatasetStatistics, FeatureStatistics } from '../sagemaker/data-quality-model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { FeatureRegistry, FeatureSpec } from '../record/feature-registry.js';
 import { ValueKind, type FeatureRow } from '../record/row.js';

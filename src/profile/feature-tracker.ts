@@ -8,7 +8,7 @@
  * missing = itemCount − present. That also covers rows decoded before the feature was registered
  * (their width did not reach its slot): for SageMaker those rows simply lack the column.
  */
-import { InferredType, type FeatureStatistics, type TypeCounts } from '../baseline/model.js';
+import { InferredType, type FeatureStatistics, type TypeCounts } from '../sagemaker/data-quality-model.js';
 import { BoundedFrequencies } from '../sketch/frequencies/bounded-frequencies.js';
 import { HyperLogLog } from '../sketch/hll/hyperloglog.js';
 import { ByteReader, ByteWriter, corrupt } from '../sketch/mergeable.js';

@@ -6,7 +6,7 @@
  * they are. Evaluation uses the unscaled sample, so the drift test's significance reflects the
  * rows actually seen.
  */
-import type { DatasetStatistics, FeatureStatistics } from '../baseline/model.js';
+import type { DatasetStatistics, FeatureStatistics } from '../sagemaker/data-quality-model.js';
 
 export function scaleCounts(stats: DatasetStatistics, factor: number): DatasetStatistics {
   if (factor === 1) return stats;

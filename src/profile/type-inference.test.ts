@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InferredType, type TypeCounts } from '../baseline/model.js';
+import { InferredType, type TypeCounts } from '../sagemaker/data-quality-model.js';
 import { inferType } from './type-inference.js';
 
 const counts = (c: Partial<TypeCounts>): TypeCounts => ({ integral: 0, fractional: 0, boolean: 0, string: 0, missing: 0, ...c });

@@ -3,7 +3,7 @@
  * all null → Unknown; any string value, or booleans mixed with numbers → String; only booleans →
  * Boolean; any fractional → Fractional; otherwise Integral.
  */
-import { InferredType, type TypeCounts } from '../baseline/model.js';
+import { InferredType, type TypeCounts } from '../sagemaker/data-quality-model.js';
 
 export function inferType(counts: TypeCounts): InferredType {
   const numbers = counts.integral + counts.fractional;

@@ -36,7 +36,7 @@ import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { idHash32 } from '../record/id-hash.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'driftmon-reason',

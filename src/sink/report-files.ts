@@ -5,9 +5,9 @@
  * order sinks store them in: driftmon-report.json comes last, so a reader that sees it can rely
  * on the other three being complete.
  */
-import { formatConstraints } from '../baseline/constraints-file.js';
-import { formatStatistics } from '../baseline/statistics-file.js';
-import { formatViolations } from '../baseline/violations-file.js';
+import { formatConstraints } from '../sagemaker/constraints-file.js';
+import { formatStatistics } from '../sagemaker/statistics-file.js';
+import { formatViolations } from '../sagemaker/violations-file.js';
 import { REPORT_FILES, isLabelReport, type ReportObject, type WindowReport } from './report.js';
 
 export type { ReportObject } from './report.js';

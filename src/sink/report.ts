@@ -14,7 +14,7 @@
  * time labels change it (same keys, a higher `version` in driftmon-report.json; `final` at the
  * horizon), so the folder always holds its newest version.
  */
-import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics, type Violation } from '../baseline/model.js';
+import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics, type Violation } from '../sagemaker/data-quality-model.js';
 import { formatDuration } from '../config/duration.js';
 
 interface ReportBase {

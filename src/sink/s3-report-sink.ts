@@ -20,9 +20,9 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import { reportObjects, type ReportObject } from './report-files.js';
-import { ReportSpool, type SpoolEntry, type SpooledReport } from './report-spool.js';
+import { ReportSpool, type SpoolEntry, type SpooledReport } from '../state/report-spool.js';
 import { reportFolderOf, type ReportSink, type WindowReport } from './report.js';
 
 export interface S3ReportSinkOptions {

@@ -1,6 +1,6 @@
 /** One contract suite per sink interface, run against every implementation. */
 import { describe, expect, it } from 'vitest';
-import { SUGGESTED_MONITORING_CONFIG, type DatasetStatistics } from '../baseline/model.js';
+import { SUGGESTED_MONITORING_CONFIG, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import type { DeadLetterSink } from './dead-letter.js';
 import type { DataQualityReport, LabelReport, ReportSink } from './report.js';
 

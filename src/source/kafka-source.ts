@@ -16,8 +16,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import type { Metrics } from '../sink/metrics.js';
-import { partitionKey, type RawBatch, type Source, type SourceLag, type SourcePosition } from './source.js';
+import type { Metrics } from '../observability/metrics.js';
+import { partitionKey, type RawBatch, type Source, type SourceLag } from './source.js';
+import type { SourcePosition } from '../state/source-position.js';
 
 export interface KafkaSourceOptions {
   kafka: Kafka;

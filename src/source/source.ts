@@ -7,13 +7,7 @@
  * (its position); positions are committed back to the broker after a checkpoint holds the state
  * built from them, and a restarted source resumes from the checkpoint's positions.
  */
-
-/** The next offset to process in one topic partition. */
-export interface SourcePosition {
-  readonly topic: string;
-  readonly partition: number;
-  readonly nextOffset: number;
-}
+import type { SourcePosition } from '../state/source-position.js';
 
 export interface RawBatch {
   readonly records: readonly string[];

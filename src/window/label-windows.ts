@@ -19,7 +19,7 @@
  * wall time only throttles re-emission. Windows are aligned to the epoch like windower.ts.
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { decodeFramed, encodeFramed } from './framed.js';
+import { decodeFramed, encodeFramed } from '../state/framed.js';
 
 export interface LabelWindowOptions<S> {
   sizesMs: readonly number[];

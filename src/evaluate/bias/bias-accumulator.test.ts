@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../../test/support/random.js';
 import { ErrorCode, RecordErrorReason } from '../../errors.js';
-import { parseAnalysisConfig } from './analysis-config.js';
-import type { BiasAnalysis } from './analysis-json.js';
+import { parseAnalysisConfig } from '../../sagemaker/analysis-config.js';
+import type { BiasAnalysis } from '../../sagemaker/analysis-json.js';
 import { BiasAccumulator, type BiasRow } from './bias-accumulator.js';
 import { NO_GROUP_VARIABLE_ERROR } from './bias-metrics.js';
 import { ColumnKind, PredictionSource, resolveBiasSpec, type BiasSpec } from './bias-spec.js';

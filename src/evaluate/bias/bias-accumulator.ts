@@ -16,8 +16,8 @@
  */
 import { incompatible, ByteReader, ByteWriter, corrupt } from '../../sketch/mergeable.js';
 import { RecordErrorReason } from '../../errors.js';
-import type { BiasAnalysis, BiasStageAnalysis, FacetValueAnalysis } from './analysis-json.js';
-import { ANALYSIS_VERSION } from './analysis-json.js';
+import type { BiasAnalysis, BiasStageAnalysis, FacetValueAnalysis } from '../../sagemaker/analysis-json.js';
+import { ANALYSIS_VERSION } from '../../sagemaker/analysis-json.js';
 import {
   NO_GROUP_VARIABLE_ERROR,
   postTrainingMetrics,

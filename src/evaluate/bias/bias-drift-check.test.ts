@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBiasAnalysisText, type BiasAnalysis } from './analysis-json.js';
+import { parseBiasAnalysisText, type BiasAnalysis } from '../../sagemaker/analysis-json.js';
 import { biasSeverity, checkBiasDrift, formatBiasViolations } from './bias-drift-check.js';
 
 const FRAUD = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sagemaker', 'aws__amazon-sagemaker-examples', 'end_to_end', 'fraud_detection', 'clarify_output');

@@ -17,9 +17,9 @@
  * - continuous facets are matched by facet name (their value_or_threshold "(t, max]" carries the
  *   column max, which differs from window to window); categorical facet values by their text.
  */
-import type { BiasAnalysis, BiasStageAnalysis, FacetAnalysis, FacetValueAnalysis } from './analysis-json.js';
+import type { BiasAnalysis, BiasStageAnalysis, FacetAnalysis, FacetValueAnalysis } from '../../sagemaker/analysis-json.js';
 import { isInterval } from './bias-spec.js';
-import { formatPythonJson, pythonFloat, type PyJson } from './python-json.js';
+import { formatPythonJson, pythonFloat, type PyJson } from '../../sagemaker/python-json.js';
 
 export const BIAS_DRIFT_CHECK = 'bias_drift_check';
 

@@ -10,38 +10,16 @@
  * - a metric that cannot be computed gets `value: null` and Clarify's error text.
  *
  * Metric codes, description strings (including Clarify's "Kullback-Liebler" spelling) and the
- * alphabetical order are Clarify's.
+ * alphabetical order are Clarify's (sagemaker/clarify-metrics.ts).
  */
-
-export const PRE_TRAINING_CODES = ['CDDL', 'CI', 'DPL', 'JS', 'KL', 'KS', 'LP', 'TVD'] as const;
-export type PreTrainingCode = (typeof PRE_TRAINING_CODES)[number];
-export const POST_TRAINING_CODES = ['AD', 'CDDPL', 'DAR', 'DCA', 'DCR', 'DI', 'DPPL', 'DRR', 'FT', 'GE', 'RD', 'SD', 'TE'] as const;
-export type PostTrainingCode = (typeof POST_TRAINING_CODES)[number];
-export type BiasMetricCode = PreTrainingCode | PostTrainingCode;
-
-export const BIAS_METRIC_DESCRIPTIONS: Readonly<Record<BiasMetricCode, string>> = {
-  CDDL: 'Conditional Demographic Disparity in Labels (CDDL)',
-  CI: 'Class Imbalance (CI)',
-  DPL: 'Difference in Positive Proportions in Labels (DPL)',
-  JS: 'Jensen-Shannon Divergence (JS)',
-  KL: 'Kullback-Liebler Divergence (KL)',
-  KS: 'Kolmogorov-Smirnov Distance (KS)',
-  LP: 'L-p Norm (LP)',
-  TVD: 'Total Variation Distance (TVD)',
-  AD: 'Accuracy Difference (AD)',
-  CDDPL: 'Conditional Demographic Disparity in Predicted Labels (CDDPL)',
-  DAR: 'Difference in Acceptance Rates (DAR)',
-  DCA: 'Difference in Conditional Acceptance (DCA)',
-  DCR: 'Difference in Conditional Rejection (DCR)',
-  DI: 'Disparate Impact (DI)',
-  DPPL: 'Difference in Positive Proportions in Predicted Labels (DPPL)',
-  DRR: 'Difference in Rejection Rates (DRR)',
-  FT: 'Flip Test (FT)',
-  GE: 'Generalized Entropy (GE)',
-  RD: 'Recall Difference (RD)',
-  SD: 'Specificity Difference (SD)',
-  TE: 'Treatment Equality (TE)',
-};
+import {
+  BIAS_METRIC_DESCRIPTIONS,
+  type BiasMetricCode,
+  type BiasMetricResult,
+  type MetricOutcome,
+  type PostTrainingCode,
+  type PreTrainingCode,
+} from '../../sagemaker/clarify-metrics.js';
 
 /** Clarify's error text when no group variable is configured (CDDL, CDDPL). */
 export const NO_GROUP_VARIABLE_ERROR = 'Group variable is empty or not provided';
@@ -65,16 +43,6 @@ export interface FacetCounts {
   readonly d: Confusion;
   /** Per group value (CDDL, CDDPL), or the error text when they cannot be computed. */
   readonly groups: readonly GroupCounts[] | string;
-}
-
-export interface MetricOutcome {
-  readonly value: number | null;
-  readonly error?: string;
-}
-
-export interface BiasMetricResult extends MetricOutcome {
-  readonly name: string;
-  readonly description: string;
 }
 
 /** Extra inputs for metrics that need more than counts (FT needs feature rows). */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../../test/support/random.js';
 import { ErrorCode } from '../../errors.js';
-import { parseAnalysisConfig } from './analysis-config.js';
+import { parseAnalysisConfig } from '../../sagemaker/analysis-config.js';
 import { BiasAccumulator, type BiasRow } from './bias-accumulator.js';
 import { checkBiasDrift } from './bias-drift-check.js';
 import {

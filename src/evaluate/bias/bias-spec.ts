@@ -12,10 +12,11 @@
  * the usual cases (numeric columns with numeric values, text columns with text values).
  */
 import { DriftmonError, ErrorCode } from '../../errors.js';
-import { columnName, type AnalysisConfig, type ConfigValue } from './analysis-config.js';
-import type { BiasAnalysis } from './analysis-json.js';
-import { POST_TRAINING_CODES, PRE_TRAINING_CODES, sortCodes, type PostTrainingCode, type PreTrainingCode } from './bias-metrics.js';
-import { pythonFloat, pythonNumber } from './python-json.js';
+import { columnName, type AnalysisConfig, type ConfigValue } from '../../sagemaker/analysis-config.js';
+import type { BiasAnalysis } from '../../sagemaker/analysis-json.js';
+import { POST_TRAINING_CODES, PRE_TRAINING_CODES, type PostTrainingCode, type PreTrainingCode } from '../../sagemaker/clarify-metrics.js';
+import { sortCodes } from './bias-metrics.js';
+import { pythonFloat, pythonNumber } from '../../sagemaker/python-json.js';
 
 export const ColumnKind = { CATEGORICAL: 'categorical', CONTINUOUS: 'continuous' } as const;
 export type ColumnKind = (typeof ColumnKind)[keyof typeof ColumnKind];

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { RecordErrorReason } from '../../errors.js';
 import { rng } from '../../../test/support/random.js';
 import { ModelQualityAccumulator, type ModelQualityExample } from './accumulator.js';
-import type { ModelQualityStatistics } from './model.js';
-import { ProblemType } from './problem-type.js';
+import type { ModelQualityStatistics } from '../../sagemaker/model-quality-model.js';
+import { ProblemType } from '../../sagemaker/problem-type.js';
 import { computeModelQualityStatistics } from './statistics.js';
 import { subsampleKey } from './subsample.js';
 

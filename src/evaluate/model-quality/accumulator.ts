@@ -13,7 +13,7 @@ import { ByteReader, ByteWriter, corrupt, incompatible } from '../../sketch/merg
 import { BinaryCounts } from './binary.js';
 import { binaryLabel, classLabel, regressionValue, type LabelValue } from './labels.js';
 import { MulticlassCounts } from './multiclass.js';
-import { PROBLEM_TYPES, ProblemType } from './problem-type.js';
+import { PROBLEM_TYPES, ProblemType } from '../../sagemaker/problem-type.js';
 import { RegressionCounts } from './regression.js';
 import { SUBSAMPLE_COUNT, subsampleMask } from './subsample.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateModelQuality, suggestModelQualityConstraints, violates } from './constraints.js';
-import { ComparisonOperator, type ModelQualityStatistics } from './model.js';
+import { ComparisonOperator, type ModelQualityStatistics } from '../../sagemaker/model-quality-model.js';
 
 const stats: ModelQualityStatistics = {
   problemType: 'BinaryClassification',

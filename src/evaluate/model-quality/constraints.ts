@@ -22,7 +22,7 @@ import {
   type ModelQualityConstraints,
   type ModelQualityStatistics,
   type ModelQualityViolation,
-} from './model.js';
+} from '../../sagemaker/model-quality-model.js';
 
 const ERROR_METRICS = new Set(['mae', 'mse', 'rmse', 'false_positive_rate', 'false_negative_rate']);
 

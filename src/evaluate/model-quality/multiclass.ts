@@ -16,7 +16,7 @@
  */
 import type { ByteReader, ByteWriter } from '../../sketch/mergeable.js';
 import { sortLabels } from './labels.js';
-import type { ConfusionMatrix } from './model.js';
+import type { ConfusionMatrix } from '../../sagemaker/model-quality-model.js';
 import { F_BETAS, fBeta, ratio } from './rates.js';
 
 export class MulticlassCounts {

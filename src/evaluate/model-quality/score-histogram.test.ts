@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rng } from '../../../test/support/random.js';
 import { ModelQualityAccumulator } from './accumulator.js';
 import { BinaryCounts } from './binary.js';
-import { ProblemType } from './problem-type.js';
+import { ProblemType } from '../../sagemaker/problem-type.js';
 import { ScoreHistogram, scoreBin, TOTAL_BINS, CURVE_RESOLUTION } from './score-histogram.js';
 
 /** Exact Mann–Whitney AUC (ties ½) by sorting each class and walking both lists. */

@@ -30,6 +30,7 @@
  * (rates.ts).
  */
 import { ByteReader, ByteWriter, corrupt } from '../../sketch/mergeable.js';
+import type { PrecisionRecallCurve, RocCurve } from '../../sagemaker/model-quality-model.js';
 import { ratio } from './rates.js';
 
 /** Equal-width bins over [0, 1]. */
@@ -45,16 +46,6 @@ export function scoreBin(s: number): number {
   if (s >= 0 && s <= 1) return OUTSIDE_BINS + Math.min(PROBABILITY_BINS - 1, Math.floor(s * PROBABILITY_BINS));
   if (s < 0) return Math.min(OUTSIDE_BINS - 1, Math.floor(OUTSIDE_BINS / (1 - s)));
   return OUTSIDE_BINS + PROBABILITY_BINS + Math.min(OUTSIDE_BINS - 1, Math.floor(OUTSIDE_BINS * (1 - 1 / s)));
-}
-
-export interface RocCurve {
-  falsePositiveRates: number[];
-  truePositiveRates: number[];
-}
-
-export interface PrecisionRecallCurve {
-  precisions: number[];
-  recalls: number[];
 }
 
 export class ScoreHistogram {

@@ -10,7 +10,7 @@
  */
 import { BinaryCounts } from './binary.js';
 import type { ModelQualityAccumulator } from './accumulator.js';
-import type { ConfusionMatrix, ModelQualityStatistics, ScalarMetric } from './model.js';
+import type { ConfusionMatrix, ModelQualityStatistics, ScalarMetric } from '../../sagemaker/model-quality-model.js';
 import { MulticlassCounts } from './multiclass.js';
 import { MIN_ROWS_FOR_STANDARD_DEVIATION, sampleStandardDeviation } from './subsample.js';
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../errors.js';
 import { exactCdf, lognormalSamples, normalSamples, rng } from '../../../test/support/random.js';
@@ -270,7 +271,10 @@ describe('KllSketch: binary form', () => {
 });
 
 describe('KllSketch: SageMaker statistics.json', () => {
-  const dir = '/work/shared/fixtures/sagemaker/aws__sagemaker-python-sdk/tests/data/pipeline/quality_check_step/data_quality';
+  const dir = join(
+    import.meta.dirname,
+    '../../../test/fixtures/sagemaker/aws__sagemaker-python-sdk/tests/data/pipeline/quality_check_step/data_quality',
+  );
   interface Feature {
     name: string;
     numerical_statistics: {

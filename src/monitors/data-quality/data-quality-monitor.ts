@@ -1,0 +1,397 @@
+/**
+ * One monitor's streaming pipeline: raw batches → (back-off sampling) → decode → event-time windows
+ * of profiles → on close: statistics → evaluation against the baseline → report sink + gauges.
+ *
+ * Hot path (per record): one decode call and, per row, one profile update per window size.
+ * Counters are accumulated locally and flushed to prom-client once per batch; nothing is logged
+ * per record.
+ *
+ * With a partitioned source (Kafka) and a checkpoint store, the pipeline also owns the
+ * exactly-once cycle: after a batch that closed windows, or every checkpoint interval, it makes
+ * dead letters durable, writes a checkpoint (window state + the positions it covers) and only
+ * then commits those positions to the broker. On start it restores the last checkpoint and tells
+ * the source to resume from its positions; on stop it checkpoints the open windows instead of
+ * dropping them.
+ */
+import type { Logger } from 'pino';
+import type { Constraints, DatasetStatistics } from '../../sagemaker/data-quality-model.js';
+import { formatDuration } from '../../config/duration.js';
+import type { MonitorSettings } from '../../config/load.js';
+import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
+import { evaluateDataQuality, type DataQualityEvaluation } from '../../evaluate/data-quality.js';
+import { DatasetProfile } from '../../profile/dataset-profile.js';
+import { scaleCounts } from '../../profile/scale-counts.js';
+import { createDecoder, type RecordDecoder } from '../../record/decoder.js';
+import { FeatureRegistry } from '../../record/feature-registry.js';
+import type { FeatureRow } from '../../record/row.js';
+import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
+import type { DeadLetterSink } from '../../sink/dead-letter.js';
+import { publishWindowGauges } from './gauges.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { ReportSink } from '../../sink/report.js';
+import type { RawBatch, Source } from '../../source/source.js';
+import type { CheckpointStore } from '../../state/checkpoint-store.js';
+import { PartitionClock, type PartitionClockEntry } from '../../window/partition-clock.js';
+import { MemoryWindowStore, type WindowState } from '../../window/window-store.js';
+import { decodeFramed, encodeFramed } from '../../state/framed.js';
+import { Windower } from '../../window/windower.js';
+import { refreshBackoff, type BackoffController } from '../backoff.js';
+import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
+import { buildWindowReport } from './window-report.js';
+
+export interface Baseline {
+  statistics: DatasetStatistics | undefined;
+  constraints: Constraints;
+}
+
+export interface MonitorDeps {
+  settings: MonitorSettings;
+  baseline: Baseline;
+  source: Source;
+  reports: ReportSink;
+  deadLetters: DeadLetterSink;
+  metrics: Metrics;
+  logger: Logger;
+  clock?: () => number;
+  /** Partitioned sources: where checkpoints go (state + positions, then offsets are committed). */
+  checkpoints?: CheckpointStore;
+  /** Back-off at 75 %: samples by inference-ID hash while lag or disk pressure is high. */
+  backoff?: BackoffController;
+  /** The latest used fraction of the state disk (sampled elsewhere; read once per back-off update). */
+  diskUsage?: () => number | undefined;
+}
+
+/** What a finished run saw: used by the CLI's summary and by tests. */
+export interface MonitorSummary {
+  monitor: string;
+  records: number;
+  rows: number;
+  invalid: Partial<Record<RecordErrorReason, number>>;
+  lateRows: Record<string, number>;
+  /** Rows skipped by back-off sampling. */
+  sampledOut: number;
+  windowsClosed: number;
+  windowsWithViolations: number;
+  /** feature → check type → number of windows that violated it. */
+  violations: Record<string, Record<string, number>>;
+  reportPaths: string[];
+}
+
+export class MonitorPipeline {
+  readonly registry: FeatureRegistry;
+  private readonly decoder: RecordDecoder;
+  private readonly windower: Windower<DatasetProfile>;
+  private readonly store: MemoryWindowStore<DatasetProfile>;
+  private readonly clock: () => number;
+  readonly name: string;
+  private row: FeatureRow | undefined;
+  private readonly applyRow = (p: DatasetProfile): void => p.updateRow(this.row as FeatureRow);
+  private readonly onRow = (row: FeatureRow): void => {
+    if (this.filterRows && !(this.deps.backoff as BackoffController).keep(row.inferenceId ?? row.eventId)) {
+      this.batchSampledOut++;
+      return;
+    }
+    this.row = row;
+    this.batchRows++;
+    if (row.eventTimeMs > this.batchMaxTimeMs) this.batchMaxTimeMs = row.eventTimeMs;
+    this.windower.add(row.eventTimeMs, this.applyRow, this.rowWeight);
+  };
+  private batchRows = 0;
+  private batchSampledOut = 0;
+  private batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+  /** Sampling is on and the current record had no key: decide per decoded row, by its inference ID. */
+  private filterRows = false;
+  /** 1 / sampling ratio while backed off, else 1. */
+  private rowWeight = 1;
+  private lateReported: number[];
+  private readonly summary: MonitorSummary;
+  private ready = false;
+  /** Partitioned sources: the watermark over partitions drives stream time. */
+  private readonly partitionClock: PartitionClock | undefined;
+  /** Partitioned sources with a checkpoint store: positions, checkpoints, commits. */
+  private readonly cycle: CheckpointCycle;
+  private readonly state = async (): Promise<CheckpointState> => ({ state: this.snapshot() });
+  private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly deps: MonitorDeps) {
+    const s = deps.settings;
+    this.name = s.name;
+    this.clock = deps.clock ?? Date.now;
+    this.cycle = new CheckpointCycle(s.name, deps, this.clock, s.checkpointIntervalMs);
+    this.registry = new FeatureRegistry(s.maxFeatures);
+    // Baseline features first, in the baseline's order; String-typed ones keep their text.
+    for (const f of deps.baseline.constraints.features) {
+      this.registry.declare(f.name, { keepText: f.inferredType === 'String' || f.inferredType === 'Boolean' });
+    }
+    this.decoder = createDecoder(s.record, this.registry);
+    const quantiles = quantileSketchFactory(s.quantileSketch);
+    const profileOptions = { quantiles, frequencyCap: s.categoryCap };
+    const store = (this.store = new MemoryWindowStore<DatasetProfile>({
+      create: () => new DatasetProfile(this.registry, profileOptions),
+      serialize: (p) => p.serialize(),
+      deserialize: (b) => DatasetProfile.deserialize(b, this.registry, profileOptions),
+    }));
+    const partitioned = deps.source.partitioned === true;
+    this.partitionClock = partitioned ? new PartitionClock(s.partitionIdleMs) : undefined;
+    this.windower = new Windower(store, { sizesMs: s.windowsMs, graceMs: s.graceMs, advance: partitioned ? 'external' : 'per-record' });
+    this.lateReported = s.windowsMs.map(() => 0);
+    this.summary = {
+      monitor: s.name,
+      records: 0,
+      rows: 0,
+      invalid: {},
+      lateRows: {},
+      sampledOut: 0,
+      windowsClosed: 0,
+      windowsWithViolations: 0,
+      violations: {},
+      reportPaths: [],
+    };
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /**
+   * Consume the source until it ends or `signal` aborts. A finite source's end closes every
+   * window; a stop checkpoints the open ones (when there is a checkpoint store) for the restart.
+   */
+  async run(signal?: AbortSignal): Promise<MonitorSummary> {
+    const { source, logger, checkpoints } = this.deps;
+    await this.restoreCheckpoint();
+    logger.info({ monitor: this.name, source: source.description, windows: this.deps.settings.windowsMs.map(formatDuration) }, 'monitor started');
+    this.ready = true;
+    const onAbort = (): void => (source.stop ? source.stop() : void source.close());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const batch of source.batches()) {
+        const closed = await this.processBatch(batch);
+        await this.cycle.afterBatch(batch, closed > 0, this.state);
+        if (signal?.aborted) break;
+      }
+      if (signal?.aborted || source.partitioned) {
+        // stopped, not finished: open windows are incomplete, so they are not reported as if they
+        // were; with a checkpoint store they are kept for the restart
+        const open = this.windower.openCount();
+        if (checkpoints !== undefined) {
+          await this.cycle.save(this.state, true);
+          logger.info({ monitor: this.name, openWindows: open, checkpoint: checkpoints.describe(this.name) }, 'stopped: open windows checkpointed');
+        } else if (open > 0) {
+          logger.warn({ monitor: this.name, openWindows: open }, 'stopped: open windows dropped unreported');
+        }
+      } else {
+        await this.closeWindows(this.windower.closeAll());
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await this.deps.reports.flush();
+      await this.deps.deadLetters.flush();
+      await source.close();
+    }
+    logger.info({ monitor: this.name, ...this.summaryCounts() }, 'monitor finished');
+    return this.summary;
+  }
+
+  /**
+   * Decode and window one batch, then close the windows stream time has passed. Returns how many
+   * windows closed.
+   */
+  async processBatch(batch: RawBatch): Promise<number> {
+    const { metrics, deadLetters } = this.deps;
+    const records = batch.records;
+    let invalid: Map<RecordErrorReason, number> | undefined;
+    this.batchRows = 0;
+    this.batchSampledOut = 0;
+    this.batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+    const backoff = this.deps.backoff;
+    const sampling = backoff !== undefined && backoff.ratio < 1;
+    this.rowWeight = sampling ? 1 / backoff.ratio : 1;
+    const maxLength = this.deps.settings.maxLineLength;
+    for (let i = 0; i < records.length; i++) {
+      const line = records[i] as string;
+      if (sampling) {
+        // keyed messages (key = inference ID) are decided before decoding, which is the saving
+        const key = batch.key?.(i);
+        this.filterRows = key === undefined || key === null || key.length === 0;
+        if (!this.filterRows && !backoff.keepBytes(key as Uint8Array)) {
+          this.batchSampledOut++;
+          continue;
+        }
+      }
+      const reason = line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow);
+      if (reason !== undefined) {
+        invalid ??= new Map();
+        invalid.set(reason, (invalid.get(reason) ?? 0) + 1);
+        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, bytes: batch.bytes?.(i), key: batch.key?.(i) });
+      }
+    }
+    this.filterRows = false;
+    this.summary.records += records.length;
+    this.summary.rows += this.batchRows;
+    metrics.recordsTotal.labels(this.name).inc(records.length);
+    metrics.rowsTotal.labels(this.name).inc(this.batchRows);
+    if (this.batchSampledOut > 0) {
+      this.summary.sampledOut += this.batchSampledOut;
+      metrics.recordsSampledOutTotal.labels(this.name).inc(this.batchSampledOut);
+    }
+    if (invalid !== undefined) {
+      for (const [reason, n] of invalid) {
+        metrics.recordsInvalidTotal.labels(this.name, reason).inc(n);
+        this.summary.invalid[reason] = (this.summary.invalid[reason] ?? 0) + n;
+      }
+      metrics.deadLettersTotal.labels(this.name).inc([...invalid.values()].reduce((a, b) => a + b, 0));
+    }
+    if (this.partitionClock !== undefined && batch.partition !== undefined) {
+      const now = this.clock();
+      const assigned = this.deps.source.assignment?.();
+      if (assigned !== undefined) this.partitionClock.assign(assigned, now);
+      this.partitionClock.observe(batch.partition.key, this.batchMaxTimeMs, now);
+      this.windower.advanceTo(this.partitionClock.watermark(now));
+    }
+    this.updateBackoff();
+    this.publishLate();
+    if (Number.isFinite(this.windower.streamTimeMs)) metrics.streamTime.labels(this.name).set(this.windower.streamTimeMs / 1000);
+    const closed = this.windower.closeDue();
+    await this.closeWindows(closed);
+    return closed.length;
+  }
+
+  private async restoreCheckpoint(): Promise<void> {
+    const { logger } = this.deps;
+    const c = await this.cycle.load();
+    if (c === undefined) {
+      if (this.cycle.enabled) logger.info({ monitor: this.name, checkpoint: this.cycle.describe() }, 'no checkpoint: starting from the committed offsets');
+      return;
+    }
+    this.restore(c.state);
+    logger.info(
+      { monitor: this.name, checkpoint: this.cycle.describe(), age_s: (this.clock() - c.createdAtMs) / 1000, openWindows: this.windower.openCount(), partitions: c.positions.length },
+      'restored from checkpoint',
+    );
+  }
+
+  /** Re-evaluate back-off pressure (at most every 250 ms) and publish it. */
+  private updateBackoff(): void {
+    const now = this.clock();
+    if (now - this.lastBackoffUpdateMs < 250) return;
+    this.lastBackoffUpdateMs = now;
+    refreshBackoff({ monitor: this.name, ...this.deps });
+  }
+
+
+  /**
+   * The monitor's window state as bytes: stream time, late counters and every open window's
+   * profile. Restoring it into a fresh pipeline over the same config continues exactly where this
+   * one stood (the Kafka issue checkpoints these bytes together with the consumed offsets).
+   */
+  snapshot(): Uint8Array {
+    const header = {
+      version: 1,
+      streamTimeMs: this.windower.streamTimeMs,
+      lateBySize: this.windower.lateBySize,
+      sizesMs: this.windower.sizesMs,
+      partitions: this.partitionClock?.snapshot() ?? [],
+    };
+    return encodeFramed(header, this.store.snapshot());
+  }
+
+  restore(bytes: Uint8Array): void {
+    const fail = (why: string): never => {
+      throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `monitor ${this.name}: snapshot is invalid: ${why}`);
+    };
+    type Header = { version?: number; streamTimeMs?: number | null; lateBySize?: number[]; sizesMs?: number[]; partitions?: PartitionClockEntry[] };
+    const { header, body } = decodeFramed<Header>(bytes, fail);
+    if (header.version !== 1) fail(`unknown version ${String(header.version)}`);
+    if (JSON.stringify(header.sizesMs) !== JSON.stringify(this.windower.sizesMs)) {
+      fail(`window sizes ${JSON.stringify(header.sizesMs)} differ from the configured ${JSON.stringify(this.windower.sizesMs)}`);
+    }
+    this.store.restore(body);
+    // JSON writes -Infinity (no record seen yet) as null
+    this.windower.setStreamTime(header.streamTimeMs ?? Number.NEGATIVE_INFINITY);
+    (header.lateBySize ?? []).forEach((n, i) => (this.windower.lateBySize[i] = n));
+    this.lateReported = [...this.windower.lateBySize];
+    // JSON writes -Infinity (a partition with no valid row yet) as null
+    this.partitionClock?.restore(
+      (header.partitions ?? []).map((p) => ({ key: p.key, maxEventMs: p.maxEventMs ?? Number.NEGATIVE_INFINITY })),
+      this.clock(),
+    );
+  }
+
+  private publishLate(): void {
+    const sizes = this.windower.sizesMs;
+    sizes.forEach((size, i) => {
+      const late = this.windower.lateBySize[i] as number;
+      const delta = late - (this.lateReported[i] as number);
+      const label = formatDuration(size);
+      if (delta > 0) this.deps.metrics.rowsLateTotal.labels(this.name, label).inc(delta);
+      this.lateReported[i] = late;
+      this.summary.lateRows[label] = late;
+      this.deps.metrics.windowsOpen.labels(this.name, label).set(this.windower.openCount(size));
+    });
+  }
+
+  private async closeWindows(closed: WindowState<DatasetProfile>[]): Promise<void> {
+    for (const w of closed) await this.closeWindow(w);
+    if (closed.length > 0) this.publishLate();
+  }
+
+  private async closeWindow(w: WindowState<DatasetProfile>): Promise<void> {
+    const { metrics, baseline, logger } = this.deps;
+    const started = performance.now();
+    const label = formatDuration(w.sizeMs);
+    const sampled = w.profile.toStatistics();
+    // evaluated on the rows seen; counts in the report stand for the traffic (see scale-counts.ts)
+    const evaluation: DataQualityEvaluation = evaluateDataQuality(sampled, baseline.statistics, baseline.constraints);
+    const statistics = w.weight > w.rows && w.rows > 0 ? scaleCounts(sampled, w.weight / w.rows) : sampled;
+    const sizeIndex = this.windower.sizesMs.indexOf(w.sizeMs);
+    const report = buildWindowReport(
+      {
+        monitor: this.name,
+        sizeMs: w.sizeMs,
+        startMs: w.startMs,
+        endMs: w.endMs,
+        rows: w.rows,
+        samplingRate: w.rows > 0 && w.weight > 0 ? w.rows / w.weight : 1,
+        lateRowsSoFar: this.windower.lateBySize[sizeIndex] ?? 0,
+        closedAtMs: this.clock(),
+      },
+      statistics,
+      baseline.constraints,
+      evaluation,
+    );
+    try {
+      this.summary.reportPaths.push(await this.deps.reports.write(report));
+    } catch (e) {
+      metrics.reportWriteFailuresTotal.labels(this.name).inc();
+      logger.error({ monitor: this.name, err: e, window: label, start: new Date(w.startMs).toISOString() }, 'report write failed');
+      throw e;
+    }
+    publishWindowGauges(metrics, this.name, label, statistics, evaluation);
+    metrics.windowsClosedTotal.labels(this.name, label).inc();
+    metrics.lastWindowEnd.labels(this.name, label).set(w.endMs / 1000);
+    metrics.windowCloseDelay.labels(this.name, label).set(Math.max(0, this.clock() - w.endMs) / 1000);
+    metrics.windowCloseDuration.labels(this.name).observe((performance.now() - started) / 1000);
+    this.summary.windowsClosed++;
+    if (evaluation.violations.length > 0) this.summary.windowsWithViolations++;
+    for (const v of evaluation.violations) {
+      const f = (this.summary.violations[v.featureName] ??= {});
+      f[v.constraintCheckType] = (f[v.constraintCheckType] ?? 0) + 1;
+    }
+    if (evaluation.violations.length > 0) {
+      logger.info(
+        { monitor: this.name, window: label, start: new Date(w.startMs).toISOString(), violations: evaluation.violations.length, rows: w.rows },
+        'window closed with violations',
+      );
+    } else {
+      logger.debug({ monitor: this.name, window: label, start: new Date(w.startMs).toISOString(), rows: w.rows }, 'window closed');
+    }
+  }
+
+  private summaryCounts(): Record<string, unknown> {
+    const { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut } = this.summary;
+    return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut };
+  }
+}
+
+

@@ -1,0 +1,54 @@
+/** Publishes a closed window's evaluation to the Prometheus gauges (values only; nothing computed here). */
+import { CHECK_TYPES, type DatasetStatistics } from '../../sagemaker/data-quality-model.js';
+import type { DataQualityEvaluation } from '../../evaluate/data-quality.js';
+import type { Metrics } from '../../observability/metrics.js';
+
+const setIfNumber = (g: { set(v: number): void }, v: number | null | undefined): void => {
+  if (v !== null && v !== undefined && Number.isFinite(v)) g.set(v);
+};
+
+export function publishWindowGauges(
+  metrics: Metrics,
+  monitor: string,
+  window: string,
+  statistics: DatasetStatistics,
+  evaluation: DataQualityEvaluation,
+): void {
+  const violated = new Map<string, Set<string>>();
+  const byCheck = new Map<string, number>();
+  for (const v of evaluation.violations) {
+    byCheck.set(v.constraintCheckType, (byCheck.get(v.constraintCheckType) ?? 0) + 1);
+    let s = violated.get(v.featureName);
+    if (s === undefined) violated.set(v.featureName, (s = new Set()));
+    s.add(v.constraintCheckType);
+  }
+  for (const check of CHECK_TYPES) metrics.violations.labels(monitor, window, check).set(byCheck.get(check) ?? 0);
+
+  const statsByName = new Map(statistics.features.map((f) => [f.name, f]));
+  for (const f of evaluation.features) {
+    if (!f.emitMetrics) continue;
+    const feature = f.name;
+    const checks = violated.get(feature);
+    for (const check of CHECK_TYPES) metrics.featureViolation.labels(monitor, window, feature, check).set(checks?.has(check) ? 1 : 0);
+    if (f.drift !== null) {
+      setIfNumber(metrics.featureBaselineDrift.labels(monitor, window, feature), f.drift.distance);
+      metrics.featureBaselineDriftThreshold.labels(monitor, feature).set(f.drift.threshold);
+    }
+    setIfNumber(metrics.featureNonNull.labels(monitor, window, feature), f.completeness);
+    const scores = f.metrics;
+    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'psi'), scores.psi);
+    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'jensen_shannon'), scores.jensenShannon);
+    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'wasserstein_normalized'), scores.wassersteinNormalized);
+    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'ks_p_value'), scores.ksPValue);
+    const num = statsByName.get(feature)?.numerical;
+    if (num !== undefined) {
+      const data = (statistic: string, v: number): void => setIfNumber(metrics.featureData.labels(monitor, window, feature, statistic), v);
+      data('min', num.min);
+      data('max', num.max);
+      data('sum', num.sum);
+      data('sample_count', num.numPresent);
+      data('average', num.mean);
+      data('std_dev', num.stdDev);
+    }
+  }
+}
