@@ -27,7 +27,14 @@ import { KafkaDeadLetterSink, ensureDeadLetterTopic } from './sink/kafka-dead-le
 import { KafkaLabelProducer } from './ingest/kafka-label-producer.js';
 import { LabelIngestor } from './ingest/label-ingestor.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
-import { createIngestMetrics, createLabelMetrics, createMetrics, type LabelMetrics, type Metrics } from './observability/metrics.js';
+import type {
+  BiasGaugeMetrics,
+  DeadLetterTopicMetrics,
+  ModelQualityGaugeMetrics,
+  ReportDeliveryMetrics,
+  StateDiskMetrics,
+} from './observability/component-metrics.js';
+import { createIngestMetrics, createLabelMetrics, createMetrics, type LabelMetrics } from './observability/metrics.js';
 import type { ReportSink } from './sink/report.js';
 import { S3ReportSink } from './sink/s3-report-sink.js';
 import { diskUsage } from './source/disk-usage.js';
@@ -186,7 +193,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
 async function labelEvaluators(
   monitor: string,
   labels: NonNullable<MonitorSettings['labels']>,
-  metrics: LabelMetrics,
+  metrics: ModelQualityGaugeMetrics & BiasGaugeMetrics,
 ): Promise<{ evaluators: LabelEvaluator[]; predictionFields: { facets: string[]; groupVariable: string | undefined } }> {
   const evaluators: LabelEvaluator[] = [];
   const mq = labels.modelQuality;
@@ -211,7 +218,7 @@ async function labelEvaluators(
   return { evaluators, predictionFields };
 }
 
-function createReportSink(config: Config, metrics: Metrics, logger: Logger, clock: (() => number) | undefined): ReportSink {
+function createReportSink(config: Config, metrics: ReportDeliveryMetrics, logger: Logger, clock: (() => number) | undefined): ReportSink {
   const s3 = config.output.s3;
   if (s3 === undefined) return new LocalReportSink(config.output.dir);
   return new S3ReportSink({
@@ -231,7 +238,7 @@ function createReportSink(config: Config, metrics: Metrics, logger: Logger, cloc
 async function kafkaDeadLetters(
   s: KafkaSourceSettings,
   kafka: ReturnType<typeof createKafka>,
-  metrics: Metrics,
+  metrics: DeadLetterTopicMetrics,
   logger: Logger,
   clock: (() => number) | undefined,
 ): Promise<DeadLetterSink | undefined> {
@@ -255,7 +262,7 @@ class DiskWatch {
 
   constructor(
     private readonly path: string,
-    private readonly metrics: Metrics,
+    private readonly metrics: StateDiskMetrics,
     private readonly logger: Logger,
     private readonly everyMs = 5_000,
   ) {}

@@ -27,7 +27,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../errors.js';
 import { GroundTruthDecoder, type GroundTruthDecodeResult, type GroundTruthFieldNames, type GroundTruthRecord } from '../record/ground-truth-decoder.js';
 import { parseJsonText, type JsonValue } from '../record/json-text.js';
-import type { IngestMetrics } from '../observability/metrics.js';
+import type { GroundTruthRouteMetrics } from '../observability/component-metrics.js';
 import { IngestFailure, type LabelIngestor } from './label-ingestor.js';
 
 export const GROUND_TRUTH_PATH = '/v1/ground-truth';
@@ -40,7 +40,7 @@ export interface GroundTruthRouteOptions {
   tokens: readonly string[];
   bodyLimitBytes?: number | undefined;
   fields?: GroundTruthFieldNames | undefined;
-  metrics?: IngestMetrics | undefined;
+  metrics?: GroundTruthRouteMetrics | undefined;
 }
 
 export interface RecordError {

@@ -24,7 +24,7 @@
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { toSageMakerGroundTruth, type GroundTruthRecord } from '../record/ground-truth-decoder.js';
-import type { IngestMetrics } from '../observability/metrics.js';
+import type { LabelIngestorMetrics } from '../observability/component-metrics.js';
 import type { LabelMessage, LabelProducer } from './label-producer.js';
 
 /** What the ingestor needs of the accepted-ID store (AcceptedIdStore). */
@@ -66,7 +66,7 @@ export class LabelIngestor {
   constructor(
     private readonly producer: LabelProducer,
     private readonly accepted: AcceptedIds,
-    private readonly options: { metrics?: IngestMetrics | undefined; maxSendBytes?: number } = {},
+    private readonly options: { metrics?: LabelIngestorMetrics | undefined; maxSendBytes?: number } = {},
   ) {}
 
   /** Produces the records whose event IDs were not accepted before; resolves after the broker acknowledged them. */

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { samplingKey, samplingKeyBytes } from '../record/id-hash.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { BackoffMetrics } from '../observability/component-metrics.js';
 import type { Source } from '../source/source.js';
 
 export type BackoffSignal = 'lag_records' | 'lag_seconds' | 'disk';
@@ -186,7 +186,7 @@ export interface BackoffPublisher {
   monitor: string;
   backoff?: BackoffController | undefined;
   source: Source;
-  metrics: Metrics;
+  metrics: BackoffMetrics;
   logger: Logger;
   diskUsage?: (() => number | undefined) | undefined;
 }

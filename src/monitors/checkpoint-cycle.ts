@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { DeadLetterSink } from '../sink/dead-letter.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { CheckpointMetrics } from '../observability/component-metrics.js';
 import { partitionKey, type RawBatch, type Source } from '../source/source.js';
 import type { SourcePosition } from '../state/source-position.js';
 import type { Checkpoint, CheckpointStore } from '../state/checkpoint-store.js';
@@ -21,7 +21,7 @@ export interface CheckpointCycleDeps {
   checkpoints?: CheckpointStore | undefined;
   source: Source;
   deadLetters: DeadLetterSink;
-  metrics: Metrics;
+  metrics: CheckpointMetrics;
   logger: Logger;
 }
 

@@ -4,8 +4,12 @@
  * window id or a raw value). Per-feature gauges follow SageMaker's CloudWatch metrics:
  * feature_baseline_drift_<f> → driftmon_feature_baseline_drift, feature_non_null_<f> →
  * driftmon_feature_non_null_ratio, feature_data_<f> (a statistic set) → driftmon_feature_data.
+ *
+ * The one place that builds metrics on the registry; components receive only the interface of
+ * theirs (component-metrics.ts), so they depend on the shape of prom-client, not on the package.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { BIAS_GAUGE_CODES, type BiasGaugeCode } from './component-metrics.js';
 
 export function createMetrics(registry: Registry) {
   const registers = [registry];
@@ -252,10 +256,6 @@ export type Metrics = ReturnType<typeof createMetrics>;
 // as labels land), "final" the newest window past the horizon (what alerts on settled metrics use).
 // Facet values are bounded by the analysis config or the bias accumulator's cap; a continuous
 // facet is labelled by its threshold, "(t, max]", not by each window's own maximum.
-
-/** Every bias metric code Clarify can report (pre- and post-training). */
-export const BIAS_GAUGE_CODES = ['AD', 'CDDL', 'CDDPL', 'CI', 'DAR', 'DCA', 'DCR', 'DI', 'DPL', 'DPPL', 'DRR', 'FT', 'GE', 'JS', 'KL', 'KS', 'LP', 'RD', 'SD', 'TE', 'TVD'] as const;
-export type BiasGaugeCode = (typeof BIAS_GAUGE_CODES)[number];
 
 /** SageMaker publishes ±∞ bias values as ±2.348543e108 to CloudWatch; Prometheus takes ±Inf as is. */
 export function createLabelMetrics(registry: Registry) {

@@ -36,7 +36,7 @@ import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { idHash32 } from '../record/id-hash.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { DeadLetterTopicMetrics } from '../observability/component-metrics.js';
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'driftmon-reason',
@@ -49,7 +49,7 @@ export interface KafkaDeadLetterSinkOptions {
   /** The client (src/source/kafka-client.ts createKafka); the sink creates, connects and closes its own producer on it. */
   kafka: Kafka;
   topic: string;
-  metrics?: Pick<Metrics, 'deadLetterPublishFailuresTotal'> | undefined;
+  metrics?: DeadLetterTopicMetrics | undefined;
   logger?: Logger | undefined;
   clock?: () => number;
   /** Most letters per send (default 500). */
@@ -90,7 +90,7 @@ function bufferCopy(bytes: Uint8Array): Buffer {
 export class KafkaDeadLetterSink implements DeadLetterSink {
   readonly topic: string;
   private readonly producer: Producer;
-  private readonly metrics: Pick<Metrics, 'deadLetterPublishFailuresTotal'> | undefined;
+  private readonly metrics: DeadLetterTopicMetrics | undefined;
   private readonly logger: Logger | undefined;
   private readonly clock: () => number;
   private readonly maxBatchMessages: number;

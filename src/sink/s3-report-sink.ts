@@ -20,7 +20,7 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { ReportDeliveryMetrics } from '../observability/component-metrics.js';
 import { reportObjects, type ReportObject } from './report-files.js';
 import { ReportSpool, type SpoolEntry, type SpooledReport } from '../state/report-spool.js';
 import { reportFolderOf, type ReportSink, type WindowReport } from './report.js';
@@ -37,7 +37,7 @@ export interface S3ReportSinkOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Local directory of the spool (one process at a time). */
   spoolDir: string;
-  metrics?: Metrics;
+  metrics?: ReportDeliveryMetrics;
   logger: Logger;
   clock?: () => number;
   retry?: { baseMs?: number; maxMs?: number };
@@ -75,7 +75,7 @@ export class S3ReportSink implements ReportSink {
   private readonly prefix: string;
   private readonly clock: () => number;
   private readonly logger: Logger;
-  private readonly metrics: Metrics | undefined;
+  private readonly metrics: ReportDeliveryMetrics | undefined;
   private readonly baseMs: number;
   private readonly maxMs: number;
   private readonly flushTimeoutMs: number;

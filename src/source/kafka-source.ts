@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { KafkaSourceMetrics } from '../observability/component-metrics.js';
 import { partitionKey, type RawBatch, type Source, type SourceLag } from './source.js';
 import type { SourcePosition } from '../state/source-position.js';
 
@@ -35,7 +35,7 @@ export interface KafkaSourceOptions {
   maxBytesPerPartition?: number;
   maxWaitTimeMs?: number;
   logger: Logger;
-  metrics?: Metrics;
+  metrics?: KafkaSourceMetrics;
   clock?: () => number;
 }
 

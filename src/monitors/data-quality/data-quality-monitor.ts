@@ -27,7 +27,13 @@ import type { FeatureRow } from '../../record/row.js';
 import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import { publishWindowGauges } from './gauges.js';
-import type { Metrics } from '../../observability/metrics.js';
+import type {
+  BackoffMetrics,
+  CheckpointMetrics,
+  DataQualityGaugeMetrics,
+  DataQualityWindowMetrics,
+  RecordMetrics,
+} from '../../observability/component-metrics.js';
 import type { ReportSink } from '../../sink/report.js';
 import type { RawBatch, Source } from '../../source/source.js';
 import type { CheckpointStore } from '../../state/checkpoint-store.js';
@@ -50,7 +56,8 @@ export interface MonitorDeps {
   source: Source;
   reports: ReportSink;
   deadLetters: DeadLetterSink;
-  metrics: Metrics;
+  /** Its own counters, and those of its stages: checkpoints, back-off, the window gauges. */
+  metrics: RecordMetrics & DataQualityWindowMetrics & DataQualityGaugeMetrics & CheckpointMetrics & BackoffMetrics;
   logger: Logger;
   clock?: () => number;
   /** Partitioned sources: where checkpoints go (state + positions, then offsets are committed). */

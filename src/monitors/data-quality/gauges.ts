@@ -1,14 +1,14 @@
 /** Publishes a closed window's evaluation to the Prometheus gauges (values only; nothing computed here). */
 import { CHECK_TYPES, type DatasetStatistics } from '../../sagemaker/data-quality-model.js';
 import type { DataQualityEvaluation } from '../../evaluate/data-quality.js';
-import type { Metrics } from '../../observability/metrics.js';
+import type { DataQualityGaugeMetrics } from '../../observability/component-metrics.js';
 
 const setIfNumber = (g: { set(v: number): void }, v: number | null | undefined): void => {
   if (v !== null && v !== undefined && Number.isFinite(v)) g.set(v);
 };
 
 export function publishWindowGauges(
-  metrics: Metrics,
+  metrics: DataQualityGaugeMetrics,
   monitor: string,
   window: string,
   statistics: DatasetStatistics,

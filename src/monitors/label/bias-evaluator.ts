@@ -17,7 +17,7 @@ import { BiasAccumulator } from '../../evaluate/bias/bias-accumulator.js';
 import { checkBiasDrift, formatBiasViolations } from '../../evaluate/bias/bias-drift-check.js';
 import { ColumnKind, PredictionSource, resolveBiasSpec, resolveBiasSpecFromBaseline, type BiasSpec } from '../../evaluate/bias/bias-spec.js';
 import type { LabelValue } from '../../record/prediction.js';
-import { BIAS_GAUGE_CODES, type BiasGaugeCode, type LabelMetrics } from '../../observability/metrics.js';
+import { BIAS_GAUGE_CODES, type BiasGaugeCode, type BiasGaugeMetrics } from '../../observability/component-metrics.js';
 import { LabelReportKind } from '../../sink/report.js';
 import type { EvaluatedWindow, JoinedExample, LabelEvaluator, WindowContext } from './label-evaluator.js';
 
@@ -34,7 +34,7 @@ export class BiasEvaluator implements LabelEvaluator<BiasAccumulator> {
     config: AnalysisConfig,
     private readonly baseline: BiasAnalysis | undefined,
     labels: Pick<LabelSettings, 'inferenceAttribute' | 'probabilityAttribute'>,
-    private readonly metrics: LabelMetrics,
+    private readonly metrics: BiasGaugeMetrics,
   ) {
     // the monitor's probability threshold decides the predicted label before the join (prediction.ts)
     const predictions = labels.inferenceAttribute !== undefined || labels.probabilityAttribute !== undefined ? PredictionSource.LABEL : PredictionSource.NONE;
@@ -108,7 +108,7 @@ export function gaugeFacetValue(valueOrThreshold: string): string {
   return m === null ? valueOrThreshold : `(${m[1]}, max]`;
 }
 
-function publishStage(metrics: LabelMetrics, w: WindowContext, stage: string, s: BiasStageAnalysis | undefined): void {
+function publishStage(metrics: BiasGaugeMetrics, w: WindowContext, stage: string, s: BiasStageAnalysis | undefined): void {
   if (s === undefined) return;
   for (const facet of s.facets) {
     for (const v of facet.values) {

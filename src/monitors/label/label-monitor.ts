@@ -36,7 +36,13 @@ import { decodePrediction, encodePrediction, PredictionExtractor, type LabelValu
 import type { FeatureRow } from '../../record/row.js';
 import { KllSketch } from '../../sketch/kll/kll-sketch.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
-import type { LabelMetrics, Metrics } from '../../observability/metrics.js';
+import type {
+  BackoffMetrics,
+  CheckpointMetrics,
+  LabelJoinMetrics,
+  LabelWindowMetrics,
+  RecordMetrics,
+} from '../../observability/component-metrics.js';
 import type { LabelReport, ReportSink } from '../../sink/report.js';
 import type { RawBatch, Source } from '../../source/source.js';
 import { MAX_ID_BYTES, type JoinRecord, type JoinStore } from '../../join/join-store.js';
@@ -67,8 +73,8 @@ export interface LabelMonitorDeps {
   source: Source;
   reports: ReportSink;
   deadLetters: DeadLetterSink;
-  metrics: Metrics;
-  labelMetrics: LabelMetrics;
+  metrics: RecordMetrics & CheckpointMetrics & BackoffMetrics;
+  labelMetrics: LabelJoinMetrics & LabelWindowMetrics;
   logger: Logger;
   clock?: () => number;
   checkpoints?: CheckpointStore;

@@ -12,7 +12,7 @@ import type { ModelQualityConstraints } from '../../sagemaker/model-quality-mode
 import { ProblemType } from '../../sagemaker/problem-type.js';
 import { computeModelQualityStatistics } from '../../evaluate/model-quality/statistics.js';
 import type { LabelValue } from '../../record/prediction.js';
-import type { LabelMetrics } from '../../observability/metrics.js';
+import type { ModelQualityGaugeMetrics } from '../../observability/component-metrics.js';
 import { LabelReportKind } from '../../sink/report.js';
 import type { EvaluatedWindow, JoinedExample, LabelEvaluator, WindowContext } from './label-evaluator.js';
 
@@ -22,7 +22,7 @@ export class ModelQualityEvaluator implements LabelEvaluator<ModelQualityAccumul
   constructor(
     private readonly problemType: ProblemType,
     private readonly constraints: ModelQualityConstraints | undefined,
-    private readonly metrics: LabelMetrics,
+    private readonly metrics: ModelQualityGaugeMetrics,
   ) {}
 
   /** Publish the constraint thresholds (static: once, at start) for alert rules to compare against. */
