@@ -36,6 +36,7 @@ import type {
 } from './observability/component-metrics.js';
 import { createIngestMetrics, createLabelMetrics, createMetrics, type LabelMetrics } from './observability/metrics.js';
 import type { ReportSink } from './sink/report.js';
+import { RecentWindowsSink } from './sink/recent-windows.js';
 import { S3ReportSink } from './sink/s3-report-sink.js';
 import { diskUsage } from './source/disk-usage.js';
 import { FileSource } from './source/file-source.js';
@@ -80,7 +81,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const usesKafka = config.monitors.some((m) => m.source.type === 'kafka');
   const usesJoin = config.monitors.some((m) => m.labels !== undefined);
   if (usesKafka || usesJoin || config.output.s3 !== undefined) mkdirSync(config.state.dir, { recursive: true });
-  const reports = createReportSink(config, metrics, logger, deps.clock);
+  const reports = new RecentWindowsSink(createReportSink(config, metrics, logger, deps.clock));
   const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
   const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
   const disk = usesKafka ? new DiskWatch(config.state.dir, metrics, logger) : undefined;
@@ -159,12 +160,16 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
 
   let url: string | undefined;
   const http = config.http.enabled
-    ? buildHttpApp({ registry, notReady: () => [...monitors, ...labelMonitors].filter((m) => !m.isReady).map((m) => m.name) })
+    ? buildHttpApp({
+        registry,
+        notReady: () => [...monitors, ...labelMonitors].filter((m) => !m.isReady).map((m) => m.name),
+        recentWindows: () => reports.list(),
+      })
     : undefined;
   const ingest = http && config.groundTruthIngest ? await registerGroundTruthIngest(http, config.groundTruthIngest, registry, logger) : undefined;
   if (http) {
     url = await listen(http, config.http.host, config.http.port);
-    logger.info({ url }, 'serving /metrics, /healthz, /readyz');
+    logger.info({ url }, 'serving /metrics, /healthz, /readyz, /windows');
   }
 
   const done = Promise.all(monitors.map((m) => m.run(deps.signal)));

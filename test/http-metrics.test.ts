@@ -92,6 +92,26 @@ describe('metrics over HTTP', () => {
     expect(value('driftmon_feature_data', { monitor: 'credit-model', window: '5m', feature: 'age', statistic: 'sample_count' })).toBe(300);
   });
 
+  it('lists the newest reported windows on /windows: the index.jsonl lines the run wrote, with their folders', async () => {
+    const res = await fetch(`${app.url}/windows`);
+    expect(res.status).toBe(200);
+    const { windows } = (await res.json()) as { windows: { monitor: string; path: string; window: string; window_end: string }[] };
+    const reports = join(out, 'reports');
+    const written = new Map<string, string[]>();
+    for (const monitor of new Set(windows.map((w) => w.monitor))) {
+      const lines = readFileSync(join(reports, monitor, 'index.jsonl'), 'utf8').trim().split('\n');
+      written.set(monitor, lines.map((l) => JSON.stringify({ ...(JSON.parse(l) as object), path: join(reports, (JSON.parse(l) as { path: string }).path) })));
+    }
+    const total = [...written.values()].reduce((n, l) => n + l.length, 0);
+    expect(written.has('credit-model')).toBe(true);
+    expect(windows.length).toBe(Math.min(total, 100));
+    // every entry is a line the sink wrote, and each monitor's newest line is listed
+    for (const w of windows) expect(written.get(w.monitor)).toContain(JSON.stringify(w));
+    for (const lines of written.values()) expect(windows.map((w) => JSON.stringify(w))).toContain(lines.at(-1));
+    const dq = windows.filter((w) => w.monitor === 'credit-model' && w.window === '5m');
+    expect(dq.at(-1)?.window_end).toBe(JSON.parse(written.get('credit-model')?.filter((l) => l.includes('"window":"5m"')).at(-1) ?? '{}').window_end);
+  });
+
   it('answers /healthz and /readyz', async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${app.url}/readyz`);

@@ -1,6 +1,7 @@
 /**
  * The HTTP face: /metrics (Prometheus text format), /healthz (the process is alive), /readyz
- * (every monitor has loaded its baseline and started its source), /windows (the latest reports).
+ * (every monitor has loaded its baseline and started its source), /windows (the newest reported
+ * windows, as index.jsonl lines, newest last).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -10,8 +11,8 @@ export interface HttpDeps {
   registry: Registry;
   /** Names of monitors that are not ready yet (empty = ready). */
   notReady: () => string[];
-  /** Recent windows (index entries), newest last. */
-  recentWindows?: () => unknown[];
+  /** The newest reported windows (index entries), newest last. */
+  recentWindows: () => readonly unknown[];
 }
 
 export function buildHttpApp(deps: HttpDeps): FastifyInstance {
@@ -26,7 +27,7 @@ export function buildHttpApp(deps: HttpDeps): FastifyInstance {
     if (waiting.length > 0) return reply.code(503).send({ status: 'not_ready', waiting });
     return { status: 'ready' };
   });
-  app.get('/windows', async () => ({ windows: deps.recentWindows?.() ?? [] }));
+  app.get('/windows', async () => ({ windows: deps.recentWindows() }));
   return app;
 }
 

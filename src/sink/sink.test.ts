@@ -6,19 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { FileDeadLetterSink, MemoryDeadLetterSink } from './dead-letter.js';
 import { LocalReportSink } from './local-report-sink.js';
 import { MemoryReportSink } from './memory-report-sink.js';
-import { REPORT_FILES, asDataQualityReport, isLabelReport, reportFolder, reportFolderOf } from './report.js';
-import { describeDeadLetterSinkContract, describeReportSinkContract, sampleReport } from './sink.contract.js';
+import { RecentWindowsSink } from './recent-windows.js';
+import { REPORT_FILES, asDataQualityReport, indexEntry, isLabelReport, reportFolder, reportFolderOf } from './report.js';
+import { describeDeadLetterSinkContract, describeReportSinkContract, sampleLabelReport, sampleReport } from './sink.contract.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'driftmon-sink-'));
 const FILES = [REPORT_FILES.statistics, REPORT_FILES.constraints, REPORT_FILES.violations, REPORT_FILES.summary];
 
-describeReportSinkContract('LocalReportSink', () => {
-  const sink = new LocalReportSink(tmp());
-  return {
-    sink,
-    read: async (dir) => Object.fromEntries(await Promise.all(FILES.map(async (f) => [f, JSON.parse(await readFile(join(dir, f), 'utf8'))]))),
-  };
-});
+const readLocal = async (dir: string): Promise<Record<string, unknown>> =>
+  Object.fromEntries(await Promise.all(FILES.map(async (f) => [f, JSON.parse(await readFile(join(dir, f), 'utf8'))])));
+
+describeReportSinkContract('LocalReportSink', () => ({ sink: new LocalReportSink(tmp()), read: readLocal }));
+
+describeReportSinkContract('RecentWindowsSink in front of LocalReportSink', () => ({ sink: new RecentWindowsSink(new LocalReportSink(tmp())), read: readLocal }));
 
 describeReportSinkContract('MemoryReportSink', () => {
   const sink = new MemoryReportSink();
@@ -78,5 +78,34 @@ describe('report layout', () => {
     writeFileSync(root, 'not a directory');
     const sink = new LocalReportSink(root);
     await expect(sink.write(sampleReport(0))).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
+  });
+});
+
+describe('RecentWindowsSink (GET /windows)', () => {
+  it('lists what the real sink stored, as index entries with its locations, newest last', async () => {
+    const inner = new MemoryReportSink();
+    const sink = new RecentWindowsSink(inner);
+    const reports = [sampleReport(Date.UTC(2026, 0, 1, 0, 0)), sampleReport(Date.UTC(2026, 0, 1, 0, 5), 300_000, 2), sampleLabelReport(Date.UTC(2026, 0, 1, 0), 1)];
+    const where: string[] = [];
+    for (const r of reports) where.push(await sink.write(r));
+    expect(inner.reports).toEqual(reports);
+    expect(sink.list()).toEqual(reports.map((r, i) => indexEntry(r, where[i] as string)));
+    expect(sink.list().map((e) => e.status)).toEqual(['Completed', 'CompletedWithViolations', 'CompletedWithViolations']);
+    expect(sink.list()[2]?.kind).toBe('model-quality');
+  });
+
+  it('keeps only the newest `capacity` windows', async () => {
+    const sink = new RecentWindowsSink(new MemoryReportSink(), 3);
+    const starts = Array.from({ length: 7 }, (_v, i) => Date.UTC(2026, 0, 1, 0, 5 * i));
+    for (const t of starts) await sink.write(sampleReport(t));
+    expect(sink.list().map((e) => e.window_start)).toEqual(starts.slice(4).map((t) => new Date(t).toISOString()));
+  });
+
+  it('lists nothing for a report the real sink failed to store, and passes the error on', async () => {
+    const root = join(tmp(), 'a-file');
+    writeFileSync(root, 'not a directory');
+    const sink = new RecentWindowsSink(new LocalReportSink(root));
+    await expect(sink.write(sampleReport(0))).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
+    expect(sink.list()).toEqual([]);
   });
 });
