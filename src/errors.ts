@@ -94,7 +94,6 @@ export const RecordErrorReason = {
   ID_TOO_LONG: 'id_too_long',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
-export const RECORD_ERROR_REASONS: readonly RecordErrorReason[] = Object.values(RecordErrorReason);
 
 /** Process exit codes, documented in --help and README. */
 export const ExitCode = {

@@ -237,5 +237,4 @@ export const ConfigSchema = Type.Object(
 export type ConfigInput = Static<typeof ConfigSchema>;
 export type MonitorConfigInput = Static<typeof MonitorConfig>;
 export type RecordSchemaInput = Static<typeof RecordSchemaConfig>;
-export type SourceConfigInput = Static<typeof SourceConfig>;
 export type LabelsConfigInput = Static<typeof LabelsConfig>;

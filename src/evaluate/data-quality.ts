@@ -63,7 +63,7 @@ import {
   type RobustOptions,
 } from './distance.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
-import { formatJavaDouble, formatObservedPercent, formatThresholdPercent } from '../sagemaker/java-double.js';
+import { javaDoubleToString, formatObservedPercent, formatThresholdPercent } from '../sagemaker/java-double.js';
 
 export const DriftMethod = {
   /** Numeric or categorical L∞, comparison_method Simple. */
@@ -332,10 +332,10 @@ function computeDrift(
 }
 
 function driftDescription(drift: DriftEvaluation): string {
-  const d = formatJavaDouble(drift.distance ?? NaN);
-  const t = formatJavaDouble(drift.threshold);
+  const d = javaDoubleToString(drift.distance ?? NaN);
+  const t = javaDoubleToString(drift.threshold);
   if (drift.method === DriftMethod.CHI_SQUARED) {
-    const stat = formatJavaDouble(drift.chiSquared?.statistic ?? NaN);
+    const stat = javaDoubleToString(drift.chiSquared?.statistic ?? NaN);
     return (
       `Categorical drift requirement is not met. ChiSquared p-value: ${d} is below categorical threshold: ${t} ` +
       `(statistic: ${stat}, degrees of freedom: ${drift.chiSquared?.degreesOfFreedom ?? 0}).`

@@ -17,7 +17,6 @@ import type { BackoffMetrics } from '../observability/component-metrics.js';
 import type { Source } from '../source/source.js';
 
 export type BackoffSignal = 'lag_records' | 'lag_seconds' | 'disk';
-export const BACKOFF_SIGNALS: readonly BackoffSignal[] = ['lag_records', 'lag_seconds', 'disk'];
 
 export interface BackoffBudgets {
   /** Consumer lag, in messages, that counts as pressure 1. */

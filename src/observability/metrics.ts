@@ -412,5 +412,3 @@ export function createIngestMetrics(registry: Registry) {
     }),
   };
 }
-
-export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

@@ -18,6 +18,7 @@
  * older JVMs occasionally print one more digit for a few values, so byte equality with files
  * from an old container holds for the digits of typical values, value equality always.
  */
+import { javaDoubleToString } from './java-double.js';
 
 /** A number the JVM holds as a double: always written with a decimal point or exponent. */
 export class JsonDouble {
@@ -94,37 +95,6 @@ function doubleLiteral(x: number): string {
   if (x === Infinity) return '"Infinity"';
   if (x === -Infinity) return '"-Infinity"';
   return javaDoubleToString(x);
-}
-
-/**
- * Java's `Double.toString` for a finite double: plain notation with at least one fraction digit
- * for 1e-3 ≤ |x| < 1e7, otherwise `d.dddE±n` (no `+` sign on the exponent). Digits are the
- * shortest that round-trip.
- */
-export function javaDoubleToString(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e7) {
-    // fast path (window reports format thousands of sketch items): in this range JavaScript's
-    // shortest round-trip text is already plain notation; Java adds ".0" to whole numbers
-    const t = String(x);
-    return t.includes('.') ? t : `${t}.0`;
-  }
-  const sign = x < 0 ? '-' : '';
-  const [mantissa = '0', expText = '0'] = a.toExponential().split('e');
-  const digits = mantissa.replace('.', '');
-  const exp = Number(expText);
-  if (a >= 1e-3 && a < 1e7) {
-    if (exp >= 0) {
-      const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-      const frac = digits.slice(exp + 1);
-      return `${sign}${intPart}.${frac === '' ? '0' : frac}`;
-    }
-    return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  }
-  const frac = digits.slice(1);
-  return `${sign}${digits[0] ?? '0'}.${frac === '' ? '0' : frac}E${exp}`;
 }
 
 const HEX = '0123456789ABCDEF';

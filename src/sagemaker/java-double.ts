@@ -1,6 +1,6 @@
 /**
- * Number formatting for violation descriptions, matching what SageMaker's (JVM) container prints:
- * Java's `Double.toString` ("100.0", "0.1", "1.0E-4"). Pure.
+ * Numbers as SageMaker's (JVM) container prints them, in its JSON files (through Jackson) and in
+ * violation descriptions: Java's `Double.toString` ("100.0", "0.1", "1.0E-4"). Pure.
  */
 
 /**
@@ -8,13 +8,13 @@
  * 1e-3 ≤ |x| < 1e7, otherwise "<mantissa>E<exponent>" with at least one fractional digit.
  * Digits are JavaScript's shortest round-trip representation (Java ≥ 19 prints the same).
  */
-export function formatJavaDouble(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
+export function javaDoubleToString(x: number): string {
+  if (!Number.isFinite(x)) return String(x); // NaN, Infinity, -Infinity: Java's words too
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   const ax = Math.abs(x);
   if (ax >= 1e-3 && ax < 1e7) {
+    // fast path (window reports format thousands of sketch items): in this range JavaScript's
+    // shortest round-trip text is already plain notation; Java adds ".0" to whole numbers
     const s = String(x);
     return s.includes('.') ? s : `${s}.0`;
   }
@@ -25,7 +25,7 @@ export function formatJavaDouble(x: number): string {
 
 /** A measured fraction as a percentage, unrounded (SageMaker prints e.g. "99.64592817400101"). */
 export function formatObservedPercent(fraction: number): string {
-  return formatJavaDouble(fraction * 100);
+  return javaDoubleToString(fraction * 100);
 }
 
 /**
@@ -34,5 +34,5 @@ export function formatObservedPercent(fraction: number): string {
  */
 export function formatThresholdPercent(fraction: number): string {
   const p = fraction * 100;
-  return formatJavaDouble(Number.isFinite(p) ? Number(p.toPrecision(15)) : p);
+  return javaDoubleToString(Number.isFinite(p) ? Number(p.toPrecision(15)) : p);
 }

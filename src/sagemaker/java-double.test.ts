@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { javaDoubleToString } from './java-double.js';
+
+describe('javaDoubleToString', () => {
+  it.each([
+    [0, '0.0'],
+    [-0, '-0.0'],
+    [1, '1.0'],
+    [231, '231.0'],
+    [2048, '2048.0'],
+    [0.64, '0.64'],
+    [0.8330066026148891, '0.8330066026148891'],
+    [1e-3, '0.001'],
+    [9.99e-4, '9.99E-4'],
+    [1e-4, '1.0E-4'],
+    [9999999, '9999999.0'],
+    [1e7, '1.0E7'],
+    [12345678.9, '1.23456789E7'],
+    [-3.5e-7, '-3.5E-7'],
+    [1e21, '1.0E21'],
+    [Number.MAX_VALUE, '1.7976931348623157E308'],
+    // Not listed: values where JDK ≤ 18 printed a non-shortest form (e.g. 4.9E-324 for 5e-324,
+    // 9.999999999999999E22 for 1e23); we print the shortest form, as JDK ≥ 19 does.
+  ])('%s → %s (as printed by java.lang.Double.toString)', (x, s) => {
+    expect(javaDoubleToString(x)).toBe(s);
+  });
+});
