@@ -39,6 +39,7 @@ export const ORDER = [
   'record',
   'sketch',
   'observability',
+  'retry.ts',
   'errors.ts',
 ];
 export const MAX_LINES = 600;

@@ -90,6 +90,37 @@ describe('driftmon label (against an in-process endpoint with an in-memory topic
     expect(down.err.join('')).toContain('cannot reach');
   });
 
+  it('--retries: a 5xx answer is retried after 1 s; the last failure is reported once the retries are spent', async () => {
+    const f = file('retry.jsonl', [sm('retry-1')]);
+    let failuresLeft = 0;
+    let requests = 0;
+    const flaky = Fastify({ logger: false });
+    flaky.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    flaky.post('/v1/ground-truth', async (_req, reply) => {
+      requests++;
+      if (failuresLeft-- > 0) return reply.code(503).send('busy');
+      return reply.code(202).send({ accepted: 1, duplicates: 0 });
+    });
+    const flakyUrl = await listen(flaky, '127.0.0.1', 0);
+    try {
+      failuresLeft = 1;
+      const t0 = Date.now();
+      const ok = fakeIo();
+      expect(await labelCommand(ok.io, [f], opts({ url: flakyUrl, retries: '1' }))).toBe(ExitCode.OK);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+      expect(requests).toBe(2);
+      expect(ok.out.join('')).toBe(`${f}: accepted 1, duplicates 0, rejected 0\n`);
+      failuresLeft = 5;
+      requests = 0;
+      const spent = fakeIo();
+      expect(await labelCommand(spent.io, [f], opts({ url: flakyUrl, retries: '1' }))).toBe(ExitCode.RUNTIME);
+      expect(requests).toBe(2);
+      expect(spent.err.join('')).toContain('answered 503: busy');
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('endpointUrl appends /v1/ground-truth to a base URL only', () => {
     expect(endpointUrl('http://h:1').href).toBe('http://h:1/v1/ground-truth');
     expect(endpointUrl('http://h:1/proxy/v1/ground-truth').href).toBe('http://h:1/proxy/v1/ground-truth');

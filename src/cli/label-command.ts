@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ExitCode } from '../errors.js';
+import { retry } from '../retry.js';
 import { GROUND_TRUTH_PATH, type RecordError } from '../ingest/ground-truth-route.js';
 import type { CliIo } from './io.js';
 
@@ -161,25 +162,25 @@ class Poster {
   }
 
   /** POST, retrying network errors and 5xx answers with 1 s, 2 s, … waits. */
-  private async send(body: string): Promise<Response> {
-    for (let attempt = 0; ; attempt++) {
-      let res: Response | undefined;
-      let failure: string;
-      try {
-        res = await fetch(this.url, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/x-ndjson' },
-          body,
-          signal: AbortSignal.any([this.signal, AbortSignal.timeout(120_000)]),
-        });
+  private send(body: string): Promise<Response> {
+    return retry(
+      async () => {
+        let res: Response;
+        try {
+          res = await fetch(this.url, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/x-ndjson' },
+            body,
+            signal: AbortSignal.any([this.signal, AbortSignal.timeout(120_000)]),
+          });
+        } catch (e) {
+          const cause = (e as { cause?: { message?: string } }).cause?.message;
+          throw new ServerFailure(`cannot reach ${this.url.href}: ${(e as Error).message}${cause ? ` (${cause})` : ''}`);
+        }
         if (res.status < 500) return res;
-        failure = `${this.url.href} answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 500)}`;
-      } catch (e) {
-        const cause = (e as { cause?: { message?: string } }).cause?.message;
-        failure = `cannot reach ${this.url.href}: ${(e as Error).message}${cause ? ` (${cause})` : ''}`;
-      }
-      if (attempt >= this.retries || this.signal.aborted) throw new ServerFailure(failure);
-      await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
-    }
+        throw new ServerFailure(`${this.url.href} answered ${res.status}: ${(await res.text().catch(() => '')).slice(0, 500)}`);
+      },
+      { attempts: this.retries + 1, baseDelayMs: 1000, shouldRetry: () => !this.signal.aborted },
+    );
   }
 }

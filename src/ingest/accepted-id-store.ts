@@ -21,7 +21,7 @@ import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { writeFileDurably } from '../state/durable-file.js';
+import { replaceFile } from '../state/durable-file.js';
 
 export const ACCEPTED_IDS_FILE = 'accepted-event-ids.log';
 
@@ -177,7 +177,7 @@ export class AcceptedIdStore {
     for (const [id, atMs] of this.ids) text += line(id, atMs);
     await this.fh?.close();
     this.fh = undefined;
-    await writeFileDurably(this.path, text);
+    await replaceFile(this.path, text);
     this.fileLines = this.ids.size;
     this.fh = await open(this.path, 'a');
   }

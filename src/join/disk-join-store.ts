@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { writeFileDurably } from '../state/durable-file.js';
+import { replaceFile } from '../state/durable-file.js';
 import { idHash64 } from './id-hash64.js';
 import { EntryKind, MAX_ID_BYTES, type ExpireResult, type JoinOutcome, type JoinRecord, type JoinStore } from './join-store.js';
 import { OP_REMOVE, RecordLog, RecordView } from './record-log.js';
@@ -403,7 +403,7 @@ export class DiskJoinStore implements JoinStore<JoinStoreManifest> {
     this.unsynced = [];
     try {
       await Promise.all(toSync.map((fd) => fsyncAsync(fd)));
-      await writeFileDurably(join(this.dir, manifest.stateFile), state, join(this.dir, `${manifest.stateFile}.tmp`));
+      await replaceFile(join(this.dir, manifest.stateFile), state, { tmp: join(this.dir, `${manifest.stateFile}.tmp`) });
     } catch (e) {
       this.unsynced.push(...toSync);
       throw new DriftmonError(ErrorCode.STATE_STORE_FAILED, `join store: checkpoint in ${this.dir} failed: ${(e as Error).message}`, { cause: e, retryable: true });

@@ -34,6 +34,7 @@
 import type { Kafka, Message, PartitionerArgs, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { retry } from '../retry.js';
 import { idHash32 } from '../record/id-hash.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
 import type { DeadLetterTopicMetrics } from '../observability/component-metrics.js';
@@ -194,18 +195,20 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
   private async sendLoop(): Promise<void> {
     try {
       while (this.head < this.queue.length) {
-        const batch = this.nextBatch();
-        try {
-          if (!this.connected) {
-            this.started = true;
-            await this.producer.connect();
-            this.connected = true;
-          }
-          await this.producer.send({ topic: this.topic, acks: -1, messages: batch });
-        } catch (e) {
-          await this.failed(e, batch.length);
-          continue;
-        }
+        let batch: Message[] = [];
+        // each attempt takes a new batch: letters written during the wait can join it
+        await retry(
+          async () => {
+            batch = this.nextBatch();
+            if (!this.connected) {
+              this.started = true;
+              await this.producer.connect();
+              this.connected = true;
+            }
+            await this.producer.send({ topic: this.topic, acks: -1, messages: batch });
+          },
+          { baseDelayMs: this.retryInitialMs, maxDelayMs: this.retryMaxMs, onRetry: (e, _attempt, delayMs) => this.failed(e, batch.length, delayMs) },
+        );
         this.acknowledge(batch.length);
       }
     } finally {
@@ -250,10 +253,9 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
     }
   }
 
-  private async failed(e: unknown, batchSize: number): Promise<void> {
+  private failed(e: unknown, batchSize: number, delay: number): void {
     this.failureStreak++;
     this.metrics?.deadLetterPublishFailuresTotal.inc();
-    const delay = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** Math.min(this.failureStreak - 1, 30));
     // One line per failed attempt (not per letter); the back-off bounds the rate.
     this.logger?.warn(
       { err: e instanceof Error ? { type: e.name, message: e.message } : String(e), attempt: this.failureStreak, batch: batchSize, pending: this.pending, retryInMs: delay },
@@ -261,7 +263,6 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
     );
     // The producer may have lost its connection: connect again before the next attempt.
     this.connected = false;
-    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 

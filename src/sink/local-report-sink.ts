@@ -1,7 +1,8 @@
-/** Reports as files under a local directory (the embedded default). Writes are atomic: tmp + rename. */
-import { mkdir, rename, writeFile, appendFile } from 'node:fs/promises';
+/** Reports as files under a local directory (the embedded default). Each file is written durably: tmp, fsync, rename. */
+import { mkdir, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { replaceFile } from '../state/durable-file.js';
 import { reportObjects } from './report-files.js';
 import { REPORT_FILES, indexEntry, reportFolderOf, type ReportSink, type WindowReport } from './report.js';
 
@@ -30,7 +31,7 @@ export class LocalReportSink implements ReportSink {
     const dir = join(this.rootDir, ...rel.split('/'));
     try {
       await mkdir(dir, { recursive: true });
-      for (const { name, body } of reportObjects(report)) await atomicWrite(join(dir, name), body);
+      for (const { name, body } of reportObjects(report)) await replaceFile(join(dir, name), body, { durable: false });
       await appendFile(join(this.rootDir, report.monitor, REPORT_FILES.index), `${JSON.stringify(indexEntry(report, rel))}\n`);
     } catch (e) {
       throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `could not write report to ${dir}: ${(e as Error).message}`, {
@@ -40,10 +41,4 @@ export class LocalReportSink implements ReportSink {
     }
     return dir;
   }
-}
-
-export async function atomicWrite(path: string, content: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
 }

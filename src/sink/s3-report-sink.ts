@@ -21,6 +21,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ReportDeliveryMetrics } from '../observability/component-metrics.js';
+import { retry } from '../retry.js';
 import { reportObjects, type ReportObject } from './report-files.js';
 import { ReportSpool, type SpoolEntry, type SpooledReport } from '../state/report-spool.js';
 import { reportFolderOf, type ReportSink, type WindowReport } from './report.js';
@@ -251,19 +252,19 @@ export class S3ReportSink implements ReportSink {
 
   private async run(): Promise<void> {
     let current: InFlight | undefined;
-    let attempt = 0;
-    while (!this.stopped) {
-      const entry = this.spool.peek();
-      if (entry === undefined) {
-        await new Promise<void>((resolve) => {
-          this.wake = () => {
-            this.wake = undefined;
-            resolve();
-          };
-        });
-        continue;
-      }
-      try {
+    /** Delivers the report at the head of the spool (setting aside unreadable ones before it); returns early once stopped. */
+    const deliverOne = async (): Promise<void> => {
+      while (!this.stopped) {
+        const entry = this.spool.peek();
+        if (entry === undefined) {
+          await new Promise<void>((resolve) => {
+            this.wake = () => {
+              this.wake = undefined;
+              resolve();
+            };
+          });
+          continue;
+        }
         if (current?.entry !== entry) {
           current = undefined;
           const read = await this.spool.read(entry);
@@ -277,14 +278,18 @@ export class S3ReportSink implements ReportSink {
         const waiting = this.spool.depth;
         await this.spool.remove(entry);
         current = undefined;
-        attempt = 0;
         if (this.outage !== undefined) this.recovered(waiting);
         this.progressed();
+        return;
+      }
+    };
+    // the back-off grows until a report is delivered; stop() aborts the wait
+    const policy = { baseDelayMs: this.baseMs, maxDelayMs: this.maxMs, jitter: true, signal: this.stopSignal.signal, onRetry: (e: unknown) => this.failed(e) };
+    while (!this.stopped) {
+      try {
+        await retry(deliverOne, policy);
       } catch (e) {
-        if (this.stopped) break;
-        attempt++;
-        this.failed(e);
-        await this.sleep(this.backoffMs(attempt));
+        if (!this.stopped) throw e;
       }
     }
   }
@@ -370,25 +375,6 @@ export class S3ReportSink implements ReportSink {
       else still.push(w);
     }
     this.waiters = still;
-  }
-
-  private backoffMs(attempt: number): number {
-    const cap = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(attempt - 1, 30));
-    return cap / 2 + Math.random() * (cap / 2);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    const signal = this.stopSignal.signal;
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done);
-    });
   }
 
   private updateGauges(): void {

@@ -1,6 +1,6 @@
 /**
  * How full the disk holding driftmon's state directory is (checkpoints, report spool): one of the
- * back-off signals (src/pipeline/backoff.ts) and the driftmon_state_disk_usage_ratio gauge.
+ * back-off signals (src/monitors/backoff.ts) and the driftmon_state_disk_usage_ratio gauge.
  *
  * Computed like `df` computes Use%: used / (used + available to unprivileged users), with
  * used = total blocks − free blocks. Blocks reserved for root count as neither, so a disk at

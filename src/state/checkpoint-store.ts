@@ -14,7 +14,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { writeFileDurably } from './durable-file.js';
+import { replaceFile } from './durable-file.js';
 import type { SourcePosition } from './source-position.js';
 
 export interface Checkpoint {
@@ -106,7 +106,7 @@ export class FileCheckpointStore implements CheckpointStore {
     const bytes = encodeCheckpoint(checkpoint);
     try {
       await mkdir(this.dir, { recursive: true });
-      await writeFileDurably(path, bytes, `${path}.tmp`);
+      await replaceFile(path, bytes, { tmp: `${path}.tmp` });
     } catch (e) {
       throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `cannot write checkpoint ${path}: ${(e as Error).message}`, { cause: e, retryable: true });
     }

@@ -1,17 +1,29 @@
 /**
- * Durable file replacement, for what a restart must find whole (checkpoints, the report spool):
- * write a temporary file, fsync it, rename it over the target, fsync the directory. A crash leaves
- * the old file or the new one, never a torn one; on failure the temporary file is removed.
+ * The one atomic file replacement: write a temporary file, rename it over the target; readers see
+ * the old file or the new one, never a torn one, and on failure the temporary file is removed.
+ * Durable by default, for what a restart must find whole (checkpoints, the report spool, the join
+ * store's manifest): the file is fsynced before the rename and the directory after it.
  */
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-export async function writeFileDurably(path: string, content: string | Uint8Array, tmp = `${path}.${process.pid}.tmp`): Promise<void> {
+export interface ReplaceFileOptions {
+  /** The temporary file (default `<path>.<pid>.tmp`). */
+  tmp?: string;
+  /**
+   * fsync the file and its directory (default true). Local report files skip it: a reader needs
+   * them whole, and after a crash the windows past the last checkpoint are reported again anyway.
+   */
+  durable?: boolean;
+}
+
+export async function replaceFile(path: string, content: string | Uint8Array, options: ReplaceFileOptions = {}): Promise<void> {
+  const { tmp = `${path}.${process.pid}.tmp`, durable = true } = options;
   try {
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(content);
-      await fh.sync();
+      if (durable) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -20,7 +32,7 @@ export async function writeFileDurably(path: string, content: string | Uint8Arra
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
-  await syncDir(dirname(path));
+  if (durable) await syncDir(dirname(path));
 }
 
 const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | null)?.code;

@@ -15,7 +15,7 @@
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileDurably } from './durable-file.js';
+import { replaceFile } from './durable-file.js';
 
 /** One file of a spooled report: its name in the report's folder and its text. */
 export interface SpoolObject {
@@ -165,7 +165,7 @@ export class ReportSpool {
     const file = `${String(seq).padStart(12, '0')}-${spooledAtMs}.json`;
     const tmp = join(this.dir, `.${file}.${process.pid}${TMP_SUFFIX}`);
     const body = JSON.stringify({ v: FORMAT_VERSION, folder: report.folder, objects: report.objects });
-    await writeFileDurably(join(this.dir, file), body, tmp);
+    await replaceFile(join(this.dir, file), body, { tmp });
     const entry: SpoolEntry = { seq, spooledAtMs, file };
     this.index.push(entry);
     return entry;
