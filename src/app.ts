@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadBaseline, readJsonFile } from './baseline/load-files.js';
 import { loadAnalysisConfigFile, loadBiasAnalysisFile } from './baseline/bias-baseline.js';
@@ -34,6 +34,7 @@ import type {
   ReportDeliveryMetrics,
   StateDiskMetrics,
 } from './observability/component-metrics.js';
+import { createLogger } from './observability/logger.js';
 import { createIngestMetrics, createLabelMetrics, createMetrics, type LabelMetrics } from './observability/metrics.js';
 import type { ReportSink } from './sink/report.js';
 import { RecentWindowsSink } from './sink/recent-windows.js';
@@ -67,10 +68,6 @@ export interface AppHandle {
   labelDone: Promise<LabelMonitorSummary[]>;
   /** Stop the HTTP server and close the sinks (after `done`). */
   close(): Promise<void>;
-}
-
-export function createLogger(level: Config['log']['level']): Logger {
-  return pino({ level, base: { app: 'driftmon' } }, pino.destination(2));
 }
 
 export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppHandle> {
