@@ -6,7 +6,8 @@
  *    per-level Float64Array buffers (no per-item objects, no boxing); `update` is a few compares
  *    and one store; the amortized cost is the compactions' sorting, so level 0 (fresh, unsorted
  *    values) is sorted by a radix sort on the doubles' bit patterns (sort-float64.ts, ~2.5× the
- *    native typed-array sort) and upper levels (a few sorted runs each) by merging their runs.
+ *    native typed-array sort) and upper levels (a few sorted runs each) by merging their runs
+ *    (sort-level.ts).
  *    ~45–55 ns/update amortized on the 2-core CI machine (bench/kll.bench.ts);
  *  - compatibility: SageMaker Model Monitor (Deequ 2.x) writes its KLL sketch into statistics.json
  *    as `kll.sketch = { parameters: { c, k }, data: [[level 0 items], [level 1 items], …] }`. To
@@ -50,7 +51,7 @@ import { DriftmonError, ErrorCode } from '../../errors.js';
 import { ByteReader, ByteWriter, corrupt, incompatible } from '../mergeable.js';
 import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../quantile-sketch.js';
 import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
-import { sortFloat64 } from './sort-float64.js';
+import { sortLevel } from './sort-level.js';
 
 export interface KllSketchOptions {
   /** Sketch size (Deequ `sketchSize`), integer in [4, 2^20]. Default 2048 (SageMaker's). */
@@ -176,7 +177,7 @@ export class KllSketch implements QuantileSketch {
   }
 
   update(value: number): void {
-    const x = value + 0; // -0 → +0: ties are then identical values (see sortPrefix)
+    const x = value + 0; // -0 → +0: ties are then identical values (see sortLevel)
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
     this.n++;
@@ -277,7 +278,7 @@ export class KllSketch implements QuantileSketch {
       if (m === 0) continue;
       const seg = vals.subarray(at, at + m);
       seg.set((this.levels[h] as Float64Array).subarray(0, m));
-      sortPrefix(seg, m);
+      sortLevel(seg, m);
       wts.fill(2 ** h, at, at + m);
       at += m;
       bounds.push(at);
@@ -380,7 +381,7 @@ export class KllSketch implements QuantileSketch {
     if (done % 2 === 1) this.offsets[h] = 1 - (this.offsets[h] as number);
     const offset = this.offsets[h] as number;
     const buf = this.levels[h] as Float64Array;
-    sortPrefix(buf, len);
+    sortLevel(buf, len);
     const half = len >>> 1;
     const at = this.sizes[h + 1] as number;
     const dst = this.growLevel(h + 1, at + half);
@@ -588,75 +589,3 @@ export class KllSketch implements QuantileSketch {
     return s;
   }
 }
-
-/** Natural runs beyond this many: sort from scratch instead of merging runs. */
-const MAX_RUNS = 32;
-const runStarts = new Int32Array(MAX_RUNS + 1);
-/** Shared merge scratch (JS is single-threaded and sortPrefix is not re-entrant). */
-let scratch = new Float64Array(4096);
-
-/**
- * Sort buf[0, len) ascending. Levels ≥ 1 are a few sorted runs (each compaction of the level below
- * appends one), so they are merged in O(len · log runs); anything with many runs (level 0 in
- * general) goes to sortFloat64 (radix-based, ~3× faster than the native sort at this size). Items are never -0 or NaN (update and the
- * readers normalize), so every correct sort gives the same result.
- */
-function sortPrefix(buf: Float64Array, len: number): void {
-  let runs = 1;
-  runStarts[0] = 0;
-  let prev = buf[0] as number;
-  for (let i = 1; i < len; i++) {
-    const x = buf[i] as number;
-    if (x < prev) {
-      if (runs === MAX_RUNS) {
-        sortFloat64(buf, len);
-        return;
-      }
-      runStarts[runs++] = i;
-    }
-    prev = x;
-  }
-  if (runs === 1) return;
-  runStarts[runs] = len;
-  if (scratch.length < len) scratch = new Float64Array(Math.max(len, 2 * scratch.length));
-  let src: Float64Array = buf;
-  let dst: Float64Array = scratch;
-  while (runs > 1) {
-    let out = 0;
-    for (let r = 0; r < runs; r += 2) {
-      const a0 = runStarts[r] as number;
-      if (r + 1 === runs) {
-        dst.set(src.subarray(a0, len), a0);
-        runStarts[out++] = a0;
-        break;
-      }
-      const a1 = runStarts[r + 1] as number;
-      const b1 = runStarts[r + 2] as number;
-      let i = a0;
-      let j = a1;
-      let k = a0;
-      while (i < a1 && j < b1) {
-        const x = src[i] as number;
-        const y = src[j] as number;
-        if (y < x) {
-          dst[k++] = y;
-          j++;
-        } else {
-          dst[k++] = x;
-          i++;
-        }
-      }
-      while (i < a1) dst[k++] = src[i++] as number;
-      while (j < b1) dst[k++] = src[j++] as number;
-      runStarts[out++] = a0;
-    }
-    runStarts[out] = len;
-    runs = out;
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  if (src !== buf) buf.set(src.subarray(0, len));
-}
-
-
