@@ -51,6 +51,7 @@ import { DriftmonError, ErrorCode } from '../../errors.js';
 import { ByteReader, ByteWriter, corrupt, incompatible } from '../mergeable.js';
 import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../quantile-sketch.js';
 import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
+import { capacitiesFor, checkParams, MAX_LEVELS } from './kll-capacities.js';
 import { sortLevel } from './sort-level.js';
 
 export interface KllSketchOptions {
@@ -78,8 +79,6 @@ export interface DeequKllOverrides {
 
 export const KLL_DEFAULT_K = 2048;
 export const KLL_DEFAULT_C = 0.64;
-/** Levels beyond this would weigh ≥ 2^60 each: no real stream gets there. */
-const MAX_LEVELS = 60;
 const MAGIC = 'DMKL';
 const VERSION = 1;
 const WHAT = 'KLL sketch';
@@ -88,28 +87,6 @@ const EMPTY_VIEW: SortedView = Object.freeze({
   cumWeights: new Float64Array(0),
   total: 0,
 });
-
-function capacityOf(k: number, c: number, h: number): number {
-  return 2 * (Math.ceil((k * Math.pow(c, h)) / 2) + 1);
-}
-
-/** Level capacities per (k, c), shared read-only by every sketch with those parameters. */
-const capacityCache = new Map<string, Int32Array>();
-function capacitiesFor(k: number, c: number): Int32Array {
-  const key = `${k}/${c}`;
-  let caps = capacityCache.get(key);
-  if (caps === undefined) {
-    caps = new Int32Array(MAX_LEVELS);
-    for (let h = 0; h < MAX_LEVELS; h++) caps[h] = capacityOf(k, c, h);
-    capacityCache.set(key, caps);
-  }
-  return caps;
-}
-
-function checkParams(k: number, c: number, onError: (msg: string) => Error): void {
-  if (!Number.isInteger(k) || k < 4 || k > 1 << 20) throw onError(`k must be an integer in [4, 1048576], got ${k}`);
-  if (!(c > 0 && c <= 1)) throw onError(`c must be in (0, 1], got ${c}`);
-}
 
 export class KllSketch implements QuantileSketch {
   readonly kind = QuantileSketchKind.KLL;
