@@ -48,10 +48,12 @@
  * 2·I_{h+1} / capacity(h) compactions (rounded up, so that any upper-level item counts).
  */
 import { DriftmonError, ErrorCode } from '../../errors.js';
-import { ByteReader, ByteWriter, corrupt, incompatible } from '../mergeable.js';
+import { incompatible } from '../mergeable.js';
 import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../quantile-sketch.js';
 import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
 import { capacitiesFor, checkParams, MAX_LEVELS } from './kll-capacities.js';
+import { readKllBinary, writeKllBinary } from './kll-binary.js';
+import { checkState, weighItems, type KllState } from './kll-state.js';
 import { sortLevel } from './sort-level.js';
 
 export interface KllSketchOptions {
@@ -79,8 +81,6 @@ export interface DeequKllOverrides {
 
 export const KLL_DEFAULT_K = 2048;
 export const KLL_DEFAULT_C = 0.64;
-const MAGIC = 'DMKL';
-const VERSION = 1;
 const WHAT = 'KLL sketch';
 const EMPTY_VIEW: SortedView = Object.freeze({
   values: new Float64Array(0),
@@ -371,109 +371,46 @@ export class KllSketch implements QuantileSketch {
     this.errorWeight += 2 ** h;
   }
 
-  // ---- binary form ----
+  // ---- binary form (kll-binary.ts) and the state the forms carry ----
 
-  /**
-   * Layout (little-endian): "DMKL", version u8, k u32, c f64, count f64, min f64, max f64,
-   * errorWeight f64, levels u32, then per level: compactions f64, offset u8, size u32, items f64×size.
-   */
   serialize(): Uint8Array {
-    const w = new ByteWriter(64 + 8 * this.held + 17 * this.numLevels);
-    w.header(MAGIC, VERSION).u32(this.k).f64(this.c).f64(this.n).f64(this.lo).f64(this.hi).f64(this.errorWeight);
-    w.u32(this.numLevels);
-    for (let h = 0; h < this.numLevels; h++) {
-      const m = this.sizes[h] as number;
-      const b = this.levels[h] as Float64Array;
-      w.f64(this.compactions[h] as number).u8(this.offsets[h] as number).u32(m);
-      for (let i = 0; i < m; i++) w.f64(b[i] as number);
-    }
-    return w.finish();
+    return writeKllBinary(this.state());
   }
 
   static deserialize(bytes: Uint8Array): KllSketch {
-    const r = new ByteReader(bytes, WHAT);
-    r.header(MAGIC, VERSION);
-    const k = r.u32();
-    const c = r.f64();
-    checkParams(k, c, (msg) => corrupt(WHAT, msg));
-    const n = r.count('count');
-    const lo = r.f64();
-    const hi = r.f64();
-    const errorWeight = r.count('error bound');
-    const numLevels = r.u32();
-    if (numLevels < 1 || numLevels > MAX_LEVELS) throw corrupt(WHAT, `${numLevels} levels`);
-    const s = new KllSketch({ k, c });
-    const levels: Float64Array[] = [];
-    const sizes: number[] = [];
-    const compactions: number[] = [];
-    const offsets: number[] = [];
-    for (let h = 0; h < numLevels; h++) {
-      const done = r.count(`level ${h} compactions`);
-      if (!Number.isInteger(done)) throw corrupt(WHAT, `level ${h} compactions is ${done}`);
-      const offset = r.u8();
-      if (offset > 1) throw corrupt(WHAT, `level ${h} offset is ${offset}`);
-      const m = r.length(8, `level ${h}`);
-      const b = new Float64Array(Math.max(m, 8));
-      for (let i = 0; i < m; i++) b[i] = r.f64() + 0;
-      compactions.push(done);
-      offsets.push(offset);
-      sizes.push(m);
-      levels.push(b);
-    }
-    r.end();
-    s.install({ levels, sizes, compactions, offsets }, { n, lo, hi, errorWeight }, (msg) => corrupt(WHAT, msg));
-    return s;
+    return KllSketch.restore(readKllBinary(bytes));
   }
 
-  /**
-   * Install levels and check every invariant: finite items within [min, max], count = total
-   * weight, no NaN, an error bound that is possible.
-   */
-  private install(
-    state: { levels: Float64Array[]; sizes: number[]; compactions: number[]; offsets: number[] },
-    meta: { n: number; lo: number; hi: number; errorWeight: number },
-    fail: (msg: string) => Error,
-  ): void {
-    const { levels } = state;
-    this.levels = levels;
-    this.sizes = state.sizes;
-    this.compactions = state.compactions;
-    this.offsets = state.offsets;
-    this.buf0 = levels[0] as Float64Array;
-    this.numLevels = levels.length;
+  /** The complete state, sharing this sketch's arrays (read it, don't keep it). */
+  private state(): KllState {
+    const { k, c, levels, sizes, compactions, offsets, n, lo, hi, errorWeight } = this;
+    return { k, c, levels, sizes, compactions, offsets, n, lo, hi, errorWeight };
+  }
+
+  /** A sketch that takes over a decoded state its reader has checked (checkState). */
+  private static restore(state: KllState): KllSketch {
+    const s = new KllSketch({ k: state.k, c: state.c });
+    const { levels, sizes } = state;
+    s.levels = levels;
+    s.sizes = sizes;
+    s.compactions = state.compactions;
+    s.offsets = state.offsets;
+    s.buf0 = levels[0] as Float64Array;
+    s.numLevels = levels.length;
     let held = 0;
-    let total = 0;
     let capacityTotal = 0;
-    let itemMin = Infinity;
-    let itemMax = -Infinity;
     for (let h = 0; h < levels.length; h++) {
-      const m = this.sizes[h] as number;
-      const b = levels[h] as Float64Array;
-      for (let i = 0; i < m; i++) {
-        const x = b[i] as number;
-        if (!Number.isFinite(x)) throw fail(`level ${h} item ${i} is ${x}`);
-        if (x < itemMin) itemMin = x;
-        if (x > itemMax) itemMax = x;
-      }
-      held += m;
-      total += m * 2 ** h;
-      capacityTotal += this.caps[h] as number;
+      held += sizes[h] as number;
+      capacityTotal += s.caps[h] as number;
     }
-    if (total !== meta.n) throw fail(`count ${meta.n} differs from the items' total weight ${total}`);
-    if (meta.n === 0) {
-      if (meta.errorWeight !== 0) throw fail('an empty sketch with a non-zero error bound');
-    } else {
-      if (!(Number.isFinite(meta.lo) && Number.isFinite(meta.hi) && meta.lo <= itemMin && meta.hi >= itemMax)) {
-        throw fail(`min/max ${meta.lo}/${meta.hi} do not enclose the items [${itemMin}, ${itemMax}]`);
-      }
-    }
-    this.held = held;
-    this.capacityTotal = capacityTotal;
-    this.n = meta.n;
-    this.lo = meta.n === 0 ? Infinity : meta.lo;
-    this.hi = meta.n === 0 ? -Infinity : meta.hi;
-    this.errorWeight = meta.errorWeight;
-    this.view = null;
+    s.held = held;
+    s.capacityTotal = capacityTotal;
+    s.n = state.n;
+    s.lo = state.n === 0 ? Infinity : state.lo;
+    s.hi = state.n === 0 ? -Infinity : state.hi;
+    s.errorWeight = state.errorWeight;
+    s.view = null;
+    return s;
   }
 
   // ---- SageMaker / Deequ JSON ----
@@ -507,7 +444,6 @@ export class KllSketch implements QuantileSketch {
     checkParams(k, c, (msg) => fail(`parameters: ${msg}`));
     if (!Array.isArray(data)) throw fail('"data" must be an array of arrays of numbers');
     if (data.length > MAX_LEVELS) throw fail(`"data" has ${data.length} levels (at most ${MAX_LEVELS})`);
-    const s = new KllSketch({ k, c });
     const levels: Float64Array[] = [];
     const sizes: number[] = [];
     for (let h = 0; h < Math.max(1, data.length); h++) {
@@ -522,19 +458,7 @@ export class KllSketch implements QuantileSketch {
       sizes.push(row.length);
       levels.push(b);
     }
-    let total = 0;
-    let itemMin = Infinity;
-    let itemMax = -Infinity;
-    for (let h = 0; h < levels.length; h++) {
-      const m = sizes[h] as number;
-      const b = levels[h] as Float64Array;
-      total += m * 2 ** h;
-      for (let i = 0; i < m; i++) {
-        const x = b[i] as number;
-        if (x < itemMin) itemMin = x;
-        if (x > itemMax) itemMax = x;
-      }
-    }
+    const { total, min: itemMin, max: itemMax } = weighItems(levels, sizes);
     if (overrides.count !== undefined && overrides.count !== total) {
       throw fail(`the items' total weight ${total} differs from the expected count ${overrides.count}`);
     }
@@ -547,22 +471,26 @@ export class KllSketch implements QuantileSketch {
       }
     }
     // Structural bound on the compactions that produced the upper levels (see the file comment).
+    const caps = capacitiesFor(k, c);
     let errorWeight = 0;
     let reached = 0; // I_{h+1}
     for (let h = levels.length - 1; h >= 0; h--) {
-      if (h < levels.length - 1) errorWeight += 2 ** h * Math.ceil((2 * reached) / (s.caps[h] as number));
+      if (h < levels.length - 1) errorWeight += 2 ** h * Math.ceil((2 * reached) / (caps[h] as number));
       reached = (sizes[h] as number) + 2 * reached;
     }
-    s.install(
-      { levels, sizes, compactions: sizes.map(() => 0), offsets: sizes.map(() => 0) },
-      {
-        n: total,
-        lo: total === 0 ? Infinity : (overrides.min ?? itemMin),
-        hi: total === 0 ? -Infinity : (overrides.max ?? itemMax),
-        errorWeight,
-      },
-      fail,
-    );
-    return s;
+    const state: KllState = {
+      k,
+      c,
+      levels,
+      sizes,
+      compactions: sizes.map(() => 0),
+      offsets: sizes.map(() => 0),
+      n: total,
+      lo: total === 0 ? Infinity : (overrides.min ?? itemMin),
+      hi: total === 0 ? -Infinity : (overrides.max ?? itemMax),
+      errorWeight,
+    };
+    checkState(state, fail);
+    return KllSketch.restore(state);
   }
 }
