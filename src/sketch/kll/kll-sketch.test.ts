@@ -12,7 +12,8 @@ import {
   maxRankError,
   sortedCopy,
 } from '../quantile-sketch.contract.js';
-import { KllSketch, type DeequKllJson } from './kll-sketch.js';
+import type { DeequKllJson } from './kll-deequ-json.js';
+import { KllSketch } from './kll-sketch.js';
 
 describeQuantileSketchContract(quantileSketchFactory('kll'), { rank: 0.01 }, {
   label: 'k=2048 c=0.64',

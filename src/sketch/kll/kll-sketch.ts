@@ -41,11 +41,9 @@
  * and returns normalized as E / count. Deequ's offsets are deterministic, so the probabilistic KLL
  * bounds (which need random offsets) do not formally apply; the observed error is typically 4–6×
  * below E (k = 2048, 1M values: E/n ≈ 0.012, observed ≈ 0.002; 10 merged 100k parts: E/n ≈ 0.005,
- * observed ≈ 0.001; 10M values: E/n ≈ 0.035). Tests check observed ≤ E/n. For a sketch read from SageMaker JSON the compaction
- * history is unknown; it is bounded from the level sizes: if I_h is the number of items that ever
- * reached level h (I_top = |top|, I_h = |level h| + 2·I_{h+1}), every compaction of level h
- * consumed ≥ capacity(h) items and they consumed 2·I_{h+1} in total, so level h ran at most
- * 2·I_{h+1} / capacity(h) compactions (rounded up, so that any upper-level item counts).
+ * observed ≈ 0.001; 10M values: E/n ≈ 0.035). Tests check observed ≤ E/n. For a sketch read from
+ * SageMaker JSON the compaction history is unknown and E is bounded from the level sizes instead
+ * (kll-deequ-json.ts).
  */
 import { DriftmonError, ErrorCode } from '../../errors.js';
 import { incompatible } from '../mergeable.js';
@@ -53,7 +51,8 @@ import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../qua
 import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
 import { capacitiesFor, checkParams, MAX_LEVELS } from './kll-capacities.js';
 import { readKllBinary, writeKllBinary } from './kll-binary.js';
-import { checkState, weighItems, type KllState } from './kll-state.js';
+import { deequJsonOf, readDeequJson, type DeequKllJson, type DeequKllOverrides } from './kll-deequ-json.js';
+import type { KllState } from './kll-state.js';
 import { sortLevel } from './sort-level.js';
 
 export interface KllSketchOptions {
@@ -61,22 +60,6 @@ export interface KllSketchOptions {
   readonly k?: number;
   /** Shrinking factor (Deequ `shrinkingFactor`), in (0, 1]. Default 0.64 (SageMaker's). */
   readonly c?: number;
-}
-
-/** The `kll.sketch` object of a SageMaker/Deequ statistics.json. */
-export interface DeequKllJson {
-  parameters: { c: number; k: number };
-  data: number[][];
-}
-
-/** Exact values from the statistics that accompany a Deequ sketch (they are not in the sketch). */
-export interface DeequKllOverrides {
-  /** Exact minimum (numerical_statistics.min); must be ≤ every sketch item. */
-  readonly min?: number;
-  /** Exact maximum (numerical_statistics.max); must be ≥ every sketch item. */
-  readonly max?: number;
-  /** Expected count (e.g. common.num_present); checked against the sketch's total weight. */
-  readonly count?: number;
 }
 
 export const KLL_DEFAULT_K = 2048;
@@ -413,84 +396,15 @@ export class KllSketch implements QuantileSketch {
     return s;
   }
 
-  // ---- SageMaker / Deequ JSON ----
+  // ---- SageMaker / Deequ JSON (kll-deequ-json.ts) ----
 
   /** The sketch as Deequ writes it in statistics.json (`distribution.kll.sketch`). */
   toDeequJson(): DeequKllJson {
-    const data: number[][] = [];
-    for (let h = 0; h < this.numLevels; h++) {
-      data.push(Array.from((this.levels[h] as Float64Array).subarray(0, this.sizes[h] as number)));
-    }
-    return { parameters: { c: this.c, k: this.k }, data };
+    return deequJsonOf(this.state());
   }
 
-  /**
-   * Read a `kll.sketch` object from a SageMaker/Deequ statistics.json. The JSON has no count,
-   * min, max or compaction state: count is the items' total weight, min/max are the items' extremes
-   * unless `overrides` gives the statistics' exact values, compaction counters start at 0 (Deequ
-   * deserializes fresh compactors the same way) and the error bound is derived from the level sizes.
-   * Throws SKETCH_CORRUPT (naming the offending path) on a malformed object.
-   */
+  /** Read a `kll.sketch` object of a SageMaker/Deequ statistics.json (see readDeequJson). */
   static fromDeequJson(obj: unknown, overrides: DeequKllOverrides = {}): KllSketch {
-    const fail = (msg: string): DriftmonError =>
-      new DriftmonError(ErrorCode.SKETCH_CORRUPT, `KLL sketch JSON (kll.sketch): ${msg}`);
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw fail('not an object');
-    const { parameters, data } = obj as { parameters?: unknown; data?: unknown };
-    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-      throw fail('"parameters" must be an object with numbers "c" and "k"');
-    }
-    const { c, k } = parameters as { c?: unknown; k?: unknown };
-    if (typeof c !== 'number' || typeof k !== 'number') throw fail('"parameters.c" and "parameters.k" must be numbers');
-    checkParams(k, c, (msg) => fail(`parameters: ${msg}`));
-    if (!Array.isArray(data)) throw fail('"data" must be an array of arrays of numbers');
-    if (data.length > MAX_LEVELS) throw fail(`"data" has ${data.length} levels (at most ${MAX_LEVELS})`);
-    const levels: Float64Array[] = [];
-    const sizes: number[] = [];
-    for (let h = 0; h < Math.max(1, data.length); h++) {
-      const row: unknown = h < data.length ? data[h] : [];
-      if (!Array.isArray(row)) throw fail(`data[${h}] is not an array`);
-      const b = new Float64Array(Math.max(row.length, 8));
-      for (let i = 0; i < row.length; i++) {
-        const x: unknown = row[i];
-        if (typeof x !== 'number' || !Number.isFinite(x)) throw fail(`data[${h}][${i}] is not a finite number`);
-        b[i] = x + 0;
-      }
-      sizes.push(row.length);
-      levels.push(b);
-    }
-    const { total, min: itemMin, max: itemMax } = weighItems(levels, sizes);
-    if (overrides.count !== undefined && overrides.count !== total) {
-      throw fail(`the items' total weight ${total} differs from the expected count ${overrides.count}`);
-    }
-    if (total > 0) {
-      if (overrides.min !== undefined && !(overrides.min <= itemMin)) {
-        throw fail(`min ${overrides.min} is above the smallest sketch item ${itemMin}`);
-      }
-      if (overrides.max !== undefined && !(overrides.max >= itemMax)) {
-        throw fail(`max ${overrides.max} is below the largest sketch item ${itemMax}`);
-      }
-    }
-    // Structural bound on the compactions that produced the upper levels (see the file comment).
-    const caps = capacitiesFor(k, c);
-    let errorWeight = 0;
-    let reached = 0; // I_{h+1}
-    for (let h = levels.length - 1; h >= 0; h--) {
-      if (h < levels.length - 1) errorWeight += 2 ** h * Math.ceil((2 * reached) / (caps[h] as number));
-      reached = (sizes[h] as number) + 2 * reached;
-    }
-    const state: KllState = {
-      k,
-      c,
-      levels,
-      sizes,
-      compactions: sizes.map(() => 0),
-      offsets: sizes.map(() => 0),
-      n: total,
-      lo: total === 0 ? Infinity : (overrides.min ?? itemMin),
-      hi: total === 0 ? -Infinity : (overrides.max ?? itemMax),
-      errorWeight,
-    };
-    checkState(state, fail);
-    return KllSketch.restore(state);
+    return KllSketch.restore(readDeequJson(obj, overrides));
   }
 }
