@@ -53,6 +53,7 @@ import { capacitiesFor, checkParams, MAX_LEVELS } from './kll-capacities.js';
 import { readKllBinary, writeKllBinary } from './kll-binary.js';
 import { deequJsonOf, readDeequJson, type DeequKllJson, type DeequKllOverrides } from './kll-deequ-json.js';
 import type { KllState } from './kll-state.js';
+import { levelsSortedView } from './kll-sorted-view.js';
 import { sortLevel } from './sort-level.js';
 
 export interface KllSketchOptions {
@@ -65,11 +66,6 @@ export interface KllSketchOptions {
 export const KLL_DEFAULT_K = 2048;
 export const KLL_DEFAULT_C = 0.64;
 const WHAT = 'KLL sketch';
-const EMPTY_VIEW: SortedView = Object.freeze({
-  values: new Float64Array(0),
-  cumWeights: new Float64Array(0),
-  total: 0,
-});
 
 export class KllSketch implements QuantileSketch {
   readonly kind = QuantileSketchKind.KLL;
@@ -224,76 +220,7 @@ export class KllSketch implements QuantileSketch {
   }
 
   sortedView(): SortedView {
-    if (this.view !== null) return this.view;
-    if (this.held === 0) return (this.view = EMPTY_VIEW);
-    // Copy each level into its own segment and sort it, then merge segments pairwise
-    // (log2 H passes), carrying the weights; finally collapse equal values.
-    const total = this.held;
-    let vals = new Float64Array(total);
-    let wts = new Float64Array(total);
-    const bounds: number[] = [0];
-    let at = 0;
-    for (let h = 0; h < this.numLevels; h++) {
-      const m = this.sizes[h] as number;
-      if (m === 0) continue;
-      const seg = vals.subarray(at, at + m);
-      seg.set((this.levels[h] as Float64Array).subarray(0, m));
-      sortLevel(seg, m);
-      wts.fill(2 ** h, at, at + m);
-      at += m;
-      bounds.push(at);
-    }
-    let vTmp = new Float64Array(total);
-    let wTmp = new Float64Array(total);
-    let segs = bounds;
-    while (segs.length > 2) {
-      const next: number[] = [0];
-      for (let r = 0; r + 1 < segs.length; r += 2) {
-        const a0 = segs[r] as number;
-        const a1 = segs[r + 1] as number;
-        const b1 = r + 2 < segs.length ? (segs[r + 2] as number) : a1;
-        let i = a0;
-        let j = a1;
-        let k = a0;
-        while (i < a1 && j < b1) {
-          if ((vals[j] as number) < (vals[i] as number)) {
-            vTmp[k] = vals[j] as number;
-            wTmp[k++] = wts[j++] as number;
-          } else {
-            vTmp[k] = vals[i] as number;
-            wTmp[k++] = wts[i++] as number;
-          }
-        }
-        while (i < a1) {
-          vTmp[k] = vals[i] as number;
-          wTmp[k++] = wts[i++] as number;
-        }
-        while (j < b1) {
-          vTmp[k] = vals[j] as number;
-          wTmp[k++] = wts[j++] as number;
-        }
-        next.push(b1);
-      }
-      [vals, vTmp] = [vTmp, vals];
-      [wts, wTmp] = [wTmp, wts];
-      segs = next;
-    }
-    const values = new Float64Array(total);
-    const cum = new Float64Array(total);
-    let out = -1;
-    let acc = 0;
-    for (let i = 0; i < total; i++) {
-      const x = vals[i] as number;
-      acc += wts[i] as number;
-      if (out >= 0 && values[out] === x) {
-        cum[out] = acc;
-      } else {
-        out++;
-        values[out] = x;
-        cum[out] = acc;
-      }
-    }
-    this.view = Object.freeze({ values: values.slice(0, out + 1), cumWeights: cum.slice(0, out + 1), total: acc });
+    if (this.view === null) this.view = levelsSortedView(this.levels, this.sizes, this.numLevels, this.held);
     return this.view;
   }
 
