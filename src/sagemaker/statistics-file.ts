@@ -19,7 +19,8 @@
  * `num_missing` and categorical bucket counts.
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { KllSketch, type DeequKllJson } from '../sketch/kll/kll-sketch.js';
+import type { DeequKllJson } from '../sketch/kll/kll-deequ-json.js';
+import { KllSketch } from '../sketch/kll/kll-sketch.js';
 import type { QuantileSketch } from '../sketch/quantile-sketch.js';
 import {
   InferredType,

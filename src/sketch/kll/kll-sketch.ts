@@ -6,7 +6,8 @@
  *    per-level Float64Array buffers (no per-item objects, no boxing); `update` is a few compares
  *    and one store; the amortized cost is the compactions' sorting, so level 0 (fresh, unsorted
  *    values) is sorted by a radix sort on the doubles' bit patterns (sort-float64.ts, ~2.5× the
- *    native typed-array sort) and upper levels (a few sorted runs each) by merging their runs.
+ *    native typed-array sort) and upper levels (a few sorted runs each) by merging their runs
+ *    (sort-level.ts).
  *    ~45–55 ns/update amortized on the 2-core CI machine (bench/kll.bench.ts);
  *  - compatibility: SageMaker Model Monitor (Deequ 2.x) writes its KLL sketch into statistics.json
  *    as `kll.sketch = { parameters: { c, k }, data: [[level 0 items], [level 1 items], …] }`. To
@@ -40,17 +41,20 @@
  * and returns normalized as E / count. Deequ's offsets are deterministic, so the probabilistic KLL
  * bounds (which need random offsets) do not formally apply; the observed error is typically 4–6×
  * below E (k = 2048, 1M values: E/n ≈ 0.012, observed ≈ 0.002; 10 merged 100k parts: E/n ≈ 0.005,
- * observed ≈ 0.001; 10M values: E/n ≈ 0.035). Tests check observed ≤ E/n. For a sketch read from SageMaker JSON the compaction
- * history is unknown; it is bounded from the level sizes: if I_h is the number of items that ever
- * reached level h (I_top = |top|, I_h = |level h| + 2·I_{h+1}), every compaction of level h
- * consumed ≥ capacity(h) items and they consumed 2·I_{h+1} in total, so level h ran at most
- * 2·I_{h+1} / capacity(h) compactions (rounded up, so that any upper-level item counts).
+ * observed ≈ 0.001; 10M values: E/n ≈ 0.035). Tests check observed ≤ E/n. For a sketch read from
+ * SageMaker JSON the compaction history is unknown and E is bounded from the level sizes instead
+ * (kll-deequ-json.ts).
  */
 import { DriftmonError, ErrorCode } from '../../errors.js';
-import { ByteReader, ByteWriter, corrupt, incompatible } from '../mergeable.js';
+import { incompatible } from '../mergeable.js';
 import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../quantile-sketch.js';
 import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
-import { sortFloat64 } from './sort-float64.js';
+import { readKllBinary, writeKllBinary } from './kll-binary.js';
+import { capacitiesFor, checkParams, MAX_LEVELS } from './kll-capacities.js';
+import { deequJsonOf, readDeequJson, type DeequKllJson, type DeequKllOverrides } from './kll-deequ-json.js';
+import type { KllState } from './kll-state.js';
+import { levelsSortedView } from './kll-sorted-view.js';
+import { sortLevel } from './sort-level.js';
 
 export interface KllSketchOptions {
   /** Sketch size (Deequ `sketchSize`), integer in [4, 2^20]. Default 2048 (SageMaker's). */
@@ -59,56 +63,9 @@ export interface KllSketchOptions {
   readonly c?: number;
 }
 
-/** The `kll.sketch` object of a SageMaker/Deequ statistics.json. */
-export interface DeequKllJson {
-  parameters: { c: number; k: number };
-  data: number[][];
-}
-
-/** Exact values from the statistics that accompany a Deequ sketch (they are not in the sketch). */
-export interface DeequKllOverrides {
-  /** Exact minimum (numerical_statistics.min); must be ≤ every sketch item. */
-  readonly min?: number;
-  /** Exact maximum (numerical_statistics.max); must be ≥ every sketch item. */
-  readonly max?: number;
-  /** Expected count (e.g. common.num_present); checked against the sketch's total weight. */
-  readonly count?: number;
-}
-
 export const KLL_DEFAULT_K = 2048;
 export const KLL_DEFAULT_C = 0.64;
-/** Levels beyond this would weigh ≥ 2^60 each: no real stream gets there. */
-const MAX_LEVELS = 60;
-const MAGIC = 'DMKL';
-const VERSION = 1;
 const WHAT = 'KLL sketch';
-const EMPTY_VIEW: SortedView = Object.freeze({
-  values: new Float64Array(0),
-  cumWeights: new Float64Array(0),
-  total: 0,
-});
-
-function capacityOf(k: number, c: number, h: number): number {
-  return 2 * (Math.ceil((k * Math.pow(c, h)) / 2) + 1);
-}
-
-/** Level capacities per (k, c), shared read-only by every sketch with those parameters. */
-const capacityCache = new Map<string, Int32Array>();
-function capacitiesFor(k: number, c: number): Int32Array {
-  const key = `${k}/${c}`;
-  let caps = capacityCache.get(key);
-  if (caps === undefined) {
-    caps = new Int32Array(MAX_LEVELS);
-    for (let h = 0; h < MAX_LEVELS; h++) caps[h] = capacityOf(k, c, h);
-    capacityCache.set(key, caps);
-  }
-  return caps;
-}
-
-function checkParams(k: number, c: number, onError: (msg: string) => Error): void {
-  if (!Number.isInteger(k) || k < 4 || k > 1 << 20) throw onError(`k must be an integer in [4, 1048576], got ${k}`);
-  if (!(c > 0 && c <= 1)) throw onError(`c must be in (0, 1], got ${c}`);
-}
 
 export class KllSketch implements QuantileSketch {
   readonly kind = QuantileSketchKind.KLL;
@@ -176,7 +133,7 @@ export class KllSketch implements QuantileSketch {
   }
 
   update(value: number): void {
-    const x = value + 0; // -0 → +0: ties are then identical values (see sortPrefix)
+    const x = value + 0; // -0 → +0: ties are then identical values (see sortLevel)
     if (x < this.lo) this.lo = x;
     if (x > this.hi) this.hi = x;
     this.n++;
@@ -263,76 +220,7 @@ export class KllSketch implements QuantileSketch {
   }
 
   sortedView(): SortedView {
-    if (this.view !== null) return this.view;
-    if (this.held === 0) return (this.view = EMPTY_VIEW);
-    // Copy each level into its own segment and sort it, then merge segments pairwise
-    // (log2 H passes), carrying the weights; finally collapse equal values.
-    const total = this.held;
-    let vals = new Float64Array(total);
-    let wts = new Float64Array(total);
-    const bounds: number[] = [0];
-    let at = 0;
-    for (let h = 0; h < this.numLevels; h++) {
-      const m = this.sizes[h] as number;
-      if (m === 0) continue;
-      const seg = vals.subarray(at, at + m);
-      seg.set((this.levels[h] as Float64Array).subarray(0, m));
-      sortPrefix(seg, m);
-      wts.fill(2 ** h, at, at + m);
-      at += m;
-      bounds.push(at);
-    }
-    let vTmp = new Float64Array(total);
-    let wTmp = new Float64Array(total);
-    let segs = bounds;
-    while (segs.length > 2) {
-      const next: number[] = [0];
-      for (let r = 0; r + 1 < segs.length; r += 2) {
-        const a0 = segs[r] as number;
-        const a1 = segs[r + 1] as number;
-        const b1 = r + 2 < segs.length ? (segs[r + 2] as number) : a1;
-        let i = a0;
-        let j = a1;
-        let k = a0;
-        while (i < a1 && j < b1) {
-          if ((vals[j] as number) < (vals[i] as number)) {
-            vTmp[k] = vals[j] as number;
-            wTmp[k++] = wts[j++] as number;
-          } else {
-            vTmp[k] = vals[i] as number;
-            wTmp[k++] = wts[i++] as number;
-          }
-        }
-        while (i < a1) {
-          vTmp[k] = vals[i] as number;
-          wTmp[k++] = wts[i++] as number;
-        }
-        while (j < b1) {
-          vTmp[k] = vals[j] as number;
-          wTmp[k++] = wts[j++] as number;
-        }
-        next.push(b1);
-      }
-      [vals, vTmp] = [vTmp, vals];
-      [wts, wTmp] = [wTmp, wts];
-      segs = next;
-    }
-    const values = new Float64Array(total);
-    const cum = new Float64Array(total);
-    let out = -1;
-    let acc = 0;
-    for (let i = 0; i < total; i++) {
-      const x = vals[i] as number;
-      acc += wts[i] as number;
-      if (out >= 0 && values[out] === x) {
-        cum[out] = acc;
-      } else {
-        out++;
-        values[out] = x;
-        cum[out] = acc;
-      }
-    }
-    this.view = Object.freeze({ values: values.slice(0, out + 1), cumWeights: cum.slice(0, out + 1), total: acc });
+    if (this.view === null) this.view = levelsSortedView(this.levels, this.sizes, this.numLevels, this.held);
     return this.view;
   }
 
@@ -380,7 +268,7 @@ export class KllSketch implements QuantileSketch {
     if (done % 2 === 1) this.offsets[h] = 1 - (this.offsets[h] as number);
     const offset = this.offsets[h] as number;
     const buf = this.levels[h] as Float64Array;
-    sortPrefix(buf, len);
+    sortLevel(buf, len);
     const half = len >>> 1;
     const at = this.sizes[h + 1] as number;
     const dst = this.growLevel(h + 1, at + half);
@@ -393,270 +281,57 @@ export class KllSketch implements QuantileSketch {
     this.errorWeight += 2 ** h;
   }
 
-  // ---- binary form ----
+  // ---- binary form (kll-binary.ts) and the state the forms carry ----
 
-  /**
-   * Layout (little-endian): "DMKL", version u8, k u32, c f64, count f64, min f64, max f64,
-   * errorWeight f64, levels u32, then per level: compactions f64, offset u8, size u32, items f64×size.
-   */
   serialize(): Uint8Array {
-    const w = new ByteWriter(64 + 8 * this.held + 17 * this.numLevels);
-    w.header(MAGIC, VERSION).u32(this.k).f64(this.c).f64(this.n).f64(this.lo).f64(this.hi).f64(this.errorWeight);
-    w.u32(this.numLevels);
-    for (let h = 0; h < this.numLevels; h++) {
-      const m = this.sizes[h] as number;
-      const b = this.levels[h] as Float64Array;
-      w.f64(this.compactions[h] as number).u8(this.offsets[h] as number).u32(m);
-      for (let i = 0; i < m; i++) w.f64(b[i] as number);
-    }
-    return w.finish();
+    return writeKllBinary(this.state());
   }
 
   static deserialize(bytes: Uint8Array): KllSketch {
-    const r = new ByteReader(bytes, WHAT);
-    r.header(MAGIC, VERSION);
-    const k = r.u32();
-    const c = r.f64();
-    checkParams(k, c, (msg) => corrupt(WHAT, msg));
-    const n = r.count('count');
-    const lo = r.f64();
-    const hi = r.f64();
-    const errorWeight = r.count('error bound');
-    const numLevels = r.u32();
-    if (numLevels < 1 || numLevels > MAX_LEVELS) throw corrupt(WHAT, `${numLevels} levels`);
-    const s = new KllSketch({ k, c });
-    const levels: Float64Array[] = [];
-    const sizes: number[] = [];
-    const compactions: number[] = [];
-    const offsets: number[] = [];
-    for (let h = 0; h < numLevels; h++) {
-      const done = r.count(`level ${h} compactions`);
-      if (!Number.isInteger(done)) throw corrupt(WHAT, `level ${h} compactions is ${done}`);
-      const offset = r.u8();
-      if (offset > 1) throw corrupt(WHAT, `level ${h} offset is ${offset}`);
-      const m = r.length(8, `level ${h}`);
-      const b = new Float64Array(Math.max(m, 8));
-      for (let i = 0; i < m; i++) b[i] = r.f64() + 0;
-      compactions.push(done);
-      offsets.push(offset);
-      sizes.push(m);
-      levels.push(b);
+    return KllSketch.restore(readKllBinary(bytes));
+  }
+
+  /** The complete state, sharing this sketch's arrays (read it, don't keep it). */
+  private state(): KllState {
+    const { k, c, levels, sizes, compactions, offsets, n, lo, hi, errorWeight } = this;
+    return { k, c, levels, sizes, compactions, offsets, n, lo, hi, errorWeight };
+  }
+
+  /** A sketch that takes over a decoded state its reader has checked (checkState). */
+  private static restore(state: KllState): KllSketch {
+    const s = new KllSketch({ k: state.k, c: state.c });
+    const { levels, sizes } = state;
+    s.levels = levels;
+    s.sizes = sizes;
+    s.compactions = state.compactions;
+    s.offsets = state.offsets;
+    s.buf0 = levels[0] as Float64Array;
+    s.numLevels = levels.length;
+    let held = 0;
+    let capacityTotal = 0;
+    for (let h = 0; h < levels.length; h++) {
+      held += sizes[h] as number;
+      capacityTotal += s.caps[h] as number;
     }
-    r.end();
-    s.install({ levels, sizes, compactions, offsets }, { n, lo, hi, errorWeight }, (msg) => corrupt(WHAT, msg));
+    s.held = held;
+    s.capacityTotal = capacityTotal;
+    s.n = state.n;
+    s.lo = state.n === 0 ? Infinity : state.lo;
+    s.hi = state.n === 0 ? -Infinity : state.hi;
+    s.errorWeight = state.errorWeight;
+    s.view = null;
     return s;
   }
 
-  /**
-   * Install levels and check every invariant: finite items within [min, max], count = total
-   * weight, no NaN, an error bound that is possible.
-   */
-  private install(
-    state: { levels: Float64Array[]; sizes: number[]; compactions: number[]; offsets: number[] },
-    meta: { n: number; lo: number; hi: number; errorWeight: number },
-    fail: (msg: string) => Error,
-  ): void {
-    const { levels } = state;
-    this.levels = levels;
-    this.sizes = state.sizes;
-    this.compactions = state.compactions;
-    this.offsets = state.offsets;
-    this.buf0 = levels[0] as Float64Array;
-    this.numLevels = levels.length;
-    let held = 0;
-    let total = 0;
-    let capacityTotal = 0;
-    let itemMin = Infinity;
-    let itemMax = -Infinity;
-    for (let h = 0; h < levels.length; h++) {
-      const m = this.sizes[h] as number;
-      const b = levels[h] as Float64Array;
-      for (let i = 0; i < m; i++) {
-        const x = b[i] as number;
-        if (!Number.isFinite(x)) throw fail(`level ${h} item ${i} is ${x}`);
-        if (x < itemMin) itemMin = x;
-        if (x > itemMax) itemMax = x;
-      }
-      held += m;
-      total += m * 2 ** h;
-      capacityTotal += this.caps[h] as number;
-    }
-    if (total !== meta.n) throw fail(`count ${meta.n} differs from the items' total weight ${total}`);
-    if (meta.n === 0) {
-      if (meta.errorWeight !== 0) throw fail('an empty sketch with a non-zero error bound');
-    } else {
-      if (!(Number.isFinite(meta.lo) && Number.isFinite(meta.hi) && meta.lo <= itemMin && meta.hi >= itemMax)) {
-        throw fail(`min/max ${meta.lo}/${meta.hi} do not enclose the items [${itemMin}, ${itemMax}]`);
-      }
-    }
-    this.held = held;
-    this.capacityTotal = capacityTotal;
-    this.n = meta.n;
-    this.lo = meta.n === 0 ? Infinity : meta.lo;
-    this.hi = meta.n === 0 ? -Infinity : meta.hi;
-    this.errorWeight = meta.errorWeight;
-    this.view = null;
-  }
-
-  // ---- SageMaker / Deequ JSON ----
+  // ---- SageMaker / Deequ JSON (kll-deequ-json.ts) ----
 
   /** The sketch as Deequ writes it in statistics.json (`distribution.kll.sketch`). */
   toDeequJson(): DeequKllJson {
-    const data: number[][] = [];
-    for (let h = 0; h < this.numLevels; h++) {
-      data.push(Array.from((this.levels[h] as Float64Array).subarray(0, this.sizes[h] as number)));
-    }
-    return { parameters: { c: this.c, k: this.k }, data };
+    return deequJsonOf(this.state());
   }
 
-  /**
-   * Read a `kll.sketch` object from a SageMaker/Deequ statistics.json. The JSON has no count,
-   * min, max or compaction state: count is the items' total weight, min/max are the items' extremes
-   * unless `overrides` gives the statistics' exact values, compaction counters start at 0 (Deequ
-   * deserializes fresh compactors the same way) and the error bound is derived from the level sizes.
-   * Throws SKETCH_CORRUPT (naming the offending path) on a malformed object.
-   */
+  /** Read a `kll.sketch` object of a SageMaker/Deequ statistics.json (see readDeequJson). */
   static fromDeequJson(obj: unknown, overrides: DeequKllOverrides = {}): KllSketch {
-    const fail = (msg: string): DriftmonError =>
-      new DriftmonError(ErrorCode.SKETCH_CORRUPT, `KLL sketch JSON (kll.sketch): ${msg}`);
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw fail('not an object');
-    const { parameters, data } = obj as { parameters?: unknown; data?: unknown };
-    if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
-      throw fail('"parameters" must be an object with numbers "c" and "k"');
-    }
-    const { c, k } = parameters as { c?: unknown; k?: unknown };
-    if (typeof c !== 'number' || typeof k !== 'number') throw fail('"parameters.c" and "parameters.k" must be numbers');
-    checkParams(k, c, (msg) => fail(`parameters: ${msg}`));
-    if (!Array.isArray(data)) throw fail('"data" must be an array of arrays of numbers');
-    if (data.length > MAX_LEVELS) throw fail(`"data" has ${data.length} levels (at most ${MAX_LEVELS})`);
-    const s = new KllSketch({ k, c });
-    const levels: Float64Array[] = [];
-    const sizes: number[] = [];
-    for (let h = 0; h < Math.max(1, data.length); h++) {
-      const row: unknown = h < data.length ? data[h] : [];
-      if (!Array.isArray(row)) throw fail(`data[${h}] is not an array`);
-      const b = new Float64Array(Math.max(row.length, 8));
-      for (let i = 0; i < row.length; i++) {
-        const x: unknown = row[i];
-        if (typeof x !== 'number' || !Number.isFinite(x)) throw fail(`data[${h}][${i}] is not a finite number`);
-        b[i] = x + 0;
-      }
-      sizes.push(row.length);
-      levels.push(b);
-    }
-    let total = 0;
-    let itemMin = Infinity;
-    let itemMax = -Infinity;
-    for (let h = 0; h < levels.length; h++) {
-      const m = sizes[h] as number;
-      const b = levels[h] as Float64Array;
-      total += m * 2 ** h;
-      for (let i = 0; i < m; i++) {
-        const x = b[i] as number;
-        if (x < itemMin) itemMin = x;
-        if (x > itemMax) itemMax = x;
-      }
-    }
-    if (overrides.count !== undefined && overrides.count !== total) {
-      throw fail(`the items' total weight ${total} differs from the expected count ${overrides.count}`);
-    }
-    if (total > 0) {
-      if (overrides.min !== undefined && !(overrides.min <= itemMin)) {
-        throw fail(`min ${overrides.min} is above the smallest sketch item ${itemMin}`);
-      }
-      if (overrides.max !== undefined && !(overrides.max >= itemMax)) {
-        throw fail(`max ${overrides.max} is below the largest sketch item ${itemMax}`);
-      }
-    }
-    // Structural bound on the compactions that produced the upper levels (see the file comment).
-    let errorWeight = 0;
-    let reached = 0; // I_{h+1}
-    for (let h = levels.length - 1; h >= 0; h--) {
-      if (h < levels.length - 1) errorWeight += 2 ** h * Math.ceil((2 * reached) / (s.caps[h] as number));
-      reached = (sizes[h] as number) + 2 * reached;
-    }
-    s.install(
-      { levels, sizes, compactions: sizes.map(() => 0), offsets: sizes.map(() => 0) },
-      {
-        n: total,
-        lo: total === 0 ? Infinity : (overrides.min ?? itemMin),
-        hi: total === 0 ? -Infinity : (overrides.max ?? itemMax),
-        errorWeight,
-      },
-      fail,
-    );
-    return s;
+    return KllSketch.restore(readDeequJson(obj, overrides));
   }
 }
-
-/** Natural runs beyond this many: sort from scratch instead of merging runs. */
-const MAX_RUNS = 32;
-const runStarts = new Int32Array(MAX_RUNS + 1);
-/** Shared merge scratch (JS is single-threaded and sortPrefix is not re-entrant). */
-let scratch = new Float64Array(4096);
-
-/**
- * Sort buf[0, len) ascending. Levels ≥ 1 are a few sorted runs (each compaction of the level below
- * appends one), so they are merged in O(len · log runs); anything with many runs (level 0 in
- * general) goes to sortFloat64 (radix-based, ~3× faster than the native sort at this size). Items are never -0 or NaN (update and the
- * readers normalize), so every correct sort gives the same result.
- */
-function sortPrefix(buf: Float64Array, len: number): void {
-  let runs = 1;
-  runStarts[0] = 0;
-  let prev = buf[0] as number;
-  for (let i = 1; i < len; i++) {
-    const x = buf[i] as number;
-    if (x < prev) {
-      if (runs === MAX_RUNS) {
-        sortFloat64(buf, len);
-        return;
-      }
-      runStarts[runs++] = i;
-    }
-    prev = x;
-  }
-  if (runs === 1) return;
-  runStarts[runs] = len;
-  if (scratch.length < len) scratch = new Float64Array(Math.max(len, 2 * scratch.length));
-  let src: Float64Array = buf;
-  let dst: Float64Array = scratch;
-  while (runs > 1) {
-    let out = 0;
-    for (let r = 0; r < runs; r += 2) {
-      const a0 = runStarts[r] as number;
-      if (r + 1 === runs) {
-        dst.set(src.subarray(a0, len), a0);
-        runStarts[out++] = a0;
-        break;
-      }
-      const a1 = runStarts[r + 1] as number;
-      const b1 = runStarts[r + 2] as number;
-      let i = a0;
-      let j = a1;
-      let k = a0;
-      while (i < a1 && j < b1) {
-        const x = src[i] as number;
-        const y = src[j] as number;
-        if (y < x) {
-          dst[k++] = y;
-          j++;
-        } else {
-          dst[k++] = x;
-          i++;
-        }
-      }
-      while (i < a1) dst[k++] = src[i++] as number;
-      while (j < b1) dst[k++] = src[j++] as number;
-      runStarts[out++] = a0;
-    }
-    runStarts[out] = len;
-    runs = out;
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  if (src !== buf) buf.set(src.subarray(0, len));
-}
-
-
