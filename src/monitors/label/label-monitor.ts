@@ -373,16 +373,17 @@ export class LabelMonitorPipeline {
       const gaugeKey = `${w.sizeMs}:${state}`;
       const newest = w.startMs >= (this.gaugeStart.get(gaugeKey) ?? Number.NEGATIVE_INFINITY);
       for (const [j, e] of evaluators.entries()) {
-        const evaluated = e.evaluate(w.state.parts[j], ctx);
+        const evaluation = e.evaluate(w.state.parts[j], ctx);
+        const part = e.report(evaluation);
         const report: LabelReport = {
           kind: e.kind,
           monitor: this.name,
           windowSizeMs: w.sizeMs,
           windowStartMs: w.startMs,
           windowEndMs: w.endMs,
-          itemCount: evaluated.itemCount,
-          violationCount: evaluated.violationCount,
-          files: evaluated.files,
+          itemCount: part.itemCount,
+          violationCount: part.violationCount,
+          files: part.files,
           summary: {
             monitor: this.name,
             kind: e.kind,
@@ -393,7 +394,7 @@ export class LabelMonitorPipeline {
             final,
             reported_at: new Date(ctx.nowMs).toISOString(),
             join,
-            [e.kind]: evaluated.summary,
+            [e.kind]: part.summary,
           },
         };
         try {
@@ -405,7 +406,7 @@ export class LabelMonitorPipeline {
           logger.error({ monitor: this.name, err, window, start: report.summary.window_start }, 'report write failed');
           throw err;
         }
-        if (newest) e.publish(w.state.parts[j], ctx, evaluated);
+        if (newest) e.publish(evaluation, ctx);
         written++;
       }
       if (newest) {
