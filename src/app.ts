@@ -18,8 +18,11 @@ import { DiskJoinStore } from './join/disk-join-store.js';
 import { BackoffController } from './monitors/backoff.js';
 import { BiasEvaluator } from './monitors/label/bias-evaluator.js';
 import type { LabelEvaluator } from './monitors/label/label-evaluator.js';
-import { LABELS_STREAM, LabelMonitorPipeline, type LabelMonitorSummary } from './monitors/label/label-monitor.js';
+import { LABELS_STREAM } from './monitors/label/label-ingress.js';
+import { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
+import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
 import { ModelQualityEvaluator } from './monitors/label/model-quality-evaluator.js';
+import { publishModelQualityThresholds } from './monitors/label/model-quality-gauges.js';
 import { MonitorPipeline, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
 import { AcceptedIdStore } from './ingest/accepted-id-store.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
@@ -204,9 +207,8 @@ async function labelEvaluators(
     if (constraints !== undefined && constraints.problemType !== mq.problemType) {
       throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${monitor}: ${mq.constraintsPath} holds ${constraints.problemType} constraints, but modelQuality.problemType is ${mq.problemType}`);
     }
-    const e = new ModelQualityEvaluator(mq.problemType, constraints, metrics);
-    e.publishThresholds(monitor);
-    evaluators.push(e as LabelEvaluator);
+    publishModelQualityThresholds(metrics, monitor, constraints);
+    evaluators.push(new ModelQualityEvaluator(mq.problemType, constraints, metrics) as LabelEvaluator);
   }
   let predictionFields: { facets: string[]; groupVariable: string | undefined } = { facets: [], groupVariable: undefined };
   const bias = labels.bias;

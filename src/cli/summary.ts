@@ -1,6 +1,6 @@
 /** The human summary printed after a run: counts, where the reports are, what drifted. */
 import type { Config } from '../config/load.js';
-import type { LabelMonitorSummary } from '../monitors/label/label-monitor.js';
+import type { LabelMonitorSummary } from '../monitors/label/label-summary.js';
 import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
 import type { CliIo } from './io.js';
 

@@ -1,9 +1,10 @@
 /**
  * What a label monitor evaluates per window — model quality, bias drift — behind one boundary, so
- * the pipeline that joins predictions with labels does not know which metrics it feeds. Each
- * evaluator owns a mergeable per-window state (counts, no rows), turns it into SageMaker's files
- * when the window is reported, and publishes its gauges. Adapters: model-quality-evaluator.ts,
- * bias-evaluator.ts.
+ * the pipeline that joins predictions with labels does not know which metrics it feeds. Each kind
+ * owns a mergeable per-window state (counts, no rows) and, when the window is reported, runs the
+ * same three stages as the data-quality monitor: evaluate (pure, in evaluate/), report (pure:
+ * SageMaker's files and the kind's part of driftmon-report.json) and publish (gauges).
+ * Adapters: model-quality-evaluator.ts, bias-evaluator.ts.
  */
 import type { RecordErrorReason } from '../../errors.js';
 import type { LabelValue, Prediction } from '../../record/prediction.js';
@@ -30,18 +31,18 @@ export interface WindowContext {
   state: 'provisional' | 'final';
 }
 
-export interface EvaluatedWindow {
+/** One kind's part of a window's LabelReport. */
+export interface LabelReportPart {
   /** SageMaker's files for this kind, formatted. */
   files: ReportObject[];
   itemCount: number;
   violationCount: number;
   /** Goes into driftmon-report.json under the evaluator's kind. */
   summary: Record<string, unknown>;
-  /** What publish() needs from the evaluation (not written anywhere). */
-  detail?: unknown;
 }
 
-export interface LabelEvaluator<S = unknown> {
+/** S: the per-window state; E: its evaluation. */
+export interface LabelEvaluator<S = unknown, E = unknown> {
   readonly kind: LabelReportKind;
   /** Reject a label this evaluator can never use (at ingress, so it is dead-lettered with its message). */
   checkLabel(label: LabelValue): RecordErrorReason | undefined;
@@ -50,7 +51,10 @@ export interface LabelEvaluator<S = unknown> {
   add(state: S, example: JoinedExample): RecordErrorReason | undefined;
   serialize(state: S): Uint8Array;
   deserialize(bytes: Uint8Array): S;
-  evaluate(state: S, window: WindowContext): EvaluatedWindow;
-  /** Publish the window's gauges (the newest reported window of each size and state). */
-  publish(state: S, window: WindowContext, evaluated: EvaluatedWindow): void;
+  /** Pure: the window's state against the baseline. */
+  evaluate(state: S, window: WindowContext): E;
+  /** Pure: the evaluation as SageMaker's files and a summary. */
+  report(evaluation: E): LabelReportPart;
+  /** Publish the evaluation's gauges (the newest reported window of each size and state). */
+  publish(evaluation: E, window: WindowContext): void;
 }

@@ -1,0 +1,224 @@
+/**
+ * The label monitor's ingress: the records of one batch — capture lines from the inference topic,
+ * ground-truth records from the ground-truth topic — into the join store, and each prediction that
+ * meets its label into its inference-time windows (every evaluator's state and the latency sketch).
+ *
+ *   inference    decode → prediction (inference/probability attribute) → late? → store.putPrediction
+ *                → if its label was waiting: joined
+ *   ground truth decode → labels (one per row) checked by every evaluator → store.putLabel
+ *                → if its prediction was waiting: joined
+ *
+ * Back-off samples by the same MurmurHash of the ID on both topics, so a kept prediction's label
+ * is kept too. Hot path: per record one decode call; counters go straight into the summary.
+ */
+import type { LabelSettings, MonitorSettings } from '../../config/load.js';
+import { RecordErrorReason } from '../../errors.js';
+import { MAX_ID_BYTES, type JoinRecord, type JoinStore } from '../../join/join-store.js';
+import type { LabelJoinMetrics } from '../../observability/component-metrics.js';
+import { createDecoder, type RecordDecoder } from '../../record/decoder.js';
+import { FeatureRegistry } from '../../record/feature-registry.js';
+import { GroundTruthDecoder } from '../../record/ground-truth-decoder.js';
+import { decodePrediction, encodePrediction, PredictionExtractor, type PredictionFields } from '../../record/prediction.js';
+import type { FeatureRow } from '../../record/row.js';
+import type { RawBatch } from '../../source/source.js';
+import type { LabelWindows } from '../../window/label-windows.js';
+import type { BackoffController } from '../backoff.js';
+import type { LabelEvaluator } from './label-evaluator.js';
+import { decodeLabel, encodeLabel } from './label-payload.js';
+import type { LabelMonitorSummary } from './label-summary.js';
+import type { LabelWindowState } from './label-window-state.js';
+
+/** The stream name of ground-truth batches from a source without partitions (replay). */
+export const LABELS_STREAM = 'labels';
+
+export interface LabelIngressDeps {
+  settings: MonitorSettings & { labels: LabelSettings };
+  /** Facet and group columns the evaluators need from each prediction (bias). */
+  predictionFields: Pick<PredictionFields, 'facets' | 'groupVariable'>;
+  evaluators: readonly LabelEvaluator[];
+  windows: LabelWindows<LabelWindowState>;
+  /** The monitor's summary: the ingress counts into it. */
+  summary: LabelMonitorSummary;
+  labelMetrics: Pick<LabelJoinMetrics, 'latency'>;
+  /** A record that cannot be used: dead-letter it. */
+  reject(reason: RecordErrorReason, batch: RawBatch, i: number): void;
+  /** A joined example an evaluator could not count (not a record of its own: counted only). */
+  count(reason: RecordErrorReason): void;
+}
+
+export class LabelIngress {
+  /** The newest event time (inference time, label time) of the batch read last; -Infinity for none. */
+  batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+  private readonly name: string;
+  private readonly labelTopics: Set<string>;
+  private readonly maxLineLength: number;
+  private readonly decoder: RecordDecoder;
+  private readonly extractor: PredictionExtractor;
+  private readonly groundTruth = new GroundTruthDecoder();
+  private readonly windows: LabelWindows<LabelWindowState>;
+  private readonly summary: LabelMonitorSummary;
+
+  // per-batch and per-record scratch (the decoder calls onRow once per row of a record)
+  private store: JoinStore | undefined;
+  private backoff: BackoffController | undefined;
+  private sampling = false;
+  private rowIndex = 0;
+  private rowReason: RecordErrorReason | undefined;
+  private readonly onRow = (row: FeatureRow): void => this.prediction(row);
+
+  constructor(private readonly deps: LabelIngressDeps) {
+    const s = deps.settings;
+    this.name = s.name;
+    this.labelTopics = new Set(s.labels.topics);
+    this.maxLineLength = s.maxLineLength;
+    const registry = new FeatureRegistry(s.maxFeatures);
+    this.extractor = new PredictionExtractor(
+      {
+        inferenceAttribute: s.labels.inferenceAttribute,
+        probabilityAttribute: s.labels.probabilityAttribute,
+        probabilityThreshold: s.labels.probabilityThreshold,
+        ...deps.predictionFields,
+      },
+      registry,
+    );
+    this.decoder = createDecoder(s.record, registry);
+    this.windows = deps.windows;
+    this.summary = deps.summary;
+  }
+
+  /** Join one batch's records; sampled out while `backoff` samples. */
+  read(batch: RawBatch, store: JoinStore, backoff: BackoffController | undefined): void {
+    const isLabels = batch.partition === undefined ? batch.stream === LABELS_STREAM : this.labelTopics.has(batch.partition.position.topic);
+    this.store = store;
+    this.backoff = backoff;
+    this.sampling = backoff !== undefined && backoff.ratio < 1;
+    this.batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < batch.records.length; i++) {
+      if (this.sampling) {
+        const key = batch.key?.(i);
+        if (key !== undefined && key !== null && key.length > 0 && !(backoff as BackoffController).keepBytes(key)) {
+          this.summary.sampledOut++;
+          continue;
+        }
+      }
+      const reason = isLabels ? this.labelRecord(batch, i, store) : this.predictionRecord(batch.records[i] as string);
+      if (reason !== undefined) this.deps.reject(reason, batch, i);
+    }
+  }
+
+  private predictionRecord(line: string): RecordErrorReason | undefined {
+    if (line.length > this.maxLineLength) return RecordErrorReason.LINE_TOO_LONG;
+    this.rowIndex = 0;
+    this.rowReason = undefined;
+    const reason = this.decoder.decode(line, this.onRow);
+    return reason ?? this.rowReason;
+  }
+
+  /** One decoded row of a capture record. */
+  private prediction(row: FeatureRow): void {
+    const k = this.rowIndex++;
+    const base = row.inferenceId ?? row.eventId;
+    if (base === undefined || base === '') {
+      this.rowReason = RecordErrorReason.MISSING_EVENT_ID;
+      return;
+    }
+    if (this.sampling && !(this.backoff as BackoffController).keep(base)) {
+      this.summary.sampledOut++;
+      return;
+    }
+    const p = this.extractor.extract(row);
+    if (typeof p === 'string') {
+      this.rowReason = p;
+      return;
+    }
+    const t = row.eventTimeMs;
+    if (t > this.batchMaxTimeMs) this.batchMaxTimeMs = t;
+    if (!this.windows.accepts(t)) {
+      this.summary.latePredictions++;
+      return;
+    }
+    const id = rowId(base, k);
+    if (tooLong(id)) {
+      this.rowReason = RecordErrorReason.ID_TOO_LONG;
+      return;
+    }
+    const outcome = (this.store as JoinStore).putPrediction({ id, timeMs: t, payload: encodePrediction(p) });
+    if (outcome.kind === 'duplicate') {
+      this.summary.duplicatePredictions++;
+      return;
+    }
+    this.summary.predictions++;
+    this.windows.prediction(t);
+    if (outcome.kind === 'joined') this.joined(outcome.prediction, outcome.label);
+  }
+
+  private labelRecord(batch: RawBatch, i: number, store: JoinStore): RecordErrorReason | undefined {
+    const line = batch.records[i] as string;
+    if (line.length > this.maxLineLength) return RecordErrorReason.LINE_TOO_LONG;
+    const decoded = this.groundTruth.decode(line);
+    if (!decoded.ok) return decoded.reason;
+    const r = decoded.record;
+    if (tooLong(rowId(r.eventId, r.labels.length - 1))) return RecordErrorReason.ID_TOO_LONG;
+    for (const label of r.labels) {
+      for (const e of this.deps.evaluators) {
+        const reason = e.checkLabel(label);
+        if (reason !== undefined) return reason;
+      }
+    }
+    if (this.sampling && !(this.backoff as BackoffController).keep(r.eventId)) {
+      this.summary.sampledOut++;
+      return undefined;
+    }
+    // the record's own time, else the broker's timestamp, else (replayed files) the upload hour of
+    // SageMaker's ground-truth layout …/yyyy/mm/dd/HH/ (formats doc b.2); else unknown
+    const timeMs = r.labelTimeMs ?? batch.timestampMs?.(i) ?? uploadHourMs(batch.origin(i)) ?? UNKNOWN_LABEL_TIME;
+    if (timeMs > this.batchMaxTimeMs) this.batchMaxTimeMs = timeMs;
+    r.labels.forEach((label, k) => {
+      this.summary.labels++;
+      const outcome = store.putLabel({ id: rowId(r.eventId, k), timeMs, payload: encodeLabel(label) });
+      if (outcome.kind === 'duplicate') this.summary.duplicateLabels++;
+      else if (outcome.kind === 'joined') this.joined(outcome.prediction, outcome.label);
+    });
+    return undefined;
+  }
+
+  private joined(prediction: JoinRecord, label: JoinRecord): void {
+    const p = decodePrediction(prediction.payload);
+    const example = { id: prediction.id, prediction: p, label: decodeLabel(label.payload) };
+    const known = label.timeMs !== UNKNOWN_LABEL_TIME;
+    const latencyS = Math.max(0, label.timeMs - p.inferenceTimeMs) / 1000;
+    const { evaluators, labelMetrics } = this.deps;
+    let reason: RecordErrorReason | undefined;
+    this.windows.joined(p.inferenceTimeMs, (w) => {
+      evaluators.forEach((e, j) => {
+        reason = e.add(w.parts[j], example) ?? reason;
+      });
+      if (known) w.latency.update(latencyS);
+    });
+    this.summary.joined++;
+    if (known) labelMetrics.latency.labels(this.name).observe(latencyS);
+    if (reason !== undefined) this.deps.count(reason);
+  }
+}
+
+/** A label whose time nothing tells (a replayed file outside SageMaker's layout): no latency for it. */
+const UNKNOWN_LABEL_TIME = Number.MIN_SAFE_INTEGER;
+
+/** The hour of a path in SageMaker's ground-truth layout, …/yyyy/mm/dd/HH/<file> (UTC), if it is one. */
+export function uploadHourMs(origin: string): number | undefined {
+  const m = /(?:^|[/\\])(\d{4})[/\\](\d{2})[/\\](\d{2})[/\\](\d{2})[/\\][^/\\]+$/.exec(origin.replace(/:\d+$/, ''));
+  if (m === null) return undefined;
+  const [y, mo, d, h] = m.slice(1).map(Number) as [number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23) return undefined;
+  return Date.UTC(y, mo - 1, d, h);
+}
+
+/** IDs the join store cannot keep (MAX_ID_BYTES of UTF-8): dead-lettered, never stored. */
+function tooLong(id: string): boolean {
+  return id.length * 3 > MAX_ID_BYTES && Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES;
+}
+
+/** Row k of a multi-row invocation joins with label k of its ground-truth record. */
+export function rowId(base: string, k: number): string {
+  return k === 0 ? base : `${base}#${k}`;
+}
