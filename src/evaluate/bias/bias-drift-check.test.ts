@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseBiasAnalysisText, type BiasAnalysis } from '../../sagemaker/analysis-json.js';
-import { biasSeverity, checkBiasDrift, formatBiasViolations } from './bias-drift-check.js';
+import { formatBiasViolations } from '../../sagemaker/bias-violations-file.js';
+import { biasSeverity, checkBiasDrift } from './bias-drift-check.js';
 
 const FRAUD = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'sagemaker', 'aws__amazon-sagemaker-examples', 'end_to_end', 'fraud_detection', 'clarify_output');
 const load = (name: string): BiasAnalysis => parseBiasAnalysisText(readFileSync(join(FRAUD, name, 'analysis.json'), 'utf8'));

@@ -19,17 +19,8 @@
  */
 import type { BiasAnalysis, BiasStageAnalysis, FacetAnalysis, FacetValueAnalysis } from '../../sagemaker/analysis-json.js';
 import { isInterval } from './bias-spec.js';
-import { formatPythonJson, pythonFloat, type PyJson } from '../../sagemaker/python-json.js';
-
-export const BIAS_DRIFT_CHECK = 'bias_drift_check';
-
-export interface BiasViolation {
-  readonly facet: string;
-  readonly facetValue: string;
-  readonly metricName: string;
-  readonly constraintCheckType: typeof BIAS_DRIFT_CHECK;
-  readonly description: string;
-}
+import { BIAS_DRIFT_CHECK, type BiasViolation } from '../../sagemaker/bias-violations-file.js';
+import { pythonFloat } from '../../sagemaker/python-json.js';
 
 export interface NotEvaluated {
   readonly facet: string;
@@ -94,19 +85,4 @@ function matchValue(facet: FacetAnalysis, base: FacetValueAnalysis): FacetValueA
   if (exact !== undefined || !isInterval(base.valueOrThreshold)) return exact;
   const intervals = facet.values.filter((v) => isInterval(v.valueOrThreshold));
   return intervals.length === 1 ? intervals[0] : undefined;
-}
-
-/** The violations file: `{"version": "1.0", "violations": [...]}` in Clarify's (Python) layout. */
-export function formatBiasViolations(violations: readonly BiasViolation[]): string {
-  const node: PyJson = {
-    version: '1.0',
-    violations: violations.map((v) => ({
-      facet: v.facet,
-      facet_value: v.facetValue,
-      metric_name: v.metricName,
-      constraint_check_type: v.constraintCheckType,
-      description: v.description,
-    })),
-  };
-  return formatPythonJson(node);
 }

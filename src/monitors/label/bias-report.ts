@@ -3,7 +3,7 @@
  * (bias_drift_check against the baseline), and the bias part of driftmon-report.json.
  */
 import type { BiasEvaluation } from '../../evaluate/bias/bias-evaluation.js';
-import { formatBiasViolations } from '../../evaluate/bias/bias-drift-check.js';
+import { formatBiasViolations } from '../../sagemaker/bias-violations-file.js';
 import { formatBiasAnalysis } from '../../sagemaker/analysis-json.js';
 import type { LabelReportPart } from './label-evaluator.js';
 
