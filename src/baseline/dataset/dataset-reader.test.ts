@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DriftmonError, ErrorCode } from '../errors.js';
-import { FeatureRegistry } from '../record/feature-registry.js';
-import { ValueKind, type FeatureRow } from '../record/row.js';
-import { rng } from '../../test/support/random.js';
-import { buildDataBaseline } from './build.js';
-import { formatStatistics } from '../sagemaker/statistics-file.js';
+import { DriftmonError, ErrorCode } from '../../errors.js';
+import { FeatureRegistry } from '../../record/feature-registry.js';
+import { ValueKind, type FeatureRow } from '../../record/row.js';
+import { rng } from '../../../test/support/random.js';
+import { buildDataBaseline } from '../build.js';
+import { formatStatistics } from '../../sagemaker/statistics-file.js';
 import {
   DatasetFormat,
   formatFromPath,
@@ -236,7 +236,7 @@ function writeParquet(columns: PqColumn[], rowGroupRows: number, codec: 'UNCOMPR
 
 const DQ = join(
   import.meta.dirname,
-  '../../test/fixtures/sagemaker/aws__sagemaker-python-sdk/tests/data/pipeline/quality_check_step/data_quality',
+  '../../../test/fixtures/sagemaker/aws__sagemaker-python-sdk/tests/data/pipeline/quality_check_step/data_quality',
 );
 const dir = mkdtempSync(join(tmpdir(), 'driftmon-dataset-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

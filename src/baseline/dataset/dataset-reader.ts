@@ -54,17 +54,17 @@ import {
 } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import Papa from 'papaparse';
-import { DriftmonError, ErrorCode } from '../errors.js';
+import { DriftmonError, ErrorCode } from '../../errors.js';
 import {
   classifyJson,
   classifyText,
   createJsonClassification,
   createScanResult,
   JsonNumber,
-} from '../record/classify.js';
-import type { FeatureRegistry } from '../record/feature-registry.js';
-import { parseJsonText, isJsonObject, type JsonValue } from '../record/json-text.js';
-import { createRow, ensureRowCapacity, ValueKind, type FeatureRow, type RowCallback } from '../record/row.js';
+} from '../../record/classify.js';
+import type { FeatureRegistry } from '../../record/feature-registry.js';
+import { parseJsonText, isJsonObject, type JsonValue } from '../../record/json-text.js';
+import { createRow, ensureRowCapacity, ValueKind, type FeatureRow, type RowCallback } from '../../record/row.js';
 
 export const DatasetFormat = { CSV: 'csv', JSONL: 'jsonl', PARQUET: 'parquet' } as const;
 export type DatasetFormat = (typeof DatasetFormat)[keyof typeof DatasetFormat];
