@@ -15,7 +15,9 @@ import { FeatureRegistry } from '../record/feature-registry.js';
 import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { QuantileSketchKind } from '../sketch/quantile-sketch.js';
 import { formatConstraints } from '../sagemaker/constraints-file.js';
-import { readDataset, type DatasetFormat, type HeaderOption, type NestedOption } from './dataset/dataset-reader.js';
+import type { HeaderOption } from './dataset/csv-header.js';
+import { readDataset, type DatasetFormat } from './dataset/dataset-reader.js';
+import type { NestedOption } from './dataset/json-lines-dataset.js';
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import { formatStatistics } from '../sagemaker/statistics-file.js';
 import { suggestConstraints } from './suggest.js';
@@ -25,13 +27,13 @@ export interface BuildDataBaselineOptions {
   input: string;
   /** Default: from the file extension. */
   format?: DatasetFormat;
-  /** CSV header: true, false or 'auto' (default; see dataset/dataset-reader.ts). */
+  /** CSV header: true, false or 'auto' (default; see dataset/csv-header.ts). */
   header?: HeaderOption;
   /** CSV delimiter (default ','). */
   delimiter?: string;
   /** Quantile sketch for numeric features (default 'kll'; files need 'kll'). */
   quantiles?: QuantileSketchKind;
-  /** JSON Lines / Parquet nested values: 'json' (default, as the live decoder) or 'flatten' (see dataset/dataset-reader.ts). */
+  /** JSON Lines / Parquet nested values: 'json' (default, as the live decoder) or 'flatten' (see dataset/json-lines-dataset.ts). */
   nested?: NestedOption;
   /** Allow a progress bar on stderr (TTY and > 50 MB only). Default true. */
   progress?: boolean;

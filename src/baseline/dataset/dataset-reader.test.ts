@@ -9,14 +9,8 @@ import { ValueKind, type FeatureRow } from '../../record/row.js';
 import { rng } from '../../../test/support/random.js';
 import { buildDataBaseline } from '../build.js';
 import { formatStatistics } from '../../sagemaker/statistics-file.js';
-import {
-  DatasetFormat,
-  formatFromPath,
-  looksLikeHeader,
-  readDataset,
-  safeHeader,
-  type ReadDatasetOptions,
-} from './dataset-reader.js';
+import { looksLikeHeader, safeHeader } from './csv-header.js';
+import { DatasetFormat, formatFromPath, readDataset, type ReadDatasetOptions } from './dataset-reader.js';
 
 // ---------------------------------------------------------------------------------------------
 // A minimal Parquet writer for the tests (no Parquet writer is installed): one data page (v1,
