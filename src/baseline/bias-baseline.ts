@@ -34,7 +34,8 @@ import {
 import { flipTest } from '../evaluate/bias/flip-test.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { ValueKind, type FeatureRow } from '../record/row.js';
-import { readDataset, type DatasetFormat, type HeaderOption } from './dataset-reader.js';
+import type { HeaderOption } from './dataset/csv-header.js';
+import { readDataset, type DatasetFormat } from './dataset/dataset-reader.js';
 import { readJsonFile } from './load-files.js';
 
 export const ANALYSIS_FILE = 'analysis.json';

@@ -1,6 +1,6 @@
 /**
  * `baseline data`: profile a training dataset and suggest constraints, like SageMaker's
- * `suggest_baseline` job. Reads the dataset row by row (dataset-reader.ts) into a DatasetProfile,
+ * `suggest_baseline` job. Reads the dataset row by row (dataset/dataset-reader.ts) into a DatasetProfile,
  * takes its statistics and suggests constraints from them (suggest.ts).
  *
  * statistics.json stores Deequ KLL sketches, so only a baseline built with the KLL quantile
@@ -15,7 +15,9 @@ import { FeatureRegistry } from '../record/feature-registry.js';
 import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { QuantileSketchKind } from '../sketch/quantile-sketch.js';
 import { formatConstraints } from '../sagemaker/constraints-file.js';
-import { readDataset, type DatasetFormat, type HeaderOption, type NestedOption } from './dataset-reader.js';
+import type { HeaderOption } from './dataset/csv-header.js';
+import { readDataset, type DatasetFormat } from './dataset/dataset-reader.js';
+import type { NestedOption } from './dataset/json-lines-dataset.js';
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import { formatStatistics } from '../sagemaker/statistics-file.js';
 import { suggestConstraints } from './suggest.js';
@@ -25,13 +27,13 @@ export interface BuildDataBaselineOptions {
   input: string;
   /** Default: from the file extension. */
   format?: DatasetFormat;
-  /** CSV header: true, false or 'auto' (default; see dataset-reader.ts). */
+  /** CSV header: true, false or 'auto' (default; see dataset/csv-header.ts). */
   header?: HeaderOption;
   /** CSV delimiter (default ','). */
   delimiter?: string;
   /** Quantile sketch for numeric features (default 'kll'; files need 'kll'). */
   quantiles?: QuantileSketchKind;
-  /** JSON Lines / Parquet nested values: 'json' (default, as the live decoder) or 'flatten' (see dataset-reader.ts). */
+  /** JSON Lines / Parquet nested values: 'json' (default, as the live decoder) or 'flatten' (see dataset/json-lines-dataset.ts). */
   nested?: NestedOption;
   /** Allow a progress bar on stderr (TTY and > 50 MB only). Default true. */
   progress?: boolean;

@@ -1,6 +1,6 @@
 /**
  * Model-quality baseline: statistics.json and constraints.json from a dataset holding predictions
- * and ground truth (CSV with or without header, JSON Lines, Parquet — dataset-reader.ts), as
+ * and ground truth (CSV with or without header, JSON Lines, Parquet — dataset/dataset-reader.ts), as
  * SageMaker's ModelQualityMonitor.suggest_baseline does.
  *
  * Options use SageMaker's names. An attribute is a column name, or a column index for headerless
@@ -26,7 +26,8 @@ import { ProblemType } from '../sagemaker/problem-type.js';
 import { computeModelQualityStatistics } from '../evaluate/model-quality/statistics.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { ValueKind, type FeatureRow } from '../record/row.js';
-import { readDataset, type DatasetFormat, type HeaderOption } from './dataset-reader.js';
+import type { HeaderOption } from './dataset/csv-header.js';
+import { readDataset, type DatasetFormat } from './dataset/dataset-reader.js';
 import { SAGEMAKER_FILES } from '../sagemaker/data-quality-model.js';
 import { formatModelQualityConstraints, formatModelQualityStatistics } from '../sagemaker/model-quality-files.js';
 
