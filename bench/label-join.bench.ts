@@ -22,7 +22,7 @@ import { BiasEvaluator } from '../src/monitors/label/bias-evaluator.js';
 import type { LabelEvaluator } from '../src/monitors/label/label-evaluator.js';
 import { LabelMonitorPipeline } from '../src/monitors/label/label-monitor.js';
 import { ModelQualityEvaluator } from '../src/monitors/label/model-quality-evaluator.js';
-import { createDecoder } from '../src/record/decoder.js';
+import { createDecoder } from '../src/record/create-decoder.js';
 import { FeatureRegistry } from '../src/record/feature-registry.js';
 import { GroundTruthDecoder } from '../src/record/ground-truth-decoder.js';
 import { PredictionExtractor } from '../src/record/prediction.js';

@@ -23,7 +23,7 @@ import { suggestConstraints } from '../src/baseline/suggest.js';
 import type { MonitorSettings } from '../src/config/load.js';
 import { DatasetProfile } from '../src/profile/dataset-profile.js';
 import { MonitorPipeline } from '../src/monitors/data-quality/data-quality-monitor.js';
-import { createDecoder } from '../src/record/decoder.js';
+import { createDecoder } from '../src/record/create-decoder.js';
 import { FeatureRegistry } from '../src/record/feature-registry.js';
 import { quantileSketchFactory } from '../src/sketch/quantile-factory.js';
 import { MemoryDeadLetterSink } from '../src/sink/dead-letter.js';

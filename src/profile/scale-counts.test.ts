@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDecoder } from '../record/decoder.js';
+import { createDecoder } from '../record/create-decoder.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { DatasetProfile } from './dataset-profile.js';

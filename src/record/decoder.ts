@@ -8,20 +8,12 @@
  * - the row object passed to `onRow` is reused: copy what you keep;
  * - features seen in traffic but not in the schema are registered on the FeatureRegistry as
  *   undeclared features (positional `_cN` names, or JSON keys).
+ * The factory is create-decoder.ts, so that this interface file imports no implementation.
  */
 import type { RecordErrorReason } from '../errors.js';
-import { CaptureDecoder } from './capture-decoder.js';
-import type { FeatureRegistry } from './feature-registry.js';
-import { FlatJsonDecoder } from './flat-json-decoder.js';
 import type { RowCallback } from './row.js';
-import { RecordFormat, type DatasetSchema } from './schema.js';
 
 export interface RecordDecoder {
   /** Decode one line; returns a reason (and emits nothing) when the record is malformed. */
   decode(line: string, onRow: RowCallback): RecordErrorReason | undefined;
-}
-
-/** The decoder for `schema.format`, declaring the schema's features on `registry`. */
-export function createDecoder(schema: DatasetSchema, registry: FeatureRegistry): RecordDecoder {
-  return schema.format === RecordFormat.FLAT_JSON ? new FlatJsonDecoder(schema, registry) : new CaptureDecoder(schema, registry);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordErrorReason } from '../errors.js';
+import { createDecoder } from './create-decoder.js';
 import { CONTRACT_INPUTS, CONTRACT_OUTPUTS, decodeAll, describeDecoderContract, type ContractSample } from './decoder.contract.js';
-import { createDecoder } from './decoder.js';
 import { FeatureRegistry } from './feature-registry.js';
 import { FlatJsonDecoder } from './flat-json-decoder.js';
 import { ValueKind } from './row.js';
