@@ -84,6 +84,12 @@ describe('npm run lint:layout', () => {
     expect(r.out).toContain("evaluate/ does I/O: src/evaluate/e.ts → src/record/r.ts imports 'node:fs'");
   });
 
+  it('holds tests beside the code to the order too (a test of state/ may not import sink/)', () => {
+    const r = lint(tree({ 'state/s.test.ts': "import { K } from '../sink/k.js';\nexport const S = K;\n", 'sink/k.ts': 'export const K = 1;\n' }));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('state imports sink, which is above it in the folder order: src/state/s.test.ts imports src/sink/k.ts');
+  });
+
   it('fails on a folder the order does not name', () => {
     const r = lint(tree({ 'misc/m.ts': 'export const M = 1;\n' }));
     expect(r.code).toBe(1);

@@ -3,10 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ReportSpool } from '../state/report-spool.js';
 import { FileDeadLetterSink, MemoryDeadLetterSink } from './dead-letter.js';
 import { LocalReportSink } from './local-report-sink.js';
 import { MemoryReportSink } from './memory-report-sink.js';
 import { RecentWindowsSink } from './recent-windows.js';
+import { reportObjects } from './report-files.js';
 import { REPORT_FILES, asDataQualityReport, indexEntry, isLabelReport, reportFolder, reportFolderOf } from './report.js';
 import { describeDeadLetterSinkContract, describeReportSinkContract, sampleLabelReport, sampleReport } from './sink.contract.js';
 
@@ -107,5 +109,17 @@ describe('RecentWindowsSink (GET /windows)', () => {
     const sink = new RecentWindowsSink(new LocalReportSink(root));
     await expect(sink.write(sampleReport(0))).rejects.toMatchObject({ code: 'SINK_WRITE_FAILED' });
     expect(sink.list()).toEqual([]);
+  });
+});
+
+describe('ReportSpool holding formatted reports (the S3 sink\'s spool)', () => {
+  it('entries survive byte for byte (the four report files)', async () => {
+    const dir = tmp();
+    const objects = reportObjects(sampleReport(Date.UTC(2026, 0, 1), 300_000, 2));
+    await ReportSpool.open(dir).append({ folder: 'm1/5m/2026/01/01/00/00-00', objects });
+    const again = ReportSpool.open(dir);
+    const r = await again.read(again.peek()!);
+    expect(r).toEqual({ status: 'ok', report: { folder: 'm1/5m/2026/01/01/00/00-00', objects } });
+    expect(objects.map((o) => o.name)).toEqual([REPORT_FILES.statistics, REPORT_FILES.constraints, REPORT_FILES.violations, REPORT_FILES.summary]);
   });
 });

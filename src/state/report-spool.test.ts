@@ -2,10 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reportObjects } from '../sink/report-files.js';
 import { ReportSpool, type SpooledReport } from './report-spool.js';
-import { REPORT_FILES } from '../sink/report.js';
-import { sampleReport } from '../sink/sink.contract.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'driftmon-spool-'));
 const report = (i: number): SpooledReport => ({ folder: `m1/1s/${i}`, objects: [{ name: 'a.json', body: `{"i":${i}}\n` }] });
@@ -38,16 +35,6 @@ describe('ReportSpool', () => {
     await b.append(report(5));
     expect(await drain(b)).toEqual(['m1/1s/1', 'm1/1s/2', 'm1/1s/3', 'm1/1s/4', 'm1/1s/5']);
     expect(ReportSpool.open(dir).depth).toBe(0);
-  });
-
-  it('entries survive byte for byte (the four report files)', async () => {
-    const dir = tmp();
-    const objects = reportObjects(sampleReport(Date.UTC(2026, 0, 1), 300_000, 2));
-    await ReportSpool.open(dir).append({ folder: 'm1/5m/2026/01/01/00/00-00', objects });
-    const again = ReportSpool.open(dir);
-    const r = await again.read(again.peek()!);
-    expect(r).toEqual({ status: 'ok', report: { folder: 'm1/5m/2026/01/01/00/00-00', objects } });
-    expect(objects.map((o) => o.name)).toEqual([REPORT_FILES.statistics, REPORT_FILES.constraints, REPORT_FILES.violations, REPORT_FILES.summary]);
   });
 
   it('ignores (and removes) partial tmp files left by an interrupted append', async () => {
