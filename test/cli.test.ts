@@ -189,6 +189,35 @@ describe('driftmon replay', () => {
   });
 });
 
+describe('exit codes of usage and input errors', () => {
+  it('usage errors (unknown option, missing required option, bad choice) exit 2 with the usage hint', async () => {
+    for (const args of [['check', '--statistics', 'a', '--constraints', 'b', '--bogus'], ['check', '--statistics', 'a'], ['replay', '--format', 'xml']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: /);
+      expect(r.stderr).toContain('Usage: driftmon');
+    }
+    expect((await runCli(['--version'])).code).toBe(0);
+  });
+
+  it('replay with a missing capture path and baseline folder exits 3 and names both as flags', async () => {
+    const r = await runCli(['replay', '--capture', '/nonexistent/capture', '--baseline', '/nonexistent/baseline', '--window', '1m']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('--capture /nonexistent/capture: does not exist');
+    expect(r.stderr).toContain('--baseline /nonexistent/baseline: does not exist');
+  });
+
+  it('replay flag problems are phrased as flags, all at once, exit 2', async () => {
+    const r = await runCli(['replay', '--capture', '/nonexistent/capture', '--baseline', '/nonexistent/baseline', '--window', '0s', '--window', 'banana', '--window', '-1m', '--grace', 'x']);
+    expect(r.code).toBe(2);
+    for (const expected of ['--window 0s: window size must be > 0', '--window banana: not a duration', '--window -1m: not a duration', '--grace x: not a duration', '--capture /nonexistent/capture: does not exist']) {
+      expect(r.stderr).toContain(expected);
+    }
+    expect(r.stderr).not.toContain('/monitors/0');
+    expect(r.stderr).not.toContain('twice');
+  });
+});
+
 describe('driftmon --help', () => {
   it('documents the exit codes', async () => {
     const r = await runCli(['--help']);

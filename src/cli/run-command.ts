@@ -14,6 +14,7 @@ export async function runCommand(io: CliIo, opts: { config: string }): Promise<n
 
 /** Run the monitors until their sources end (or a signal stops them), then print the summary. */
 async function runToEnd(io: CliIo, config: Config): Promise<MonitorSummary[]> {
+  for (const w of config.warnings ?? []) io.err(`driftmon: warning: ${w}\n`);
   const app = await startApp(config, { stdin: io.stdin, signal: io.signal });
   if (app.url) io.err(`driftmon: metrics at ${app.url}/metrics\n`);
   const summaries = await app.done;
@@ -76,7 +77,22 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
       },
     ],
     output: { dir: resolve(opts.output), deadLetterDir: join(resolve(opts.output), 'dead-letter') },
-    http: opts.port === undefined ? { enabled: false } : { enabled: true, port: Number(opts.port) },
+    http: opts.port === undefined ? { enabled: false } : { enabled: true, port: /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port },
   };
-  return resolveConfig(raw, { baseDir: process.cwd(), env, source: 'replay options' });
+  return resolveConfig(raw, { baseDir: process.cwd(), env, source: 'replay options', flagFor: replayFlag });
+}
+
+/** The flag each part of the config built from replay's options came from. */
+function replayFlag(path: string): string | undefined {
+  const rules: [RegExp, string][] = [
+    [/^\/monitors\/0\/windows(\/|$)/, '--window'],
+    [/^\/monitors\/0\/grace$/, '--grace'],
+    [/^\/monitors\/0\/source(\/|$)/, '--capture'],
+    [/^\/monitors\/0\/baseline(\/|$)/, '--baseline'],
+    [/^\/monitors\/0\/record\/inputs(\/|$)/, '--inputs'],
+    [/^\/monitors\/0\/record\/outputs(\/|$)/, '--outputs'],
+    [/^\/http(\/|$)/, '--port'],
+    [/^\/output(\/|$)/, '--output'],
+  ];
+  return rules.find(([re]) => re.test(path))?.[1];
 }

@@ -50,7 +50,8 @@ describe('groundTruthIngest config', () => {
       '/groundTruthIngest/dedupRetention: "soon" is not a positive duration (use 1h, 7d or ISO-8601 like P7D)',
     ]);
     expect(() => resolve({ monitors: [monitor({ type: 'stdin' })], groundTruthIngest: { topic: 'gt', tokens: ['inline'], tokenEnvs: ['T'] } }, { T: 't' })).toThrow(
-      expect.objectContaining({ details: ['/groundTruthIngest: unknown key "tokens"'] }),
+      // schema and meaning in one pass: the unknown key and the missing brokers together
+      expect.objectContaining({ details: ['/groundTruthIngest: unknown key "tokens"', '/groundTruthIngest/brokers: give brokers (no Kafka monitor to take them from)'] }),
     );
   });
 });

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { SAGEMAKER_FILES } from '../sagemaker/data-quality-model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ProblemType } from '../sagemaker/problem-type.js';
-import { parseDurationMs } from './duration.js';
+import { formatDuration, parseDurationMs } from './duration.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
 import { ConfigSchema, type ConfigInput, type LabelsConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
 
@@ -92,6 +92,8 @@ export interface Config {
   log: { level: LogLevel };
   /** POST /v1/ground-truth, when configured. */
   groundTruthIngest?: GroundTruthIngestSettings | undefined;
+  /** Legal but doubtful settings (e.g. a grace not shorter than the smallest window), one line each. */
+  warnings?: string[] | undefined;
 }
 
 export const DEFAULTS = {
@@ -140,26 +142,74 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
   return resolveConfig(raw, { baseDir: dirname(resolve(file)), env, source: file });
 }
 
-/** Validate and resolve an already-parsed config object (relative paths against baseDir). */
-export function resolveConfig(
-  raw: unknown,
-  options: { baseDir: string; env?: Record<string, string | undefined>; source?: string; checkFiles?: boolean },
-): Config {
+/**
+ * Problems found while resolving a config: one line each. `missingInputs` holds the lines that only
+ * say an input (capture path, baseline, labels file) does not exist: a config whose every problem
+ * is one of those is an input error (exit 3), any other problem makes it invalid (exit 2).
+ */
+type Problems = string[] & { missingInputs: Set<string> };
+
+function missingInput(problems: Problems, line: string): void {
+  problems.push(line);
+  problems.missingInputs.add(line);
+}
+
+export interface ResolveOptions {
+  baseDir: string;
+  env?: Record<string, string | undefined>;
+  source?: string;
+  checkFiles?: boolean;
+  /**
+   * For configs built from command-line flags: the flag a JSON path (such as `/monitors/0/windows/1`)
+   * came from, so that problems read `--window banana: not a duration` instead of naming a path of
+   * a config the user never wrote.
+   */
+  flagFor?: (path: string) => string | undefined;
+}
+
+/**
+ * Validate and resolve an already-parsed config object (relative paths against baseDir). Every
+ * problem, of the schema and of the meaning (durations, windows, files, labels), is collected in one
+ * pass and thrown at once; warnings (legal but doubtful settings) are returned in `warnings`.
+ */
+export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
   const env = options.env ?? {};
-  const problems: string[] = [];
+  const problems: Problems = Object.assign([] as string[], { missingInputs: new Set<string>() });
+  const warnings: string[] = [];
   const input = applyEnv(raw, env, problems);
-  if (!Value.Check(ConfigSchema, input)) {
-    problems.push(...schemaProblems(input));
-    throw invalid(options.source, problems);
-  }
-  const cfg = input as ConfigInput;
+  const schemaOk = Value.Check(ConfigSchema, input);
+  if (!schemaOk) problems.push(...schemaProblems(input));
+  // With schema problems, the checks of meaning still run over whatever is well-formed; a part too
+  // malformed to check is skipped (its schema problem is already listed).
+  const tolerant = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (schemaOk) throw e;
+      return fallback;
+    }
+  };
+  const cfg = (isPlainObject(input) ? input : {}) as ConfigInput;
   const abs = (p: string): string => (isAbsolute(p) ? p : join(options.baseDir, p));
   const names = new Set<string>();
-  const monitors = cfg.monitors.map((m, i) => {
-    if (names.has(m.name)) problems.push(`/monitors/${i}/name: duplicate monitor name "${m.name}"`);
-    names.add(m.name);
-    return resolveMonitor(m, i, abs, problems, options.checkFiles ?? true, env);
+  const monitors = (Array.isArray(cfg.monitors) ? cfg.monitors : []).map((m, i) => {
+    if (typeof m?.name === 'string' && names.has(m.name)) problems.push(`/monitors/${i}/name: duplicate monitor name "${m.name}"`);
+    names.add(m?.name);
+    return tolerant(() => resolveMonitor(m, i, abs, problems, warnings, options.checkFiles ?? true, env, tolerant), undefined);
   });
+  const config = tolerant(() => finish(cfg, monitors as MonitorSettings[], abs, env, problems), undefined);
+  if (problems.length > 0 || config === undefined) throw invalid(options, raw, problems);
+  if (warnings.length > 0) config.warnings = warnings.map((w) => asFlag(w, options, raw));
+  return deepFreeze(config);
+}
+
+function finish(
+  cfg: ConfigInput,
+  monitors: MonitorSettings[],
+  abs: (p: string) => string,
+  env: Record<string, string | undefined>,
+  problems: Problems,
+): Config {
   const outputDir = abs(cfg.output?.dir ?? DEFAULTS.outputDir);
   const s3 = cfg.output?.s3;
   const config: Config = {
@@ -200,39 +250,50 @@ export function resolveConfig(
     },
     problems,
   );
-  if (problems.length > 0) throw invalid(options.source, problems);
-  return deepFreeze(config);
+  return config;
 }
 
 function resolveMonitor(
   m: MonitorConfigInput,
   i: number,
   abs: (p: string) => string,
-  problems: string[],
+  problems: Problems,
+  warnings: string[],
   checkFiles: boolean,
   env: Record<string, string | undefined>,
+  tolerant: <T>(fn: () => T, fallback: T) => T,
 ): MonitorSettings {
   const at = `/monitors/${i}`;
   const duration = (text: string, path: string): number => {
+    if (typeof text !== 'string') return 0; // a schema problem, already listed
     const ms = parseDurationMs(text);
     if (ms === undefined) problems.push(`${path}: "${text}" is not a duration (use 10s, 5m, 1h, 1d or ISO-8601 like PT1H)`);
     return ms ?? 0;
   };
-  const windowsMs = m.windows.map((w, j) => {
+  const windowsMs = (Array.isArray(m.windows) ? m.windows : []).map((w, j) => {
     const ms = duration(w, `${at}/windows/${j}`);
-    if (ms === 0 && parseDurationMs(w) !== undefined) problems.push(`${at}/windows/${j}: window size must be > 0`);
+    if (ms === 0 && typeof w === 'string' && parseDurationMs(w) !== undefined) problems.push(`${at}/windows/${j}: window size must be > 0`);
     return ms;
   });
-  if (new Set(windowsMs).size !== windowsMs.length) problems.push(`${at}/windows: the same window size is listed twice`);
+  const validWindows = windowsMs.filter((ms) => ms > 0);
+  for (const ms of new Set(validWindows)) {
+    if (validWindows.indexOf(ms) !== validWindows.lastIndexOf(ms)) problems.push(`${at}/windows: the window size ${formatDuration(ms)} is listed twice`);
+  }
   const graceMs = m.grace === undefined ? DEFAULTS.graceMs : duration(m.grace, `${at}/grace`);
+  const smallest = Math.min(...validWindows);
+  if (m.grace !== undefined && validWindows.length > 0 && graceMs >= smallest) {
+    warnings.push(
+      `${at}/grace: "${m.grace}" is not shorter than the smallest window (${formatDuration(smallest)}): each window is reported only after waiting longer than its own length for late records`,
+    );
+  }
 
-  let source: SourceSettings;
-  if (m.source.type === 'files') {
-    const paths = m.source.paths.map(abs);
+  let source: SourceSettings = { type: 'stdin' };
+  if (m.source?.type === 'files') {
+    const paths = (Array.isArray(m.source.paths) ? m.source.paths : []).filter((p) => typeof p === 'string').map(abs);
     const follow = m.source.follow ?? false;
     if (checkFiles && !follow) {
       paths.forEach((p, j) => {
-        if (!existsSync(p)) problems.push(`${at}/source/paths/${j}: ${p} does not exist`);
+        if (!existsSync(p)) missingInput(problems, `${at}/source/paths/${j}: ${p} does not exist`);
       });
     }
     source = {
@@ -241,7 +302,7 @@ function resolveMonitor(
       follow,
       pollIntervalMs: m.source.pollInterval === undefined ? DEFAULTS.pollIntervalMs : duration(m.source.pollInterval, `${at}/source/pollInterval`),
     };
-  } else if (m.source.type === 'kafka') {
+  } else if (m.source?.type === 'kafka') {
     const k = m.source;
     let sasl: KafkaSourceSettings['sasl'];
     if (k.sasl !== undefined) {
@@ -265,8 +326,6 @@ function resolveMonitor(
       ssl: k.ssl ?? false,
       sasl,
     };
-  } else {
-    source = { type: 'stdin' };
   }
   const b0 = m.backoff;
   const backoff: BackoffSettings | undefined =
@@ -282,9 +341,9 @@ function resolveMonitor(
         };
   if (b0 !== undefined && source.type !== 'kafka') problems.push(`${at}/backoff: back-off applies to kafka sources only`);
   const partitionIdleMs =
-    m.source.type === 'kafka' && m.source.partitionIdle !== undefined ? duration(m.source.partitionIdle, `${at}/source/partitionIdle`) : DEFAULTS.partitionIdleMs;
+    m.source?.type === 'kafka' && m.source.partitionIdle !== undefined ? duration(m.source.partitionIdle, `${at}/source/partitionIdle`) : DEFAULTS.partitionIdleMs;
 
-  const labels = m.labels === undefined ? undefined : resolveLabels(m.labels, `${at}/labels`, source, abs, problems, checkFiles, duration);
+  const labels = m.labels === undefined ? undefined : tolerant(() => resolveLabels(m.labels as LabelsConfigInput, `${at}/labels`, source, abs, problems, checkFiles, duration), undefined);
   if (labels !== undefined && m.baseline !== undefined) {
     problems.push(`${at}: a monitor with "labels" (model quality / bias) takes no data-quality "baseline": monitor data quality with a second monitor`);
   }
@@ -293,7 +352,8 @@ function resolveMonitor(
   let statisticsPath = b.statistics === undefined ? undefined : abs(b.statistics);
   let constraintsPath = b.constraints === undefined ? undefined : abs(b.constraints);
   if (dir !== undefined) {
-    if (checkFiles && !(existsSync(dir) && statSync(dir).isDirectory())) problems.push(`${at}/baseline/dir: ${dir} is not a directory`);
+    if (checkFiles && !existsSync(dir)) missingInput(problems, `${at}/baseline/dir: ${dir} does not exist`);
+    else if (checkFiles && !statSync(dir).isDirectory()) problems.push(`${at}/baseline/dir: ${dir} is not a directory`);
     statisticsPath ??= join(dir, SAGEMAKER_FILES.statistics);
     constraintsPath ??= join(dir, SAGEMAKER_FILES.constraints);
   }
@@ -301,9 +361,11 @@ function resolveMonitor(
     problems.push(`${at}/baseline: give "constraints" (constraints.json) or "dir" (a folder with statistics.json and constraints.json)`);
   }
   if (checkFiles) {
-    if (constraintsPath !== undefined && !existsSync(constraintsPath)) problems.push(`${at}/baseline: ${constraintsPath} does not exist`);
+    if (constraintsPath !== undefined && !existsSync(constraintsPath) && !(dir !== undefined && !existsSync(dir))) {
+      missingInput(problems, `${at}/baseline: ${constraintsPath} does not exist`);
+    }
     if (statisticsPath !== undefined && !existsSync(statisticsPath)) {
-      if (b.statistics !== undefined) problems.push(`${at}/baseline/statistics: ${statisticsPath} does not exist`);
+      if (b.statistics !== undefined) missingInput(problems, `${at}/baseline/statistics: ${statisticsPath} does not exist`);
       else statisticsPath = undefined; // dir without statistics.json: drift checks are skipped
     }
   }
@@ -330,7 +392,7 @@ function resolveLabels(
   at: string,
   source: SourceSettings,
   abs: (p: string) => string,
-  problems: string[],
+  problems: Problems,
   checkFiles: boolean,
   duration: (text: string, path: string) => number,
 ): LabelSettings {
@@ -345,7 +407,7 @@ function resolveLabels(
     if (l.paths === undefined) problems.push(`${at}: a files monitor (replay) reads its labels from "paths" (ground-truth files or directories)`);
     if (l.topics !== undefined) problems.push(`${at}/topics: ground-truth topics go with a kafka source; a files monitor reads "paths"`);
     if (source.follow) problems.push(`${at}: a label monitor over files is a replay: the source cannot "follow"`);
-    if (checkFiles) paths.forEach((p, j) => existsSync(p) || problems.push(`${at}/paths/${j}: ${p} does not exist`));
+    if (checkFiles) paths.forEach((p, j) => existsSync(p) || missingInput(problems, `${at}/paths/${j}: ${p} does not exist`));
   } else {
     problems.push(`${at}: labels are joined from Kafka topics, or from files in a replay: the monitor's source must be kafka or files`);
   }
@@ -356,7 +418,7 @@ function resolveLabels(
   const file = (p: string | undefined, path: string): string | undefined => {
     if (p === undefined) return undefined;
     const full = abs(p);
-    if (checkFiles && !existsSync(full)) problems.push(`${path}: ${full} does not exist`);
+    if (checkFiles && !existsSync(full)) missingInput(problems, `${path}: ${full} does not exist`);
     return full;
   };
   const horizonMs = l.horizon === undefined ? DEFAULTS.labelHorizonMs : duration(l.horizon, `${at}/horizon`);
@@ -433,13 +495,39 @@ export function schemaProblems(value: unknown): string[] {
   return [...new Set(lines)];
 }
 
-function invalid(source: string | undefined, problems: string[]): DriftmonError {
-  const where = source === undefined ? 'config' : `config ${source}`;
+function invalid(options: ResolveOptions, raw: unknown, problems: Problems): DriftmonError {
+  const where = options.source === undefined ? 'config' : `config ${options.source}`;
+  const onlyMissing = problems.length > 0 && problems.every((p) => problems.missingInputs.has(p));
   return new DriftmonError(
-    ErrorCode.CONFIG_INVALID,
-    `${where} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
-    { details: problems },
+    onlyMissing ? ErrorCode.INPUT_NOT_FOUND : ErrorCode.CONFIG_INVALID,
+    onlyMissing
+      ? `${where}: ${problems.length === 1 ? 'an input does' : `${problems.length} inputs do`} not exist`
+      : `${where} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    { details: [...new Set(problems.map((p) => asFlag(p, options, raw)))] },
   );
+}
+
+/** `/monitors/0/windows/1: "banana" is not a duration` → `--window banana: not a duration` (flag-built configs). */
+function asFlag(line: string, options: ResolveOptions, raw: unknown): string {
+  const m = /^(\/[^:\s]*): (.*)$/s.exec(line);
+  const flag = m && options.flagFor?.(m[1] as string);
+  if (!m || flag === undefined) return line;
+  const value = valueAt(raw, m[1] as string);
+  const message = (m[2] as string).replace(/^"[^"]*" is /, '').replace(`${String(value)} `, '');
+  return typeof value === 'string' || typeof value === 'number' ? `${flag} ${value}: ${message}` : `${flag}: ${message}`;
+}
+
+function valueAt(raw: unknown, path: string): unknown {
+  let v = raw;
+  for (const part of path.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, part)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function deepFreeze<T>(o: T): T {
