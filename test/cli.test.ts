@@ -44,6 +44,17 @@ describe('driftmon check', () => {
     expect(JSON.parse(r.stdout)).toHaveProperty('violations');
   });
 
+  it('a statistics.json given as --constraints is named as such and exits 3, even without violations to find', async () => {
+    const r = await runCli(['check', '--statistics', join(DQ, 'statistics.json'), '--constraints', join(DQ, 'statistics.json'), '--fail-on-violation']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`--constraints ${join(DQ, 'statistics.json')} is a data-quality statistics.json`);
+    const swapped = await runCli(['check', '--statistics', join(DQ, 'good_cases', 'constraints.json'), '--constraints', join(DQ, 'good_cases', 'constraints.json')]);
+    expect(swapped.code).toBe(3);
+    expect(swapped.stderr).toContain('--statistics');
+    expect(swapped.stderr).toContain('is a data-quality constraints.json');
+  });
+
   it('a missing file exits 3 and names it', async () => {
     const r = await runCli(['check', '--statistics', '/nonexistent/statistics.json', '--constraints', join(DQ, 'good_cases', 'constraints.json')]);
     expect(r.code).toBe(3);

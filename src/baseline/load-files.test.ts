@@ -42,6 +42,30 @@ describe('load-files', () => {
     expect(await codeOf(loadStatisticsFile(dir))).toBe(ErrorCode.INPUT_UNREADABLE);
   });
 
+  it('a file of another kind than expected is BASELINE_INVALID, named for what it is (a statistics.json as constraints is not read leniently)', async () => {
+    const dq = join(SDK, 'pipeline/quality_check_step/data_quality');
+    const mq = join(SDK, 'pipeline/quality_check_step/model_quality');
+    const messageOf = async (p: Promise<unknown>): Promise<string> => {
+      try {
+        await p;
+      } catch (e) {
+        if (e instanceof DriftmonError && e.code === ErrorCode.BASELINE_INVALID) return e.message;
+        throw e;
+      }
+      return 'no error';
+    };
+    expect(await messageOf(loadConstraintsFile(join(dq, 'statistics.json'), '--constraints'))).toBe(
+      `--constraints ${join(dq, 'statistics.json')} is a data-quality statistics.json (it has features with "numerical_statistics"), not a data-quality constraints.json`,
+    );
+    expect(await messageOf(loadBaseline({ statisticsPath: undefined, constraintsPath: join(dq, 'statistics.json') }))).toContain('is a data-quality statistics.json');
+    expect(await messageOf(loadStatisticsFile(join(dq, 'good_cases/constraints.json')))).toContain('is a data-quality constraints.json (it has features with "completeness")');
+    expect(await messageOf(loadStatisticsFile(join(mq, 'statistics.json')))).toContain('is a model-quality statistics.json (it has "regression_metrics")');
+    expect(await messageOf(loadConstraintsFile(join(mq, 'good_cases/constraints.json')))).toContain('is a model-quality constraints.json (it has "regression_constraints")');
+    const analysis = join(dir, 'analysis.json');
+    writeFileSync(analysis, '{"version": "1.0", "pre_training_bias_metrics": {"facets": {}}}');
+    expect(await messageOf(loadConstraintsFile(analysis))).toContain('is a Clarify analysis.json');
+  });
+
   it('accepts a BOM and bare NaN / Infinity tokens', () => {
     expect(parseJsonLenient('\ufeff{"a" : NaN, "b" : [ -Infinity, 1.0 ], "c" : "NaN, x"}', 's')).toEqual({
       a: 'NaN',

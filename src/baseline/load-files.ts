@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { parseConstraints } from '../sagemaker/constraints-file.js';
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
+import { sageMakerFileKind, type SageMakerFileKind } from '../sagemaker/file-kind.js';
 import { parseStatistics } from '../sagemaker/statistics-file.js';
 
 
@@ -48,12 +49,24 @@ export function parseJsonLenient(text: string, source: string): unknown {
   }
 }
 
-export async function loadStatisticsFile(path: string): Promise<DatasetStatistics> {
-  return parseStatistics(await readJsonFile(path), path);
+export async function loadStatisticsFile(path: string, flag?: string): Promise<DatasetStatistics> {
+  return parseStatistics(expectKind(await readJsonFile(path), 'data-quality statistics.json', path, flag), path);
 }
 
-export async function loadConstraintsFile(path: string): Promise<Constraints> {
-  return parseConstraints(await readJsonFile(path), path);
+export async function loadConstraintsFile(path: string, flag?: string): Promise<Constraints> {
+  return parseConstraints(expectKind(await readJsonFile(path), 'data-quality constraints.json', path, flag), path);
+}
+
+/**
+ * A file that is recognisably another of SageMaker's files than the one expected (a statistics.json
+ * given as constraints, a model-quality file given for data quality, …) is BASELINE_INVALID, named
+ * for what it is; `flag` is the command-line option it was given with, if any.
+ */
+function expectKind(json: unknown, expected: SageMakerFileKind, path: string, flag: string | undefined): unknown {
+  const found = sageMakerFileKind(json);
+  if (found === undefined || found.kind === expected) return json;
+  const where = flag === undefined ? path : `${flag} ${path}`;
+  throw new DriftmonError(ErrorCode.BASELINE_INVALID, `${where} is a ${found.kind} (it has ${found.because}), not a ${expected}`);
 }
 
 export interface BaselinePaths {

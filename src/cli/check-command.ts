@@ -16,9 +16,9 @@ export interface CheckOptions {
 
 export async function checkCommand(io: CliIo, opts: CheckOptions): Promise<number> {
   const [current, constraints, baseline] = await Promise.all([
-    loadStatisticsFile(opts.statistics),
-    loadConstraintsFile(opts.constraints),
-    opts.baselineStatistics === undefined ? Promise.resolve(undefined) : loadStatisticsFile(opts.baselineStatistics),
+    loadStatisticsFile(opts.statistics, '--statistics'),
+    loadConstraintsFile(opts.constraints, '--constraints'),
+    opts.baselineStatistics === undefined ? Promise.resolve(undefined) : loadStatisticsFile(opts.baselineStatistics, '--baseline-statistics'),
   ]);
   const evaluation = evaluateDataQuality(current, baseline, constraints);
   const text = formatViolations(evaluation.violations);
