@@ -218,6 +218,16 @@ describe('exit codes of usage and input errors', () => {
     expect(r.stderr).toContain('--baseline /nonexistent/baseline: does not exist');
   });
 
+  it('a grace not shorter than the window is run, with a warning on stderr', async () => {
+    const dir = tmp();
+    const baselineDir = join(dir, 'baseline');
+    expect((await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir])).code).toBe(0);
+    mkdirSync(join(dir, 'capture'));
+    const r = await runCli(['replay', '--capture', join(dir, 'capture'), '--baseline', baselineDir, '--window', '1m', '--grace', '5m', '--output', join(dir, 'out')]);
+    expect(r.stderr).toContain('driftmon: warning: --grace 5m: not shorter than the smallest window (1m)');
+    expect(r.stderr).not.toContain('problem');
+  });
+
   it('replay flag problems are phrased as flags, all at once, exit 2', async () => {
     const r = await runCli(['replay', '--capture', '/nonexistent/capture', '--baseline', '/nonexistent/baseline', '--window', '0s', '--window', 'banana', '--window', '-1m', '--grace', 'x']);
     expect(r.code).toBe(2);

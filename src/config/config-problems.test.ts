@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { resolveConfig, type ResolveOptions } from './load.js';
+import { loadConfig, resolveConfig, type ResolveOptions } from './load.js';
 
 function failure(raw: unknown, options: Partial<ResolveOptions> = {}): DriftmonError {
   try {
@@ -85,5 +85,20 @@ describe('config problems, all in one pass', () => {
     const mixed = failure({ monitors: [{ name: 'm', source: files, baseline: { dir: 'b' }, windows: ['1x'] }] }, { baseDir: dir, checkFiles: true });
     expect(mixed.code).toBe(ErrorCode.CONFIG_INVALID);
     expect(mixed.details).toHaveLength(2);
+  });
+});
+
+describe('loadConfig', () => {
+  it('a config path that cannot be read (a folder) is an input error, not invalid YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-config-'));
+    let error: unknown;
+    try {
+      loadConfig(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DriftmonError);
+    expect((error as DriftmonError).code).toBe(ErrorCode.INPUT_UNREADABLE);
+    expect((error as DriftmonError).message).toBe(`cannot read config ${dir}: EISDIR: illegal operation on a directory, read`);
   });
 });

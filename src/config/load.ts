@@ -130,9 +130,15 @@ export const ENV_KAFKA_BROKERS = 'DRIFTMON_KAFKA_BROKERS';
 
 export function loadConfig(file: string, env: Record<string, string | undefined> = {}): Config {
   if (!existsSync(file)) throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, `config file not found: ${file}`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DriftmonError(ErrorCode.INPUT_UNREADABLE, `cannot read config ${file}: ${(e as Error).message}`, { cause: e });
+  }
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
+    raw = parseYaml(text);
   } catch (e) {
     throw new DriftmonError(ErrorCode.CONFIG_INVALID, `config ${file} is not valid YAML/JSON`, {
       cause: e,
