@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { rng } from './support/random.js';
 import { runCli } from './support/cli.js';
@@ -138,6 +139,27 @@ describe('driftmon run --config with a bad config', () => {
   });
 });
 
+/** SageMaker capture lines carrying the golden rows, one a second from 2026-01-01T00:00:00Z + `from` s. */
+function captureLines(from: number, n: number): string[] {
+  const rows = readFileSync(join(DQ, 'baseline_dataset.csv'), 'utf8').trim().split('\n');
+  const lines: string[] = [];
+  for (let i = from; i < from + n; i++) {
+    const cols = (rows[i % rows.length] as string).split(',');
+    const time = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString().replace('.000Z', 'Z');
+    lines.push(
+      JSON.stringify({
+        captureData: {
+          endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: cols.slice(1).join(','), encoding: 'CSV' },
+          endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: cols[0], encoding: 'CSV' },
+        },
+        eventMetadata: { eventId: `e${i}`, inferenceTime: time },
+        eventVersion: '0',
+      }),
+    );
+  }
+  return lines;
+}
+
 describe('driftmon replay', () => {
   it('runs the pipeline over capture files, writes reports per window and dead-letters malformed lines', async () => {
     const dir = tmp();
@@ -145,23 +167,8 @@ describe('driftmon replay', () => {
     const b = await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir]);
     expect(b.code).toBe(0);
     // capture lines carrying the golden rows, one a second, over three minutes, plus two broken lines
-    const rows = readFileSync(join(DQ, 'baseline_dataset.csv'), 'utf8').trim().split('\n');
-    const lines: string[] = [];
-    for (let i = 0; i < 180; i++) {
-      const cols = (rows[i % rows.length] as string).split(',');
-      const time = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString().replace('.000Z', 'Z');
-      lines.push(
-        JSON.stringify({
-          captureData: {
-            endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: cols.slice(1).join(','), encoding: 'CSV' },
-            endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: cols[0], encoding: 'CSV' },
-          },
-          eventMetadata: { eventId: `e${i}`, inferenceTime: time },
-          eventVersion: '0',
-        }),
-      );
-      if (i === 50) lines.push('{"truncated": ', 'plain text');
-    }
+    const lines = captureLines(0, 180);
+    lines.splice(51, 0, '{"truncated": ', 'plain text');
     mkdirSync(join(dir, 'capture'));
     writeFileSync(join(dir, 'capture', 'c.jsonl'), `${lines.join('\n')}\n`);
     const out = join(dir, 'out');
@@ -178,6 +185,32 @@ describe('driftmon replay', () => {
     expect(dead.map((d) => d.reason)).toEqual(['not_json', 'not_json']);
     expect(dead[0]?.source).toMatch(/c\.jsonl:52$/);
     expect(r.stdout).toContain('2 invalid');
+  });
+
+  it('a truncated and a fake .gz are skipped and named; every other record is counted in its window; exit 3', async () => {
+    const dir = tmp();
+    const baselineDir = join(dir, 'baseline');
+    expect((await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir])).code).toBe(0);
+    const cap = join(dir, 'capture');
+    mkdirSync(cap);
+    writeFileSync(join(cap, '00-a.jsonl'), `${captureLines(0, 60).join('\n')}\n`); // minute 0
+    const whole = gzipSync(`${captureLines(60, 60).join('\n')}\n`); // minute 1, cut in the middle
+    const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
+    writeFileSync(join(cap, '01-b.jsonl.gz'), truncated);
+    writeFileSync(join(cap, '02-c.jsonl.gz'), `${captureLines(120, 5).join('\n')}\n`); // plain text named .gz
+    writeFileSync(join(cap, '03-d.jsonl'), `${captureLines(180, 120).join('\n')}\n`); // minutes 3 and 4
+    // the complete lines the truncated file still holds
+    const kept = gunzipSync(truncated, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString().split('\n').length - 1;
+    expect(kept).toBeGreaterThan(0);
+    const out = join(dir, 'out');
+    const r = await runCli(['replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out]);
+    expect(r.code).toBe(3);
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
+    expect(index.map((w) => w.item_count)).toEqual([60, kept, 60, 60]);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; path?: string }).filter((l) => l.level >= 50);
+    expect(errors.map((l) => l.path)).toEqual([join(cap, '01-b.jsonl.gz'), join(cap, '02-c.jsonl.gz')]);
+    expect(r.stderr).toContain('2 input file(s) could not be read');
+    expect(r.stdout).toContain(`${60 + kept + 120} records`);
   });
 
   it('without --config or the needed options, says what is missing and exits 2', async () => {

@@ -28,6 +28,12 @@ export interface RawBatch {
   readonly partition?: { readonly key: string; readonly position: SourcePosition };
 }
 
+/** An input file that could not be read (gone, unreadable, corrupt or truncated), and why. */
+export interface UnreadableInput {
+  readonly path: string;
+  readonly reason: string;
+}
+
 /** Consumer lag, summed (records) and worst (seconds) over assigned partitions. */
 export interface SourceLag {
   readonly records: number;
@@ -54,6 +60,8 @@ export interface Source {
   lag?(): SourceLag;
   /** Partition keys (partitionKey()) currently assigned to this consumer. */
   assignment?(): readonly string[];
+  /** File sources: the files skipped so far because they could not be read. */
+  unreadable?(): readonly UnreadableInput[];
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;
