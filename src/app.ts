@@ -120,7 +120,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       };
       source = createSource(settings, deps.stdin, onUnreadable);
       // a label monitor over files (replay): every capture file, then every ground-truth file
-      if (settings.labels !== undefined) source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths, onUnreadable }), stream: LABELS_STREAM }]);
+      if (settings.labels !== undefined) source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths, maxLineLength: settings.maxLineLength, onUnreadable }), stream: LABELS_STREAM }]);
     }
     sources.push(source);
     const kafkaMonitor = settings.source.type === 'kafka';
@@ -303,7 +303,7 @@ class DiskWatch {
 
 function createSource(settings: MonitorSettings, stdin: Readable | undefined, onUnreadable: (input: UnreadableInput) => void): Source {
   const s = settings.source;
-  if (s.type === 'files') return new FileSource({ paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, onUnreadable });
+  if (s.type === 'files') return new FileSource({ paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength, onUnreadable });
   if (s.type === 'kafka') throw new Error('kafka sources are built in startApp');
   if (stdin === undefined) throw new Error('stdin source configured but no stdin available');
   return new StreamSource(stdin);

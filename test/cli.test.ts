@@ -160,6 +160,16 @@ function captureLines(from: number, n: number): string[] {
   return lines;
 }
 
+/** A tmp dir with a baseline of the golden dataset (baseline/) and an empty capture/ folder. */
+async function replayDirs(): Promise<{ dir: string; baselineDir: string; cap: string }> {
+  const dir = tmp();
+  const baselineDir = join(dir, 'baseline');
+  expect((await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir])).code).toBe(0);
+  const cap = join(dir, 'capture');
+  mkdirSync(cap);
+  return { dir, baselineDir, cap };
+}
+
 describe('driftmon replay', () => {
   it('runs the pipeline over capture files, writes reports per window and dead-letters malformed lines', async () => {
     const dir = tmp();
@@ -188,11 +198,7 @@ describe('driftmon replay', () => {
   });
 
   it('a truncated and a fake .gz are skipped and named; every other record is counted in its window; exit 3', async () => {
-    const dir = tmp();
-    const baselineDir = join(dir, 'baseline');
-    expect((await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir])).code).toBe(0);
-    const cap = join(dir, 'capture');
-    mkdirSync(cap);
+    const { dir, baselineDir, cap } = await replayDirs();
     writeFileSync(join(cap, '00-a.jsonl'), `${captureLines(0, 60).join('\n')}\n`); // minute 0
     const whole = gzipSync(`${captureLines(60, 60).join('\n')}\n`); // minute 1, cut in the middle
     const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
@@ -211,6 +217,24 @@ describe('driftmon replay', () => {
     expect(errors.map((l) => l.path)).toEqual([join(cap, '01-b.jsonl.gz'), join(cap, '02-c.jsonl.gz')]);
     expect(r.stderr).toContain('2 input file(s) could not be read');
     expect(r.stdout).toContain(`${60 + kept + 120} records`);
+  });
+
+  it('a BOM, an invalid UTF-8 line and a line over maxLineLength: the BOM is dropped, the bad lines dead-lettered by reason, bounded', async () => {
+    const { dir, baselineDir, cap } = await replayDirs();
+    writeFileSync(join(cap, 'a.jsonl'), `\uFEFF${captureLines(0, 60).join('\n')}\n`);
+    const long = Buffer.alloc(17 * 1024 * 1024, 'x'); // over the default 16 MiB
+    const bad = Buffer.from('{"a":"\xff"}', 'latin1');
+    writeFileSync(join(cap, 'b.jsonl'), Buffer.concat([Buffer.from(`${captureLines(60, 30).join('\n')}\n`), bad, Buffer.from('\n'), long, Buffer.from(`\n${captureLines(90, 30).join('\n')}\n`)]));
+    const out = join(dir, 'out');
+    const r = await runCli(['replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out]);
+    expect(r.code).toBe(0);
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
+    expect(index.map((w) => w.item_count)).toEqual([60, 60]);
+    const dead = readFileSync(join(out, 'dead-letter', 'replay.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; source: string; record: string; record_bytes?: number });
+    expect(dead.map((d) => [d.reason, d.source.split('/').at(-1), d.record.length, d.record_bytes])).toEqual([
+      ['invalid_utf8', 'b.jsonl:31', 9, 9],
+      ['line_too_long', 'b.jsonl:32', 1024, long.length],
+    ]);
   });
 
   it('without --config or the needed options, says what is missing and exits 2', async () => {

@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { LineBatcher } from './line-batcher.js';
-import { LineSplitter } from './line-splitter.js';
+import { ByteLineSplitter, type ByteLine } from './byte-lines.js';
 import type { RawBatch, Source, UnreadableInput } from './source.js';
 
 const CAPTURE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/;
@@ -27,13 +27,18 @@ export interface FileSourceOptions {
   follow?: boolean;
   pollIntervalMs?: number;
   batchSize?: number;
+  /**
+   * Longest line held in memory, in bytes (default 16 MiB): a longer one is skipped to its newline
+   * and comes out rejected (line_too_long) with its first KiB and true length (see byte-lines.ts).
+   */
+  maxLineLength?: number;
   /** Called once per file that cannot be read (see the header); the file is then skipped. */
   onUnreadable?: (input: UnreadableInput) => void;
 }
 
 export class FileSource implements Source {
   private closed = false;
-  private readonly offsets = new Map<string, { bytes: number; line: number; splitter: LineSplitter; failed?: true }>();
+  private readonly offsets = new Map<string, { bytes: number; line: number; splitter: ByteLineSplitter; failed?: true }>();
   private readonly failures: UnreadableInput[] = [];
   readonly description: string;
 
@@ -72,7 +77,7 @@ export class FileSource implements Source {
   private async *readFile(file: string, batchSize: number): AsyncIterable<RawBatch> {
     let state = this.offsets.get(file);
     if (state === undefined) {
-      state = { bytes: 0, line: 0, splitter: new LineSplitter() };
+      state = { bytes: 0, line: 0, splitter: new ByteLineSplitter(this.options.maxLineLength ?? 16 * 1024 * 1024) };
       this.offsets.set(file, state);
     }
     if (state.failed) return;
@@ -89,13 +94,12 @@ export class FileSource implements Source {
     if (size <= st.bytes) return;
     if (gz && st.bytes > 0) return; // compressed files are read once, whole
     const stream = gz ? gunzip(file) : createReadStream(file, { start: st.bytes, highWaterMark: 1 << 20 });
-    stream.setEncoding('utf8');
     const batcher = new LineBatcher(file, batchSize);
     let error: unknown;
     try {
-      for await (const chunk of stream as AsyncIterable<string>) {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const line of st.splitter.push(chunk)) {
-          const batch = batcher.add(line, ++st.line);
+          const batch = addLine(batcher, line, ++st.line);
           if (batch !== undefined) yield batch;
         }
       }
@@ -111,9 +115,8 @@ export class FileSource implements Source {
     }
     st.bytes = size;
     if (!this.options.follow || gz) {
-      const tail = st.splitter.end();
-      if (tail !== undefined) {
-        const batch = batcher.add(tail, ++st.line);
+      for (const line of st.splitter.end()) {
+        const batch = addLine(batcher, line, ++st.line);
         if (batch !== undefined) yield batch;
       }
     }
@@ -144,6 +147,10 @@ function gunzip(file: string): Readable {
   const out = createGunzip();
   raw.on('error', (e) => out.destroy(e));
   return raw.pipe(out);
+}
+
+function addLine(batcher: LineBatcher, line: ByteLine, lineNo: number): RawBatch | undefined {
+  return typeof line === 'string' ? batcher.add(line, lineNo) : batcher.reject(line.text, lineNo, line);
 }
 
 function isMissing(e: unknown): boolean {

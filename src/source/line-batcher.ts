@@ -2,11 +2,18 @@
  * Collects non-blank lines into RawBatches of a fixed size, remembering each line's number so a
  * dead letter can name `<origin>:<line>` exactly. Shared by every line-oriented source.
  */
+import type { RecordErrorReason } from '../errors.js';
 import type { RawBatch } from './source.js';
+
+interface Rejection {
+  readonly reason: RecordErrorReason;
+  readonly bytes: number;
+}
 
 export class LineBatcher {
   private records: string[] = [];
   private lineNos: number[] = [];
+  private rejections: Map<number, Rejection> | undefined;
 
   constructor(
     private readonly origin: string,
@@ -21,14 +28,25 @@ export class LineBatcher {
     return this.records.length >= this.size ? this.flush() : undefined;
   }
 
+  /** Add a line the source rejected (`text` is what its dead letter keeps); returns a batch as add() does. */
+  reject(text: string, lineNo: number, rejection: Rejection): RawBatch | undefined {
+    (this.rejections ??= new Map()).set(this.records.length, rejection);
+    this.records.push(text);
+    this.lineNos.push(lineNo);
+    return this.records.length >= this.size ? this.flush() : undefined;
+  }
+
   /** The lines held so far as a batch (undefined when none). */
   flush(): RawBatch | undefined {
     if (this.records.length === 0) return undefined;
     const records = this.records;
     const lines = this.lineNos;
     const origin = this.origin;
+    const rejections = this.rejections;
     this.records = [];
     this.lineNos = [];
-    return { records, origin: (i) => `${origin}:${lines[i] ?? '?'}` };
+    this.rejections = undefined;
+    const batch: RawBatch = { records, origin: (i) => `${origin}:${lines[i] ?? '?'}` };
+    return rejections === undefined ? batch : { ...batch, rejected: (i) => rejections.get(i) };
   }
 }

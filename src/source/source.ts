@@ -7,6 +7,7 @@
  * (its position); positions are committed back to the broker after a checkpoint holds the state
  * built from them, and a restarted source resumes from the checkpoint's positions.
  */
+import type { RecordErrorReason } from '../errors.js';
 import type { SourcePosition } from '../state/source-position.js';
 
 export interface RawBatch {
@@ -17,6 +18,11 @@ export interface RawBatch {
   key?(i: number): Uint8Array | null;
   /** The original bytes of records[i], when the source has them apart from the text (Kafka values). */
   bytes?(i: number): Uint8Array;
+  /**
+   * When the source itself rejected records[i] (a file line over maxLineLength, invalid UTF-8): why,
+   * and the line's true length in bytes; records[i] then holds only what the dead letter keeps.
+   */
+  rejected?(i: number): { readonly reason: RecordErrorReason; readonly bytes: number } | undefined;
   /** The broker timestamp of records[i] (Kafka: CreateTime or LogAppendTime), epoch ms. */
   timestampMs?(i: number): number;
   /**

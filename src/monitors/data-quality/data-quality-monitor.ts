@@ -227,11 +227,12 @@ export class MonitorPipeline {
           continue;
         }
       }
-      const reason = line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow);
+      const rejected = batch.rejected?.(i);
+      const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow));
       if (reason !== undefined) {
         invalid ??= new Map();
         invalid.set(reason, (invalid.get(reason) ?? 0) + 1);
-        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, bytes: batch.bytes?.(i), key: batch.key?.(i) });
+        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, recordBytes: rejected?.bytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
       }
     }
     this.filterRows = false;
