@@ -1,11 +1,12 @@
 /** The command line as users run it: real processes, real files, exit codes as documented. */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { rng } from './support/random.js';
-import { runCli } from './support/cli.js';
+import { MAIN, runCli } from './support/cli.js';
 
 const SDK = join(import.meta.dirname, 'fixtures', 'sagemaker', 'aws__sagemaker-python-sdk', 'tests', 'data');
 const DQ = join(SDK, 'pipeline', 'quality_check_step', 'data_quality');
@@ -236,6 +237,41 @@ describe('driftmon replay', () => {
       ['line_too_long', 'b.jsonl:32', 1024, long.length],
     ]);
   });
+
+  // peak RSS from /proc: Linux only
+  it.skipIf(process.platform !== 'linux')('a 300 MB line costs no more than ~300 MB of memory and is dead-lettered as its first KiB', async () => {
+    const { dir, baselineDir, cap } = await replayDirs();
+    const file = join(cap, 'a.jsonl');
+    const fd = openSync(file, 'w');
+    const chunk = Buffer.alloc(10 * 1024 * 1024, 'x');
+    for (let i = 0; i < 30; i++) writeSync(fd, chunk);
+    writeSync(fd, `\n${captureLines(0, 60).join('\n')}\n`);
+    closeSync(fd);
+    const out = join(dir, 'out');
+    try {
+      const child = spawn(process.execPath, [MAIN, 'replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out], { stdio: 'ignore' });
+      let peakKb = 0;
+      const poll = setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        } catch {
+          // exited
+        }
+      }, 10);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearInterval(poll);
+      expect(code).toBe(0);
+      expect(peakKb).toBeGreaterThan(0);
+      expect(peakKb / 1024).toBeLessThan(300);
+    } finally {
+      rmSync(file);
+    }
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
+    expect(index.map((w) => w.item_count)).toEqual([60]);
+    const dead = readFileSync(join(out, 'dead-letter', 'replay.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; record: string; record_bytes: number });
+    expect(dead.map((d) => [d.reason, d.record.length, d.record_bytes])).toEqual([['line_too_long', 1024, 300 * 1024 * 1024]]);
+  }, 30_000);
 
   it('without --config or the needed options, says what is missing and exits 2', async () => {
     const r = await runCli(['replay']);
