@@ -225,7 +225,9 @@ describe('driftmon replay', () => {
     writeFileSync(join(cap, 'a.jsonl'), `\uFEFF${captureLines(0, 60).join('\n')}\n`);
     const long = Buffer.alloc(17 * 1024 * 1024, 'x'); // over the default 16 MiB
     const bad = Buffer.from('{"a":"\xff"}', 'latin1');
-    writeFileSync(join(cap, 'b.jsonl'), Buffer.concat([Buffer.from(`${captureLines(60, 30).join('\n')}\n`), bad, Buffer.from('\n'), long, Buffer.from(`\n${captureLines(90, 30).join('\n')}\n`)]));
+    // blank lines, empty or whitespace only: skipped and counted, not records
+    const blanks = '\n  \n\t\r\n';
+    writeFileSync(join(cap, 'b.jsonl'), Buffer.concat([Buffer.from(`${captureLines(60, 30).join('\n')}\n`), bad, Buffer.from('\n'), long, Buffer.from(`\n${blanks}${captureLines(90, 30).join('\n')}\n`)]));
     const out = join(dir, 'out');
     const r = await runCli(['replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out]);
     expect(r.code).toBe(0);
@@ -236,6 +238,8 @@ describe('driftmon replay', () => {
       ['invalid_utf8', 'b.jsonl:31', 9, 9],
       ['line_too_long', 'b.jsonl:32', 1024, long.length],
     ]);
+    expect(r.stdout).toContain('122 records');
+    expect(r.stdout).toContain('blank lines skipped: 3');
   });
 
   // peak RSS from /proc: Linux only

@@ -93,6 +93,15 @@ describe('FileSource', () => {
     ]);
   });
 
+  it('skips blank lines (empty or whitespace only) and counts them in the batches', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.jsonl'), '\na\n  \n\t\r\n b\n\n');
+    const batches: RawBatch[] = [];
+    for await (const b of new FileSource({ paths: [dir], batchSize: 1 }).batches()) batches.push(b);
+    expect(batches.flatMap((b) => b.records)).toEqual(['a', ' b']);
+    expect(batches.reduce((n, b) => n + (b.blankLines ?? 0), 0)).toBe(4);
+  });
+
   it('reports a missing path as INPUT_NOT_FOUND', async () => {
     await expect(drain(new FileSource({ paths: ['/nonexistent/driftmon'] }))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
   });

@@ -23,6 +23,8 @@ export interface RawBatch {
    * and the line's true length in bytes; records[i] then holds only what the dead letter keeps.
    */
   rejected?(i: number): { readonly reason: RecordErrorReason; readonly bytes: number } | undefined;
+  /** Blank lines (empty or whitespace only) skipped before and among these records: not records, only counted. */
+  readonly blankLines?: number;
   /** The broker timestamp of records[i] (Kafka: CreateTime or LogAppendTime), epoch ms. */
   timestampMs?(i: number): number;
   /**
