@@ -46,7 +46,7 @@ import { diskUsage } from './source/disk-usage.js';
 import { FileSource } from './source/file-source.js';
 import { createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
-import type { Source } from './source/source.js';
+import type { Source, UnreadableInput } from './source/source.js';
 import { SequenceSource } from './source/sequence-source.js';
 import { StreamSource } from './source/stdin-source.js';
 import { FileCheckpointStore } from './state/checkpoint-store.js';
@@ -69,6 +69,8 @@ export interface AppHandle {
   done: Promise<MonitorSummary[]>;
   /** The same for the label monitors (they end only when stopped). */
   labelDone: Promise<LabelMonitorSummary[]>;
+  /** Input files skipped so far because they could not be read (each was logged once). */
+  unreadableInputs(): UnreadableInput[];
   /** Stop the HTTP server and close the sinks (after `done`). */
   close(): Promise<void>;
 }
@@ -91,6 +93,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const labelMonitors: LabelMonitorPipeline[] = [];
   const labelMetrics = config.monitors.some((m) => m.labels !== undefined) ? createLabelMetrics(registry) : undefined;
   const ownSinks: DeadLetterSink[] = [];
+  const sources: Source[] = [];
   const baselines = await Promise.all(config.monitors.map((m) => (m.labels === undefined ? loadBaseline(m.baseline) : undefined)));
   for (const [i, settings] of config.monitors.entries()) {
     let source: Source;
@@ -111,10 +114,15 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       deadLetters = await kafkaDeadLetters(settings.source, kafka, metrics, logger, deps.clock) ?? fileDeadLetters;
       if (deadLetters !== fileDeadLetters) ownSinks.push(deadLetters);
     } else {
-      source = createSource(settings, deps.stdin);
+      const onUnreadable = (input: UnreadableInput): void => {
+        logger.error({ monitor: settings.name, path: input.path, reason: input.reason }, 'input file could not be read; skipped');
+        metrics.inputFilesUnreadableTotal.labels(settings.name).inc();
+      };
+      source = createSource(settings, deps.stdin, onUnreadable);
       // a label monitor over files (replay): every capture file, then every ground-truth file
-      if (settings.labels !== undefined) source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths }), stream: LABELS_STREAM }]);
+      if (settings.labels !== undefined) source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths, maxLineLength: settings.maxLineLength, onUnreadable }), stream: LABELS_STREAM }]);
     }
+    sources.push(source);
     const kafkaMonitor = settings.source.type === 'kafka';
     const backoff = settings.backoff ? new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) : undefined;
     if (settings.labels !== undefined) {
@@ -181,6 +189,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     labelMonitors,
     done,
     labelDone,
+    unreadableInputs: () => sources.flatMap((s) => s.unreadable?.() ?? []),
     async close() {
       await done.catch(() => undefined);
       await labelDone.catch(() => undefined);
@@ -292,9 +301,9 @@ class DiskWatch {
   }
 }
 
-function createSource(settings: MonitorSettings, stdin: Readable | undefined): Source {
+function createSource(settings: MonitorSettings, stdin: Readable | undefined, onUnreadable: (input: UnreadableInput) => void): Source {
   const s = settings.source;
-  if (s.type === 'files') return new FileSource({ paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs });
+  if (s.type === 'files') return new FileSource({ paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength, onUnreadable });
   if (s.type === 'kafka') throw new Error('kafka sources are built in startApp');
   if (stdin === undefined) throw new Error('stdin source configured but no stdin available');
   return new StreamSource(stdin);

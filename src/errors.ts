@@ -92,6 +92,8 @@ export const RecordErrorReason = {
   MISSING_PREDICTION: 'missing_prediction',
   /** An inference or event ID longer than the label join keeps (1,024 UTF-8 bytes). */
   ID_TOO_LONG: 'id_too_long',
+  /** A line (of a capture or ground-truth file) that is not valid UTF-8. */
+  INVALID_UTF8: 'invalid_utf8',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
 

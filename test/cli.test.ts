@@ -1,10 +1,12 @@
 /** The command line as users run it: real processes, real files, exit codes as documented. */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { rng } from './support/random.js';
-import { runCli } from './support/cli.js';
+import { MAIN, runCli } from './support/cli.js';
 
 const SDK = join(import.meta.dirname, 'fixtures', 'sagemaker', 'aws__sagemaker-python-sdk', 'tests', 'data');
 const DQ = join(SDK, 'pipeline', 'quality_check_step', 'data_quality');
@@ -149,6 +151,37 @@ describe('driftmon run --config with a bad config', () => {
   });
 });
 
+/** SageMaker capture lines carrying the golden rows, one a second from 2026-01-01T00:00:00Z + `from` s. */
+function captureLines(from: number, n: number): string[] {
+  const rows = readFileSync(join(DQ, 'baseline_dataset.csv'), 'utf8').trim().split('\n');
+  const lines: string[] = [];
+  for (let i = from; i < from + n; i++) {
+    const cols = (rows[i % rows.length] as string).split(',');
+    const time = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString().replace('.000Z', 'Z');
+    lines.push(
+      JSON.stringify({
+        captureData: {
+          endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: cols.slice(1).join(','), encoding: 'CSV' },
+          endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: cols[0], encoding: 'CSV' },
+        },
+        eventMetadata: { eventId: `e${i}`, inferenceTime: time },
+        eventVersion: '0',
+      }),
+    );
+  }
+  return lines;
+}
+
+/** A tmp dir with a baseline of the golden dataset (baseline/) and an empty capture/ folder. */
+async function replayDirs(): Promise<{ dir: string; baselineDir: string; cap: string }> {
+  const dir = tmp();
+  const baselineDir = join(dir, 'baseline');
+  expect((await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir])).code).toBe(0);
+  const cap = join(dir, 'capture');
+  mkdirSync(cap);
+  return { dir, baselineDir, cap };
+}
+
 describe('driftmon replay', () => {
   it('runs the pipeline over capture files, writes reports per window and dead-letters malformed lines', async () => {
     const dir = tmp();
@@ -156,23 +189,8 @@ describe('driftmon replay', () => {
     const b = await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir]);
     expect(b.code).toBe(0);
     // capture lines carrying the golden rows, one a second, over three minutes, plus two broken lines
-    const rows = readFileSync(join(DQ, 'baseline_dataset.csv'), 'utf8').trim().split('\n');
-    const lines: string[] = [];
-    for (let i = 0; i < 180; i++) {
-      const cols = (rows[i % rows.length] as string).split(',');
-      const time = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString().replace('.000Z', 'Z');
-      lines.push(
-        JSON.stringify({
-          captureData: {
-            endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: cols.slice(1).join(','), encoding: 'CSV' },
-            endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: cols[0], encoding: 'CSV' },
-          },
-          eventMetadata: { eventId: `e${i}`, inferenceTime: time },
-          eventVersion: '0',
-        }),
-      );
-      if (i === 50) lines.push('{"truncated": ', 'plain text');
-    }
+    const lines = captureLines(0, 180);
+    lines.splice(51, 0, '{"truncated": ', 'plain text');
     mkdirSync(join(dir, 'capture'));
     writeFileSync(join(dir, 'capture', 'c.jsonl'), `${lines.join('\n')}\n`);
     const out = join(dir, 'out');
@@ -190,6 +208,85 @@ describe('driftmon replay', () => {
     expect(dead[0]?.source).toMatch(/c\.jsonl:52$/);
     expect(r.stdout).toContain('2 invalid');
   });
+
+  it('a truncated and a fake .gz are skipped and named; every other record is counted in its window; exit 3', async () => {
+    const { dir, baselineDir, cap } = await replayDirs();
+    writeFileSync(join(cap, '00-a.jsonl'), `${captureLines(0, 60).join('\n')}\n`); // minute 0
+    const whole = gzipSync(`${captureLines(60, 60).join('\n')}\n`); // minute 1, cut in the middle
+    const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
+    writeFileSync(join(cap, '01-b.jsonl.gz'), truncated);
+    writeFileSync(join(cap, '02-c.jsonl.gz'), `${captureLines(120, 5).join('\n')}\n`); // plain text named .gz
+    writeFileSync(join(cap, '03-d.jsonl'), `${captureLines(180, 120).join('\n')}\n`); // minutes 3 and 4
+    // the complete lines the truncated file still holds
+    const kept = gunzipSync(truncated, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString().split('\n').length - 1;
+    expect(kept).toBeGreaterThan(0);
+    const out = join(dir, 'out');
+    const r = await runCli(['replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out]);
+    expect(r.code).toBe(3);
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
+    expect(index.map((w) => w.item_count)).toEqual([60, kept, 60, 60]);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; path?: string }).filter((l) => l.level >= 50);
+    expect(errors.map((l) => l.path)).toEqual([join(cap, '01-b.jsonl.gz'), join(cap, '02-c.jsonl.gz')]);
+    expect(r.stderr).toContain('2 input file(s) could not be read');
+    expect(r.stdout).toContain(`${60 + kept + 120} records`);
+  });
+
+  it('a BOM, an invalid UTF-8 line and a line over maxLineLength: the BOM is dropped, the bad lines dead-lettered by reason, bounded', async () => {
+    const { dir, baselineDir, cap } = await replayDirs();
+    writeFileSync(join(cap, 'a.jsonl'), `\uFEFF${captureLines(0, 60).join('\n')}\n`);
+    const long = Buffer.alloc(17 * 1024 * 1024, 'x'); // over the default 16 MiB
+    const bad = Buffer.from('{"a":"\xff"}', 'latin1');
+    // blank lines, empty or whitespace only: skipped and counted, not records
+    const blanks = '\n  \n\t\r\n';
+    writeFileSync(join(cap, 'b.jsonl'), Buffer.concat([Buffer.from(`${captureLines(60, 30).join('\n')}\n`), bad, Buffer.from('\n'), long, Buffer.from(`\n${blanks}${captureLines(90, 30).join('\n')}\n`)]));
+    const out = join(dir, 'out');
+    const r = await runCli(['replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out]);
+    expect(r.code).toBe(0);
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
+    expect(index.map((w) => w.item_count)).toEqual([60, 60]);
+    const dead = readFileSync(join(out, 'dead-letter', 'replay.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; source: string; record: string; record_bytes?: number });
+    expect(dead.map((d) => [d.reason, d.source.split('/').at(-1), d.record.length, d.record_bytes])).toEqual([
+      ['invalid_utf8', 'b.jsonl:31', 9, 9],
+      ['line_too_long', 'b.jsonl:32', 1024, long.length],
+    ]);
+    expect(r.stdout).toContain('122 records');
+    expect(r.stdout).toContain('blank lines skipped: 3');
+  });
+
+  // peak RSS from /proc: Linux only
+  it.skipIf(process.platform !== 'linux')('a 300 MB line costs no more than ~300 MB of memory and is dead-lettered as its first KiB', async () => {
+    const { dir, baselineDir, cap } = await replayDirs();
+    const file = join(cap, 'a.jsonl');
+    const fd = openSync(file, 'w');
+    const chunk = Buffer.alloc(10 * 1024 * 1024, 'x');
+    for (let i = 0; i < 30; i++) writeSync(fd, chunk);
+    writeSync(fd, `\n${captureLines(0, 60).join('\n')}\n`);
+    closeSync(fd);
+    const out = join(dir, 'out');
+    try {
+      const child = spawn(process.execPath, [MAIN, 'replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out], { stdio: 'ignore' });
+      let peakKb = 0;
+      const poll = setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        } catch {
+          // exited
+        }
+      }, 10);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearInterval(poll);
+      expect(code).toBe(0);
+      expect(peakKb).toBeGreaterThan(0);
+      expect(peakKb / 1024).toBeLessThan(300);
+    } finally {
+      rmSync(file);
+    }
+    const index = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item_count: number });
+    expect(index.map((w) => w.item_count)).toEqual([60]);
+    const dead = readFileSync(join(out, 'dead-letter', 'replay.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reason: string; record: string; record_bytes: number });
+    expect(dead.map((d) => [d.reason, d.record.length, d.record_bytes])).toEqual([['line_too_long', 1024, 300 * 1024 * 1024]]);
+  }, 30_000);
 
   it('without --config or the needed options, says what is missing and exits 2', async () => {
     const r = await runCli(['replay']);

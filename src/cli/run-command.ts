@@ -8,12 +8,16 @@ import type { CliIo } from './io.js';
 import { printLabelSummary, printSummary } from './summary.js';
 
 export async function runCommand(io: CliIo, opts: { config: string }): Promise<number> {
-  await runToEnd(io, loadConfig(opts.config, io.env));
-  return ExitCode.OK;
+  const { unreadable } = await runToEnd(io, loadConfig(opts.config, io.env));
+  return unreadable > 0 ? ExitCode.INPUT : ExitCode.OK;
 }
 
-/** Run the monitors until their sources end (or a signal stops them), then print the summary. */
-async function runToEnd(io: CliIo, config: Config): Promise<MonitorSummary[]> {
+/**
+ * Run the monitors until their sources end (or a signal stops them), then print the summary. Input
+ * files that could not be read were skipped (the others read, every window reported): they are
+ * named on stderr, and the caller exits 3.
+ */
+async function runToEnd(io: CliIo, config: Config): Promise<{ summaries: MonitorSummary[]; unreadable: number }> {
   for (const w of config.warnings ?? []) io.err(`driftmon: warning: ${w}\n`);
   const app = await startApp(config, { stdin: io.stdin, signal: io.signal });
   if (app.url) io.err(`driftmon: metrics at ${app.url}/metrics\n`);
@@ -21,7 +25,12 @@ async function runToEnd(io: CliIo, config: Config): Promise<MonitorSummary[]> {
   await app.close();
   printSummary(io, summaries, config);
   printLabelSummary(io, await app.labelDone, config);
-  return summaries;
+  const unreadable = app.unreadableInputs();
+  if (unreadable.length > 0) {
+    io.err(`driftmon: ${unreadable.length} input file(s) could not be read and were skipped:\n`);
+    for (const u of unreadable) io.err(`  ${u.path}: ${u.reason}\n`);
+  }
+  return { summaries, unreadable: unreadable.length };
 }
 
 export interface ReplayOptions {
@@ -40,7 +49,8 @@ export interface ReplayOptions {
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
   const config = opts.config !== undefined ? forReplay(loadConfig(opts.config, io.env)) : configFromFlags(opts, io.env);
-  const summaries = await runToEnd(io, config);
+  const { summaries, unreadable } = await runToEnd(io, config);
+  if (unreadable > 0) return ExitCode.INPUT;
   const violations = summaries.some((s) => s.windowsWithViolations > 0);
   return opts.failOnViolation && violations ? ExitCode.VIOLATIONS : ExitCode.OK;
 }

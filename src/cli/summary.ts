@@ -12,6 +12,7 @@ export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Con
       const reasons = Object.entries(s.invalid).map(([r, n]) => `${r} ${n}`).join(', ');
       io.out(`  invalid records by reason: ${reasons} → ${config.output.deadLetterDir}/${s.monitor}.jsonl\n`);
     }
+    if (s.blankLines > 0) io.out(`  blank lines skipped: ${s.blankLines}\n`);
     const late = Object.entries(s.lateRows).filter(([, n]) => n > 0);
     if (late.length > 0) io.out(`  late rows: ${late.map(([w, n]) => `${w} ${n}`).join(', ')}\n`);
     const features = Object.keys(s.violations).sort();

@@ -242,6 +242,14 @@ export function createMetrics(registry: Registry) {
       help: 'Attempts to publish dead letters to the dead-letter topic that failed (retried; offsets are not committed past them).',
       registers,
     }),
+
+    // --- Input files ---------------------------------------------------------------------------
+    inputFilesUnreadableTotal: new Counter({
+      name: 'driftmon_input_files_unreadable_total',
+      help: 'Input files skipped because they could not be read (gone, unreadable, corrupt or truncated gzip).',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
   };
 }
 

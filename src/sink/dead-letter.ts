@@ -11,8 +11,10 @@ export interface DeadLetter {
   reason: RecordErrorReason;
   /** Where the record came from: file:line, stdin:line, topic/partition/offset. */
   source: string;
-  /** The original record text. */
+  /** The original record text (only its first KiB when the source cut an over-long line). */
   record: string;
+  /** The line's true length in bytes, when the source rejected it itself (line_too_long, invalid_utf8). */
+  recordBytes?: number | undefined;
   /** The original bytes when the source has them (Kafka message value); dead-letter topics keep them exactly. */
   bytes?: Uint8Array;
   /** The original message key (Kafka), kept on the dead-letter topic. */
@@ -45,7 +47,7 @@ export class FileDeadLetterSink implements DeadLetterSink {
       this.streams.set(letter.monitor, s);
     }
     s.write(
-      `${JSON.stringify({ reason: letter.reason, source: letter.source, dead_lettered_at: new Date(this.clock()).toISOString(), record: letter.record })}\n`,
+      `${JSON.stringify({ reason: letter.reason, source: letter.source, dead_lettered_at: new Date(this.clock()).toISOString(), record: letter.record, record_bytes: letter.recordBytes })}\n`,
     );
     this.count++;
   }

@@ -3,16 +3,22 @@
  * yyyy/mm/dd/HH/MM-SS-mmm-uuid.jsonl names sort by time) of *.jsonl, *.json, *.jsonl.gz, *.json.gz.
  * With `follow`, files are polled as they grow and new files are picked up, until close().
  * Blank lines are skipped.
+ *
+ * A file that cannot be read — gone or unreadable, a corrupt or truncated gzip — is a file-level
+ * error, not the run's end: the complete lines read from it before the failure are kept (a
+ * truncated line is dropped), the failure is reported once through `onUnreadable` and listed by
+ * unreadable(), and the other files are still read. A failed file is not retried.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { LineBatcher } from './line-batcher.js';
-import { LineSplitter } from './line-splitter.js';
-import type { RawBatch, Source } from './source.js';
+import { ByteLineSplitter, type ByteLine } from './byte-lines.js';
+import type { RawBatch, Source, UnreadableInput } from './source.js';
 
 const CAPTURE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/;
 
@@ -21,11 +27,19 @@ export interface FileSourceOptions {
   follow?: boolean;
   pollIntervalMs?: number;
   batchSize?: number;
+  /**
+   * Longest line held in memory, in bytes (default 16 MiB): a longer one is skipped to its newline
+   * and comes out rejected (line_too_long) with its first KiB and true length (see byte-lines.ts).
+   */
+  maxLineLength?: number;
+  /** Called once per file that cannot be read (see the header); the file is then skipped. */
+  onUnreadable?: (input: UnreadableInput) => void;
 }
 
 export class FileSource implements Source {
   private closed = false;
-  private readonly offsets = new Map<string, { bytes: number; line: number; splitter: LineSplitter }>();
+  private readonly offsets = new Map<string, { bytes: number; line: number; splitter: ByteLineSplitter; failed?: true }>();
+  private readonly failures: UnreadableInput[] = [];
   readonly description: string;
 
   constructor(private readonly options: FileSourceOptions) {
@@ -49,37 +63,60 @@ export class FileSource implements Source {
     this.closed = true;
   }
 
+  unreadable(): readonly UnreadableInput[] {
+    return this.failures;
+  }
+
+  private fail(st: { failed?: true }, file: string, e: unknown): void {
+    st.failed = true;
+    const input = { path: file, reason: (e as Error).message };
+    this.failures.push(input);
+    this.options.onUnreadable?.(input);
+  }
+
   private async *readFile(file: string, batchSize: number): AsyncIterable<RawBatch> {
     let state = this.offsets.get(file);
     if (state === undefined) {
-      state = { bytes: 0, line: 0, splitter: new LineSplitter() };
+      state = { bytes: 0, line: 0, splitter: new ByteLineSplitter(this.options.maxLineLength ?? 16 * 1024 * 1024) };
       this.offsets.set(file, state);
     }
-    const gz = file.endsWith('.gz');
-    const size = (await stat(file)).size;
-    if (size <= state.bytes) return;
-    if (gz && state.bytes > 0) return; // compressed files are read once, whole
-    const stream = gz
-      ? createReadStream(file).pipe(createGunzip())
-      : createReadStream(file, { start: state.bytes, highWaterMark: 1 << 20 });
-    stream.setEncoding('utf8');
-    const batcher = new LineBatcher(file, batchSize);
+    if (state.failed) return;
     const st = state;
+    const gz = file.endsWith('.gz');
+    let size: number;
     try {
-      for await (const chunk of stream as AsyncIterable<string>) {
+      size = (await stat(file)).size;
+    } catch (e) {
+      if (this.options.follow && isMissing(e)) return; // deleted while followed (rotation)
+      this.fail(st, file, e);
+      return;
+    }
+    if (size <= st.bytes) return;
+    if (gz && st.bytes > 0) return; // compressed files are read once, whole
+    const stream = gz ? gunzip(file) : createReadStream(file, { start: st.bytes, highWaterMark: 1 << 20 });
+    const batcher = new LineBatcher(file, batchSize);
+    let error: unknown;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const line of st.splitter.push(chunk)) {
-          const batch = batcher.add(line, ++st.line);
+          const batch = addLine(batcher, line, ++st.line);
           if (batch !== undefined) yield batch;
         }
       }
     } catch (e) {
-      throw new DriftmonError(ErrorCode.SOURCE_FAILED, `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+      error = e;
+    }
+    if (error !== undefined) {
+      this.fail(st, file, error);
+      st.splitter.end(); // a truncated line is not a record
+      const last = batcher.flush();
+      if (last !== undefined) yield last;
+      return;
     }
     st.bytes = size;
     if (!this.options.follow || gz) {
-      const tail = st.splitter.end();
-      if (tail !== undefined) {
-        const batch = batcher.add(tail, ++st.line);
+      for (const line of st.splitter.end()) {
+        const batch = addLine(batcher, line, ++st.line);
         if (batch !== undefined) yield batch;
       }
     }
@@ -102,6 +139,22 @@ export async function listCaptureFiles(paths: readonly string[], tolerateMissing
     else out.push(p);
   }
   return out;
+}
+
+/** The decompressed text of a .gz file; the file's own read errors fail the stream too (pipe() does not forward them). */
+function gunzip(file: string): Readable {
+  const raw = createReadStream(file);
+  const out = createGunzip();
+  raw.on('error', (e) => out.destroy(e));
+  return raw.pipe(out);
+}
+
+function addLine(batcher: LineBatcher, line: ByteLine, lineNo: number): RawBatch | undefined {
+  return typeof line === 'string' ? batcher.add(line, lineNo) : batcher.reject(line.text, lineNo, line);
+}
+
+function isMissing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 async function walk(dir: string): Promise<string[]> {

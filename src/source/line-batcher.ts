@@ -2,33 +2,60 @@
  * Collects non-blank lines into RawBatches of a fixed size, remembering each line's number so a
  * dead letter can name `<origin>:<line>` exactly. Shared by every line-oriented source.
  */
+import type { RecordErrorReason } from '../errors.js';
 import type { RawBatch } from './source.js';
+
+interface Rejection {
+  readonly reason: RecordErrorReason;
+  readonly bytes: number;
+}
 
 export class LineBatcher {
   private records: string[] = [];
   private lineNos: number[] = [];
+  private rejections: Map<number, Rejection> | undefined;
+  private blank = 0;
 
   constructor(
     private readonly origin: string,
     private readonly size: number,
   ) {}
 
-  /** Add line number `lineNo` (blank lines are skipped); returns a batch once `size` lines are held. */
+  /**
+   * Add line number `lineNo`; returns a batch once `size` lines are held. Blank lines (empty or
+   * whitespace only) are not records: they are skipped and counted in the next batch's blankLines.
+   */
   add(line: string, lineNo: number): RawBatch | undefined {
-    if (line.length === 0) return undefined;
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim().length === 0)) {
+      this.blank++;
+      return undefined;
+    }
     this.records.push(line);
     this.lineNos.push(lineNo);
     return this.records.length >= this.size ? this.flush() : undefined;
   }
 
-  /** The lines held so far as a batch (undefined when none). */
+  /** Add a line the source rejected (`text` is what its dead letter keeps); returns a batch as add() does. */
+  reject(text: string, lineNo: number, rejection: Rejection): RawBatch | undefined {
+    (this.rejections ??= new Map()).set(this.records.length, rejection);
+    this.records.push(text);
+    this.lineNos.push(lineNo);
+    return this.records.length >= this.size ? this.flush() : undefined;
+  }
+
+  /** The lines held so far as a batch (undefined when none, and no blank line was skipped). */
   flush(): RawBatch | undefined {
-    if (this.records.length === 0) return undefined;
+    if (this.records.length === 0 && this.blank === 0) return undefined;
     const records = this.records;
     const lines = this.lineNos;
     const origin = this.origin;
+    const rejections = this.rejections;
     this.records = [];
     this.lineNos = [];
-    return { records, origin: (i) => `${origin}:${lines[i] ?? '?'}` };
+    this.rejections = undefined;
+    const blankLines = this.blank;
+    this.blank = 0;
+    const batch: RawBatch = { records, origin: (i) => `${origin}:${lines[i] ?? '?'}`, ...(blankLines > 0 ? { blankLines } : {}) };
+    return rejections === undefined ? batch : { ...batch, rejected: (i) => rejections.get(i) };
   }
 }

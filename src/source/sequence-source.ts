@@ -3,7 +3,7 @@
  * name: a label monitor replaying files reads every capture file (predictions), then every
  * ground-truth file (labels), as SageMaker's merge job joins a window's capture with its labels.
  */
-import type { RawBatch, Source } from './source.js';
+import type { RawBatch, Source, UnreadableInput } from './source.js';
 
 export interface SequencePart {
   source: Source;
@@ -25,6 +25,10 @@ export class SequenceSource implements Source {
         yield { ...batch, stream };
       }
     }
+  }
+
+  unreadable(): readonly UnreadableInput[] {
+    return this.parts.flatMap((p) => p.source.unreadable?.() ?? []);
   }
 
   async close(): Promise<void> {

@@ -58,6 +58,50 @@ describe('FileSource', () => {
     expect(seen).toEqual(['one', 'two', 'three', 'four']);
   });
 
+  it('skips a truncated and a fake .gz: reports each once, keeps their complete lines, reads the files after them', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.jsonl'), 'a1\na2\n');
+    const whole = gzipSync(Array.from({ length: 20_000 }, (_, i) => `b${i}`).join('\n') + '\n');
+    writeFileSync(join(dir, 'b.jsonl.gz'), whole.subarray(0, Math.floor(whole.length / 2)));
+    writeFileSync(join(dir, 'c.jsonl.gz'), 'plain text, not gzip\n');
+    writeFileSync(join(dir, 'd.jsonl'), 'd1\n');
+    const reported: string[] = [];
+    const source = new FileSource({ paths: [dir], onUnreadable: (u) => reported.push(u.path) });
+    const { records } = await drain(source);
+    expect(reported).toEqual([join(dir, 'b.jsonl.gz'), join(dir, 'c.jsonl.gz')]);
+    expect(source.unreadable().map((u) => u.path)).toEqual(reported);
+    expect(source.unreadable()[1]?.reason).toMatch(/header/);
+    expect(records.slice(0, 2)).toEqual(['a1', 'a2']);
+    expect(records.at(-1)).toBe('d1');
+    // the truncated file's complete lines, in order; its cut last line is dropped
+    const b = records.slice(2, -1);
+    expect(b.length).toBeGreaterThan(1000);
+    expect(b).toEqual(Array.from({ length: b.length }, (_, i) => `b${i}`));
+  });
+
+  // root reads everything: the test needs an ordinary user
+  it.skipIf(process.getuid?.() === 0)('skips a file it may not read (permissions) and reads the others', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.jsonl.gz'), gzipSync('a1\n'), { mode: 0o000 });
+    writeFileSync(join(dir, 'b.jsonl'), 'b1\n', { mode: 0o000 });
+    writeFileSync(join(dir, 'c.jsonl'), 'c1\n');
+    const source = new FileSource({ paths: [dir] });
+    expect((await drain(source)).records).toEqual(['c1']);
+    expect(source.unreadable().map((u) => [u.path, u.reason.split(':')[0]])).toEqual([
+      [join(dir, 'a.jsonl.gz'), 'EACCES'],
+      [join(dir, 'b.jsonl'), 'EACCES'],
+    ]);
+  });
+
+  it('skips blank lines (empty or whitespace only) and counts them in the batches', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.jsonl'), '\na\n  \n\t\r\n b\n\n');
+    const batches: RawBatch[] = [];
+    for await (const b of new FileSource({ paths: [dir], batchSize: 1 }).batches()) batches.push(b);
+    expect(batches.flatMap((b) => b.records)).toEqual(['a', ' b']);
+    expect(batches.reduce((n, b) => n + (b.blankLines ?? 0), 0)).toBe(4);
+  });
+
   it('reports a missing path as INPUT_NOT_FOUND', async () => {
     await expect(drain(new FileSource({ paths: ['/nonexistent/driftmon'] }))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
   });

@@ -7,6 +7,7 @@
  * (its position); positions are committed back to the broker after a checkpoint holds the state
  * built from them, and a restarted source resumes from the checkpoint's positions.
  */
+import type { RecordErrorReason } from '../errors.js';
 import type { SourcePosition } from '../state/source-position.js';
 
 export interface RawBatch {
@@ -17,6 +18,13 @@ export interface RawBatch {
   key?(i: number): Uint8Array | null;
   /** The original bytes of records[i], when the source has them apart from the text (Kafka values). */
   bytes?(i: number): Uint8Array;
+  /**
+   * When the source itself rejected records[i] (a file line over maxLineLength, invalid UTF-8): why,
+   * and the line's true length in bytes; records[i] then holds only what the dead letter keeps.
+   */
+  rejected?(i: number): { readonly reason: RecordErrorReason; readonly bytes: number } | undefined;
+  /** Blank lines (empty or whitespace only) skipped before and among these records: not records, only counted. */
+  readonly blankLines?: number;
   /** The broker timestamp of records[i] (Kafka: CreateTime or LogAppendTime), epoch ms. */
   timestampMs?(i: number): number;
   /**
@@ -26,6 +34,12 @@ export interface RawBatch {
   readonly stream?: string;
   /** Partitioned sources: which partition the whole batch came from, and the position after it. */
   readonly partition?: { readonly key: string; readonly position: SourcePosition };
+}
+
+/** An input file that could not be read (gone, unreadable, corrupt or truncated), and why. */
+export interface UnreadableInput {
+  readonly path: string;
+  readonly reason: string;
 }
 
 /** Consumer lag, summed (records) and worst (seconds) over assigned partitions. */
@@ -54,6 +68,8 @@ export interface Source {
   lag?(): SourceLag;
   /** Partition keys (partitionKey()) currently assigned to this consumer. */
   assignment?(): readonly string[];
+  /** File sources: the files skipped so far because they could not be read. */
+  unreadable?(): readonly UnreadableInput[];
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;

@@ -78,6 +78,8 @@ export interface MonitorSummary {
   lateRows: Record<string, number>;
   /** Rows skipped by back-off sampling. */
   sampledOut: number;
+  /** Blank lines (empty or whitespace only) of line-oriented sources: skipped, not records. */
+  blankLines: number;
   windowsClosed: number;
   windowsWithViolations: number;
   /** feature → check type → number of windows that violated it. */
@@ -150,6 +152,7 @@ export class MonitorPipeline {
       invalid: {},
       lateRows: {},
       sampledOut: 0,
+      blankLines: 0,
       windowsClosed: 0,
       windowsWithViolations: 0,
       violations: {},
@@ -227,15 +230,17 @@ export class MonitorPipeline {
           continue;
         }
       }
-      const reason = line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow);
+      const rejected = batch.rejected?.(i);
+      const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow));
       if (reason !== undefined) {
         invalid ??= new Map();
         invalid.set(reason, (invalid.get(reason) ?? 0) + 1);
-        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, bytes: batch.bytes?.(i), key: batch.key?.(i) });
+        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, recordBytes: rejected?.bytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
       }
     }
     this.filterRows = false;
     this.summary.records += records.length;
+    if (batch.blankLines !== undefined) this.summary.blankLines += batch.blankLines;
     this.summary.rows += this.batchRows;
     metrics.recordsTotal.labels(this.name).inc(records.length);
     metrics.rowsTotal.labels(this.name).inc(this.batchRows);
@@ -397,8 +402,8 @@ export class MonitorPipeline {
   }
 
   private summaryCounts(): Record<string, unknown> {
-    const { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut } = this.summary;
-    return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut };
+    const { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut, blankLines } = this.summary;
+    return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut, blankLines };
   }
 }
 

@@ -102,7 +102,7 @@ export class LabelIngress {
           continue;
         }
       }
-      const reason = isLabels ? this.labelRecord(batch, i, store) : this.predictionRecord(batch.records[i] as string);
+      const reason = batch.rejected?.(i)?.reason ?? (isLabels ? this.labelRecord(batch, i, store) : this.predictionRecord(batch.records[i] as string));
       if (reason !== undefined) this.deps.reject(reason, batch, i);
     }
   }

@@ -268,6 +268,7 @@ export class LabelMonitorPipeline {
       reason,
       source: batch.origin(i),
       record: batch.records[i] as string,
+      recordBytes: batch.rejected?.(i)?.bytes,
       bytes: batch.bytes?.(i),
       key: batch.key?.(i),
     });
