@@ -72,6 +72,23 @@ describe('buildBiasBaseline', () => {
     expect(h!.analysis.postTraining).toBeUndefined();
   });
 
+  it('facet columns named __proto__ and constructor are read like any other column', async () => {
+    const d = dir();
+    const renamed = (h: string): string => (h === 'sex' ? '__proto__' : h === 'age' ? 'constructor' : h);
+    writeFileSync(join(d, 'p.csv'), `${HEADERS.map(renamed).join(',')}\n` + csv(data, false));
+    writeFileSync(join(d, 'h.csv'), csv(data, true));
+    const protoConfig = parseAnalysisConfig({
+      ...CONFIG,
+      headers: HEADERS.map(renamed),
+      facet: [{ name_or_index: '__proto__', value_or_threshold: [1] }, { name_or_index: 'constructor', value_or_threshold: [40] }],
+    });
+    const p = await buildBiasBaseline({ input: join(d, 'p.csv'), config: protoConfig, predictedLabel: 'pred' });
+    const h = await buildBiasBaseline({ input: join(d, 'h.csv'), config: parseAnalysisConfig(CONFIG), predictedLabel: 'pred' });
+    expect(p.spec.facets.map((f) => [f.name, f.kind])).toEqual([['__proto__', ColumnKind.CATEGORICAL], ['constructor', ColumnKind.CONTINUOUS]]);
+    const names = (a: typeof p.analysis): string => JSON.stringify(a).replaceAll('"__proto__"', '"sex"').replaceAll('"constructor"', '"age"');
+    expect(names(p.analysis)).toBe(JSON.stringify(h.analysis));
+  });
+
   it('post-training from a predicted-label column or a probability column equals the accumulator fed the rows', async () => {
     const d = dir();
     writeFileSync(join(d, 'h.csv'), csv(data, true));

@@ -142,7 +142,7 @@ export async function buildBiasBaseline(options: BiasBaselineOptions): Promise<B
   checkColumns(options.input, config, slots, predictedRef, registry);
   const columns = headers ?? registry.features.map((f) => f.name);
   const names = config.facets.map((f) => (typeof f.nameOrIndex === 'string' ? f.nameOrIndex : (columns[f.nameOrIndex] ?? `_c${f.nameOrIndex}`)));
-  const facetKinds: Record<string, ColumnKind> = {};
+  const facetKinds: Record<string, ColumnKind> = Object.create(null) as Record<string, ColumnKind>;
   config.facets.forEach((f, i) => {
     const values = rows.map((r) => r.facets[i]);
     facetKinds[names[i]!] = inferColumnKind(summarize(values, fractional.has(slots!.facets[i]!)), f.valueOrThreshold);
@@ -161,7 +161,7 @@ export async function buildBiasBaseline(options: BiasBaselineOptions): Promise<B
   /** Rows counted (FT uses the same rows), with their facet values and predictions. */
   const kept: { index: number; facets: BiasValue[]; predicted: boolean }[] = [];
   rows.forEach((r, index) => {
-    const facets: Record<string, BiasValue> = {};
+    const facets: Record<string, BiasValue> = Object.create(null) as Record<string, BiasValue>;
     spec.facets.forEach((f, i) => (facets[f.name] = r.facets[i]));
     const row: BiasRow = {
       label: r.label,

@@ -86,6 +86,29 @@ describe('model-quality statistics.json', () => {
   });
 });
 
+describe('label values and metric names like Object.prototype members', () => {
+  it('a confusion matrix with classes __proto__ / constructor and a metric named __proto__ round-trip', () => {
+    const json = JSON.parse(
+      '{"version":0,"multiclass_classification_metrics":{"accuracy":{"value":0.5,"standard_deviation":0.1},' +
+        '"__proto__":{"value":0.25,"standard_deviation":0.0},' +
+        '"confusion_matrix":{"__proto__":{"__proto__":3,"constructor":1},"constructor":{"__proto__":2,"constructor":4}}}}',
+    ) as unknown;
+    const stats = parseModelQualityStatistics(json);
+    expect(Object.keys(stats.metrics)).toEqual(['accuracy', '__proto__']);
+    expect(stats.metrics['__proto__']).toEqual({ value: 0.25, standardDeviation: 0 });
+    const back = JSON.parse(formatModelQualityStatistics(stats)) as { multiclass_classification_metrics: Record<string, unknown> };
+    const body = back.multiclass_classification_metrics;
+    expect(Object.prototype.hasOwnProperty.call(body, '__proto__')).toBe(true);
+    expect(body['confusion_matrix']).toEqual(JSON.parse('{"__proto__":{"__proto__":3,"constructor":1},"constructor":{"__proto__":2,"constructor":4}}'));
+    expect(Object.keys(body['confusion_matrix'] as object)).toEqual(['__proto__', 'constructor']);
+    expect(parseModelQualityStatistics(back).confusionMatrix).toEqual(stats.confusionMatrix);
+
+    const c = parseModelQualityConstraints(JSON.parse('{"version":0,"multiclass_classification_constraints":{"__proto__":{"threshold":0.5,"comparison_operator":"LessThanThreshold"}}}'));
+    expect(Object.keys(c.constraints)).toEqual(['__proto__']);
+    expect(formatModelQualityConstraints(c)).toContain('"__proto__" : {');
+  });
+});
+
 describe('model-quality constraints.json and violations', () => {
   for (const which of ['good_cases', 'bad_cases']) {
     it(`${which}/constraints.json parses and formats back byte for byte`, () => {

@@ -87,7 +87,7 @@ export function parseModelQualityStatistics(json: unknown, source?: string): Mod
     dataset === undefined ? undefined : numberAt(dataset, 'item_count', '$.dataset', p, { optional: true, integer: true, min: 0 });
   const evaluationTime = dataset === undefined ? undefined : stringAt(dataset, 'evaluation_time', '$.dataset', p, true);
   const member = problemMember(root, METRICS_KEY, p);
-  const stats: ModelQualityStatistics = { problemType: member?.problemType ?? 'Regression', metrics: {} };
+  const stats: ModelQualityStatistics = { problemType: member?.problemType ?? 'Regression', metrics: Object.create(null) as Record<string, ScalarMetric> };
   if (itemCount !== undefined) stats.itemCount = itemCount;
   if (evaluationTime !== undefined) stats.evaluationTime = evaluationTime;
   if (member !== undefined) {
@@ -154,7 +154,7 @@ function parseCurve(o: JsonObject, path: string, p: Problems, a: string, b: stri
 
 /** Model-quality statistics.json text in the container's shape and Jackson layout. */
 export function formatModelQualityStatistics(stats: ModelQualityStatistics): string {
-  const body: Record<string, JsonNode> = {};
+  const body: Record<string, JsonNode> = Object.create(null) as Record<string, JsonNode>;
   const scalar = (m: ScalarMetric): JsonNode => ({ value: dbl(m.value), standard_deviation: dbl(m.standardDeviation) });
   const special = (name: string): JsonNode | undefined => {
     if (name === CONFUSION_MATRIX && stats.confusionMatrix) return matrixNode(stats.confusionMatrix);
@@ -184,7 +184,7 @@ export function formatModelQualityStatistics(stats: ModelQualityStatistics): str
 }
 
 function matrixNode(m: ConfusionMatrix): JsonNode {
-  const out: Record<string, JsonNode> = {};
+  const out: Record<string, JsonNode> = Object.create(null) as Record<string, JsonNode>;
   for (const [actual, row] of m) out[actual] = Object.fromEntries(row);
   return out;
 }
@@ -196,7 +196,7 @@ export function parseModelQualityConstraints(json: unknown, source?: string): Mo
   const p = new Problems();
   const root = rootObject(json, CONSTRAINTS, source, p);
   const member = problemMember(root, CONSTRAINTS_KEY, p);
-  const constraints: Record<string, MetricConstraint> = {};
+  const constraints: Record<string, MetricConstraint> = Object.create(null) as Record<string, MetricConstraint>;
   if (member !== undefined) {
     for (const [name, v] of Object.entries(member.body)) {
       const at = key(member.path, name);
@@ -217,7 +217,7 @@ export function parseModelQualityConstraints(json: unknown, source?: string): Mo
 
 /** Model-quality constraints.json text in the container's shape and Jackson layout. */
 export function formatModelQualityConstraints(c: ModelQualityConstraints): string {
-  const body: Record<string, JsonNode> = {};
+  const body: Record<string, JsonNode> = Object.create(null) as Record<string, JsonNode>;
   for (const [name, m] of Object.entries(c.constraints)) {
     body[name] = { threshold: dbl(m.threshold), comparison_operator: m.comparisonOperator };
   }

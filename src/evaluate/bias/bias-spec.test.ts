@@ -58,6 +58,43 @@ describe('values and intervals', () => {
   });
 });
 
+describe('facets named like Object.prototype members', () => {
+  const config = parseAnalysisConfig({
+    label: 'y',
+    label_values_or_threshold: [1],
+    facet: [{ name_or_index: '__proto__', value_or_threshold: ['a'] }, { name_or_index: 'constructor', value_or_threshold: [40] }, { name_or_index: 'toString' }],
+  });
+
+  it('take their kind from facetKinds only, and a baseline analysis keeps them', () => {
+    const spec = resolveBiasSpec(config, { labelKind: ColumnKind.CATEGORICAL, facetKinds: {}, predictions: PredictionSource.LABEL });
+    expect(spec.facets.map((f) => [f.name, f.kind])).toEqual([
+      ['__proto__', ColumnKind.CATEGORICAL],
+      ['constructor', ColumnKind.CATEGORICAL],
+      ['toString', ColumnKind.CATEGORICAL],
+    ]);
+    const kinds = Object.create(null) as Record<string, ColumnKind>;
+    kinds['__proto__'] = ColumnKind.CATEGORICAL;
+    kinds['constructor'] = ColumnKind.CONTINUOUS;
+    const withKinds = resolveBiasSpec(config, { labelKind: ColumnKind.CATEGORICAL, facetKinds: kinds, predictions: PredictionSource.LABEL });
+    const acc = new BiasAccumulator(withKinds);
+    const facets = (p: string, c: number): Record<string, string | number> => {
+      const o = Object.create(null) as Record<string, string | number>;
+      o['__proto__'] = p;
+      o['constructor'] = c;
+      o['toString'] = 'x';
+      return o;
+    };
+    for (let i = 0; i < 40; i++) acc.add({ label: i % 2, predictedLabel: i % 3 === 0 ? 1 : 0, facets: facets(i % 4 === 0 ? 'a' : 'b', 20 + i) });
+    const analysis = acc.toAnalysis();
+    const k = kindsFromAnalysis(analysis).facetKinds;
+    expect(Object.keys(k).sort()).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(k['__proto__']).toBe(ColumnKind.CATEGORICAL);
+    expect(k['constructor']).toBe(ColumnKind.CONTINUOUS);
+    expect(resolveBiasSpecFromBaseline(config, analysis, { predictions: PredictionSource.LABEL })).toEqual(withKinds);
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('a');
+  });
+});
+
 describe('a monitor window against its baseline', () => {
   function rows(seed: number, n: number, bias: number): BiasRow[] {
     const r = rng(seed);

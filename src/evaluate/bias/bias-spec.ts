@@ -86,7 +86,7 @@ export function resolveBiasSpec(config: AnalysisConfig, options: ResolveBiasSpec
   }
   const facets = config.facets.map((f): BiasFacetSpec => {
     const name = columnName(f.nameOrIndex, columns);
-    const kind = options.facetKinds[name] ?? ColumnKind.CATEGORICAL;
+    const kind = (Object.prototype.hasOwnProperty.call(options.facetKinds, name) ? options.facetKinds[name] : undefined) ?? ColumnKind.CATEGORICAL;
     if (kind === ColumnKind.CATEGORICAL) return f.valueOrThreshold ? { name, kind, values: f.valueOrThreshold } : { name, kind };
     const threshold = f.valueOrThreshold === undefined ? undefined : singleThreshold(f.valueOrThreshold);
     if (threshold === undefined) {
@@ -166,7 +166,7 @@ export function isInterval(text: string): boolean {
 /** Label and facet kinds as a baseline analysis.json shows them (pre- or post-training stage). */
 export function kindsFromAnalysis(analysis: BiasAnalysis): { labelKind: ColumnKind; facetKinds: Record<string, ColumnKind> } {
   const stages = [analysis.preTraining, analysis.postTraining].filter((s) => s !== undefined);
-  const facetKinds: Record<string, ColumnKind> = {};
+  const facetKinds: Record<string, ColumnKind> = Object.create(null) as Record<string, ColumnKind>;
   let labelKind: ColumnKind = ColumnKind.CATEGORICAL;
   for (const s of stages) {
     if (isInterval(s.labelValueOrThreshold)) labelKind = ColumnKind.CONTINUOUS;

@@ -68,7 +68,7 @@ export function evaluateModelQuality(
 
 /** Constraints suggested from baseline statistics (module comment). */
 export function suggestModelQualityConstraints(stats: ModelQualityStatistics): ModelQualityConstraints {
-  const constraints: Record<string, MetricConstraint> = {};
+  const constraints: Record<string, MetricConstraint> = Object.create(null) as Record<string, MetricConstraint>;
   for (const [name, m] of Object.entries(stats.metrics)) {
     if (name.endsWith('_best_constant_classifier') || Number.isNaN(m.value)) continue;
     constraints[name] = {

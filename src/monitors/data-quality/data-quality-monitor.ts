@@ -82,7 +82,7 @@ export interface MonitorSummary {
   blankLines: number;
   windowsClosed: number;
   windowsWithViolations: number;
-  /** feature → check type → number of windows that violated it. */
+  /** feature → check type → number of windows that violated it (null-prototype objects: feature names are input). */
   violations: Record<string, Record<string, number>>;
   reportPaths: string[];
 }
@@ -155,7 +155,7 @@ export class MonitorPipeline {
       blankLines: 0,
       windowsClosed: 0,
       windowsWithViolations: 0,
-      violations: {},
+      violations: Object.create(null) as Record<string, Record<string, number>>,
       reportPaths: [],
     };
   }
@@ -388,7 +388,7 @@ export class MonitorPipeline {
     this.summary.windowsClosed++;
     if (evaluation.violations.length > 0) this.summary.windowsWithViolations++;
     for (const v of evaluation.violations) {
-      const f = (this.summary.violations[v.featureName] ??= {});
+      const f = (this.summary.violations[v.featureName] ??= Object.create(null) as Record<string, number>);
       f[v.constraintCheckType] = (f[v.constraintCheckType] ?? 0) + 1;
     }
     if (evaluation.violations.length > 0) {

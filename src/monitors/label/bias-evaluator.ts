@@ -59,7 +59,7 @@ export class BiasEvaluator implements LabelEvaluator<BiasAccumulator, BiasEvalua
   }
 
   add(state: BiasAccumulator, e: JoinedExample): RecordErrorReason | undefined {
-    const facets: Record<string, LabelValue | undefined> = {};
+    const facets: Record<string, LabelValue | undefined> = Object.create(null) as Record<string, LabelValue | undefined>;
     this.spec.facets.forEach((f, i) => (facets[f.name] = e.prediction.facets[i]));
     return state.add({ label: e.label, predictedLabel: e.prediction.predicted, facets, group: e.prediction.group });
   }
