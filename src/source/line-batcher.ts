@@ -21,6 +21,11 @@ export class LineBatcher {
     return this.records.length >= this.size ? this.flush() : undefined;
   }
 
+  /** How many lines are held, waiting for the batch to fill. */
+  get held(): number {
+    return this.records.length;
+  }
+
   /** The lines held so far as a batch (undefined when none). */
   flush(): RawBatch | undefined {
     if (this.records.length === 0) return undefined;
