@@ -43,6 +43,11 @@ export class LineBatcher {
     return this.records.length >= this.size ? this.flush() : undefined;
   }
 
+  /** How many lines are held, waiting for the batch to fill. */
+  get held(): number {
+    return this.records.length;
+  }
+
   /** The lines held so far as a batch (undefined when none, and no blank line was skipped). */
   flush(): RawBatch | undefined {
     if (this.records.length === 0 && this.blank === 0) return undefined;

@@ -1,41 +1,131 @@
-/** Records from standard input (or any readable stream), one per line, until it ends. */
+/**
+ * Records from standard input (or any readable stream), one per line, until it ends or stop().
+ *
+ * A pipe that stays open must not hold lines back: a partial batch is flushed once no input has
+ * arrived for `idleFlushMs` (200 ms by default). stop() ends the iteration without destroying the
+ * stream under a reader (no ERR_STREAM_PREMATURE_CLOSE): the complete lines already read are
+ * yielded as a last batch, an unterminated last line is dropped (it may be cut short).
+ */
 import type { Readable } from 'node:stream';
 import { LineBatcher } from './line-batcher.js';
 import { LineSplitter } from './line-splitter.js';
 import type { RawBatch, Source } from './source.js';
 
+/** How long a partial batch waits for more input before it is processed. */
+export const STDIN_IDLE_FLUSH_MS = 200;
+
+export interface StreamSourceOptions {
+  batchSize?: number;
+  idleFlushMs?: number;
+}
+
 export class StreamSource implements Source {
+  private stopped = false;
   private closed = false;
+  /** Something happened (data, end, error, stop) since the reader last looked. */
+  private pending = false;
+  private wake: (() => void) | undefined;
+  private readonly batchSize: number;
+  private readonly idleFlushMs: number;
 
   constructor(
     private readonly input: Readable,
     readonly description = 'stdin',
-    private readonly batchSize = 4096,
-  ) {}
+    options: StreamSourceOptions | number = {},
+  ) {
+    const o = typeof options === 'number' ? { batchSize: options } : options;
+    this.batchSize = o.batchSize ?? 4096;
+    this.idleFlushMs = o.idleFlushMs ?? STDIN_IDLE_FLUSH_MS;
+  }
 
   async *batches(): AsyncIterable<RawBatch> {
+    const input = this.input;
     const splitter = new LineSplitter();
     const batcher = new LineBatcher(this.description, this.batchSize);
     let lineNo = 0;
-    this.input.setEncoding('utf8');
-    for await (const chunk of this.input as AsyncIterable<string>) {
-      for (const line of splitter.push(chunk)) {
-        const batch = batcher.add(line, ++lineNo);
-        if (batch !== undefined) yield batch;
+    let ended = false;
+    let failure: Error | undefined;
+    const notify = (): void => {
+      this.pending = true;
+      const w = this.wake;
+      this.wake = undefined;
+      w?.();
+    };
+    const onEnd = (): void => {
+      ended = true;
+      notify();
+    };
+    const onError = (e: Error): void => {
+      failure = e;
+      notify();
+    };
+    input.setEncoding('utf8');
+    input.on('readable', notify);
+    input.on('end', onEnd);
+    input.on('error', onError);
+    try {
+      while (!this.stopped) {
+        this.pending = false;
+        let chunk: string | null;
+        while ((chunk = input.read() as string | null) !== null) {
+          for (const line of splitter.push(chunk)) {
+            const batch = batcher.add(line, ++lineNo);
+            if (batch !== undefined) yield batch;
+          }
+          if (this.stopped) break;
+        }
+        if (failure !== undefined) throw failure;
+        if (ended || this.stopped || input.readableEnded) break;
+        if (!(await this.waitForInput(batcher.held > 0 ? this.idleFlushMs : undefined))) {
+          // idle with lines held: process them now rather than when the batch fills
+          const batch = batcher.flush();
+          if (batch !== undefined) yield batch;
+        }
       }
-      if (this.closed) break;
+      if (!this.stopped) {
+        const tail = splitter.end();
+        if (tail !== undefined) {
+          const batch = batcher.add(tail, ++lineNo);
+          if (batch !== undefined) yield batch;
+        }
+      }
+      const last = batcher.flush();
+      if (last !== undefined) yield last;
+    } finally {
+      input.off('readable', notify);
+      input.off('end', onEnd);
+      input.off('error', onError);
     }
-    const tail = splitter.end();
-    if (tail !== undefined) {
-      const batch = batcher.add(tail, ++lineNo);
-      if (batch !== undefined) yield batch;
-    }
-    const last = batcher.flush();
-    if (last !== undefined) yield last;
+  }
+
+  /** Resolves true when something happened, false after `timeoutMs` of nothing (never, if undefined). */
+  private waitForInput(timeoutMs: number | undefined): Promise<boolean> {
+    if (this.pending) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+        this.wake = undefined;
+        resolve(false);
+      }, timeoutMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  /** End the iteration after the lines already read (see the file comment). */
+  stop(): void {
+    this.stopped = true;
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    this.stop();
+    // nobody reads the stream any more, so destroying it releases the pipe without an error
     this.input.destroy();
   }
 }
