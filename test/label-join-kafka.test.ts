@@ -104,6 +104,10 @@ describeWithServices(['kafka', 'prometheus'], 'label join over SIGKILL (real bro
     while (expected.some((w) => finalReport(outDir, w.startMs) === undefined) && Date.now() < deadline) await sleep(500);
     // the final gauges show the newest final window: the last one of the scenario
     const newest = expected.reduce((a, b) => (b.startMs > a.startMs ? b : a));
+    // gauges are set right after a window's report is written: read them from a scrape taken after
+    // every final report was on disk, not from one that came just before the last window went final
+    const allFinalS = Date.now() / 1000 + 1;
+    await prom.waitFor('timestamp(driftmon_label_coverage_ratio{monitor="quality",window="10m",state="final"})', (r) => r.length === 1 && Number(r[0]?.value[1]) > allFinalS, 60_000);
     const value = async (expr: string): Promise<number> => Number((await prom.waitFor(expr, (r) => r.length === 1, 30_000))[0]?.value[1]);
     const coverage = await value('driftmon_label_coverage_ratio{monitor="quality",window="10m",state="final"}');
     const accuracy = await value('driftmon_model_metric{monitor="quality",window="10m",state="final",metric="accuracy"}');
