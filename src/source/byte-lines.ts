@@ -11,6 +11,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { RecordErrorReason } from '../errors.js';
+import { stripCr } from './line-splitter.js';
 
 /** How much of an over-long line is kept for its dead letter. */
 export const PREFIX_BYTES = 1024;
@@ -124,9 +125,4 @@ export class ByteLineSplitter {
     this.carryBytes = 0;
     this.prefix = undefined;
   }
-}
-
-
-function stripCr(l: string): string {
-  return l.length > 0 && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l;
 }

@@ -35,6 +35,7 @@ export class LineSplitter {
   }
 }
 
-function stripCr(l: string): string {
+/** A line without the CR of its CRLF ending. */
+export function stripCr(l: string): string {
   return l.length > 0 && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l;
 }
