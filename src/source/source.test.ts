@@ -28,7 +28,7 @@ describeSourceContract('StreamSource', async (text, batchSize) => {
   // deliver in small chunks to exercise splitting (including inside multi-byte characters)
   const chunks: Buffer[] = [];
   for (let i = 0; i < buf.length; i += 7) chunks.push(buf.subarray(i, i + 7));
-  return new StreamSource(Readable.from(chunks), 'stdin', batchSize);
+  return new StreamSource(Readable.from(chunks), 'stdin', { batchSize });
 });
 
 describe('FileSource', () => {

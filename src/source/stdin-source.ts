@@ -31,11 +31,10 @@ export class StreamSource implements Source {
   constructor(
     private readonly input: Readable,
     readonly description = 'stdin',
-    options: StreamSourceOptions | number = {},
+    options: StreamSourceOptions = {},
   ) {
-    const o = typeof options === 'number' ? { batchSize: options } : options;
-    this.batchSize = o.batchSize ?? 4096;
-    this.idleFlushMs = o.idleFlushMs ?? STDIN_IDLE_FLUSH_MS;
+    this.batchSize = options.batchSize ?? 4096;
+    this.idleFlushMs = options.idleFlushMs ?? STDIN_IDLE_FLUSH_MS;
   }
 
   async *batches(): AsyncIterable<RawBatch> {
