@@ -306,7 +306,7 @@ function createSource(settings: MonitorSettings, stdin: Readable | undefined, on
   if (s.type === 'files') return new FileSource({ paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength, onUnreadable });
   if (s.type === 'kafka') throw new Error('kafka sources are built in startApp');
   if (stdin === undefined) throw new Error('stdin source configured but no stdin available');
-  return new StreamSource(stdin);
+  return new StreamSource(stdin, 'stdin', { maxLineLength: settings.maxLineLength });
 }
 
 /** POST /v1/ground-truth on the HTTP server: labels → the ground-truth topic, once per event ID. */

@@ -37,6 +37,7 @@ export function printLabelSummary(io: CliIo, summaries: LabelMonitorSummary[], c
         `${s.expiredPredictions} expired, ${s.orphanLabels} orphan labels, ${s.duplicatePredictions + s.duplicateLabels} duplicates, ${invalid} invalid\n`,
     );
     if (invalid > 0) io.out(`  invalid records by reason: ${Object.entries(s.invalid).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
+    if (s.blankLines > 0) io.out(`  blank lines skipped: ${s.blankLines}\n`);
     io.out(`  ${s.reports} window reports (${s.finalReports} final): ${config.output.dir}/${s.monitor}/\n`);
   }
 }

@@ -48,6 +48,7 @@ export interface RecordMetrics {
   rowsTotal: CounterMetric<'monitor'>;
   recordsInvalidTotal: CounterMetric<'monitor' | 'reason'>;
   recordsSampledOutTotal: CounterMetric<'monitor'>;
+  blankLinesTotal: CounterMetric<'monitor'>;
   deadLettersTotal: CounterMetric<'monitor'>;
   reportWriteFailuresTotal: CounterMetric<'monitor'>;
 }

@@ -20,6 +20,12 @@ export function createMetrics(registry: Registry) {
       labelNames: ['monitor'] as const,
       registers,
     }),
+    blankLinesTotal: new Counter({
+      name: 'driftmon_blank_lines_total',
+      help: 'Blank lines and empty or whitespace-only messages skipped: not records, not dead-lettered, only counted.',
+      labelNames: ['monitor'] as const,
+      registers,
+    }),
     rowsTotal: new Counter({
       name: 'driftmon_rows_total',
       help: 'Rows decoded from valid records (a multi-row payload gives several).',

@@ -11,7 +11,6 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { RecordErrorReason } from '../errors.js';
-import { stripCr } from './line-splitter.js';
 
 /** How much of an over-long line is kept for its dead letter. */
 export const PREFIX_BYTES = 1024;
@@ -40,17 +39,19 @@ export class ByteLineSplitter {
   push(input: Buffer): ByteLine[] {
     let chunk = input;
     if (this.atStart && chunk.length > 0) {
-      if (chunk.length < 3 && this.carryBytes + chunk.length < 3) {
-        this.hold(chunk);
-        return [];
-      }
-      this.atStart = false;
       if (this.carryBytes > 0) {
         chunk = Buffer.concat([...this.carry, chunk]);
         this.carry = [];
         this.carryBytes = 0;
       }
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      // wait for a third byte only while what came so far could still be a BOM (an open pipe's
+      // first line of one character must not be held back)
+      if (chunk.length < 3 && isBomPrefix(chunk)) {
+        this.hold(chunk);
+        return [];
+      }
+      this.atStart = false;
+      if (chunk.length >= 3 && isBomPrefix(chunk)) chunk = chunk.subarray(3);
     }
     const out: ByteLine[] = [];
     let start = 0;
@@ -125,4 +126,14 @@ export class ByteLineSplitter {
     this.carryBytes = 0;
     this.prefix = undefined;
   }
+}
+
+/** A line without the CR of its CRLF ending. */
+function stripCr(l: string): string {
+  return l.length > 0 && l.charCodeAt(l.length - 1) === 13 ? l.slice(0, -1) : l;
+}
+
+/** Whether the first min(3, length) bytes match the UTF-8 BOM (EF BB BF). */
+function isBomPrefix(b: Buffer): boolean {
+  return b[0] === 0xef && (b.length < 2 || b[1] === 0xbb) && (b.length < 3 || b[2] === 0xbf);
 }

@@ -17,7 +17,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { LineBatcher } from './line-batcher.js';
-import { ByteLineSplitter, type ByteLine } from './byte-lines.js';
+import { DEFAULTS } from '../config/load.js';
+import { ByteLineSplitter } from './byte-lines.js';
 import type { RawBatch, Source, UnreadableInput } from './source.js';
 
 const CAPTURE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/;
@@ -77,7 +78,7 @@ export class FileSource implements Source {
   private async *readFile(file: string, batchSize: number): AsyncIterable<RawBatch> {
     let state = this.offsets.get(file);
     if (state === undefined) {
-      state = { bytes: 0, line: 0, splitter: new ByteLineSplitter(this.options.maxLineLength ?? 16 * 1024 * 1024) };
+      state = { bytes: 0, line: 0, splitter: new ByteLineSplitter(this.options.maxLineLength ?? DEFAULTS.maxLineLength) };
       this.offsets.set(file, state);
     }
     if (state.failed) return;
@@ -99,7 +100,7 @@ export class FileSource implements Source {
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const line of st.splitter.push(chunk)) {
-          const batch = addLine(batcher, line, ++st.line);
+          const batch = batcher.addLine(line, ++st.line);
           if (batch !== undefined) yield batch;
         }
       }
@@ -116,7 +117,7 @@ export class FileSource implements Source {
     st.bytes = size;
     if (!this.options.follow || gz) {
       for (const line of st.splitter.end()) {
-        const batch = addLine(batcher, line, ++st.line);
+        const batch = batcher.addLine(line, ++st.line);
         if (batch !== undefined) yield batch;
       }
     }
@@ -147,10 +148,6 @@ function gunzip(file: string): Readable {
   const out = createGunzip();
   raw.on('error', (e) => out.destroy(e));
   return raw.pipe(out);
-}
-
-function addLine(batcher: LineBatcher, line: ByteLine, lineNo: number): RawBatch | undefined {
-  return typeof line === 'string' ? batcher.add(line, lineNo) : batcher.reject(line.text, lineNo, line);
 }
 
 function isMissing(e: unknown): boolean {

@@ -17,6 +17,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { KafkaSourceMetrics } from '../observability/component-metrics.js';
+import { kafkaRawBatch } from './kafka-batch.js';
 import { partitionKey, type RawBatch, type Source, type SourceLag } from './source.js';
 import type { SourcePosition } from '../state/source-position.js';
 
@@ -261,7 +262,7 @@ export class KafkaSource implements Source {
       await this.throttle(chunk.length, heartbeat);
       const last = chunk[chunk.length - 1] as KafkaMessage;
       const nextOffset = Number(last.offset) + 1;
-      const processed = await this.handOver(rawBatch(topic, partition, chunk, nextOffset));
+      const processed = await this.handOver(kafkaRawBatch(topic, partition, chunk, nextOffset));
       if (!processed) return;
       resolveOffset(last.offset);
       state.next = nextOffset;
@@ -333,16 +334,4 @@ export class KafkaSource implements Source {
     }
     return s;
   }
-}
-
-function rawBatch(topic: string, partition: number, messages: KafkaMessage[], nextOffset: number): RawBatch {
-  const records = messages.map((m) => (m.value === null ? '' : m.value.toString('utf8')));
-  return {
-    records,
-    origin: (i) => `${topic}/${partition}@${(messages[i] as KafkaMessage).offset}`,
-    key: (i) => (messages[i] as KafkaMessage).key ?? null,
-    bytes: (i) => (messages[i] as KafkaMessage).value ?? new Uint8Array(0),
-    timestampMs: (i) => Number((messages[i] as KafkaMessage).timestamp),
-    partition: { key: partitionKey(topic, partition), position: { topic, partition, nextOffset } },
-  };
 }

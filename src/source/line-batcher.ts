@@ -3,6 +3,7 @@
  * dead letter can name `<origin>:<line>` exactly. Shared by every line-oriented source.
  */
 import type { RecordErrorReason } from '../errors.js';
+import type { ByteLine } from './byte-lines.js';
 import type { RawBatch } from './source.js';
 
 interface Rejection {
@@ -41,6 +42,11 @@ export class LineBatcher {
     this.records.push(text);
     this.lineNos.push(lineNo);
     return this.records.length >= this.size ? this.flush() : undefined;
+  }
+
+  /** A line from ByteLineSplitter: text is added, a rejection is kept as one. */
+  addLine(line: ByteLine, lineNo: number): RawBatch | undefined {
+    return typeof line === 'string' ? this.add(line, lineNo) : this.reject(line.text, lineNo, line);
   }
 
   /** How many lines are held, waiting for the batch to fill. */

@@ -1,5 +1,7 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { RecordErrorReason } from '../errors.js';
+import { PREFIX_BYTES } from './byte-lines.js';
 import type { RawBatch } from './source.js';
 import { StreamSource } from './stdin-source.js';
 
@@ -69,5 +71,35 @@ describe('StreamSource with the input kept open', () => {
     const run = consume(source);
     input.destroy(new Error('broken pipe'));
     await expect(run.done).rejects.toThrow('broken pipe');
+  });
+});
+
+describe('StreamSource reads bytes, like files', () => {
+  const run = async (chunks: Buffer[], maxLineLength: number): Promise<RawBatch[]> => {
+    const out: RawBatch[] = [];
+    for await (const b of new StreamSource(Readable.from(chunks), 'stdin', { maxLineLength }).batches()) out.push(b);
+    return out;
+  };
+
+  it('rejects a line of invalid UTF-8 as invalid_utf8 instead of repairing it with U+FFFD', async () => {
+    const bad = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
+    const batches = await run([Buffer.from('{"a":1}\n'), bad, Buffer.from('{"a":2}\n')], 1024);
+    expect(lines(batches)).toHaveLength(3);
+    const b = batches[0] as RawBatch;
+    expect(b.rejected?.(0)).toBeUndefined();
+    expect(b.rejected?.(1)).toMatchObject({ reason: RecordErrorReason.INVALID_UTF8, bytes: bad.length - 1 });
+    expect(b.origin(1)).toBe('stdin:2');
+    expect(b.records[2]).toBe('{"a":2}');
+  });
+
+  it('does not hold more than maxLineLength of a line: the rest is skipped, a 1 KiB prefix kept with the true length', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const chunks = [Buffer.from('\uFEFF{"first":1}\n'), ...Array.from({ length: 32 }, () => chunk), Buffer.from('\n{"after":1}\n')];
+    const batches = await run(chunks, 4096);
+    const records = lines(batches);
+    expect(records[0]).toBe('{"first":1}'); // BOM dropped
+    expect(records[1]).toHaveLength(PREFIX_BYTES);
+    expect(batches[0]?.rejected?.(1)).toMatchObject({ reason: RecordErrorReason.LINE_TOO_LONG, bytes: 32 * 64 * 1024 });
+    expect(records[2]).toBe('{"after":1}');
   });
 });

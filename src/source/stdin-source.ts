@@ -5,10 +5,15 @@
  * arrived for `idleFlushMs` (200 ms by default). stop() ends the iteration without destroying the
  * stream under a reader (no ERR_STREAM_PREMATURE_CLOSE): the complete lines already read are
  * yielded as a last batch, an unterminated last line is dropped (it may be cut short).
+ *
+ * Lines are split as bytes, like files (byte-lines.ts): memory is bounded by maxLineLength, a longer
+ * line and a line that is not valid UTF-8 come out rejected with their reason instead of being
+ * buffered whole or silently repaired, and a leading BOM is dropped.
  */
 import type { Readable } from 'node:stream';
+import { DEFAULTS } from '../config/load.js';
+import { ByteLineSplitter } from './byte-lines.js';
 import { LineBatcher } from './line-batcher.js';
-import { LineSplitter } from './line-splitter.js';
 import type { RawBatch, Source } from './source.js';
 
 /** How long a partial batch waits for more input before it is processed. */
@@ -17,6 +22,8 @@ export const STDIN_IDLE_FLUSH_MS = 200;
 export interface StreamSourceOptions {
   batchSize?: number;
   idleFlushMs?: number;
+  /** The longest line kept whole, in bytes (a longer one is dead-lettered as line_too_long). */
+  maxLineLength?: number;
 }
 
 export class StreamSource implements Source {
@@ -27,6 +34,7 @@ export class StreamSource implements Source {
   private wake: (() => void) | undefined;
   private readonly batchSize: number;
   private readonly idleFlushMs: number;
+  private readonly maxLineLength: number;
 
   constructor(
     private readonly input: Readable,
@@ -35,11 +43,12 @@ export class StreamSource implements Source {
   ) {
     this.batchSize = options.batchSize ?? 4096;
     this.idleFlushMs = options.idleFlushMs ?? STDIN_IDLE_FLUSH_MS;
+    this.maxLineLength = options.maxLineLength ?? DEFAULTS.maxLineLength;
   }
 
   async *batches(): AsyncIterable<RawBatch> {
     const input = this.input;
-    const splitter = new LineSplitter();
+    const splitter = new ByteLineSplitter(this.maxLineLength);
     const batcher = new LineBatcher(this.description, this.batchSize);
     let lineNo = 0;
     let ended = false;
@@ -58,17 +67,16 @@ export class StreamSource implements Source {
       failure = e;
       notify();
     };
-    input.setEncoding('utf8');
     input.on('readable', notify);
     input.on('end', onEnd);
     input.on('error', onError);
     try {
       while (!this.stopped) {
         this.pending = false;
-        let chunk: string | null;
-        while ((chunk = input.read() as string | null) !== null) {
-          for (const line of splitter.push(chunk)) {
-            const batch = batcher.add(line, ++lineNo);
+        let chunk: Buffer | string | null;
+        while ((chunk = input.read() as Buffer | string | null) !== null) {
+          for (const line of splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)) {
+            const batch = batcher.addLine(line, ++lineNo);
             if (batch !== undefined) yield batch;
           }
           if (this.stopped) break;
@@ -82,9 +90,8 @@ export class StreamSource implements Source {
         }
       }
       if (!this.stopped) {
-        const tail = splitter.end();
-        if (tail !== undefined) {
-          const batch = batcher.add(tail, ++lineNo);
+        for (const line of splitter.end()) {
+          const batch = batcher.addLine(line, ++lineNo);
           if (batch !== undefined) yield batch;
         }
       }

@@ -240,7 +240,10 @@ export class MonitorPipeline {
     }
     this.filterRows = false;
     this.summary.records += records.length;
-    if (batch.blankLines !== undefined) this.summary.blankLines += batch.blankLines;
+    if (batch.blankLines !== undefined) {
+      this.summary.blankLines += batch.blankLines;
+      metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
+    }
     this.summary.rows += this.batchRows;
     metrics.recordsTotal.labels(this.name).inc(records.length);
     metrics.rowsTotal.labels(this.name).inc(this.batchRows);

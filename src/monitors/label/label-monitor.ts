@@ -160,6 +160,10 @@ export class LabelMonitorPipeline {
     const before = this.counts();
     this.ingress.read(batch, store, this.deps.backoff);
     this.publishCounts(before);
+    if (batch.blankLines !== undefined) {
+      this.summary.blankLines += batch.blankLines;
+      this.deps.metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
+    }
     const now = this.clock();
     if (batch.partition === undefined) return 0; // a replay: reported once, at the end
     const assigned = this.deps.source.assignment?.();

@@ -13,6 +13,8 @@ export interface LabelMonitorSummary {
   latePredictions: number;
   invalid: Partial<Record<RecordErrorReason, number>>;
   sampledOut: number;
+  /** Blank lines / empty messages skipped (not records). */
+  blankLines: number;
   reports: number;
   finalReports: number;
   /** The newest report locations (at most RECENT_REPORT_PATHS: a long run writes many versions). */
@@ -32,6 +34,7 @@ export function emptyLabelSummary(monitor: string): LabelMonitorSummary {
     latePredictions: 0,
     invalid: {},
     sampledOut: 0,
+    blankLines: 0,
     reports: 0,
     finalReports: 0,
     reportPaths: [],

@@ -21,8 +21,11 @@ export async function baselineOf(header: string[], rows: string[]) {
   return { statistics: b.statistics, constraints: b.constraints };
 }
 
-/** The data-quality pipeline over `lines` (one 5-minute window size, grace 0), prom-client metrics on a fresh Registry. */
-export async function runPipeline(record: MonitorSettings['record'], baseline: Awaited<ReturnType<typeof baselineOf>>, lines: string[]) {
+/**
+ * The data-quality pipeline over `lines` as one batch (one 5-minute window size, grace 0), prom-client
+ * metrics on a fresh Registry; `blankLines` as the source would have counted them.
+ */
+export async function runPipeline(record: MonitorSettings['record'], baseline: Awaited<ReturnType<typeof baselineOf>>, lines: string[], blankLines = 0) {
   const settings: MonitorSettings = {
     name: 'proto',
     source: { type: 'stdin' },
@@ -41,7 +44,7 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
   const source: Source = {
     description: 'array',
     async *batches() {
-      yield { records: lines, origin: (k: number) => `array:${k + 1}` };
+      yield { records: lines, origin: (k: number) => `array:${k + 1}`, ...(blankLines > 0 ? { blankLines } : {}) };
     },
     close: async () => {},
   };

@@ -1,0 +1,44 @@
+/**
+ * One fetched Kafka batch as a RawBatch. Message values are bytes from anyone who can produce to
+ * the topic, so they get the same treatment as file lines: a value that is not valid UTF-8 is
+ * rejected (`invalid_utf8`) rather than repaired with U+FFFD and accepted, and an empty or
+ * whitespace-only value (a tombstone, a stray newline) is not a record — it is counted in
+ * blankLines, as a blank line of a file is. Positions are per batch, so skipping one moves no offset.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { KafkaMessage } from 'kafkajs';
+import { RecordErrorReason } from '../errors.js';
+import { partitionKey, type RawBatch } from './source.js';
+
+export function kafkaRawBatch(topic: string, partition: number, fetched: KafkaMessage[], nextOffset: number): RawBatch {
+  let messages = fetched;
+  let blankLines = 0;
+  for (const m of fetched) if (isBlank(m.value)) blankLines++;
+  if (blankLines > 0) messages = fetched.filter((m) => !isBlank(m.value));
+  const records = new Array<string>(messages.length);
+  let rejected: Map<number, { reason: RecordErrorReason; bytes: number }> | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const value = (messages[i] as KafkaMessage).value as Buffer;
+    const text = value.toString('utf8');
+    // decoding repairs bad bytes with U+FFFD: only then is the (rarer) full check needed
+    if (text.indexOf('\uFFFD') >= 0 && !isUtf8(value)) (rejected ??= new Map()).set(i, { reason: RecordErrorReason.INVALID_UTF8, bytes: value.length });
+    records[i] = text;
+  }
+  const batch: RawBatch = {
+    records,
+    origin: (i) => `${topic}/${partition}@${(messages[i] as KafkaMessage).offset}`,
+    key: (i) => (messages[i] as KafkaMessage).key ?? null,
+    bytes: (i) => (messages[i] as KafkaMessage).value ?? new Uint8Array(0),
+    timestampMs: (i) => Number((messages[i] as KafkaMessage).timestamp),
+    partition: { key: partitionKey(topic, partition), position: { topic, partition, nextOffset } },
+    ...(blankLines > 0 ? { blankLines } : {}),
+  };
+  return rejected === undefined ? batch : { ...batch, rejected: (i) => rejected.get(i) };
+}
+
+function isBlank(value: Buffer | null): boolean {
+  if (value === null || value.length === 0) return true;
+  if (value[0] as number > 32) return false;
+  for (const b of value) if (b !== 32 && b !== 9 && b !== 10 && b !== 13) return false;
+  return true;
+}
