@@ -14,6 +14,8 @@ import {
   type CategoryCountAccuracy,
 } from '../evaluate/categorical-distance.js';
 import { OTHER_CATEGORY, type StringStatistics } from '../sagemaker/data-quality-model.js';
+import { BoundedFrequencies } from '../sketch/frequencies/bounded-frequencies.js';
+import { HyperLogLog } from '../sketch/hll/hyperloglog.js';
 import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { FeatureTracker, type TrackerConfig } from './feature-tracker.js';
 
@@ -167,5 +169,24 @@ describe('categorical drift beyond the category cap', () => {
     const r = compare(b, c);
     expect(r.exact).toBeGreaterThan(0.15);
     expect(r.estimate).toBeGreaterThan(0.15);
+  });
+
+  it("a truncated frequency sketch from a previous release's checkpoint (format DMBF v1, unchanged) restores and reports its rest", () => {
+    // cap 3; a:5, b:3, c:2, d, a, e → a 4, b 1 listed, total 13, error 2 (bytes written before this change)
+    const v1 = Buffer.from('444d42460103000000000000000000002a400000000000000040020000000100000061000000000000001040010000006200000000000000f03f', 'hex');
+    const t = new FeatureTracker({ ...CONFIG, frequencyCap: 3 });
+    t.string = 13;
+    t.frequencies = BoundedFrequencies.deserialize(v1);
+    t.distinct = new HyperLogLog(CONFIG.hllPrecision);
+    for (const v of ['a', 'b', 'c', 'd', 'e']) t.distinct.addString(v);
+    const s = t.toStatistics('c', 13).string as StringStatistics;
+    expect(s.categories).toEqual([
+      { value: 'a', count: 4 },
+      { value: 'b', count: 1 },
+      { value: OTHER_CATEGORY, count: 8 },
+    ]);
+    expect(s.categoriesComplete).toBe(false);
+    expect(s.categoryCountError).toBe(2);
+    expect(s.distinctCount).toBe(5);
   });
 });
