@@ -7,7 +7,9 @@ import {
   psiCategorical,
   regroupCategories,
   totalCount,
+  linfCategoricalErrorBound,
 } from './categorical-distance.js';
+import { OTHER_CATEGORY } from '../sagemaker/data-quality-model.js';
 import { linfRobust } from './distance.js';
 import { PSI_EPSILON } from './divergence.js';
 import { chiSquaredSurvival } from './special-functions.js';
@@ -164,5 +166,21 @@ describe('chiSquared', () => {
     expect(chiSquared(counts({ a: 10 }), counts({ a: 10 })).pValue).toBeNaN();
     expect(chiSquared(counts({ a: 50, b: 50 }), counts({ z: 10 })).pValue).toBeNaN();
     expect(chiSquared(new Map(), counts({ a: 1 })).statistic).toBeNaN();
+  });
+});
+
+describe('linfCategoricalErrorBound', () => {
+  const baseline = new Map([['a', 5], ['b', 5]]);
+  const current = new Map([['a', 2], [OTHER_CATEGORY, 8]]);
+  it('is 0 when both lists are complete', () => {
+    expect(linfCategoricalErrorBound(baseline, baseline, { complete: true }, { complete: true })).toBe(0);
+  });
+  it('a truncated side: min(|listed values of both sides| × count error, rest) / total', () => {
+    // L = {a, b}: min(2 × 1, 8) / 10
+    expect(linfCategoricalErrorBound(baseline, current, { complete: true }, { complete: false, countError: 1 })).toBeCloseTo(0.2, 15);
+    // count error unknown (read from a file): rest / (listed + 1) = 4 → min(8, 8) / 10
+    expect(linfCategoricalErrorBound(baseline, current, { complete: true }, { complete: false })).toBeCloseTo(0.8, 15);
+    // both truncated: the larger side's
+    expect(linfCategoricalErrorBound(current, new Map([['b', 1], [OTHER_CATEGORY, 1]]), { complete: false, countError: 1 }, { complete: false, countError: 0.5 })).toBeCloseTo(0.5, 15);
   });
 });

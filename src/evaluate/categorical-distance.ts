@@ -9,8 +9,13 @@
  *    the current total, counting only categories present in the baseline, after merging the rarest
  *    categories until Cochran's (2 categories) or Yates' (> 2) rule holds.
  * A count map whose total is 0 makes every distance NaN ("not computable").
+ *
+ * Truncated lists (more distinct values than the category cap) end with an OTHER_CATEGORY bucket
+ * holding the rest's mass; it is one more category here, so mass moving to values the baseline
+ * never listed shows as drift. The L∞ is then exact over the partition {listed values} ∪ {the
+ * rest} up to `linfCategoricalErrorBound`.
  */
-import type { CategoryCount } from '../sagemaker/data-quality-model.js';
+import { OTHER_CATEGORY, type CategoryCount } from '../sagemaker/data-quality-model.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
 import { chiSquaredSurvival } from './special-functions.js';
 
@@ -72,6 +77,44 @@ export function linfCategorical(baseline: CategoryCounts, current: CategoryCount
     if (diff > d) d = diff;
   }
   return d;
+}
+
+/** How a count map was made: complete (exact counts), or truncated with the listed counts' error. */
+export interface CategoryCountAccuracy {
+  complete: boolean;
+  /** Max undercount of any value (Misra–Gries); undefined: other / (listed + 1), which the sketch guarantees too. */
+  countError?: number;
+}
+
+/**
+ * Bound on |linfCategorical(b, c) − the same L∞ from exact counts| over the partition L ∪ {rest},
+ * L the values listed on either side. Per side s with total N, other mass O and count error e,
+ * every count is at most e low, so each listed cell's proportion is at most e/N low, and the rest
+ * cell (1 − Σ listed) at most min(|L|·e, O)/N high. Both sides err in the same direction, so the
+ * difference's error is the larger side's: max over sides of min(|L|·e, O)/N (0 when both are
+ * complete). The robust L∞ subtracts a constant and clamps at 0, so the same bound holds for it.
+ */
+export function linfCategoricalErrorBound(
+  baseline: CategoryCounts,
+  current: CategoryCounts,
+  baselineAccuracy: CategoryCountAccuracy,
+  currentAccuracy: CategoryCountAccuracy,
+): number {
+  if (baselineAccuracy.complete && currentAccuracy.complete) return 0;
+  const listed = new Set<string>();
+  for (const m of [baseline, current]) for (const [k, v] of m) if (v > 0 && k !== OTHER_CATEGORY) listed.add(k);
+  return Math.max(sideError(baseline, baselineAccuracy, listed.size), sideError(current, currentAccuracy, listed.size));
+}
+
+function sideError(counts: CategoryCounts, accuracy: CategoryCountAccuracy, union: number): number {
+  if (accuracy.complete) return 0;
+  const n = totalCount(counts);
+  if (!(n > 0)) return 0;
+  const other = Math.max(0, counts.get(OTHER_CATEGORY) ?? 0);
+  let listed = 0;
+  for (const [k, v] of counts) if (v > 0 && k !== OTHER_CATEGORY) listed++;
+  const e = accuracy.countError ?? other / (listed + 1);
+  return Math.min(union * e, other) / n;
 }
 
 /** PSI over the union of categories (PSI_EPSILON for a category absent on one side). */

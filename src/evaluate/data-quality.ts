@@ -42,6 +42,7 @@ import {
   type FeatureStatistics,
   type MonitoringConfig,
   type MonitoringConfigOverrides,
+  type StringStatistics,
   type Violation,
 } from '../sagemaker/data-quality-model.js';
 import {
@@ -50,7 +51,9 @@ import {
   countsFromCategories,
   jensenShannonCategorical,
   linfCategorical,
+  linfCategoricalErrorBound,
   psiCategorical,
+  type CategoryCountAccuracy,
   totalCount,
 } from './categorical-distance.js';
 import {
@@ -95,6 +98,11 @@ export interface DriftEvaluation {
   /** Sample sizes the distance used (total sketch weights, or sums of category counts). */
   baselineCount: number;
   currentCount: number;
+  /**
+   * Categorical L∞ only: how far `distance` can be from the one exact counts would give, when a
+   * category list was truncated (0 when both are complete; see linfCategoricalErrorBound). Null otherwise.
+   */
+  errorBound: number | null;
 }
 
 /** Report-only drift metrics (never raise violations). Numeric: all four; categorical: psi and jensenShannon. */
@@ -318,17 +326,21 @@ function computeDrift(
           },
           baselineCount: n,
           currentCount: m,
+          errorBound: null,
         },
         metrics,
       };
     }
     const simple = linfCategorical(bc, cc);
-    return {
-      drift: linfDrift(DriftKind.CATEGORICAL, simple, robust, n, m, threshold, options),
-      metrics,
-    };
+    const drift = linfDrift(DriftKind.CATEGORICAL, simple, robust, n, m, threshold, options);
+    drift.errorBound = linfCategoricalErrorBound(bc, cc, accuracyOf(bs), accuracyOf(cs));
+    return { drift, metrics };
   }
   return null;
+}
+
+function accuracyOf(s: StringStatistics): CategoryCountAccuracy {
+  return s.categoryCountError === undefined ? { complete: s.categoriesComplete } : { complete: s.categoriesComplete, countError: s.categoryCountError };
 }
 
 function driftDescription(drift: DriftEvaluation): string {
@@ -374,6 +386,7 @@ function linfDrift(
     chiSquared: null,
     baselineCount: n,
     currentCount: m,
+    errorBound: null,
   };
 }
 

@@ -8,7 +8,7 @@
  * missing = itemCount − present. That also covers rows decoded before the feature was registered
  * (their width did not reach its slot): for SageMaker those rows simply lack the column.
  */
-import { InferredType, type FeatureStatistics, type TypeCounts } from '../sagemaker/data-quality-model.js';
+import { InferredType, OTHER_CATEGORY, type CategoryCount, type FeatureStatistics, type TypeCounts } from '../sagemaker/data-quality-model.js';
 import { BoundedFrequencies } from '../sketch/frequencies/bounded-frequencies.js';
 import { HyperLogLog } from '../sketch/hll/hyperloglog.js';
 import { ByteReader, ByteWriter, corrupt } from '../sketch/mergeable.js';
@@ -133,16 +133,17 @@ export class FeatureTracker {
       };
     } else if (inferredType === InferredType.STRING || inferredType === InferredType.BOOLEAN) {
       const f = this.frequencies;
-      const exact = f === null || f.isExact;
       let distinctCount = 0;
       if (f !== null) distinctCount = f.isExact ? f.size : Math.round((this.distinct as HyperLogLog).estimate());
-      out.string = {
-        numPresent: present,
-        numMissing,
-        distinctCount,
-        categories: f === null ? [] : f.entries(),
-        categoriesComplete: exact,
-      };
+      out.string = { numPresent: present, numMissing, distinctCount, categories: [], categoriesComplete: true };
+      if (f !== null) {
+        if (f.isExact) out.string.categories = f.entries();
+        else {
+          out.string.categories = categoriesWithOther(f);
+          out.string.categoriesComplete = false;
+          out.string.categoryCountError = f.errorBound();
+        }
+      }
     }
     return out;
   }
@@ -181,6 +182,27 @@ export class FeatureTracker {
     if ((t.frequencies === null) !== (t.distinct === null)) throw corrupt(r.what, 'frequencies and distinct counter must come together');
     return t;
   }
+}
+
+/**
+ * Heavy hitters (lower-bound counts) and, last, OTHER_CATEGORY with the mass of everything else, so
+ * the buckets sum to the total: without it a window of 1M distinct values listed one bucket of
+ * count 1, and its drift distance was computed on that one row.
+ */
+function categoriesWithOther(f: BoundedFrequencies): CategoryCount[] {
+  const out: CategoryCount[] = [];
+  let listed = 0;
+  let other = 0;
+  for (const e of f.entries()) {
+    if (e.value === OTHER_CATEGORY) other += e.count;
+    else {
+      out.push(e);
+      listed += e.count;
+    }
+  }
+  other += Math.max(0, f.total - listed - other);
+  if (other > 0) out.push({ value: OTHER_CATEGORY, count: other });
+  return out;
 }
 
 function integer(r: ByteReader, field: string): number {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InferredType, OTHER_CATEGORY, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import { createDecoder } from '../record/create-decoder.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import { quantileSketchFactory } from '../sketch/quantile-factory.js';
@@ -27,5 +28,38 @@ describe('scaleCounts', () => {
     expect(sx?.numerical?.buckets.reduce((a, b) => a + b.count, 0)).toBeCloseTo(360 * 4, 6);
     expect(sc?.string?.categories).toEqual(oc?.string?.categories.map((k) => ({ ...k, count: k.count * 4 })));
     expect(scaleCounts(sample, 1)).toBe(sample);
+  });
+
+  it("a truncated category list: the other bucket takes the rounding, so the buckets sum to the scaled total; the count error scales", () => {
+    const sample: DatasetStatistics = {
+      itemCount: 7,
+      features: [
+        {
+          name: 'c',
+          inferredType: InferredType.STRING,
+          string: {
+            numPresent: 7,
+            numMissing: 0,
+            distinctCount: 6,
+            categories: [
+              { value: 'a', count: 1.5 },
+              { value: 'b', count: 1.5 },
+              { value: OTHER_CATEGORY, count: 4 },
+            ],
+            categoriesComplete: false,
+            categoryCountError: 1,
+          },
+        },
+      ],
+    };
+    const s = scaleCounts(sample, 3).features[0]?.string;
+    // 4.5 rounds up twice: without the correction the buckets would sum to 22, not 21
+    expect(s?.categories).toEqual([
+      { value: 'a', count: 5 },
+      { value: 'b', count: 5 },
+      { value: OTHER_CATEGORY, count: 11 },
+    ]);
+    expect(s?.numPresent).toBe(21);
+    expect(s?.categoryCountError).toBe(3);
   });
 });

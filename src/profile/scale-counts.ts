@@ -6,7 +6,7 @@
  * they are. Evaluation uses the unscaled sample, so the drift test's significance reflects the
  * rows actually seen.
  */
-import type { DatasetStatistics, FeatureStatistics } from '../sagemaker/data-quality-model.js';
+import { OTHER_CATEGORY, type CategoryCount, type DatasetStatistics, type FeatureStatistics } from '../sagemaker/data-quality-model.js';
 
 export function scaleCounts(stats: DatasetStatistics, factor: number): DatasetStatistics {
   if (factor === 1) return stats;
@@ -29,8 +29,9 @@ export function scaleCounts(stats: DatasetStatistics, factor: number): DatasetSt
           ...f.string,
           numPresent: n(f.string.numPresent),
           numMissing: n(f.string.numMissing),
-          categories: f.string.categories.map((c) => ({ ...c, count: n(c.count) })),
+          categories: scaleCategories(f.string.categories, n),
         };
+        if (f.string.categoryCountError !== undefined) out.string.categoryCountError = f.string.categoryCountError * factor;
       }
       if (f.typeCounts) {
         const t = f.typeCounts;
@@ -39,4 +40,19 @@ export function scaleCounts(stats: DatasetStatistics, factor: number): DatasetSt
       return out;
     }),
   };
+}
+
+/** Each count scaled and rounded; the OTHER_CATEGORY bucket takes the rounding, so the buckets still sum to the scaled total. */
+function scaleCategories(categories: readonly CategoryCount[], n: (x: number) => number): CategoryCount[] {
+  let total = 0;
+  let listed = 0;
+  const out = categories.map((c) => {
+    total += c.count;
+    const count = n(c.count);
+    if (c.value !== OTHER_CATEGORY) listed += count;
+    return { ...c, count };
+  });
+  const other = out.find((c) => c.value === OTHER_CATEGORY);
+  if (other !== undefined) other.count = Math.max(0, n(total) - listed);
+  return out;
 }

@@ -10,6 +10,7 @@ import {
   ComparisonMethod,
   DEFAULT_MONITORING_CONFIG,
   InferredType,
+  OTHER_CATEGORY,
   Toggle,
 } from './data-quality-model.js';
 import { formatStatistics, parseStatistics } from './statistics-file.js';
@@ -61,6 +62,24 @@ describe('statistics.json', () => {
     });
     // This file is Python-formatted (not the container's layout): value-for-value equality.
     expect(JSON.parse(formatStatistics(stats))).toEqual(raw);
+  });
+
+  it("a list ending in driftmon's other bucket reads back as truncated, though its counts sum to num_present", () => {
+    const feature = (buckets: Array<{ value: string; count: number }>) => ({
+      version: 0,
+      dataset: { item_count: 10 },
+      features: [
+        {
+          name: 'c',
+          inferred_type: 'String',
+          string_statistics: { common: { num_present: 10, num_missing: 0 }, distinct_count: 8, distribution: { categorical: { buckets } } },
+        },
+      ],
+    });
+    const truncated = parseStatistics(feature([{ value: 'a', count: 4 }, { value: OTHER_CATEGORY, count: 6 }])).features[0]?.string;
+    expect(truncated?.categoriesComplete).toBe(false);
+    expect(truncated?.categories).toEqual([{ value: 'a', count: 4 }, { value: OTHER_CATEGORY, count: 6 }]);
+    expect(parseStatistics(feature([{ value: 'a', count: 4 }, { value: 'b', count: 6 }])).features[0]?.string?.categoriesComplete).toBe(true);
   });
 
   it('is lenient: version 0 / absent, unknown keys, NaN strings, integers for doubles', () => {

@@ -56,14 +56,31 @@ export interface CategoryCount {
   count: number;
 }
 
+/**
+ * The bucket driftmon adds, last, when a feature had more distinct values than its category cap:
+ * the mass of every value not listed, so bucket counts still sum to num_present and a reader that
+ * knows nothing of it (SageMaker's) sees one more category. A real value spelled the same way is
+ * counted into it.
+ */
+export const OTHER_CATEGORY = '<driftmon:other>';
+
 export interface StringStatistics {
   numPresent: number;
   numMissing: number;
   distinctCount: number;
-  /** Category buckets, most frequent first. May be truncated (see `categoriesComplete`). */
+  /**
+   * Category buckets, most frequent first. When truncated (`categoriesComplete` false) the listed
+   * counts are the heavy hitters' lower bounds and a last OTHER_CATEGORY bucket holds the rest.
+   */
   categories: CategoryCount[];
   /** False when the frequency sketch passed its exact cap: counts of the listed heavy hitters are estimates. */
   categoriesComplete: boolean;
+  /**
+   * When truncated: the most any listed count (or 0 for an unlisted value) falls below its true
+   * count (the Misra–Gries error). Absent when unknown (read from a file): readers then use
+   * other / (listed + 1), which the sketch also guarantees.
+   */
+  categoryCountError?: number;
 }
 
 export interface FeatureStatistics {

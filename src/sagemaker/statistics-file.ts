@@ -24,6 +24,7 @@ import { KllSketch } from '../sketch/kll/kll-sketch.js';
 import type { QuantileSketch } from '../sketch/quantile-sketch.js';
 import {
   InferredType,
+  OTHER_CATEGORY,
   type CategoryCount,
   type DatasetStatistics,
   type FeatureStatistics,
@@ -218,7 +219,9 @@ function parseString(o: JsonObject, path: string, p: Problems): StringStatistics
     return undefined;
   }
   const listed = categories.reduce((s, c) => s + c.count, 0);
-  return { numPresent, numMissing, distinctCount, categories, categoriesComplete: listed === numPresent };
+  // driftmon's truncated lists sum to num_present too: the OTHER_CATEGORY bucket marks them
+  const complete = listed === numPresent && !categories.some((c) => c.value === OTHER_CATEGORY);
+  return { numPresent, numMissing, distinctCount, categories, categoriesComplete: complete };
 }
 
 // ---------------------------------------------------------------------------------------------

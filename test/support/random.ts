@@ -83,3 +83,25 @@ export function exactKs(a: Float64Array, b: Float64Array): number {
   }
   return d;
 }
+
+/** Zipf(s) sampler over the values `${prefix}0` … `${prefix}${domain - 1}` (`${prefix}0` most frequent). */
+export function zipf(domain: number, s: number, prefix = 'v'): (r: Rng) => string {
+  const cdf = new Float64Array(domain);
+  let acc = 0;
+  for (let i = 0; i < domain; i++) {
+    acc += 1 / Math.pow(i + 1, s);
+    cdf[i] = acc;
+  }
+  for (let i = 0; i < domain; i++) cdf[i] = (cdf[i] as number) / acc;
+  return (r) => {
+    const u = r.next();
+    let lo = 0;
+    let hi = domain - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((cdf[mid] as number) < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return `${prefix}${lo}`;
+  };
+}

@@ -63,6 +63,7 @@ export function buildWindowReport(
               linf_simple: f.drift.linfSimple,
               baseline_count: f.drift.baselineCount,
               current_count: f.drift.currentCount,
+              error_bound: f.drift.errorBound,
             },
       psi: f.metrics.psi,
       jensen_shannon: f.metrics.jensenShannon,

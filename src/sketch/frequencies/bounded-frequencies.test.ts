@@ -1,30 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DriftmonError, ErrorCode } from '../../errors.js';
-import { rng, type Rng } from '../../../test/support/random.js';
+import { rng, zipf } from '../../../test/support/random.js';
 import { describeMergeableContract } from '../mergeable.contract.js';
 import { BoundedFrequencies } from './bounded-frequencies.js';
-
-/** Zipf(s) sampler over values "v0" … "v{domain-1}". */
-function zipf(domain: number, s: number): (r: Rng) => string {
-  const cdf = new Float64Array(domain);
-  let acc = 0;
-  for (let i = 0; i < domain; i++) {
-    acc += 1 / Math.pow(i + 1, s);
-    cdf[i] = acc;
-  }
-  for (let i = 0; i < domain; i++) cdf[i] = (cdf[i] as number) / acc;
-  return (r) => {
-    const u = r.next();
-    let lo = 0;
-    let hi = domain - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cdf[mid] as number) < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return `v${lo}`;
-  };
-}
 
 /** Both summarize the same data: same total; exact ⇒ identical; else counts agree within the bounds. */
 function equivalent(a: BoundedFrequencies, b: BoundedFrequencies): boolean {
@@ -71,6 +49,9 @@ function checkAgainstExact(f: BoundedFrequencies, truth: Map<string, number>, n:
   const bound = f.errorBound();
   expect(bound).toBeGreaterThan(0);
   expect(bound).toBeLessThanOrEqual(n / (f.cap + 1));
+  // the stronger form statistics.json readers rely on: the bound is at most the unlisted mass / (cap + 1)
+  const listed = f.entries().reduce((s, e) => s + e.count, 0);
+  expect(bound * (f.cap + 1)).toBeLessThanOrEqual(n - listed + 1e-9 * n);
   expect(f.size).toBeLessThanOrEqual(f.cap);
   const reported = new Set(f.entries().map((e) => e.value));
   for (const [v, t] of truth) {

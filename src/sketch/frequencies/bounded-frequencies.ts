@@ -6,6 +6,12 @@
  * Guarantee once inexact: for every value v, count(v) ≤ true(v) ≤ count(v) + errorBound(), and
  * errorBound() ≤ (total − Σ counters) / (cap + 1) ≤ total / (cap + 1). Hence every value with true
  * frequency > total / (cap + 1) (in particular > total / cap) is still reported by entries().
+ * Merging keeps both inequalities (errors add; a reduction by d removes ≥ (cap + 1)·d).
+ *
+ * statistics.json lists entries() plus the rest's mass, total − Σ counters, as one more bucket
+ * (OTHER_CATEGORY); since at most `cap` values are listed, errorBound() ≤ rest / (listed + 1) can be
+ * recovered from the file alone. The categorical L∞ then errs by at most
+ * min(|listed values of both sides| · errorBound(), rest) / total per side (linfCategoricalErrorBound).
  *
  * Why our own: we need the exact→bounded switch, weighted updates, a stated bound, and our
  * snapshot format; the update path is a single Map lookup (amortized O(1) reductions, see add()).
