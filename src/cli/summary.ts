@@ -19,7 +19,7 @@ export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Con
     if (late.length > 0) io.out(`  late rows: ${late.map(([w, n]) => `${w} ${n}`).join(', ')}\n`);
     const features = Object.keys(s.violations).sort();
     if (features.length === 0) {
-      io.out('  no violations\n');
+      io.out(s.rows === 0 ? '  nothing evaluated: no valid row\n' : '  no violations\n');
     } else {
       io.out('  violations (feature: check × windows):\n');
       for (const f of features) {

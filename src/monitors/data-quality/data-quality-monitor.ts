@@ -91,6 +91,10 @@ export interface MonitorSummary {
   columnNaming?: ColumnNaming;
   /** Problems the user should act on, each logged once when met; printed again after the summary. */
   warnings: string[];
+  /** The source ended by itself (every input read), rather than being stopped. */
+  finished: boolean;
+  /** File sources: capture files found (read or unreadable); undefined for other sources. */
+  inputFiles: number | undefined;
 }
 
 export class MonitorPipeline {
@@ -164,6 +168,8 @@ export class MonitorPipeline {
       violations: Object.create(null) as Record<string, Record<string, number>>,
       reportPaths: [],
       warnings: [],
+      finished: false,
+      inputFiles: undefined,
     };
   }
 
@@ -200,8 +206,10 @@ export class MonitorPipeline {
         }
       } else {
         await this.closeWindows(this.windower.closeAll());
+        this.summary.finished = true;
       }
     } finally {
+      this.summary.inputFiles = source.filesFound?.();
       signal?.removeEventListener('abort', onAbort);
       await this.deps.reports.flush();
       await this.deps.deadLetters.flush();
