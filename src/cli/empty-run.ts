@@ -4,6 +4,7 @@
  * violations": said on stderr with what was read and why records were rejected, and exit 3.
  */
 import type { Config } from '../config/load.js';
+import { RecordErrorReason } from '../errors.js';
 import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
 import type { CliIo } from './io.js';
 
@@ -32,7 +33,7 @@ export function reportEmptyRuns(io: CliIo, summaries: readonly MonitorSummary[],
       .sort((a, b) => b[1] - a[1]);
     const top = reasons.slice(0, TOP_REASONS).map(([r, n]) => `${r} ${n}`).join(', ');
     io.err(`driftmon: monitor ${s.monitor} found no valid record: read ${where}, ${s.records} records, 0 valid; rejected: ${top}\n`);
-    if (reasons[0]?.[0] === 'missing_event_time') {
+    if (reasons[0]?.[0] === RecordErrorReason.MISSING_EVENT_TIME) {
       const record = settings?.record;
       io.err(
         record?.format === 'flat-json'

@@ -6,7 +6,8 @@
  * (outputs first unless outputsPosition is `end`). Column j of a side is the side's j-th declared
  * name if there is one, else `_c{base + j}` where base is 0 for the first side and, for the second
  * side, the number of columns the first side had in this row (CSV fields, JSON array length,
- * object key count, 1 for a scalar; the declared count when that side is not captured).
+ * object key count, 1 for a scalar; the declared count when that side is not captured) — or the
+ * baseline's feature at that position, when column-naming.ts decided so.
  */
 import type { PositionalNames } from './column-naming.js';
 import { classifyJson, createJsonClassification, createScanResult, isBooleanText, scanNumber } from './classify.js';
