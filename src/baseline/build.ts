@@ -16,7 +16,7 @@ import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { QuantileSketchKind } from '../sketch/quantile-sketch.js';
 import { formatConstraints } from '../sagemaker/constraints-file.js';
 import type { HeaderOption } from './dataset/csv-header.js';
-import { readDataset, type DatasetFormat } from './dataset/dataset-reader.js';
+import { readDataset, type DatasetFormat, type ReadDatasetResult } from './dataset/dataset-reader.js';
 import type { NestedOption } from './dataset/json-lines-dataset.js';
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import { formatStatistics } from '../sagemaker/statistics-file.js';
@@ -49,6 +49,8 @@ export interface DataBaseline {
   format: DatasetFormat;
   /** CSV: whether the first row was read as a header. */
   header?: boolean;
+  /** What the user should know about the input (ragged CSV rows), one sentence each. */
+  warnings: string[];
 }
 
 export async function buildDataBaseline(options: BuildDataBaselineOptions): Promise<DataBaseline> {
@@ -70,8 +72,20 @@ export async function buildDataBaseline(options: BuildDataBaselineOptions): Prom
     constraints: suggestConstraints(statistics),
     rows: read.rows,
     format: read.format,
+    warnings: raggedWarnings(read.ragged, read.header === true),
   };
   if (read.header !== undefined) out.header = read.header;
+  return out;
+}
+
+/** One warning per kind of ragged CSV row: SageMaker (Spark) handles them the same way, silently. */
+function raggedWarnings(ragged: ReadDatasetResult['ragged'], header: boolean): string[] {
+  if (ragged === undefined) return [];
+  const columns = `the ${ragged.columns} columns of the ${header ? 'header' : 'first row'}`;
+  const out: string[] = [];
+  const { longer, shorter } = ragged;
+  if (longer.count > 0) out.push(`${longer.count} row(s) have more fields than ${columns} (first at line ${longer.firstLine}): their extra fields are dropped`);
+  if (shorter.count > 0) out.push(`${shorter.count} row(s) have fewer fields than ${columns} (first at line ${shorter.firstLine}): their missing fields count as missing values`);
   return out;
 }
 

@@ -80,6 +80,15 @@ export interface LoadedBaseline {
   constraints: Constraints;
 }
 
+/**
+ * The baseline's features in dataset column order, as both files list them (SageMaker's baseline
+ * job and ours): statistics.json when given (the profile of the columns), else constraints.json.
+ * Headerless capture columns are named from it (record/column-naming.ts).
+ */
+export function baselineFeatureOrder(baseline: LoadedBaseline): string[] {
+  return (baseline.statistics?.features ?? baseline.constraints.features).map((f) => f.name);
+}
+
 /** Load a baseline's constraints and (when given) statistics. */
 export async function loadBaseline(paths: BaselinePaths): Promise<LoadedBaseline> {
   const [statistics, constraints] = await Promise.all([

@@ -22,6 +22,7 @@ export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions):
     quantiles: 'kll',
     progress: io.isTTY,
   });
+  for (const w of result.warnings) io.err(`driftmon: warning: ${opts.input}: ${w}\n`);
   const files = await writeDataBaseline(opts.output, result);
   io.out(
     `baseline of ${result.rows} rows, ${result.statistics.features.length} features\n` +

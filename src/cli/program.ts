@@ -18,7 +18,8 @@ Exit codes:
   0  success (for check/replay: also when violations were found, unless --fail-on-violation)
   1  internal error (a bug: please report it)
   2  bad usage or invalid configuration (every problem is listed)
-  3  an input could not be found or read (data, baseline, statistics or constraints file)
+  3  an input could not be found or read (data, baseline, statistics or constraints file);
+     for run/replay also: no input at all, or no valid record in it
   4  violations found, with --fail-on-violation
   5  a source or sink failed at run time (report directory not writable, port in use, …)
 `;
@@ -113,8 +114,9 @@ export function buildProgram(io: CliIo): Program {
     .option('--window <duration...>', 'window size(s): 10s, 5m, 1h, PT1H …')
     .option('--grace <duration>', 'how long a window waits for out-of-order records', '0s')
     .option('--output <dir>', 'report directory', 'driftmon-out')
-    .option('--inputs <names>', 'comma-separated input column names (default: _c0, _c1, … as SageMaker)')
+    .option('--inputs <names>', "comma-separated input column names (default, as SageMaker: the baseline's feature names when the counts match, else _c0, _c1, …)")
     .option('--outputs <names>', 'comma-separated model output column names')
+    .option('--time-field <name>', 'flat-json: the top-level event-time field (default inferenceTime)')
     .addOption(new Option('--format <format>', 'record format').choices(['sagemaker-capture', 'flat-json']).default('sagemaker-capture'))
     .option('--port <port>', 'also serve /metrics on this port while replaying')
     .option('--fail-on-violation', 'exit with code 4 when any window has violations', false)

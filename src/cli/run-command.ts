@@ -4,20 +4,22 @@ import { startApp } from '../app.js';
 import { loadConfig, resolveConfig, type Config } from '../config/load.js';
 import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
 import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
+import { reportEmptyRuns } from './empty-run.js';
 import type { CliIo } from './io.js';
 import { printLabelSummary, printSummary } from './summary.js';
 
 export async function runCommand(io: CliIo, opts: { config: string }): Promise<number> {
-  const { unreadable } = await runToEnd(io, loadConfig(opts.config, io.env));
-  return unreadable > 0 ? ExitCode.INPUT : ExitCode.OK;
+  const { unreadable, empty } = await runToEnd(io, loadConfig(opts.config, io.env));
+  return unreadable > 0 || empty > 0 ? ExitCode.INPUT : ExitCode.OK;
 }
 
 /**
  * Run the monitors until their sources end (or a signal stops them), then print the summary. Input
- * files that could not be read were skipped (the others read, every window reported): they are
+ * files that could not be read were skipped (the others read, every window reported), and monitors
+ * whose input ended with no valid record (or no record at all) had nothing to monitor: both are
  * named on stderr, and the caller exits 3.
  */
-async function runToEnd(io: CliIo, config: Config): Promise<{ summaries: MonitorSummary[]; unreadable: number }> {
+async function runToEnd(io: CliIo, config: Config): Promise<{ summaries: MonitorSummary[]; unreadable: number; empty: number }> {
   for (const w of config.warnings ?? []) io.err(`driftmon: warning: ${w}\n`);
   const app = await startApp(config, { stdin: io.stdin, signal: io.signal });
   if (app.url) io.err(`driftmon: metrics at ${app.url}/metrics\n`);
@@ -30,7 +32,7 @@ async function runToEnd(io: CliIo, config: Config): Promise<{ summaries: Monitor
     io.err(`driftmon: ${unreadable.length} input file(s) could not be read and were skipped:\n`);
     for (const u of unreadable) io.err(`  ${u.path}: ${u.reason}\n`);
   }
-  return { summaries, unreadable: unreadable.length };
+  return { summaries, unreadable: unreadable.length, empty: reportEmptyRuns(io, summaries, config) };
 }
 
 export interface ReplayOptions {
@@ -42,6 +44,7 @@ export interface ReplayOptions {
   output: string;
   inputs?: string;
   outputs?: string;
+  timeField?: string;
   format: 'sagemaker-capture' | 'flat-json';
   port?: string;
   failOnViolation: boolean;
@@ -49,8 +52,8 @@ export interface ReplayOptions {
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
   const config = opts.config !== undefined ? forReplay(loadConfig(opts.config, io.env)) : configFromFlags(opts, io.env);
-  const { summaries, unreadable } = await runToEnd(io, config);
-  if (unreadable > 0) return ExitCode.INPUT;
+  const { summaries, unreadable, empty } = await runToEnd(io, config);
+  if (unreadable > 0 || empty > 0) return ExitCode.INPUT;
   const violations = summaries.some((s) => s.windowsWithViolations > 0);
   return opts.failOnViolation && violations ? ExitCode.VIOLATIONS : ExitCode.OK;
 }
@@ -80,7 +83,7 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
       {
         name: 'replay',
         source: { type: 'files', paths: (opts.capture ?? []).map((p) => resolve(p)) },
-        record: { format: opts.format, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}) },
+        record: { format: opts.format, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...(opts.timeField === undefined ? {} : { timeField: opts.timeField }) },
         baseline: { dir: resolve(opts.baseline as string) },
         windows: opts.window,
         grace: opts.grace,
@@ -101,6 +104,7 @@ function replayFlag(path: string): string | undefined {
     [/^\/monitors\/0\/baseline(\/|$)/, '--baseline'],
     [/^\/monitors\/0\/record\/inputs(\/|$)/, '--inputs'],
     [/^\/monitors\/0\/record\/outputs(\/|$)/, '--outputs'],
+    [/^\/monitors\/0\/record\/timeField$/, '--time-field'],
     [/^\/http(\/|$)/, '--port'],
     [/^\/output(\/|$)/, '--output'],
   ];

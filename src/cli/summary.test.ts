@@ -14,7 +14,7 @@ describe('printSummary', () => {
   it('blank lines are counted once, in the summary line and in driftmon_blank_lines_total, and are not records', async () => {
     const baseline = await baselineOf(['x'], ['1', '2']);
     const t0 = Date.UTC(2026, 0, 1);
-    const { summary, registry } = await runPipeline({ format: 'flat-json' }, baseline, [`{"inferenceTime":${t0},"x":1}`], 4);
+    const { summary, registry } = await runPipeline({ format: 'flat-json' }, baseline, [`{"inferenceTime":${t0},"x":1}`], { blankLines: 4 });
     expect(summary.records).toBe(1);
     expect(summary.blankLines).toBe(4);
     const metric = await registry.getSingleMetric('driftmon_blank_lines_total')?.get();

@@ -13,11 +13,13 @@ export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Con
       io.out(`  invalid records by reason: ${reasons} → ${config.output.deadLetterDir}/${s.monitor}.jsonl\n`);
     }
     if (s.blankLines > 0) io.out(`  blank lines skipped: ${s.blankLines}\n`);
+    if (s.columnNaming?.fromBaseline) io.out(`  headerless columns named after the baseline's ${s.columnNaming.baselineFeatures} features, in order\n`);
+    for (const w of s.warnings) io.out(`  warning: ${w}\n`);
     const late = Object.entries(s.lateRows).filter(([, n]) => n > 0);
     if (late.length > 0) io.out(`  late rows: ${late.map(([w, n]) => `${w} ${n}`).join(', ')}\n`);
     const features = Object.keys(s.violations).sort();
     if (features.length === 0) {
-      io.out('  no violations\n');
+      io.out(s.rows === 0 ? '  nothing evaluated: no valid row\n' : '  no violations\n');
     } else {
       io.out('  violations (feature: check × windows):\n');
       for (const f of features) {

@@ -27,7 +27,8 @@ import { CaptureLineSpans } from './capture-line-spans.js';
 import { parseCaptureRecord } from './capture-reference-decoder.js';
 import { CaptureRecordParts, CaptureRowAssembler, FALLBACK } from './capture-row-assembler.js';
 import { CaptureTemplates, type CaptureTemplate } from './capture-templates.js';
-import type { RecordDecoder } from './decoder.js';
+import { PositionalNames, type ColumnNaming } from './column-naming.js';
+import type { DecoderOptions, RecordDecoder } from './decoder.js';
 import type { FeatureRegistry } from './feature-registry.js';
 import { Encoding, encodingCode } from './payload.js';
 import type { RowCallback } from './row.js';
@@ -54,16 +55,24 @@ export class CaptureDecoder implements RecordDecoder {
   /** The current record's fields, from either path, for the assembler. */
   private readonly parts: CaptureRecordParts;
   private readonly assembler: CaptureRowAssembler;
+  private readonly names: PositionalNames;
 
-  constructor(schema: DatasetSchema, registry: FeatureRegistry) {
+  constructor(schema: DatasetSchema, registry: FeatureRegistry, options: DecoderOptions = {}) {
     this.schema = resolveSchema(schema, registry);
+    // explicit names always win: the baseline names columns only when the schema names none
+    const unnamed = this.schema.inputNames.length === 0 && this.schema.outputNames.length === 0;
+    this.names = new PositionalNames(unnamed ? options.baselineNames : undefined);
     this.indexNames = this.schema.captureIndexNames;
     const n = this.indexNames.length;
     this.spans = new CaptureLineSpans(n);
     this.templates = new CaptureTemplates(this.spans);
     this.scanner = new CaptureLineScanner(this.indexNames, this.spans);
     this.parts = new CaptureRecordParts(n);
-    this.assembler = new CaptureRowAssembler(this.schema, registry, this.parts);
+    this.assembler = new CaptureRowAssembler(this.schema, registry, this.parts, this.names);
+  }
+
+  columnNaming(): ColumnNaming | undefined {
+    return this.names.outcome;
   }
 
   decode(line: string, onRow: RowCallback): RecordErrorReason | undefined {

@@ -9,6 +9,7 @@
  */
 import { RecordErrorReason } from '../errors.js';
 import type { CaptureLineSpans } from './capture-line-spans.js';
+import type { PositionalNames } from './column-naming.js';
 import type { FeatureRegistry } from './feature-registry.js';
 import { parseIsoTimeMs } from './iso-time.js';
 import { Encoding, SidePayload } from './payload.js';
@@ -63,9 +64,9 @@ export class CaptureRowAssembler {
   private cachedTime = '';
   private cachedTimeMs = 0;
 
-  constructor(schema: ResolvedSchema, registry: FeatureRegistry, parts: CaptureRecordParts) {
+  constructor(schema: ResolvedSchema, registry: FeatureRegistry, parts: CaptureRecordParts, names?: PositionalNames) {
     this.parts = parts;
-    this.filler = new RowFiller(registry, schema);
+    this.filler = new RowFiller(registry, schema, names);
     this.sides = schema.captureSides;
     this.payloads = schema.captureIndexNames.map(() => new SidePayload(schema));
     this.firstSide = schema.outputsFirst ? Side.OUTPUT : Side.INPUT;
@@ -109,14 +110,16 @@ export class CaptureRowAssembler {
     const eventId = parts.eventId;
     const inferenceId = parts.inferenceId !== undefined && parts.inferenceId !== '' ? parts.inferenceId : eventId;
     if (n === 1) {
-      const s = this.fillRow(first, second, 0);
+      let s = this.fillRow(first, second, 0);
+      if (s === FillStatus.NAMES_PENDING) s = this.nameColumns(first, second, 0);
       if (s < 0) return s === FillStatus.INVALID_RAW ? FALLBACK : RecordErrorReason.TOO_MANY_FEATURES;
       onRow(this.filler.end(eventTimeMs, eventId, inferenceId));
       return undefined;
     }
     // several rows: register every column first, so a full registry rejects before any emission
     for (let i = 0; i < n; i++) {
-      const s = this.fillRow(first, second, i);
+      let s = this.fillRow(first, second, i);
+      if (s === FillStatus.NAMES_PENDING) s = this.nameColumns(first, second, i);
       if (s < 0) return s === FillStatus.INVALID_RAW ? FALLBACK : RecordErrorReason.TOO_MANY_FEATURES;
     }
     for (let i = 0; i < n; i++) {
@@ -158,6 +161,13 @@ export class CaptureRowAssembler {
     const inferenceId = infS < 0 || infS === infE ? eventId : line.slice(infS, infE);
     onRow(filler.end(eventTimeMs, eventId, inferenceId));
     return true;
+  }
+
+  /** Decide how unnamed columns are named from row i's column count, then fill it again. */
+  private nameColumns(first: SidePayload | undefined, second: SidePayload | undefined, i: number): number {
+    const firstColumns = first !== undefined ? first.columns(i) : this.filler.declaredCount(this.firstSide);
+    this.filler.names?.decide(firstColumns + (second !== undefined ? second.columns(i) : 0));
+    return this.fillRow(first, second, i);
   }
 
   private fillRow(first: SidePayload | undefined, second: SidePayload | undefined, i: number): number {

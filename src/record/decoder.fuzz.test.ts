@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecordErrorReason } from '../errors.js';
 import { createDecoder } from './create-decoder.js';
-import type { RecordDecoder } from './decoder.js';
+import type { DecoderOptions, RecordDecoder } from './decoder.js';
 import { FeatureRegistry } from './feature-registry.js';
 import type { DatasetSchema } from './schema.js';
 
@@ -98,13 +98,13 @@ const captureLine = damaged(
   }),
 );
 
-function fuzz(schema: DatasetSchema, line: fc.Arbitrary<string>): { rows: number; rejected: Map<string, number>; lines: number } {
+function fuzz(schema: DatasetSchema, line: fc.Arbitrary<string>, options: DecoderOptions = {}): { rows: number; rejected: Map<string, number>; lines: number } {
   const rejected = new Map<string, number>();
   let rows = 0;
   let lines = 0;
   fc.assert(
     fc.property(fc.array(line, { minLength: LINES_PER_RUN, maxLength: LINES_PER_RUN }), (batch) => {
-      const decoder: RecordDecoder = createDecoder(schema, new FeatureRegistry(1_000));
+      const decoder: RecordDecoder = createDecoder(schema, new FeatureRegistry(1_000), options);
       for (const l of batch) {
         let emitted = 0;
         const reason = decoder.decode(l, () => emitted++);
@@ -143,5 +143,10 @@ describe('decoder fuzz (fast-check, fixed seed)', () => {
 
   it(`SageMaker capture: ${RUNS * LINES_PER_RUN} adversarial lines, each a row or a counted reason`, () => {
     expectAccounted(fuzz({ format: 'sagemaker-capture', outputs: ['score'] }, captureLine), 0.05, ['not_json', 'bad_payload', 'unsupported_encoding']);
+  }, 60_000);
+
+  it(`SageMaker capture, unnamed columns named from a baseline: ${RUNS * LINES_PER_RUN} adversarial lines, each a row or a counted reason`, () => {
+    const baselineNames = ['__proto__', 'constructor', 'toString', '', 'score'];
+    expectAccounted(fuzz({ format: 'sagemaker-capture' }, captureLine, { baselineNames }), 0.05, ['not_json', 'bad_payload', 'unsupported_encoding']);
   }, 60_000);
 });

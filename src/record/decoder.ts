@@ -11,9 +11,23 @@
  * The factory is create-decoder.ts, so that this interface file imports no implementation.
  */
 import type { RecordErrorReason } from '../errors.js';
+import type { ColumnNaming } from './column-naming.js';
 import type { RowCallback } from './row.js';
 
 export interface RecordDecoder {
   /** Decode one line; returns a reason (and emits nothing) when the record is malformed. */
   decode(line: string, onRow: RowCallback): RecordErrorReason | undefined;
+  /**
+   * Decoders of positional columns: how unnamed columns were named (baseline names or `_cN`),
+   * once decided; undefined before, or when there was no baseline to name them from.
+   */
+  columnNaming?(): ColumnNaming | undefined;
+}
+
+export interface DecoderOptions {
+  /**
+   * The baseline's features in order: unnamed (headerless) columns take these names when the
+   * schema names no column and the analysed row has exactly as many columns (column-naming.ts).
+   */
+  baselineNames?: readonly string[];
 }

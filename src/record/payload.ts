@@ -259,6 +259,35 @@ export class SidePayload {
     }
     return filler.fillJsonItem(this.items[i] as JsonValue, this.side, base);
   }
+
+  /** Columns row i gives the analysed row (what fill() returns), without filling anything. */
+  columns(i: number): number {
+    if (this.isCsv) return csvFieldCount(this.text, this.spans.starts[i] as number, this.spans.ends[i] as number, this.raw);
+    const item = this.items[i] as JsonValue;
+    if (Array.isArray(item)) return item.length;
+    if (!isJsonObject(item)) return 1;
+    let n = 0;
+    for (const _key in item) n++;
+    return n;
+  }
+}
+
+/**
+ * Fields of the CSV record text[a, b), as RowFiller.fillCsvRow reads them: ',' separates, a field
+ * starting with '"' is quoted ("" inside; in-place `raw` text has no quotes to honour).
+ */
+export function csvFieldCount(text: string, a: number, b: number, raw: boolean): number {
+  let n = 1;
+  let p = a;
+  while (p < b) {
+    if (!raw && text.charCodeAt(p) === 34) p = closingQuote(text, p, b);
+    while (p < b && text.charCodeAt(p) !== 44) p++;
+    if (p < b) {
+      n++;
+      p++;
+    }
+  }
+  return n;
 }
 
 function isBlank(text: string, a: number, b: number): boolean {
@@ -288,19 +317,7 @@ export function splitCsvRecords(text: string, start: number, end: number, spans:
   while (p < end) {
     const c = text.charCodeAt(p);
     if (c === 34 && fieldStart) {
-      // quoted field: skip to its closing quote
-      p++;
-      while (p < end) {
-        if (text.charCodeAt(p) === 34) {
-          if (p + 1 < end && text.charCodeAt(p + 1) === 34) {
-            p += 2;
-            continue;
-          }
-          break;
-        }
-        p++;
-      }
-      p++;
+      p = closingQuote(text, p, end) + 1;
       fieldStart = false;
       continue;
     }
@@ -314,6 +331,22 @@ export function splitCsvRecords(text: string, start: number, end: number, spans:
     p++;
   }
   if (recStart < end) pushRecord(text, recStart, end, spans);
+}
+
+/** Where the quoted field opening at text[p] ('"') closes ("" inside is a quote); `end` when it does not. */
+function closingQuote(text: string, p: number, end: number): number {
+  p++;
+  while (p < end) {
+    if (text.charCodeAt(p) === 34) {
+      if (p + 1 < end && text.charCodeAt(p + 1) === 34) {
+        p += 2;
+        continue;
+      }
+      return p;
+    }
+    p++;
+  }
+  return end;
 }
 
 function pushRecord(text: string, a: number, b: number, spans: CsvSpans): void {

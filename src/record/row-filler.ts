@@ -6,8 +6,10 @@
  * (outputs first unless outputsPosition is `end`). Column j of a side is the side's j-th declared
  * name if there is one, else `_c{base + j}` where base is 0 for the first side and, for the second
  * side, the number of columns the first side had in this row (CSV fields, JSON array length,
- * object key count, 1 for a scalar; the declared count when that side is not captured).
+ * object key count, 1 for a scalar; the declared count when that side is not captured) — or the
+ * baseline's feature at that position, when column-naming.ts decided so.
  */
+import type { PositionalNames } from './column-naming.js';
 import { classifyJson, createJsonClassification, createScanResult, isBooleanText, scanNumber } from './classify.js';
 import type { FeatureRegistry, FeatureSpec } from './feature-registry.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-text.js';
@@ -22,6 +24,11 @@ export const FillStatus = {
   TOO_MANY_FEATURES: -1,
   /** In-place (raw JSON string) text held a control character: the line is not valid JSON. */
   INVALID_RAW: -2,
+  /**
+   * An unnamed column met before the naming was decided (column-naming.ts): count the row's
+   * columns, decide, fill the row again. Happens once per decoder.
+   */
+  NAMES_PENDING: -3,
 } as const;
 
 /** Resolve a dotted path inside a JSON value (numeric segments index arrays). */
@@ -86,6 +93,8 @@ export class RowFiller {
   constructor(
     private readonly registry: FeatureRegistry,
     private readonly schema: ResolvedSchema,
+    /** How unnamed columns are named (`_cN`, or the baseline's features). */
+    readonly names?: PositionalNames,
   ) {
     this.row = createRow(Math.max(8, registry.size));
     this.features = registry.features;
@@ -139,7 +148,7 @@ export class RowFiller {
     return side === Side.OUTPUT ? this.outputSlots.length : this.inputSlots.length;
   }
 
-  /** Slot of column j of `side` (see module comment); -1 when the registry is full. */
+  /** Slot of column j of `side` (see module comment); a FillStatus (< 0) when it has none yet. */
   positional(side: Side, j: number, base: number): number {
     const decl = side === Side.OUTPUT ? this.outputSlots : this.inputSlots;
     if (j < decl.length) return decl[j] as number;
@@ -153,8 +162,10 @@ export class RowFiller {
   }
 
   private registerPositional(k: number, side: Side): number {
-    const slot = this.registry.indexOf(`_c${k}`, side === Side.OUTPUT);
-    if (slot < 0) return -1;
+    const names = this.names;
+    if (names?.pending) return FillStatus.NAMES_PENDING;
+    const slot = this.registry.indexOf(names === undefined ? `_c${k}` : names.name(k), side === Side.OUTPUT);
+    if (slot < 0) return FillStatus.TOO_MANY_FEATURES;
     if (k >= this.posCache.length) {
       let n = this.posCache.length * 2;
       while (n <= k) n *= 2;
@@ -211,7 +222,7 @@ export class RowFiller {
         slot = slots[j] as number;
       } else {
         slot = this.extendColumns(cols, side, j, base);
-        if (slot < 0) return FillStatus.TOO_MANY_FEATURES;
+        if (slot < 0) return slot;
         kinds = row.kinds;
         numbers = row.numbers;
         slots = cols.slots;
@@ -268,10 +279,10 @@ export class RowFiller {
     }
   }
 
-  /** Column j's slot into the side's cache (registering `_cN` names); -1 when the registry is full. */
+  /** Column j's slot into the side's cache (registering `_cN` names); a FillStatus when it has none. */
   private extendColumns(cols: ColumnCache, side: Side, j: number, base: number): number {
     const slot = this.positional(side, j, base);
-    if (slot < 0) return -1;
+    if (slot < 0) return slot;
     if (j >= cols.slots.length) {
       const slots = new Int32Array(cols.slots.length * 2);
       slots.set(cols.slots);
@@ -371,7 +382,7 @@ export class RowFiller {
     if (Array.isArray(item)) {
       for (let j = 0; j < item.length; j++) {
         const slot = this.positional(side, j, base);
-        if (slot < 0) return FillStatus.TOO_MANY_FEATURES;
+        if (slot < 0) return slot;
         this.putJsonValue(slot, item[j]);
       }
       return item.length;
@@ -389,7 +400,7 @@ export class RowFiller {
       );
     }
     const slot = this.positional(side, 0, base);
-    if (slot < 0) return FillStatus.TOO_MANY_FEATURES;
+    if (slot < 0) return slot;
     this.putJsonValue(slot, item);
     return 1;
   }

@@ -68,6 +68,10 @@ export class FileSource implements Source {
     return this.failures;
   }
 
+  filesFound(): number {
+    return this.offsets.size;
+  }
+
   private fail(st: { failed?: true }, file: string, e: unknown): void {
     st.failed = true;
     const input = { path: file, reason: (e as Error).message };

@@ -70,6 +70,8 @@ export interface Source {
   assignment?(): readonly string[];
   /** File sources: the files skipped so far because they could not be read. */
   unreadable?(): readonly UnreadableInput[];
+  /** File sources: how many capture files were found so far (read, or skipped as unreadable). */
+  filesFound?(): number;
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;

@@ -37,11 +37,22 @@ describe('readDataset: CSV', () => {
     const registry = new FeatureRegistry();
     const result = await readDataset(p, () => undefined, { registry });
     expect(result).toMatchObject({ format: 'csv', rows: 4, header: true, raggedRows: 2 });
+    expect(result.ragged).toEqual({ longer: { count: 1, firstLine: 5 }, shorter: { count: 1, firstLine: 6 }, columns: 3 });
     expect((await cells(p, { header: true })).rows).toEqual(auto.rows);
     const none = await cells(p, { header: false });
     expect(none.registry.features.map((f) => f.name)).toEqual(['_c0', '_c1', '_c2']);
     expect(none.rows).toHaveLength(5);
     expect(none.rows[0]?.[0]).toEqual({ name: '_c0', kind: ValueKind.STRING, text: 'id' });
+  });
+
+  it('ragged rows are counted by kind with the file line of the first, blank lines and quoted newlines included', async () => {
+    const text = 'a,b,c\n1,2,3\n\n"x\ny",2,3\n4,5,6,7,8\n4,5\n\n6,7,8,9\n7\n';
+    const p = file('ragged.csv', text);
+    const result = await readDataset(p, () => undefined, { registry: new FeatureRegistry() });
+    // line 4 holds a quoted newline (lines 4-5), so the first longer row is line 6, the first shorter line 7
+    expect(result).toMatchObject({ rows: 6, header: true, raggedRows: 4, ragged: { longer: { count: 2, firstLine: 6 }, shorter: { count: 2, firstLine: 7 }, columns: 3 } });
+    const none = await readDataset(file('ragged-none.csv', '1,2\n3,4,5\n'), () => undefined, { registry: new FeatureRegistry(), header: false });
+    expect(none.ragged).toEqual({ longer: { count: 1, firstLine: 2 }, shorter: { count: 0, firstLine: 0 }, columns: 2 });
   });
 
   it('another delimiter; a header-only file has no rows', async () => {

@@ -15,7 +15,7 @@ import { extname } from 'node:path';
 import { DriftmonError, ErrorCode } from '../../errors.js';
 import type { FeatureRegistry } from '../../record/feature-registry.js';
 import type { RowCallback } from '../../record/row.js';
-import { readCsv, type CsvOptions } from './csv-dataset.js';
+import { readCsv, type CsvOptions, type CsvResult } from './csv-dataset.js';
 import { readJsonLines, type NestedOption } from './json-lines-dataset.js';
 import { readParquet } from './parquet-dataset.js';
 import { createProgress } from './read-progress.js';
@@ -50,6 +50,8 @@ export interface ReadDatasetResult {
   header?: boolean;
   /** CSV: rows with fewer or more fields than columns. */
   raggedRows?: number;
+  /** CSV: the same by kind, with the line of the first of each (csv-dataset.ts). */
+  ragged?: CsvResult['ragged'];
 }
 
 const EXTENSIONS: Readonly<Record<string, DatasetFormat>> = {

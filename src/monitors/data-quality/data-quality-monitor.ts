@@ -15,6 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { Constraints, DatasetStatistics } from '../../sagemaker/data-quality-model.js';
+import { baselineFeatureOrder } from '../../baseline/load-files.js';
 import { formatDuration } from '../../config/duration.js';
 import type { MonitorSettings } from '../../config/load.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
@@ -22,6 +23,7 @@ import { evaluateDataQuality, type DataQualityEvaluation } from '../../evaluate/
 import { DatasetProfile } from '../../profile/dataset-profile.js';
 import { scaleCounts } from '../../profile/scale-counts.js';
 import { createDecoder } from '../../record/create-decoder.js';
+import type { ColumnNaming } from '../../record/column-naming.js';
 import type { RecordDecoder } from '../../record/decoder.js';
 import { FeatureRegistry } from '../../record/feature-registry.js';
 import type { FeatureRow } from '../../record/row.js';
@@ -85,6 +87,14 @@ export interface MonitorSummary {
   /** feature → check type → number of windows that violated it (null-prototype objects: feature names are input). */
   violations: Record<string, Record<string, number>>;
   reportPaths: string[];
+  /** Headerless columns: named from the baseline's features, or left `_cN` (a count mismatch). */
+  columnNaming?: ColumnNaming;
+  /** Problems the user should act on, each logged once when met; printed again after the summary. */
+  warnings: string[];
+  /** The source ended by itself (every input read), rather than being stopped. */
+  finished: boolean;
+  /** File sources: capture files found (read or unreadable); undefined for other sources. */
+  inputFiles: number | undefined;
 }
 
 export class MonitorPipeline {
@@ -133,7 +143,7 @@ export class MonitorPipeline {
     for (const f of deps.baseline.constraints.features) {
       this.registry.declare(f.name, { keepText: f.inferredType === 'String' || f.inferredType === 'Boolean' });
     }
-    this.decoder = createDecoder(s.record, this.registry);
+    this.decoder = createDecoder(s.record, this.registry, { baselineNames: baselineFeatureOrder(deps.baseline) });
     const quantiles = quantileSketchFactory(s.quantileSketch);
     const profileOptions = { quantiles, frequencyCap: s.categoryCap };
     const store = (this.store = new MemoryWindowStore<DatasetProfile>({
@@ -157,6 +167,9 @@ export class MonitorPipeline {
       windowsWithViolations: 0,
       violations: Object.create(null) as Record<string, Record<string, number>>,
       reportPaths: [],
+      warnings: [],
+      finished: false,
+      inputFiles: undefined,
     };
   }
 
@@ -193,8 +206,10 @@ export class MonitorPipeline {
         }
       } else {
         await this.closeWindows(this.windower.closeAll());
+        this.summary.finished = true;
       }
     } finally {
+      this.summary.inputFiles = source.filesFound?.();
       signal?.removeEventListener('abort', onAbort);
       await this.deps.reports.flush();
       await this.deps.deadLetters.flush();
@@ -265,6 +280,7 @@ export class MonitorPipeline {
       this.partitionClock.observe(batch.partition.key, this.batchMaxTimeMs, now);
       this.windower.advanceTo(this.partitionClock.watermark(now));
     }
+    if (this.summary.columnNaming === undefined) this.noteColumnNaming();
     this.updateBackoff();
     this.publishLate();
     if (Number.isFinite(this.windower.streamTimeMs)) metrics.streamTime.labels(this.name).set(this.windower.streamTimeMs / 1000);
@@ -285,6 +301,25 @@ export class MonitorPipeline {
       { monitor: this.name, checkpoint: this.cycle.describe(), age_s: (this.clock() - c.createdAtMs) / 1000, openWindows: this.windower.openCount(), partitions: c.positions.length },
       'restored from checkpoint',
     );
+  }
+
+  /** Once the decoder has named headerless columns: say how, once (a warning on a count mismatch). */
+  private noteColumnNaming(): void {
+    const naming = this.decoder.columnNaming?.();
+    if (naming === undefined) return;
+    this.summary.columnNaming = naming;
+    const { logger } = this.deps;
+    const fields = { monitor: this.name, captureColumns: naming.columns, baselineFeatures: naming.baselineFeatures };
+    if (naming.fromBaseline) {
+      logger.info(fields, "headerless columns named after the baseline's features, in order");
+      return;
+    }
+    const warning =
+      `monitor ${this.name}: capture rows have ${naming.columns} unnamed columns but the baseline has ${naming.baselineFeatures} features, ` +
+      `so the columns keep positional names _c0…_c${naming.columns - 1} and do not match the baseline's; name them (outputs first) ` +
+      `with --outputs and --inputs (replay) or record.outputs and record.inputs (config)`;
+    this.summary.warnings.push(warning);
+    logger.warn(fields, warning);
   }
 
   /** Re-evaluate back-off pressure (at most every 250 ms) and publish it. */

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { buildDataBaseline } from '../../../baseline/build.js';
 import type { MonitorSettings } from '../../../config/load.js';
@@ -22,10 +22,15 @@ export async function baselineOf(header: string[], rows: string[]) {
 }
 
 /**
- * The data-quality pipeline over `lines` as one batch (one 5-minute window size, grace 0), prom-client
- * metrics on a fresh Registry; `blankLines` as the source would have counted them.
+ * The data-quality pipeline over `lines` (one 5-minute window size, grace 0), prom-client metrics on
+ * a fresh Registry; in batches of `batchSize` lines (default: one batch).
  */
-export async function runPipeline(record: MonitorSettings['record'], baseline: Awaited<ReturnType<typeof baselineOf>>, lines: string[], blankLines = 0) {
+export async function runPipeline(
+  record: MonitorSettings['record'],
+  baseline: Awaited<ReturnType<typeof baselineOf>>,
+  lines: string[],
+  options: { logger?: Logger; batchSize?: number; blankLines?: number } = {},
+) {
   const settings: MonitorSettings = {
     name: 'proto',
     source: { type: 'stdin' },
@@ -44,7 +49,11 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
   const source: Source = {
     description: 'array',
     async *batches() {
-      yield { records: lines, origin: (k: number) => `array:${k + 1}`, ...(blankLines > 0 ? { blankLines } : {}) };
+      const size = options.batchSize ?? Math.max(1, lines.length);
+      const blankLines = options.blankLines ?? 0;
+      for (let i = 0; i < lines.length; i += size) {
+        yield { records: lines.slice(i, i + size), origin: (k: number) => `array:${i + k + 1}`, ...(i === 0 && blankLines > 0 ? { blankLines } : {}) };
+      }
     },
     close: async () => {},
   };
@@ -58,7 +67,7 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
     reports,
     deadLetters,
     metrics: createMetrics(registry),
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     clock: () => 0,
   });
   const summary: MonitorSummary = await pipeline.run();
