@@ -112,6 +112,7 @@ export function buildProgram(io: CliIo): Program {
     .option('--baseline <dir>', 'directory with statistics.json and constraints.json')
     .option('--window <duration...>', 'window size(s): 10s, 5m, 1h, PT1H …')
     .option('--grace <duration>', 'how long a window waits for out-of-order records', '0s')
+    .option('--max-future-skew <duration>', 'records dated later than now + this are dead-lettered (event_time_in_future)', '1h')
     .option('--output <dir>', 'report directory', 'driftmon-out')
     .option('--inputs <names>', 'comma-separated input column names (default: _c0, _c1, … as SageMaker)')
     .option('--outputs <names>', 'comma-separated model output column names')

@@ -193,6 +193,7 @@ export function scenarioMonitorSettings(o: { windowMs: number; horizonMs: number
     baseline: { statisticsPath: undefined, constraintsPath: '' },
     windowsMs: [o.windowMs],
     graceMs: 0,
+    maxFutureSkewMs: 3_600_000,
     quantileSketch: 'kll',
     maxFeatures: 100,
     categoryCap: 100,

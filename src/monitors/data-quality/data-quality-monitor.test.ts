@@ -21,6 +21,9 @@ import { drain } from '../../source/source.contract.js';
 import type { Source } from '../../source/source.js';
 import { MonitorPipeline, type Baseline } from './data-quality-monitor.js';
 
+/** Wall-clock now for the monitor: after every event time of the test data (none is in the future). */
+const NOW = Date.UTC(2026, 11, 4);
+
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples', 'credit-model');
 
 const settings: MonitorSettings = {
@@ -30,6 +33,7 @@ const settings: MonitorSettings = {
   baseline: { statisticsPath: undefined, constraintsPath: '' },
   windowsMs: [300_000, 3_600_000],
   graceMs: 30_000,
+  maxFutureSkewMs: 3_600_000,
   quantileSketch: 'kll',
   maxFeatures: 100,
   categoryCap: 1000,
@@ -61,7 +65,7 @@ function pipeline(baseline: Baseline, source: Source, reports: MemoryReportSink,
     deadLetters,
     metrics: createMetrics(new Registry()),
     logger: pino({ level: 'silent' }),
-    clock: () => 0,
+    clock: () => NOW,
   });
 }
 

@@ -21,6 +21,9 @@ import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelMonitorPipeline } from './label-monitor.js';
 import { ModelQualityEvaluator } from './model-quality-evaluator.js';
 
+/** Wall-clock now for the monitor: after every event time of the test data (none is in the future). */
+const NOW = Date.UTC(2026, 11, 4);
+
 const H = 3_600_000;
 const D = 24 * H;
 const START = Date.UTC(2026, 10, 2, 8, 0, 0);
@@ -29,9 +32,13 @@ const settings = scenarioMonitorSettings({ windowMs: H, horizonMs: 4 * D, reemit
 const labels = settings.labels;
 type Step = ScenarioStep;
 
-/** The scenario's messages in batches of 40, with a tick on each topic 10 days after the last label. */
+/**
+ * The scenario's messages in batches of 40, with two ticks on each topic 10 days after the last
+ * label (one record far ahead does not move stream time: the second confirms it).
+ */
 function steps(s: Scenario, batch = 40): Step[] {
-  return interleave([...s.predictions, tickPrediction(s.lastLabelMs + 10 * D, 0)], [...s.labels, tickLabel(s.lastLabelMs + 10 * D, 0)], batch);
+  const tickMs = s.lastLabelMs + 10 * D;
+  return interleave([...s.predictions, tickPrediction(tickMs, 0), tickPrediction(tickMs, 1)], [...s.labels, tickLabel(tickMs, 0), tickLabel(tickMs, 1)], batch);
 }
 
 /** A partitioned source over fixed steps: resumes from checkpoint positions, can "crash" after n steps. */
@@ -98,7 +105,7 @@ function pipeline(source: Source, reports: MemoryReportSink, openStore: (m: unkn
     metrics: createMetrics(new Registry()),
     labelMetrics,
     logger: pino({ level: 'silent' }),
-    clock: () => 0,
+    clock: () => NOW,
     ...(checkpoints ? { checkpoints } : {}),
   });
 }

@@ -12,6 +12,9 @@ import { MemoryReportSink } from '../../../sink/memory-report-sink.js';
 import type { Source } from '../../../source/source.js';
 import { MonitorPipeline, type MonitorSummary } from '../data-quality-monitor.js';
 
+/** Wall-clock now for the monitor: after every event time of the test data (none is in the future). */
+export const NOW = Date.UTC(2026, 11, 4);
+
 /** Statistics and constraints built (as `driftmon baseline data` does) from a CSV with this header and rows. */
 export async function baselineOf(header: string[], rows: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'driftmon-proto-'));
@@ -21,8 +24,13 @@ export async function baselineOf(header: string[], rows: string[]) {
   return { statistics: b.statistics, constraints: b.constraints };
 }
 
-/** The data-quality pipeline over `lines` (one 5-minute window size, grace 0), prom-client metrics on a fresh Registry. */
-export async function runPipeline(record: MonitorSettings['record'], baseline: Awaited<ReturnType<typeof baselineOf>>, lines: string[]) {
+/** The data-quality pipeline over `lines` (one 5-minute window size, grace 0, unless `options` say otherwise), prom-client metrics on a fresh Registry. */
+export async function runPipeline(
+  record: MonitorSettings['record'],
+  baseline: Awaited<ReturnType<typeof baselineOf>>,
+  lines: string[],
+  options: { settings?: Partial<MonitorSettings>; clock?: () => number } = {},
+) {
   const settings: MonitorSettings = {
     name: 'proto',
     source: { type: 'stdin' },
@@ -30,6 +38,7 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
     baseline: { statisticsPath: undefined, constraintsPath: '' },
     windowsMs: [300_000],
     graceMs: 0,
+    maxFutureSkewMs: 3_600_000,
     quantileSketch: 'kll',
     maxFeatures: 100,
     categoryCap: 1000,
@@ -37,6 +46,7 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
     checkpointIntervalMs: 5_000,
     partitionIdleMs: 30_000,
     backoff: undefined,
+    ...options.settings,
   };
   const source: Source = {
     description: 'array',
@@ -56,7 +66,7 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
     deadLetters,
     metrics: createMetrics(registry),
     logger: pino({ level: 'silent' }),
-    clock: () => 0,
+    clock: options.clock ?? (() => NOW),
   });
   const summary: MonitorSummary = await pipeline.run();
   return { summary, reports, deadLetters, registry };
