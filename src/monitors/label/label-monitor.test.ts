@@ -187,6 +187,37 @@ describe('LabelMonitorPipeline', () => {
     expect([p.summary.predictions, p.summary.labels]).toEqual([1, 0]);
   });
 
+  it('dead-letters a prediction or a label dated beyond now + maxFutureSkew as event_time_in_future', async () => {
+    const future = NOW + 2 * H; // the default skew is 1 h
+    const p = pipeline(new StepSource([]), new MemoryReportSink(), memoryStore);
+    await p.start();
+    await p.processBatch(stepBatch({ topic: 'inf', messages: [tickPrediction(future, 0), tickPrediction(NOW - H, 1)], offset: 0 }));
+    await p.processBatch(stepBatch({ topic: 'gt', messages: [tickLabel(future, 0), tickLabel(NOW - H, 1)], offset: 0 }));
+    expect(p.summary.invalid).toEqual({ event_time_in_future: 2 });
+    expect([p.summary.predictions, p.summary.labels]).toEqual([1, 1]);
+  });
+
+  it('one prediction and one label far ahead (inside the skew) finalize no window early: every window stays exact', async () => {
+    // old data replayed through Kafka: each topic's partition holds one record 20 days ahead, early on
+    const outlierMs = START + 20 * D;
+    const predictions = [...scenario.predictions];
+    predictions.splice(50, 0, tickPrediction(outlierMs, 9));
+    const labelMessages = [...scenario.labels];
+    labelMessages.splice(50, 0, tickLabel(outlierMs, 9));
+    const tickMs = scenario.lastLabelMs + 10 * D;
+    const plan = interleave([...predictions, tickPrediction(tickMs, 0), tickPrediction(tickMs, 1)], [...labelMessages, tickLabel(tickMs, 0), tickLabel(tickMs, 1)], 40);
+    const reports = new MemoryReportSink();
+    const summary = await pipeline(new StepSource(plan), reports, memoryStore, new MemoryCheckpoints()).run();
+    expect(summary.latePredictions).toBe(0);
+    const got = finals(reports);
+    for (const [start, want] of scenario.windows) {
+      const r = got.get(start);
+      const c = r === undefined ? undefined : confusionOf((r.files.find((f) => f.name === 'statistics.json') as { body: string }).body);
+      const join = r?.summary.join as { predictions: number; labeled: number } | undefined;
+      expect({ ...c, predictions: join?.predictions, start }).toEqual({ tp: want.tp, fp: want.fp, tn: want.tn, fn: want.fn, itemCount: want.labeled, predictions: want.predictions, start });
+    }
+  });
+
   it('after a crash, a restart from the checkpoint (disk join store) reports exactly what an uninterrupted run does', async () => {
     const plan = steps(scenario);
     const uninterrupted = new MemoryReportSink();
