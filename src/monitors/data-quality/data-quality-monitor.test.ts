@@ -15,6 +15,7 @@ import type { MonitorSettings } from '../../config/load.js';
 import { MemoryDeadLetterSink } from '../../sink/dead-letter.js';
 import { MemoryReportSink } from '../../sink/memory-report-sink.js';
 import { asDataQualityReport } from '../../sink/report.js';
+import { decodeFramed, encodeFramed } from '../../state/framed.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { FileSource } from '../../source/file-source.js';
 import { drain } from '../../source/source.contract.js';
@@ -97,6 +98,24 @@ describe('MonitorPipeline snapshot / restore', () => {
       await second.run();
       expect(rendered(sink), `cut at ${cut}`).toEqual(rendered(straight));
     }
+  });
+
+  it('restores a snapshot written before the outlier-safe clock (no lastEventMs) and reports what an uninterrupted run reports', async () => {
+    const straight = new MemoryReportSink();
+    await pipeline(baseline, arraySource(lines), straight).run();
+    const sink = new MemoryReportSink();
+    const first = pipeline(baseline, arraySource([]), sink);
+    await first.processBatch({ records: lines.slice(0, 2_345), origin: (k) => `a:${k}` });
+    const fail = (why: string): never => {
+      throw new Error(why);
+    };
+    const { header, body } = decodeFramed<Record<string, unknown>>(first.snapshot(), fail);
+    expect(header['lastEventMs']).toBeTypeOf('number');
+    delete header['lastEventMs'];
+    const second = pipeline(baseline, arraySource(lines.slice(2_345)), sink);
+    second.restore(encodeFramed(header, body));
+    await second.run();
+    expect(rendered(sink)).toEqual(rendered(straight));
   });
 
   it('rejects a snapshot taken with other window sizes, and corrupt bytes', async () => {
