@@ -229,8 +229,8 @@ export class MonitorPipeline {
     this.futureLimitMs = batchStartMs + this.deps.settings.maxFutureSkewMs;
     const partitionClock = this.partitionClock;
     const partition = partitionClock === undefined ? undefined : batch.partition?.key;
-    const partitioned = partition !== undefined;
-    const streamClock = partition !== undefined ? (partitionClock as PartitionClock).clockOf(partition, batchStartMs) : this.ownClock;
+    const partitioned = partitionClock !== undefined && partition !== undefined;
+    const streamClock = partitioned ? partitionClock.clockOf(partition, batchStartMs) : this.ownClock;
     const backoff = this.deps.backoff;
     const sampling = backoff !== undefined && backoff.ratio < 1;
     this.rowWeight = sampling ? 1 / backoff.ratio : 1;
@@ -278,7 +278,7 @@ export class MonitorPipeline {
       }
       metrics.deadLettersTotal.labels(this.name).inc([...invalid.values()].reduce((a, b) => a + b, 0));
     }
-    if (partitionClock !== undefined && partition !== undefined) {
+    if (partitioned) {
       const now = this.clock();
       const assigned = this.deps.source.assignment?.();
       if (assigned !== undefined) partitionClock.assign(assigned, now);
