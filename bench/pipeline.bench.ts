@@ -83,6 +83,7 @@ function newPipeline(baseline: { statistics: DatasetStatistics; constraints: Con
     baseline: { statisticsPath: undefined, constraintsPath: '' },
     windowsMs: [60_000],
     graceMs: 5_000,
+    maxFutureSkewMs: 3_600_000,
     quantileSketch: 'kll',
     maxFeatures: 1000,
     categoryCap: 1000,

@@ -94,6 +94,8 @@ export const RecordErrorReason = {
   ID_TOO_LONG: 'id_too_long',
   /** A line (of a capture or ground-truth file) that is not valid UTF-8. */
   INVALID_UTF8: 'invalid_utf8',
+  /** An event time later than wall-clock now + the monitor's maxFutureSkew (a wrong clock or a typo). */
+  EVENT_TIME_IN_FUTURE: 'event_time_in_future',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
 

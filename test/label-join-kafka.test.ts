@@ -54,9 +54,11 @@ describeWithServices(['kafka', 'prometheus'], 'label join over SIGKILL (real bro
     // key → partition by the same rule on both topics; each partition stays in event-time order
     const partitionOf = (key: string): number => (Number(key.slice(key.lastIndexOf('-') + 1)) || 0) % 2;
     const out = (m: ScenarioMessage, partition = partitionOf(m.key)): OutMessage => ({ key: m.key, value: m.value, partition, timestamp: String(m.timestampMs) });
+    // two ticks per partition: one record far ahead alone does not move a partition's stream time
     const tickAt = s.lastLabelMs + 10 * D;
-    await produceAll(kafka.brokers, inference, [...s.predictions.map((m) => out(m)), out(tickPrediction(tickAt, 0), 0), out(tickPrediction(tickAt, 1), 1)]);
-    await produceAll(kafka.brokers, groundTruth, [...s.labels.map((m) => out(m)), out(tickLabel(tickAt, 0), 0), out(tickLabel(tickAt, 1), 1)]);
+    const ticks = (tick: (t: number, n: number) => ScenarioMessage): OutMessage[] => [0, 1, 2, 3].map((n) => out(tick(tickAt, n), n % 2));
+    await produceAll(kafka.brokers, inference, [...s.predictions.map((m) => out(m)), ...ticks(tickPrediction)]);
+    await produceAll(kafka.brokers, groundTruth, [...s.labels.map((m) => out(m)), ...ticks(tickLabel)]);
 
     const config = join(dir, 'driftmon.yaml');
     writeFileSync(

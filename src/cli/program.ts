@@ -113,6 +113,7 @@ export function buildProgram(io: CliIo): Program {
     .option('--baseline <dir>', 'directory with statistics.json and constraints.json')
     .option('--window <duration...>', 'window size(s): 10s, 5m, 1h, PT1H …')
     .option('--grace <duration>', 'how long a window waits for out-of-order records', '0s')
+    .option('--max-future-skew <duration>', 'records dated later than now + this are dead-lettered (event_time_in_future)', '1h')
     .option('--output <dir>', 'report directory', 'driftmon-out')
     .option('--inputs <names>', "comma-separated input column names (default, as SageMaker: the baseline's feature names when the counts match, else _c0, _c1, …)")
     .option('--outputs <names>', 'comma-separated model output column names')

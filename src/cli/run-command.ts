@@ -41,6 +41,7 @@ export interface ReplayOptions {
   baseline?: string;
   window?: string[];
   grace: string;
+  maxFutureSkew: string;
   output: string;
   inputs?: string;
   outputs?: string;
@@ -87,6 +88,7 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
         baseline: { dir: resolve(opts.baseline as string) },
         windows: opts.window,
         grace: opts.grace,
+        maxFutureSkew: opts.maxFutureSkew,
       },
     ],
     output: { dir: resolve(opts.output), deadLetterDir: join(resolve(opts.output), 'dead-letter') },
@@ -100,6 +102,7 @@ function replayFlag(path: string): string | undefined {
   const rules: [RegExp, string][] = [
     [/^\/monitors\/0\/windows(\/|$)/, '--window'],
     [/^\/monitors\/0\/grace$/, '--grace'],
+    [/^\/monitors\/0\/maxFutureSkew$/, '--max-future-skew'],
     [/^\/monitors\/0\/source(\/|$)/, '--capture'],
     [/^\/monitors\/0\/baseline(\/|$)/, '--baseline'],
     [/^\/monitors\/0\/record\/inputs(\/|$)/, '--inputs'],

@@ -102,3 +102,19 @@ describe('loadConfig', () => {
     expect((error as DriftmonError).message).toBe(`cannot read config ${dir}: EISDIR: illegal operation on a directory, read`);
   });
 });
+
+describe('maxFutureSkew', () => {
+  it('defaults to 1h, takes a duration, and a bad one is listed with the other problems', () => {
+    const monitors = [
+      { name: 'm', source: files, baseline: { dir: 'b' }, windows: ['5m'] },
+      { name: 'n', source: files, baseline: { dir: 'b' }, windows: ['5m'], maxFutureSkew: 'P2D' },
+    ];
+    const ok = resolveConfig({ monitors }, { baseDir: '/cfg', checkFiles: false });
+    expect(ok.monitors.map((m) => m.maxFutureSkewMs)).toEqual([3_600_000, 2 * 86_400_000]);
+    const e = failure({ monitors: [{ name: 'm', source: files, baseline: { dir: 'b' }, windows: ['5m'], grace: 'soon', maxFutureSkew: 'later' }] });
+    expect(e.details).toEqual([
+      '/monitors/0/grace: "soon" is not a duration (use 10s, 5m, 1h, 1d or ISO-8601 like PT1H)',
+      '/monitors/0/maxFutureSkew: "later" is not a duration (use 10s, 5m, 1h, 1d or ISO-8601 like PT1H)',
+    ]);
+  });
+});

@@ -72,6 +72,8 @@ export interface MonitorSettings {
   baseline: { statisticsPath: string | undefined; constraintsPath: string };
   windowsMs: number[];
   graceMs: number;
+  /** Event times later than wall-clock now + this are rejected as event_time_in_future. */
+  maxFutureSkewMs: number;
   quantileSketch: 'kll' | 'tdigest';
   maxFeatures: number;
   categoryCap: number;
@@ -101,6 +103,9 @@ export const DEFAULTS = {
   httpHost: '127.0.0.1',
   httpPort: 9464,
   graceMs: 0,
+  // far beyond clock error between synchronized hosts (milliseconds) and any batching delay, yet
+  // small enough that a record dated hours or years ahead is caught, whatever the window size
+  maxFutureSkewMs: 3_600_000,
   pollIntervalMs: 1000,
   maxFeatures: 10_000,
   categoryCap: 1000,
@@ -383,6 +388,7 @@ function resolveMonitor(
     baseline: { statisticsPath, constraintsPath: constraintsPath ?? '' },
     windowsMs,
     graceMs,
+    maxFutureSkewMs: m.maxFutureSkew === undefined ? DEFAULTS.maxFutureSkewMs : duration(m.maxFutureSkew, `${at}/maxFutureSkew`),
     quantileSketch: m.quantileSketch ?? 'kll',
     maxFeatures: m.maxFeatures ?? DEFAULTS.maxFeatures,
     categoryCap: m.categoryCap ?? DEFAULTS.categoryCap,

@@ -155,6 +155,8 @@ export const MonitorConfig = Type.Object(
     )),
     windows: Type.Array(Duration, { minItems: 1 }),
     grace: Type.Optional(Duration),
+    /** Records dated later than wall-clock now + this are dead-lettered as event_time_in_future (default 1h). */
+    maxFutureSkew: Type.Optional(Duration),
     quantileSketch: Type.Optional(Type.Union([Type.Literal('kll'), Type.Literal('tdigest')])),
     maxFeatures: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     /** Max distinct categories counted exactly per feature per window before heavy-hitter mode. */

@@ -12,31 +12,50 @@
  * partition to deliver would close windows the others still feed). A partition that has delivered
  * nothing for `idleMs` of wall time is left out (an idle producer must not hold every window open);
  * when all are idle, the largest is used.
+ *
+ * A partition's "largest event time" is its StreamClock's confirmed time (stream-clock.ts): one
+ * record far ahead of the rest of its partition does not count until the next record confirms it.
  */
+import { StreamClock } from './stream-clock.js';
 
 export interface PartitionClockEntry {
   key: string;
+  /** The partition's stream time (its largest confirmed event time). */
   maxEventMs: number;
+  /** Its latest record's event time, not confirmed yet (absent in snapshots before the outlier-safe clock). */
+  lastEventMs?: number;
 }
 
 export class PartitionClock {
-  private readonly parts = new Map<string, { maxEventMs: number; seenAtMs: number }>();
+  private readonly parts = new Map<string, { clock: StreamClock; seenAtMs: number }>();
 
   constructor(private readonly idleMs: number) {}
 
-  /** A batch from `key` was processed at wall time nowMs; its largest event time (−∞ if none). */
-  observe(key: string, maxEventMs: number, nowMs: number): void {
-    const p = this.parts.get(key);
-    if (p === undefined) this.parts.set(key, { maxEventMs, seenAtMs: nowMs });
-    else {
-      if (maxEventMs > p.maxEventMs) p.maxEventMs = maxEventMs;
-      p.seenAtMs = nowMs;
-    }
+  /**
+   * The clock of partition `key` (new partitions start at −∞, seen at nowMs): feed it each record
+   * of a batch from `key`, then call seen().
+   */
+  clockOf(key: string, nowMs: number): StreamClock {
+    return this.part(key, nowMs).clock;
+  }
+
+  /** A batch from `key` was processed at wall time nowMs (with or without valid records). */
+  seen(key: string, nowMs: number): void {
+    this.part(key, nowMs).seenAtMs = nowMs;
   }
 
   /** Partitions assigned to this consumer: unknown ones start holding the watermark from nowMs. */
   assign(keys: Iterable<string>, nowMs: number): void {
-    for (const key of keys) if (!this.parts.has(key)) this.parts.set(key, { maxEventMs: Number.NEGATIVE_INFINITY, seenAtMs: nowMs });
+    for (const key of keys) this.part(key, nowMs);
+  }
+
+  private part(key: string, nowMs: number): { clock: StreamClock; seenAtMs: number } {
+    let p = this.parts.get(key);
+    if (p === undefined) {
+      p = { clock: new StreamClock(), seenAtMs: nowMs };
+      this.parts.set(key, p);
+    }
+    return p;
   }
 
   watermark(nowMs: number): number {
@@ -44,21 +63,29 @@ export class PartitionClock {
     let max = Number.NEGATIVE_INFINITY;
     let active = 0;
     for (const p of this.parts.values()) {
-      if (p.maxEventMs > max) max = p.maxEventMs;
+      const t = p.clock.confirmedMs;
+      if (t > max) max = t;
       if (nowMs - p.seenAtMs > this.idleMs) continue;
       active++;
-      if (p.maxEventMs < min) min = p.maxEventMs;
+      if (t < min) min = t;
     }
     return active > 0 ? min : max;
   }
 
   snapshot(): PartitionClockEntry[] {
-    return [...this.parts].map(([key, p]) => ({ key, maxEventMs: p.maxEventMs }));
+    return [...this.parts].map(([key, p]) => ({ key, maxEventMs: p.clock.confirmedMs, lastEventMs: p.clock.lastMs }));
   }
 
-  /** Restored partitions count as just seen: they get `idleMs` to show up again. */
+  /**
+   * Restored partitions count as just seen: they get `idleMs` to show up again. JSON writes −∞ as
+   * null; an older snapshot has no lastEventMs (then the next record is confirmed by the one after).
+   */
   restore(entries: readonly PartitionClockEntry[], nowMs: number): void {
     this.parts.clear();
-    for (const e of entries) this.parts.set(e.key, { maxEventMs: e.maxEventMs ?? Number.NEGATIVE_INFINITY, seenAtMs: nowMs });
+    for (const e of entries) {
+      const clock = new StreamClock();
+      clock.restore(e.maxEventMs ?? Number.NEGATIVE_INFINITY, e.lastEventMs ?? Number.NEGATIVE_INFINITY);
+      this.parts.set(e.key, { clock, seenAtMs: nowMs });
+    }
   }
 }

@@ -4,18 +4,16 @@
  * counted per window size and not added. Windows are aligned to the epoch, so a 5m and a 1h window
  * share boundaries.
  *
- * Stream time is either the largest event time seen (one ordered stream: files, stdin), or is
- * advanced from outside (`advance: 'external'`): a partitioned source sets it to the watermark
- * over its partitions (see partition-clock.ts), so how partitions interleave never decides what
- * is late.
+ * Stream time is advanced from outside (advanceTo): one ordered stream (files, stdin) sets it
+ * record by record from its StreamClock (stream-clock.ts: one record far ahead cannot move it), a
+ * partitioned source to the watermark over its partitions (partition-clock.ts), so neither an
+ * outlier nor how partitions interleave decides what is late.
  */
 import type { WindowState, WindowStore } from './window-store.js';
 
 export interface WindowerOptions {
   sizesMs: readonly number[];
   graceMs: number;
-  /** 'per-record' (default): stream time follows the largest event time; 'external': advanceTo(). */
-  advance?: 'per-record' | 'external';
 }
 
 export class Windower<P> {
@@ -25,7 +23,6 @@ export class Windower<P> {
   /** Late records per window size, in sizesMs order. */
   readonly lateBySize: number[];
   private readonly sizes: number[];
-  private readonly perRecord: boolean;
 
   constructor(
     private readonly store: WindowStore<P>,
@@ -34,7 +31,6 @@ export class Windower<P> {
     this.sizes = [...options.sizesMs];
     this.current = this.sizes.map(() => undefined);
     this.lateBySize = this.sizes.map(() => 0);
-    this.perRecord = (options.advance ?? 'per-record') === 'per-record';
   }
 
   get streamTimeMs(): number {
@@ -51,7 +47,6 @@ export class Windower<P> {
    * (0 = late everywhere).
    */
   add(t: number, apply: (profile: P) => void, weight = 1): number {
-    if (this.perRecord && t > this.streamTime) this.streamTime = t;
     const grace = this.options.graceMs;
     let accepted = 0;
     for (let i = 0; i < this.sizes.length; i++) {
@@ -92,7 +87,7 @@ export class Windower<P> {
     return closed;
   }
 
-  /** Move stream time forward (never back) in 'external' mode. */
+  /** Move stream time forward (never back). */
   advanceTo(t: number): void {
     if (t > this.streamTime) this.streamTime = t;
   }

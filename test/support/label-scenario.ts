@@ -128,7 +128,7 @@ export function labelScenario(o: ScenarioOptions): Scenario {
   return { predictions, labels, windows, labeledIds: labeled.size, lastLabelMs: labels.at(-1)?.timestampMs ?? o.startMs };
 }
 
-/** A capture line far in the future on each inference partition moves the watermark past every horizon. */
+/** Capture lines far in the future: two on each inference partition move the watermark past every horizon (one alone does not). */
 export function tickPrediction(timeMs: number, n: number): ScenarioMessage {
   return {
     key: `tick-${n}`,
@@ -193,6 +193,7 @@ export function scenarioMonitorSettings(o: { windowMs: number; horizonMs: number
     baseline: { statisticsPath: undefined, constraintsPath: '' },
     windowsMs: [o.windowMs],
     graceMs: 0,
+    maxFutureSkewMs: 3_600_000,
     quantileSketch: 'kll',
     maxFeatures: 100,
     categoryCap: 100,

@@ -15,11 +15,15 @@ import type { MonitorSettings } from '../../config/load.js';
 import { MemoryDeadLetterSink } from '../../sink/dead-letter.js';
 import { MemoryReportSink } from '../../sink/memory-report-sink.js';
 import { asDataQualityReport } from '../../sink/report.js';
+import { decodeFramed, encodeFramed } from '../../state/framed.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { FileSource } from '../../source/file-source.js';
 import { drain } from '../../source/source.contract.js';
 import type { Source } from '../../source/source.js';
 import { MonitorPipeline, type Baseline } from './data-quality-monitor.js';
+
+/** Wall-clock now for the monitor: after every event time of the test data (none is in the future). */
+const NOW = Date.UTC(2026, 11, 4);
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples', 'credit-model');
 
@@ -30,6 +34,7 @@ const settings: MonitorSettings = {
   baseline: { statisticsPath: undefined, constraintsPath: '' },
   windowsMs: [300_000, 3_600_000],
   graceMs: 30_000,
+  maxFutureSkewMs: 3_600_000,
   quantileSketch: 'kll',
   maxFeatures: 100,
   categoryCap: 1000,
@@ -61,7 +66,7 @@ function pipeline(baseline: Baseline, source: Source, reports: MemoryReportSink,
     deadLetters,
     metrics: createMetrics(new Registry()),
     logger: pino({ level: 'silent' }),
-    clock: () => 0,
+    clock: () => NOW,
   });
 }
 
@@ -93,6 +98,24 @@ describe('MonitorPipeline snapshot / restore', () => {
       await second.run();
       expect(rendered(sink), `cut at ${cut}`).toEqual(rendered(straight));
     }
+  });
+
+  it('restores a snapshot written before the outlier-safe clock (no lastEventMs) and reports what an uninterrupted run reports', async () => {
+    const straight = new MemoryReportSink();
+    await pipeline(baseline, arraySource(lines), straight).run();
+    const sink = new MemoryReportSink();
+    const first = pipeline(baseline, arraySource([]), sink);
+    await first.processBatch({ records: lines.slice(0, 2_345), origin: (k) => `a:${k}` });
+    const fail = (why: string): never => {
+      throw new Error(why);
+    };
+    const { header, body } = decodeFramed<Record<string, unknown>>(first.snapshot(), fail);
+    expect(header['lastEventMs']).toBeTypeOf('number');
+    delete header['lastEventMs'];
+    const second = pipeline(baseline, arraySource(lines.slice(2_345)), sink);
+    second.restore(encodeFramed(header, body));
+    await second.run();
+    expect(rendered(sink)).toEqual(rendered(straight));
   });
 
   it('rejects a snapshot taken with other window sizes, and corrupt bytes', async () => {

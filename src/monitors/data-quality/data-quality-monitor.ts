@@ -41,6 +41,7 @@ import type { ReportSink } from '../../sink/report.js';
 import type { RawBatch, Source } from '../../source/source.js';
 import type { CheckpointStore } from '../../state/checkpoint-store.js';
 import { PartitionClock, type PartitionClockEntry } from '../../window/partition-clock.js';
+import { StreamClock } from '../../window/stream-clock.js';
 import { MemoryWindowStore, type WindowState } from '../../window/window-store.js';
 import { decodeFramed, encodeFramed } from '../../state/framed.js';
 import { Windower } from '../../window/windower.js';
@@ -107,18 +108,28 @@ export class MonitorPipeline {
   private row: FeatureRow | undefined;
   private readonly applyRow = (p: DatasetProfile): void => p.updateRow(this.row as FeatureRow);
   private readonly onRow = (row: FeatureRow): void => {
+    if (row.eventTimeMs > this.futureLimitMs) {
+      this.rowReason = RecordErrorReason.EVENT_TIME_IN_FUTURE;
+      return;
+    }
     if (this.filterRows && !(this.deps.backoff as BackoffController).keep(row.inferenceId ?? row.eventId)) {
       this.batchSampledOut++;
       return;
     }
     this.row = row;
     this.batchRows++;
-    if (row.eventTimeMs > this.batchMaxTimeMs) this.batchMaxTimeMs = row.eventTimeMs;
+    this.recordTimeMs = row.eventTimeMs;
     this.windower.add(row.eventTimeMs, this.applyRow, this.rowWeight);
   };
   private batchRows = 0;
   private batchSampledOut = 0;
-  private batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+  /** Per batch: event times beyond this (wall-clock now + maxFutureSkew) are rejected. */
+  private futureLimitMs = Number.POSITIVE_INFINITY;
+  /** Per record: why its rows were refused (the decoder accepted the record), and its event time if a row was used (else NaN). */
+  private rowReason: RecordErrorReason | undefined;
+  private recordTimeMs = Number.NaN;
+  /** Files, stdin: the one stream's clock. Partitioned sources: each partition's, in partitionClock. */
+  private readonly ownClock = new StreamClock();
   /** Sampling is on and the current record had no key: decide per decoded row, by its inference ID. */
   private filterRows = false;
   /** 1 / sampling ratio while backed off, else 1. */
@@ -153,7 +164,7 @@ export class MonitorPipeline {
     }));
     const partitioned = deps.source.partitioned === true;
     this.partitionClock = partitioned ? new PartitionClock(s.partitionIdleMs) : undefined;
-    this.windower = new Windower(store, { sizesMs: s.windowsMs, graceMs: s.graceMs, advance: partitioned ? 'external' : 'per-record' });
+    this.windower = new Windower(store, { sizesMs: s.windowsMs, graceMs: s.graceMs });
     this.lateReported = s.windowsMs.map(() => 0);
     this.summary = {
       monitor: s.name,
@@ -229,7 +240,12 @@ export class MonitorPipeline {
     let invalid: Map<RecordErrorReason, number> | undefined;
     this.batchRows = 0;
     this.batchSampledOut = 0;
-    this.batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+    const batchStartMs = this.clock();
+    this.futureLimitMs = batchStartMs + this.deps.settings.maxFutureSkewMs;
+    const partitionClock = this.partitionClock;
+    const partition = partitionClock === undefined ? undefined : batch.partition?.key;
+    const partitioned = partitionClock !== undefined && partition !== undefined;
+    const streamClock = partitioned ? partitionClock.clockOf(partition, batchStartMs) : this.ownClock;
     const backoff = this.deps.backoff;
     const sampling = backoff !== undefined && backoff.ratio < 1;
     this.rowWeight = sampling ? 1 / backoff.ratio : 1;
@@ -246,7 +262,14 @@ export class MonitorPipeline {
         }
       }
       const rejected = batch.rejected?.(i);
-      const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow));
+      this.rowReason = undefined;
+      this.recordTimeMs = Number.NaN;
+      const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow) ?? this.rowReason);
+      if (this.recordTimeMs === this.recordTimeMs) {
+        // once per record, not per row: the rows of one record share its event time
+        streamClock.record(this.recordTimeMs);
+        if (!partitioned) this.windower.advanceTo(streamClock.confirmedMs);
+      }
       if (reason !== undefined) {
         invalid ??= new Map();
         invalid.set(reason, (invalid.get(reason) ?? 0) + 1);
@@ -273,12 +296,12 @@ export class MonitorPipeline {
       }
       metrics.deadLettersTotal.labels(this.name).inc([...invalid.values()].reduce((a, b) => a + b, 0));
     }
-    if (this.partitionClock !== undefined && batch.partition !== undefined) {
+    if (partitioned) {
       const now = this.clock();
       const assigned = this.deps.source.assignment?.();
-      if (assigned !== undefined) this.partitionClock.assign(assigned, now);
-      this.partitionClock.observe(batch.partition.key, this.batchMaxTimeMs, now);
-      this.windower.advanceTo(this.partitionClock.watermark(now));
+      if (assigned !== undefined) partitionClock.assign(assigned, now);
+      partitionClock.seen(partition, now);
+      this.windower.advanceTo(partitionClock.watermark(now));
     }
     if (this.summary.columnNaming === undefined) this.noteColumnNaming();
     this.updateBackoff();
@@ -340,6 +363,8 @@ export class MonitorPipeline {
     const header = {
       version: 1,
       streamTimeMs: this.windower.streamTimeMs,
+      // the one stream's latest record, not confirmed yet (partitioned sources: in `partitions`)
+      lastEventMs: this.ownClock.lastMs,
       lateBySize: this.windower.lateBySize,
       sizesMs: this.windower.sizesMs,
       partitions: this.partitionClock?.snapshot() ?? [],
@@ -351,7 +376,7 @@ export class MonitorPipeline {
     const fail = (why: string): never => {
       throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `monitor ${this.name}: snapshot is invalid: ${why}`);
     };
-    type Header = { version?: number; streamTimeMs?: number | null; lateBySize?: number[]; sizesMs?: number[]; partitions?: PartitionClockEntry[] };
+    type Header = { version?: number; streamTimeMs?: number | null; lastEventMs?: number | null; lateBySize?: number[]; sizesMs?: number[]; partitions?: PartitionClockEntry[] };
     const { header, body } = decodeFramed<Header>(bytes, fail);
     if (header.version !== 1) fail(`unknown version ${String(header.version)}`);
     if (JSON.stringify(header.sizesMs) !== JSON.stringify(this.windower.sizesMs)) {
@@ -359,12 +384,15 @@ export class MonitorPipeline {
     }
     this.store.restore(body);
     // JSON writes -Infinity (no record seen yet) as null
-    this.windower.setStreamTime(header.streamTimeMs ?? Number.NEGATIVE_INFINITY);
+    const streamTimeMs = header.streamTimeMs ?? Number.NEGATIVE_INFINITY;
+    this.windower.setStreamTime(streamTimeMs);
+    // (snapshots before the outlier-safe clock have no lastEventMs: the next record is then confirmed by the one after it)
+    this.ownClock.restore(streamTimeMs, header.lastEventMs ?? Number.NEGATIVE_INFINITY);
     (header.lateBySize ?? []).forEach((n, i) => (this.windower.lateBySize[i] = n));
     this.lateReported = [...this.windower.lateBySize];
     // JSON writes -Infinity (a partition with no valid row yet) as null
     this.partitionClock?.restore(
-      (header.partitions ?? []).map((p) => ({ key: p.key, maxEventMs: p.maxEventMs ?? Number.NEGATIVE_INFINITY })),
+      (header.partitions ?? []).map((p) => ({ key: p.key, maxEventMs: p.maxEventMs ?? Number.NEGATIVE_INFINITY, lastEventMs: p.lastEventMs ?? Number.NEGATIVE_INFINITY })),
       this.clock(),
     );
   }

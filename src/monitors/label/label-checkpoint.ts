@@ -29,7 +29,12 @@ export function decodeLabelCheckpoint(bytes: Uint8Array, fail: (why: string) => 
   return {
     manifest: header.manifest,
     // JSON writes -Infinity (a partition with no event time yet) as null
-    partitions: (header.partitions ?? []).map((p) => ({ key: p.key, maxEventMs: p.maxEventMs ?? Number.NEGATIVE_INFINITY })),
+    // (lastEventMs: the partition's newest record not confirmed yet; absent in older checkpoints)
+    partitions: (header.partitions ?? []).map((p) => ({
+      key: p.key,
+      maxEventMs: p.maxEventMs ?? Number.NEGATIVE_INFINITY,
+      ...(p.lastEventMs === undefined ? {} : { lastEventMs: p.lastEventMs ?? Number.NEGATIVE_INFINITY }),
+    })),
     summary: header.summary ?? {},
     windows: body,
   };

@@ -23,6 +23,7 @@ import { decodePrediction, encodePrediction, PredictionExtractor, type Predictio
 import type { FeatureRow } from '../../record/row.js';
 import type { RawBatch } from '../../source/source.js';
 import type { LabelWindows } from '../../window/label-windows.js';
+import type { StreamClock } from '../../window/stream-clock.js';
 import type { BackoffController } from '../backoff.js';
 import type { LabelEvaluator } from './label-evaluator.js';
 import { decodeLabel, encodeLabel } from './label-payload.js';
@@ -48,8 +49,6 @@ export interface LabelIngressDeps {
 }
 
 export class LabelIngress {
-  /** The newest event time (inference time, label time) of the batch read last; -Infinity for none. */
-  batchMaxTimeMs = Number.NEGATIVE_INFINITY;
   private readonly name: string;
   private readonly labelTopics: Set<string>;
   private readonly maxLineLength: number;
@@ -65,6 +64,11 @@ export class LabelIngress {
   private sampling = false;
   private rowIndex = 0;
   private rowReason: RecordErrorReason | undefined;
+  /** Event times beyond this (wall-clock now + maxFutureSkew) are rejected. */
+  private futureLimitMs = Number.POSITIVE_INFINITY;
+  /** The batch's partition clock (undefined in a replay), and the current record's time if it was used (else NaN). */
+  private clock: StreamClock | undefined;
+  private recordTimeMs = Number.NaN;
   private readonly onRow = (row: FeatureRow): void => this.prediction(row);
 
   constructor(private readonly deps: LabelIngressDeps) {
@@ -87,13 +91,17 @@ export class LabelIngress {
     this.summary = deps.summary;
   }
 
-  /** Join one batch's records; sampled out while `backoff` samples. */
-  read(batch: RawBatch, store: JoinStore, backoff: BackoffController | undefined): void {
+  /**
+   * Join one batch's records; sampled out while `backoff` samples. Each record's event time
+   * (inference time, label time) goes to `clock`, its partition's stream clock.
+   */
+  read(batch: RawBatch, store: JoinStore, backoff: BackoffController | undefined, clock: StreamClock | undefined, nowMs: number): void {
     const isLabels = batch.partition === undefined ? batch.stream === LABELS_STREAM : this.labelTopics.has(batch.partition.position.topic);
     this.store = store;
     this.backoff = backoff;
     this.sampling = backoff !== undefined && backoff.ratio < 1;
-    this.batchMaxTimeMs = Number.NEGATIVE_INFINITY;
+    this.clock = clock;
+    this.futureLimitMs = nowMs + this.deps.settings.maxFutureSkewMs;
     for (let i = 0; i < batch.records.length; i++) {
       if (this.sampling) {
         const key = batch.key?.(i);
@@ -111,13 +119,20 @@ export class LabelIngress {
     if (line.length > this.maxLineLength) return RecordErrorReason.LINE_TOO_LONG;
     this.rowIndex = 0;
     this.rowReason = undefined;
+    this.recordTimeMs = Number.NaN;
     const reason = this.decoder.decode(line, this.onRow);
+    // once per record: its rows share the inference time
+    if (this.recordTimeMs === this.recordTimeMs) this.clock?.record(this.recordTimeMs);
     return reason ?? this.rowReason;
   }
 
   /** One decoded row of a capture record. */
   private prediction(row: FeatureRow): void {
     const k = this.rowIndex++;
+    if (row.eventTimeMs > this.futureLimitMs) {
+      this.rowReason = RecordErrorReason.EVENT_TIME_IN_FUTURE;
+      return;
+    }
     const base = row.inferenceId ?? row.eventId;
     if (base === undefined || base === '') {
       this.rowReason = RecordErrorReason.MISSING_EVENT_ID;
@@ -133,7 +148,7 @@ export class LabelIngress {
       return;
     }
     const t = row.eventTimeMs;
-    if (t > this.batchMaxTimeMs) this.batchMaxTimeMs = t;
+    this.recordTimeMs = t;
     if (!this.windows.accepts(t)) {
       this.summary.latePredictions++;
       return;
@@ -166,14 +181,15 @@ export class LabelIngress {
         if (reason !== undefined) return reason;
       }
     }
+    // the record's own time, else the broker's timestamp, else (replayed files) the upload hour of
+    // SageMaker's ground-truth layout …/yyyy/mm/dd/HH/ (formats doc b.2); else unknown
+    const timeMs = r.labelTimeMs ?? batch.timestampMs?.(i) ?? uploadHourMs(batch.origin(i)) ?? UNKNOWN_LABEL_TIME;
+    if (timeMs > this.futureLimitMs) return RecordErrorReason.EVENT_TIME_IN_FUTURE;
     if (this.sampling && !(this.backoff as BackoffController).keep(r.eventId)) {
       this.summary.sampledOut++;
       return undefined;
     }
-    // the record's own time, else the broker's timestamp, else (replayed files) the upload hour of
-    // SageMaker's ground-truth layout …/yyyy/mm/dd/HH/ (formats doc b.2); else unknown
-    const timeMs = r.labelTimeMs ?? batch.timestampMs?.(i) ?? uploadHourMs(batch.origin(i)) ?? UNKNOWN_LABEL_TIME;
-    if (timeMs > this.batchMaxTimeMs) this.batchMaxTimeMs = timeMs;
+    if (timeMs !== UNKNOWN_LABEL_TIME) this.clock?.record(timeMs);
     r.labels.forEach((label, k) => {
       this.summary.labels++;
       const outcome = store.putLabel({ id: rowId(r.eventId, k), timeMs, payload: encodeLabel(label) });

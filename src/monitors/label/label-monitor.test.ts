@@ -21,6 +21,9 @@ import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelMonitorPipeline } from './label-monitor.js';
 import { ModelQualityEvaluator } from './model-quality-evaluator.js';
 
+/** Wall-clock now for the monitor: after every event time of the test data (none is in the future). */
+const NOW = Date.UTC(2026, 11, 4);
+
 const H = 3_600_000;
 const D = 24 * H;
 const START = Date.UTC(2026, 10, 2, 8, 0, 0);
@@ -29,9 +32,13 @@ const settings = scenarioMonitorSettings({ windowMs: H, horizonMs: 4 * D, reemit
 const labels = settings.labels;
 type Step = ScenarioStep;
 
-/** The scenario's messages in batches of 40, with a tick on each topic 10 days after the last label. */
+/**
+ * The scenario's messages in batches of 40, with two ticks on each topic 10 days after the last
+ * label (one record far ahead does not move stream time: the second confirms it).
+ */
 function steps(s: Scenario, batch = 40): Step[] {
-  return interleave([...s.predictions, tickPrediction(s.lastLabelMs + 10 * D, 0)], [...s.labels, tickLabel(s.lastLabelMs + 10 * D, 0)], batch);
+  const tickMs = s.lastLabelMs + 10 * D;
+  return interleave([...s.predictions, tickPrediction(tickMs, 0), tickPrediction(tickMs, 1)], [...s.labels, tickLabel(tickMs, 0), tickLabel(tickMs, 1)], batch);
 }
 
 /** A partitioned source over fixed steps: resumes from checkpoint positions, can "crash" after n steps. */
@@ -98,7 +105,7 @@ function pipeline(source: Source, reports: MemoryReportSink, openStore: (m: unkn
     metrics: createMetrics(new Registry()),
     labelMetrics,
     logger: pino({ level: 'silent' }),
-    clock: () => 0,
+    clock: () => NOW,
     ...(checkpoints ? { checkpoints } : {}),
   });
 }
@@ -178,6 +185,37 @@ describe('LabelMonitorPipeline', () => {
     await p.processBatch(stepBatch({ topic: 'inf', messages: [prediction], offset: 1 }));
     expect(p.summary.invalid).toEqual({ id_too_long: 2 });
     expect([p.summary.predictions, p.summary.labels]).toEqual([1, 0]);
+  });
+
+  it('dead-letters a prediction or a label dated beyond now + maxFutureSkew as event_time_in_future', async () => {
+    const future = NOW + 2 * H; // the default skew is 1 h
+    const p = pipeline(new StepSource([]), new MemoryReportSink(), memoryStore);
+    await p.start();
+    await p.processBatch(stepBatch({ topic: 'inf', messages: [tickPrediction(future, 0), tickPrediction(NOW - H, 1)], offset: 0 }));
+    await p.processBatch(stepBatch({ topic: 'gt', messages: [tickLabel(future, 0), tickLabel(NOW - H, 1)], offset: 0 }));
+    expect(p.summary.invalid).toEqual({ event_time_in_future: 2 });
+    expect([p.summary.predictions, p.summary.labels]).toEqual([1, 1]);
+  });
+
+  it('one prediction and one label far ahead (inside the skew) finalize no window early: every window stays exact', async () => {
+    // old data replayed through Kafka: each topic's partition holds one record 20 days ahead, early on
+    const outlierMs = START + 20 * D;
+    const predictions = [...scenario.predictions];
+    predictions.splice(50, 0, tickPrediction(outlierMs, 9));
+    const labelMessages = [...scenario.labels];
+    labelMessages.splice(50, 0, tickLabel(outlierMs, 9));
+    const tickMs = scenario.lastLabelMs + 10 * D;
+    const plan = interleave([...predictions, tickPrediction(tickMs, 0), tickPrediction(tickMs, 1)], [...labelMessages, tickLabel(tickMs, 0), tickLabel(tickMs, 1)], 40);
+    const reports = new MemoryReportSink();
+    const summary = await pipeline(new StepSource(plan), reports, memoryStore, new MemoryCheckpoints()).run();
+    expect(summary.latePredictions).toBe(0);
+    const got = finals(reports);
+    for (const [start, want] of scenario.windows) {
+      const r = got.get(start);
+      const c = r === undefined ? undefined : confusionOf((r.files.find((f) => f.name === 'statistics.json') as { body: string }).body);
+      const join = r?.summary.join as { predictions: number; labeled: number } | undefined;
+      expect({ ...c, predictions: join?.predictions, start }).toEqual({ tp: want.tp, fp: want.fp, tn: want.tn, fn: want.fn, itemCount: want.labeled, predictions: want.predictions, start });
+    }
   });
 
   it('after a crash, a restart from the checkpoint (disk join store) reports exactly what an uninterrupted run does', async () => {

@@ -158,17 +158,19 @@ export class LabelMonitorPipeline {
   async processBatch(batch: RawBatch): Promise<number> {
     const store = this.openedStore();
     const before = this.counts();
-    this.ingress.read(batch, store, this.deps.backoff);
+    const startMs = this.clock();
+    const key = batch.partition?.key;
+    this.ingress.read(batch, store, this.deps.backoff, key === undefined ? undefined : this.partitionClock.clockOf(key, startMs), startMs);
     this.publishCounts(before);
     if (batch.blankLines !== undefined) {
       this.summary.blankLines += batch.blankLines;
       this.deps.metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
     }
     const now = this.clock();
-    if (batch.partition === undefined) return 0; // a replay: reported once, at the end
+    if (key === undefined) return 0; // a replay: reported once, at the end
     const assigned = this.deps.source.assignment?.();
     if (assigned !== undefined) this.partitionClock.assign(assigned, now);
-    this.partitionClock.observe(batch.partition.key, this.ingress.batchMaxTimeMs, now);
+    this.partitionClock.seen(key, now);
     this.windows.advanceTo(this.partitionClock.watermark(now));
     this.expire(store);
     this.updateBackoff();

@@ -12,6 +12,9 @@ import { MemoryReportSink } from '../../../sink/memory-report-sink.js';
 import type { Source } from '../../../source/source.js';
 import { MonitorPipeline, type MonitorSummary } from '../data-quality-monitor.js';
 
+/** Wall-clock now for the monitor: after every event time of the test data (none is in the future). */
+export const NOW = Date.UTC(2026, 11, 4);
+
 /** Statistics and constraints built (as `driftmon baseline data` does) from a CSV with this header and rows. */
 export async function baselineOf(header: string[], rows: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'driftmon-proto-'));
@@ -22,14 +25,15 @@ export async function baselineOf(header: string[], rows: string[]) {
 }
 
 /**
- * The data-quality pipeline over `lines` (one 5-minute window size, grace 0), prom-client metrics on
- * a fresh Registry; in batches of `batchSize` lines (default: one batch).
+ * The data-quality pipeline over `lines` (one 5-minute window size, grace 0, unless `options.settings`
+ * say otherwise), prom-client metrics on a fresh Registry; in batches of `batchSize` lines (default:
+ * one batch); `blankLines` as the source would have counted them, on the first batch.
  */
 export async function runPipeline(
   record: MonitorSettings['record'],
   baseline: Awaited<ReturnType<typeof baselineOf>>,
   lines: string[],
-  options: { logger?: Logger; batchSize?: number; blankLines?: number } = {},
+  options: { settings?: Partial<MonitorSettings>; clock?: () => number; logger?: Logger; batchSize?: number; blankLines?: number } = {},
 ) {
   const settings: MonitorSettings = {
     name: 'proto',
@@ -38,6 +42,7 @@ export async function runPipeline(
     baseline: { statisticsPath: undefined, constraintsPath: '' },
     windowsMs: [300_000],
     graceMs: 0,
+    maxFutureSkewMs: 3_600_000,
     quantileSketch: 'kll',
     maxFeatures: 100,
     categoryCap: 1000,
@@ -45,6 +50,7 @@ export async function runPipeline(
     checkpointIntervalMs: 5_000,
     partitionIdleMs: 30_000,
     backoff: undefined,
+    ...options.settings,
   };
   const source: Source = {
     description: 'array',
@@ -68,7 +74,7 @@ export async function runPipeline(
     deadLetters,
     metrics: createMetrics(registry),
     logger: options.logger ?? pino({ level: 'silent' }),
-    clock: () => 0,
+    clock: options.clock ?? (() => NOW),
   });
   const summary: MonitorSummary = await pipeline.run();
   return { summary, reports, deadLetters, registry };
