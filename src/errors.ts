@@ -94,6 +94,11 @@ export const RecordErrorReason = {
   ID_TOO_LONG: 'id_too_long',
   /** A line (of a capture or ground-truth file) that is not valid UTF-8. */
   INVALID_UTF8: 'invalid_utf8',
+  /**
+   * Processing the record threw (a bug met by this input): dead-lettered with the error's message,
+   * so one record never stops a monitor (see src/monitors/record-fault.ts for what still stops it).
+   */
+  PROCESSING_ERROR: 'processing_error',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
 

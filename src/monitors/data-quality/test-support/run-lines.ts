@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { buildDataBaseline } from '../../../baseline/build.js';
 import type { MonitorSettings } from '../../../config/load.js';
 import { createMetrics } from '../../../observability/metrics.js';
+import type { RecordDecoder } from '../../../record/decoder.js';
 import { MemoryDeadLetterSink } from '../../../sink/dead-letter.js';
 import { MemoryReportSink } from '../../../sink/memory-report-sink.js';
 import type { Source } from '../../../source/source.js';
@@ -22,10 +23,17 @@ export async function baselineOf(header: string[], rows: string[]) {
 }
 
 /**
- * The data-quality pipeline over `lines` as one batch (one 5-minute window size, grace 0), prom-client
- * metrics on a fresh Registry; `blankLines` as the source would have counted them.
+ * The data-quality pipeline over `lines` (one 5-minute window size, grace 0), prom-client metrics
+ * on a fresh Registry; `blankLines` as the source would have counted them; in batches of
+ * `batchSize` (default: one batch), the decoder wrapped by `wrapDecoder`.
  */
-export async function runPipeline(record: MonitorSettings['record'], baseline: Awaited<ReturnType<typeof baselineOf>>, lines: string[], blankLines = 0) {
+export async function runPipeline(
+  record: MonitorSettings['record'],
+  baseline: Awaited<ReturnType<typeof baselineOf>>,
+  lines: string[],
+  blankLines = 0,
+  options: { batchSize?: number; wrapDecoder?: (d: RecordDecoder) => RecordDecoder } = {},
+) {
   const settings: MonitorSettings = {
     name: 'proto',
     source: { type: 'stdin' },
@@ -44,7 +52,10 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
   const source: Source = {
     description: 'array',
     async *batches() {
-      yield { records: lines, origin: (k: number) => `array:${k + 1}`, ...(blankLines > 0 ? { blankLines } : {}) };
+      const size = options.batchSize ?? Math.max(1, lines.length);
+      for (let i = 0; i < lines.length; i += size) {
+        yield { records: lines.slice(i, i + size), origin: (k: number) => `array:${i + k + 1}`, ...(i === 0 && blankLines > 0 ? { blankLines } : {}) };
+      }
     },
     close: async () => {},
   };
@@ -60,6 +71,7 @@ export async function runPipeline(record: MonitorSettings['record'], baseline: A
     metrics: createMetrics(registry),
     logger: pino({ level: 'silent' }),
     clock: () => 0,
+    ...(options.wrapDecoder ? { wrapDecoder: options.wrapDecoder } : {}),
   });
   const summary: MonitorSummary = await pipeline.run();
   return { summary, reports, deadLetters, registry };
