@@ -39,6 +39,7 @@ import type {
 } from './observability/component-metrics.js';
 import { createLogger } from './observability/logger.js';
 import { createIngestMetrics, createLabelMetrics, createMetrics, type LabelMetrics } from './observability/metrics.js';
+import type { RecordDecoder } from './record/decoder.js';
 import type { ReportSink } from './sink/report.js';
 import { RecentWindowsSink } from './sink/recent-windows.js';
 import { S3ReportSink } from './sink/s3-report-sink.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   logger?: Logger;
   clock?: () => number;
   signal?: AbortSignal;
+  /** Wraps each monitor's record decoder (tests make chosen records throw: a poison record). */
+  wrapDecoder?: (monitor: string, decoder: RecordDecoder) => RecordDecoder;
 }
 
 export interface AppHandle {
@@ -124,6 +127,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     }
     sources.push(source);
     const kafkaMonitor = settings.source.type === 'kafka';
+    const wrap = deps.wrapDecoder;
     const backoff = settings.backoff ? new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) : undefined;
     if (settings.labels !== undefined) {
       const labels = settings.labels;
@@ -145,6 +149,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
           ...(checkpoints ? { checkpoints } : {}),
           ...(backoff ? { backoff } : {}),
           ...(disk ? { diskUsage: () => disk.usage } : {}),
+          ...(wrap ? { wrapDecoder: (d: RecordDecoder) => wrap(settings.name, d) } : {}),
         }),
       );
       continue;
@@ -162,6 +167,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         ...(kafkaMonitor && checkpoints ? { checkpoints } : {}),
         ...(backoff ? { backoff } : {}),
         ...(disk ? { diskUsage: () => disk.usage } : {}),
+        ...(wrap ? { wrapDecoder: (d: RecordDecoder) => wrap(settings.name, d) } : {}),
       }),
     );
   }

@@ -96,6 +96,11 @@ export const RecordErrorReason = {
   INVALID_UTF8: 'invalid_utf8',
   /** An event time later than wall-clock now + the monitor's maxFutureSkew (a wrong clock or a typo). */
   EVENT_TIME_IN_FUTURE: 'event_time_in_future',
+  /**
+   * Processing the record threw (a bug met by this input): dead-lettered with the error's message,
+   * so one record never stops a monitor (see src/monitors/record-fault.ts for what still stops it).
+   */
+  PROCESSING_ERROR: 'processing_error',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
 

@@ -74,6 +74,7 @@ describeWithServices(['kafka'], 'KafkaDeadLetterSink on a real broker', ({ kafka
           reason: m.headers[DEAD_LETTER_HEADERS.reason],
           source: m.headers[DEAD_LETTER_HEADERS.source],
           record: m.value?.toString('utf8'),
+          error: m.headers[DEAD_LETTER_HEADERS.error],
         })),
     };
   });

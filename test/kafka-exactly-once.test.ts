@@ -3,15 +3,15 @@
  * killed with SIGKILL twice mid-stream and restarted. Every closed window's item_count must equal
  * the count computed from what was produced: nothing lost, nothing counted twice.
  */
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { CaptureLineGenerator } from '../bench/support/capture-lines.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
 import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
-import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
+import { buildCaptureBaseline, reportCounts, windowFolder, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
 
 const RECORDS = 200_000;
@@ -19,28 +19,6 @@ const PARTITIONS = 4;
 const PER_SECOND = 1_000; // event time: 1,000 records per second → 200 s, twenty 10-second windows
 const WINDOW_MS = 10_000;
 const START_MS = Date.UTC(2026, 10, 23, 8, 0, 0);
-
-/** Every statistics.json under dir, by window folder (…/10s/yyyy/mm/dd/HH/MM-SS). */
-function reportCounts(dir: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'statistics.json') {
-        out.set(relative(dir, d), (JSON.parse(readFileSync(p, 'utf8')) as { dataset: { item_count: number } }).dataset.item_count);
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function windowFolder(startMs: number): string {
-  const d = new Date(startMs);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return join('model', '10s', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()), `${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}`);
-}
 
 describeWithServices(['kafka'], 'exactly-once over SIGKILL (real broker)', ({ kafka }) => {
   it('every closed window counts each produced record exactly once across two SIGKILLs', async () => {

@@ -5,6 +5,9 @@
  * - a valid record calls `onRow` once per row (multi-row payloads: several rows sharing
  *   eventId / inferenceId / eventTimeMs) and returns undefined;
  * - a malformed record returns its RecordErrorReason and calls `onRow` zero times; it never throws;
+ * - the first `onRow` comes only once everything that can fail for the whole record is done
+ *   (multi-row payloads are filled once before any emission), so a decoder that fails — or, by a
+ *   bug, throws — has emitted nothing (monitors/record-fault.ts relies on it);
  * - the row object passed to `onRow` is reused: copy what you keep;
  * - features seen in traffic but not in the schema are registered on the FeatureRegistry as
  *   undeclared features (positional `_cN` names, or JSON keys).

@@ -19,6 +19,8 @@ export interface DeadLetter {
   bytes?: Uint8Array;
   /** The original message key (Kafka), kept on the dead-letter topic. */
   key?: Uint8Array | null;
+  /** processing_error: what was thrown (name: message, bounded by monitors/record-fault.ts). */
+  error?: string | undefined;
 }
 
 export interface DeadLetterSink {
@@ -47,7 +49,7 @@ export class FileDeadLetterSink implements DeadLetterSink {
       this.streams.set(letter.monitor, s);
     }
     s.write(
-      `${JSON.stringify({ reason: letter.reason, source: letter.source, dead_lettered_at: new Date(this.clock()).toISOString(), record: letter.record, record_bytes: letter.recordBytes })}\n`,
+      `${JSON.stringify({ reason: letter.reason, source: letter.source, dead_lettered_at: new Date(this.clock()).toISOString(), record: letter.record, record_bytes: letter.recordBytes, error: letter.error })}\n`,
     );
     this.count++;
   }

@@ -11,6 +11,7 @@
  *            driftmon-source            where the record came from: inference/3@1042, capture.jsonl:17
  *            driftmon-monitor           the monitor that rejected it
  *            driftmon-dead-lettered-at  ISO-8601 time of write()
+ *            driftmon-error             processing_error only: what was thrown (bounded length)
  *
  * write() is synchronous and only queues; one background loop sends the queue in batches (acks -1:
  * every in-sync replica), one send at a time, so letters reach the broker in write order. flush()
@@ -44,6 +45,8 @@ export const DEAD_LETTER_HEADERS = {
   source: 'driftmon-source',
   monitor: 'driftmon-monitor',
   deadLetteredAt: 'driftmon-dead-lettered-at',
+  /** Only on processing_error letters: what was thrown. */
+  error: 'driftmon-error',
 } as const;
 
 export interface KafkaDeadLetterSinkOptions {
@@ -161,8 +164,12 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
         [DEAD_LETTER_HEADERS.deadLetteredAt]: deadLetteredAt,
       },
     };
-    const bytes =
+    let bytes =
       MESSAGE_OVERHEAD + value.length + (key?.length ?? 0) + Buffer.byteLength(letter.source) + Buffer.byteLength(letter.monitor) + letter.reason.length + deadLetteredAt.length;
+    if (letter.error !== undefined) {
+      (message.headers as Record<string, string>)[DEAD_LETTER_HEADERS.error] = letter.error;
+      bytes += Buffer.byteLength(letter.error);
+    }
     this.queue.push({ message, bytes });
     this.written++;
     if (!this.sending) {

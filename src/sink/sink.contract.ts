@@ -101,5 +101,17 @@ export function describeDeadLetterSinkContract(name: string, make: () => { sink:
       expect(letters.map((l) => l.source)).toEqual(['f.jsonl:1', 'f.jsonl:2', 'f.jsonl:3']);
       expect(letters.every((l) => l.reason === 'not_json')).toBe(true);
     });
+
+    it('keeps the error message of a processing_error letter', async () => {
+      const { sink, read } = make();
+      sink.write({ monitor: 'm1', reason: 'not_json', source: 'f.jsonl:1', record: '{' });
+      sink.write({ monitor: 'm1', reason: 'processing_error', source: 'f.jsonl:2', record: '{"a":1}', error: 'TypeError: é boom' });
+      await sink.close();
+      const letters = (await read()) as { reason: string; error?: string }[];
+      expect(letters.map((l) => [l.reason, l.error])).toEqual([
+        ['not_json', undefined],
+        ['processing_error', 'TypeError: é boom'],
+      ]);
+    });
   });
 }

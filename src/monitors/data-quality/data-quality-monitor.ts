@@ -47,6 +47,7 @@ import { decodeFramed, encodeFramed } from '../../state/framed.js';
 import { Windower } from '../../window/windower.js';
 import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
+import { poisonRecordError } from '../record-fault.js';
 import { buildWindowReport } from './window-report.js';
 
 export interface Baseline {
@@ -70,6 +71,8 @@ export interface MonitorDeps {
   backoff?: BackoffController;
   /** The latest used fraction of the state disk (sampled elsewhere; read once per back-off update). */
   diskUsage?: () => number | undefined;
+  /** Wraps the record decoder (tests make chosen records throw with it; see record-fault.ts). */
+  wrapDecoder?: (decoder: RecordDecoder) => RecordDecoder;
 }
 
 /** What a finished run saw: used by the CLI's summary and by tests. */
@@ -154,7 +157,8 @@ export class MonitorPipeline {
     for (const f of deps.baseline.constraints.features) {
       this.registry.declare(f.name, { keepText: f.inferredType === 'String' || f.inferredType === 'Boolean' });
     }
-    this.decoder = createDecoder(s.record, this.registry, { baselineNames: baselineFeatureOrder(deps.baseline) });
+    const decoder = createDecoder(s.record, this.registry, { baselineNames: baselineFeatureOrder(deps.baseline) });
+    this.decoder = deps.wrapDecoder?.(decoder) ?? decoder;
     const quantiles = quantileSketchFactory(s.quantileSketch);
     const profileOptions = { quantiles, frequencyCap: s.categoryCap };
     const store = (this.store = new MemoryWindowStore<DatasetProfile>({
@@ -250,31 +254,54 @@ export class MonitorPipeline {
     const sampling = backoff !== undefined && backoff.ratio < 1;
     this.rowWeight = sampling ? 1 / backoff.ratio : 1;
     const maxLength = this.deps.settings.maxLineLength;
-    for (let i = 0; i < records.length; i++) {
-      const line = records[i] as string;
-      if (sampling) {
-        // keyed messages (key = inference ID) are decided before decoding, which is the saving
-        const key = batch.key?.(i);
-        this.filterRows = key === undefined || key === null || key.length === 0;
-        if (!this.filterRows && !backoff.keepBytes(key as Uint8Array)) {
-          this.batchSampledOut++;
-          continue;
+    // The try wraps the whole loop, not each record: a poison record is dead-lettered in the catch
+    // and the loop resumes after it (see record-fault.ts for what stops the monitor instead).
+    let i = 0;
+    let rowsBeforeRecord = 0;
+    let poisoned = 0;
+    let firstPoison: { source: string; error: string } | undefined;
+    while (i < records.length) {
+      try {
+        for (; i < records.length; i++) {
+          rowsBeforeRecord = this.batchRows;
+          const line = records[i] as string;
+          if (sampling) {
+            // keyed messages (key = inference ID) are decided before decoding, which is the saving
+            const key = batch.key?.(i);
+            this.filterRows = key === undefined || key === null || key.length === 0;
+            if (!this.filterRows && !backoff.keepBytes(key as Uint8Array)) {
+              this.batchSampledOut++;
+              continue;
+            }
+          }
+          const rejected = batch.rejected?.(i);
+          this.rowReason = undefined;
+          this.recordTimeMs = Number.NaN;
+          const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow) ?? this.rowReason);
+          if (this.recordTimeMs === this.recordTimeMs) {
+            // once per record, not per row: the rows of one record share its event time
+            streamClock.record(this.recordTimeMs);
+            if (!partitioned) this.windower.advanceTo(streamClock.confirmedMs);
+          }
+          if (reason !== undefined) {
+            invalid = tally(invalid, reason);
+            deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, recordBytes: rejected?.bytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
+          }
         }
+      } catch (e) {
+        const source = batch.origin(i);
+        // rows counted since the record began reached a window: its state cannot be taken back
+        const error = poisonRecordError(this.name, source, e, this.batchRows !== rowsBeforeRecord);
+        const reason = RecordErrorReason.PROCESSING_ERROR;
+        invalid = tally(invalid, reason);
+        deadLetters.write({ monitor: this.name, reason, source, record: records[i] as string, bytes: batch.bytes?.(i), key: batch.key?.(i), error });
+        poisoned++;
+        firstPoison ??= { source, error };
+        i++;
       }
-      const rejected = batch.rejected?.(i);
-      this.rowReason = undefined;
-      this.recordTimeMs = Number.NaN;
-      const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow) ?? this.rowReason);
-      if (this.recordTimeMs === this.recordTimeMs) {
-        // once per record, not per row: the rows of one record share its event time
-        streamClock.record(this.recordTimeMs);
-        if (!partitioned) this.windower.advanceTo(streamClock.confirmedMs);
-      }
-      if (reason !== undefined) {
-        invalid ??= new Map();
-        invalid.set(reason, (invalid.get(reason) ?? 0) + 1);
-        deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, recordBytes: rejected?.bytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
-      }
+    }
+    if (firstPoison !== undefined) {
+      this.deps.logger.warn({ monitor: this.name, records: poisoned, first: firstPoison }, 'records dead-lettered: processing them threw');
     }
     this.filterRows = false;
     this.summary.records += records.length;
@@ -473,4 +500,9 @@ export class MonitorPipeline {
   }
 }
 
-
+/** One more record rejected for `reason` in this batch (the map exists only once one is). */
+function tally(invalid: Map<RecordErrorReason, number> | undefined, reason: RecordErrorReason): Map<RecordErrorReason, number> {
+  const m = invalid ?? new Map<RecordErrorReason, number>();
+  m.set(reason, (m.get(reason) ?? 0) + 1);
+  return m;
+}

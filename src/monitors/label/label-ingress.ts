@@ -25,6 +25,7 @@ import type { RawBatch } from '../../source/source.js';
 import type { LabelWindows } from '../../window/label-windows.js';
 import type { StreamClock } from '../../window/stream-clock.js';
 import type { BackoffController } from '../backoff.js';
+import { poisonRecordError } from '../record-fault.js';
 import type { LabelEvaluator } from './label-evaluator.js';
 import { decodeLabel, encodeLabel } from './label-payload.js';
 import type { LabelMonitorSummary } from './label-summary.js';
@@ -42,13 +43,18 @@ export interface LabelIngressDeps {
   /** The monitor's summary: the ingress counts into it. */
   summary: LabelMonitorSummary;
   labelMetrics: Pick<LabelJoinMetrics, 'latency'>;
-  /** A record that cannot be used: dead-letter it. */
-  reject(reason: RecordErrorReason, batch: RawBatch, i: number): void;
+  /** A record that cannot be used: dead-letter it (`error`: what processing it threw). */
+  reject(reason: RecordErrorReason, batch: RawBatch, i: number, error?: string): void;
   /** A joined example an evaluator could not count (not a record of its own: counted only). */
   count(reason: RecordErrorReason): void;
+  /** Wraps the capture decoder (tests make chosen records throw with it). */
+  wrapDecoder?: (decoder: RecordDecoder) => RecordDecoder;
 }
 
 export class LabelIngress {
+  /** Records of the batch read last whose processing threw (dead-lettered), and the first of them. */
+  batchPoisoned = 0;
+  firstPoison: { source: string; error: string } | undefined;
   private readonly name: string;
   private readonly labelTopics: Set<string>;
   private readonly maxLineLength: number;
@@ -69,6 +75,13 @@ export class LabelIngress {
   /** The batch's partition clock (undefined in a replay), and the current record's time if it was used (else NaN). */
   private clock: StreamClock | undefined;
   private recordTimeMs = Number.NaN;
+  /**
+   * A row is between its first and last write to join or window state: a throw now leaves that
+   * state half-updated. Rows of a record stored before its throw stay, as rows a record is
+   * dead-lettered for already do: each row is a prediction of its own (rowId), and the store
+   * takes each ID once.
+   */
+  private inState = false;
   private readonly onRow = (row: FeatureRow): void => this.prediction(row);
 
   constructor(private readonly deps: LabelIngressDeps) {
@@ -86,7 +99,8 @@ export class LabelIngress {
       },
       registry,
     );
-    this.decoder = createDecoder(s.record, registry);
+    const decoder = createDecoder(s.record, registry);
+    this.decoder = deps.wrapDecoder?.(decoder) ?? decoder;
     this.windows = deps.windows;
     this.summary = deps.summary;
   }
@@ -102,16 +116,33 @@ export class LabelIngress {
     this.sampling = backoff !== undefined && backoff.ratio < 1;
     this.clock = clock;
     this.futureLimitMs = nowMs + this.deps.settings.maxFutureSkewMs;
-    for (let i = 0; i < batch.records.length; i++) {
-      if (this.sampling) {
-        const key = batch.key?.(i);
-        if (key !== undefined && key !== null && key.length > 0 && !(backoff as BackoffController).keepBytes(key)) {
-          this.summary.sampledOut++;
-          continue;
+    this.batchPoisoned = 0;
+    this.firstPoison = undefined;
+    // One try around the loop, none per record: a poison record is dead-lettered in the catch and
+    // the loop resumes after it (record-fault.ts: what stops the monitor instead).
+    let i = 0;
+    this.inState = false;
+    while (i < batch.records.length) {
+      try {
+        for (; i < batch.records.length; i++) {
+          if (this.sampling) {
+            const key = batch.key?.(i);
+            if (key !== undefined && key !== null && key.length > 0 && !(backoff as BackoffController).keepBytes(key)) {
+              this.summary.sampledOut++;
+              continue;
+            }
+          }
+          const reason = batch.rejected?.(i)?.reason ?? (isLabels ? this.labelRecord(batch, i, store) : this.predictionRecord(batch.records[i] as string));
+          if (reason !== undefined) this.deps.reject(reason, batch, i);
         }
+      } catch (e) {
+        const source = batch.origin(i);
+        const error = poisonRecordError(this.name, source, e, this.inState);
+        this.deps.reject(RecordErrorReason.PROCESSING_ERROR, batch, i, error);
+        this.batchPoisoned++;
+        this.firstPoison ??= { source, error };
+        i++;
       }
-      const reason = batch.rejected?.(i)?.reason ?? (isLabels ? this.labelRecord(batch, i, store) : this.predictionRecord(batch.records[i] as string));
-      if (reason !== undefined) this.deps.reject(reason, batch, i);
     }
   }
 
@@ -158,14 +189,17 @@ export class LabelIngress {
       this.rowReason = RecordErrorReason.ID_TOO_LONG;
       return;
     }
-    const outcome = (this.store as JoinStore).putPrediction({ id, timeMs: t, payload: encodePrediction(p) });
+    const payload = encodePrediction(p);
+    this.inState = true;
+    const outcome = (this.store as JoinStore).putPrediction({ id, timeMs: t, payload });
     if (outcome.kind === 'duplicate') {
       this.summary.duplicatePredictions++;
-      return;
+    } else {
+      this.summary.predictions++;
+      this.windows.prediction(t);
+      if (outcome.kind === 'joined') this.joined(outcome.prediction, outcome.label);
     }
-    this.summary.predictions++;
-    this.windows.prediction(t);
-    if (outcome.kind === 'joined') this.joined(outcome.prediction, outcome.label);
+    this.inState = false;
   }
 
   private labelRecord(batch: RawBatch, i: number, store: JoinStore): RecordErrorReason | undefined {
@@ -190,12 +224,15 @@ export class LabelIngress {
       return undefined;
     }
     if (timeMs !== UNKNOWN_LABEL_TIME) this.clock?.record(timeMs);
+    // every label passed every check above, so nothing of the record's content can fail from here
+    this.inState = true;
     r.labels.forEach((label, k) => {
       this.summary.labels++;
       const outcome = store.putLabel({ id: rowId(r.eventId, k), timeMs, payload: encodeLabel(label) });
       if (outcome.kind === 'duplicate') this.summary.duplicateLabels++;
       else if (outcome.kind === 'joined') this.joined(outcome.prediction, outcome.label);
     });
+    this.inState = false;
     return undefined;
   }
 

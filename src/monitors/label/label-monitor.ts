@@ -24,6 +24,7 @@ import type { Logger } from 'pino';
 import { formatDuration } from '../../config/duration.js';
 import type { LabelSettings, MonitorSettings } from '../../config/load.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
+import type { RecordDecoder } from '../../record/decoder.js';
 import type { PredictionFields } from '../../record/prediction.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type {
@@ -68,6 +69,8 @@ export interface LabelMonitorDeps {
   checkpoints?: CheckpointStore;
   backoff?: BackoffController;
   diskUsage?: () => number | undefined;
+  /** Wraps the capture decoder (tests make chosen records throw with it; see record-fault.ts). */
+  wrapDecoder?: (decoder: RecordDecoder) => RecordDecoder;
 }
 
 export class LabelMonitorPipeline {
@@ -107,8 +110,9 @@ export class LabelMonitorPipeline {
       windows: this.windows,
       summary: this.summary,
       labelMetrics: deps.labelMetrics,
-      reject: (reason, batch, i) => this.reject(reason, batch, i),
+      reject: (reason, batch, i, error) => this.reject(reason, batch, i, error),
       count: (reason) => this.count(reason),
+      ...(deps.wrapDecoder ? { wrapDecoder: deps.wrapDecoder } : {}),
     });
   }
 
@@ -160,7 +164,11 @@ export class LabelMonitorPipeline {
     const before = this.counts();
     const startMs = this.clock();
     const key = batch.partition?.key;
-    this.ingress.read(batch, store, this.deps.backoff, key === undefined ? undefined : this.partitionClock.clockOf(key, startMs), startMs);
+    const ingress = this.ingress;
+    ingress.read(batch, store, this.deps.backoff, key === undefined ? undefined : this.partitionClock.clockOf(key, startMs), startMs);
+    if (ingress.firstPoison !== undefined) {
+      this.deps.logger.warn({ monitor: this.name, records: ingress.batchPoisoned, first: ingress.firstPoison }, 'records dead-lettered: processing them threw');
+    }
     this.publishCounts(before);
     if (batch.blankLines !== undefined) {
       this.summary.blankLines += batch.blankLines;
@@ -267,7 +275,7 @@ export class LabelMonitorPipeline {
     );
   }
 
-  private reject(reason: RecordErrorReason, batch: RawBatch, i: number): void {
+  private reject(reason: RecordErrorReason, batch: RawBatch, i: number, error?: string): void {
     this.count(reason);
     this.deps.deadLetters.write({
       monitor: this.name,
@@ -277,6 +285,7 @@ export class LabelMonitorPipeline {
       recordBytes: batch.rejected?.(i)?.bytes,
       bytes: batch.bytes?.(i),
       key: batch.key?.(i),
+      error,
     });
     this.deps.metrics.deadLettersTotal.labels(this.name).inc();
   }

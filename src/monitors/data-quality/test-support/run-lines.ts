@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { buildDataBaseline } from '../../../baseline/build.js';
 import type { MonitorSettings } from '../../../config/load.js';
 import { createMetrics } from '../../../observability/metrics.js';
+import type { RecordDecoder } from '../../../record/decoder.js';
 import { MemoryDeadLetterSink } from '../../../sink/dead-letter.js';
 import { MemoryReportSink } from '../../../sink/memory-report-sink.js';
 import type { Source } from '../../../source/source.js';
@@ -27,13 +28,21 @@ export async function baselineOf(header: string[], rows: string[]) {
 /**
  * The data-quality pipeline over `lines` (one 5-minute window size, grace 0, unless `options.settings`
  * say otherwise), prom-client metrics on a fresh Registry; in batches of `batchSize` lines (default:
- * one batch); `blankLines` as the source would have counted them, on the first batch.
+ * one batch); `blankLines` as the source would have counted them, on the first batch; the decoder
+ * wrapped by `wrapDecoder`.
  */
 export async function runPipeline(
   record: MonitorSettings['record'],
   baseline: Awaited<ReturnType<typeof baselineOf>>,
   lines: string[],
-  options: { settings?: Partial<MonitorSettings>; clock?: () => number; logger?: Logger; batchSize?: number; blankLines?: number } = {},
+  options: {
+    settings?: Partial<MonitorSettings>;
+    clock?: () => number;
+    logger?: Logger;
+    batchSize?: number;
+    blankLines?: number;
+    wrapDecoder?: (d: RecordDecoder) => RecordDecoder;
+  } = {},
 ) {
   const settings: MonitorSettings = {
     name: 'proto',
@@ -75,6 +84,7 @@ export async function runPipeline(
     metrics: createMetrics(registry),
     logger: options.logger ?? pino({ level: 'silent' }),
     clock: options.clock ?? (() => NOW),
+    ...(options.wrapDecoder ? { wrapDecoder: options.wrapDecoder } : {}),
   });
   const summary: MonitorSummary = await pipeline.run();
   return { summary, reports, deadLetters, registry };
