@@ -85,7 +85,7 @@ function pipeline(reports: MemoryReportSink, deadLetters: MemoryDeadLetterSink, 
     metrics: createMetrics(new Registry()),
     labelMetrics,
     logger: pino({ level: 'silent' }),
-    clock: () => 0,
+    clock: () => Date.UTC(2026, 11, 4), // "now": the stream (November 2026) is not in the future
     wrapDecoder: poisoning,
   });
 }
@@ -120,7 +120,8 @@ describe('a poison record never stops the label monitor', () => {
     const p = pipeline(reports, deadLetters, failAdd);
     await p.start();
     // the same batches with and without poison: join order (and so the latency sketch) stays the same
-    const steps = interleave([...scenario.predictions, tickPrediction(end, 0)], [...scenario.labels, tickLabel(end, 0)], 40).map((s) => ({ ...s, messages: [...s.messages] }));
+    // two ticks per topic: the second confirms the first (stream-clock.ts), so every window goes final
+    const steps = interleave([...scenario.predictions, tickPrediction(end, 0), tickPrediction(end, 1)], [...scenario.labels, tickLabel(end, 0), tickLabel(end, 1)], 40).map((s) => ({ ...s, messages: [...s.messages] }));
     insert(steps);
     const next = { inf: 0, gt: 0 };
     for (const step of steps) {
@@ -145,7 +146,7 @@ describe('a poison record never stops the label monitor', () => {
       inf.at(-1)?.messages.push(poisonPrediction(3, end));
       steps.find((s) => s.topic === 'gt')?.messages.splice(3, 0, poisonLabel);
     });
-    const lastOffset = scenario.predictions.length + 1 + 4 - 1;
+    const lastOffset = scenario.predictions.length + 2 + 4 - 1;
 
     expect(finals(poisoned.reports)).toEqual(finals(clean.reports));
     expect(finals(clean.reports).size).toBe(scenario.windows.size);
