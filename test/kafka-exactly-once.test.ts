@@ -3,14 +3,14 @@
  * killed with SIGKILL twice mid-stream and restarted. Every closed window's item_count must equal
  * the count computed from what was produced: nothing lost, nothing counted twice.
  */
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import { CaptureLineGenerator } from '../bench/support/capture-lines.js';
+import { captureStream, reportCounts, wrongCounts } from './support/capture-stream.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
-import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
+import { createTopic, produceAll, uniqueTopic } from './support/kafka.js';
 import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
 
@@ -20,28 +20,6 @@ const PER_SECOND = 1_000; // event time: 1,000 records per second → 200 s, twe
 const WINDOW_MS = 10_000;
 const START_MS = Date.UTC(2026, 10, 23, 8, 0, 0);
 
-/** Every statistics.json under dir, by window folder (…/10s/yyyy/mm/dd/HH/MM-SS). */
-function reportCounts(dir: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'statistics.json') {
-        out.set(relative(dir, d), (JSON.parse(readFileSync(p, 'utf8')) as { dataset: { item_count: number } }).dataset.item_count);
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function windowFolder(startMs: number): string {
-  const d = new Date(startMs);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return join('model', '10s', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()), `${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}`);
-}
-
 describeWithServices(['kafka'], 'exactly-once over SIGKILL (real broker)', ({ kafka }) => {
   it('every closed window counts each produced record exactly once across two SIGKILLs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftmon-eo-'));
@@ -49,28 +27,11 @@ describeWithServices(['kafka'], 'exactly-once over SIGKILL (real broker)', ({ ka
     const topic = uniqueTopic('inference-eo');
     await createTopic(kafka.brokers, topic, PARTITIONS);
 
-    // produce: partition = i mod 4, so each partition is in event-time order and we know its last time
-    const gen = new CaptureLineGenerator(5, START_MS, PER_SECOND);
-    const exact = new Map<string, number>();
-    const lastTimeByPartition = new Array<number>(PARTITIONS).fill(0);
-    const messages: OutMessage[] = [];
-    for (let i = 0; i < RECORDS; i++) {
-      const t = START_MS + Math.floor(i / PER_SECOND) * 1000;
-      const partition = i % PARTITIONS;
-      const key = windowFolder(t - (t % WINDOW_MS));
-      exact.set(key, (exact.get(key) ?? 0) + 1);
-      lastTimeByPartition[partition] = t;
-      messages.push({ value: gen.next(), partition });
-    }
-    await produceAll(kafka.brokers, topic, messages);
-
+    // partition = i mod 4, so each partition is in event-time order and we know its last time;
     // windows close at end + grace ≤ watermark (the smallest partition's largest event time)
-    const watermark = Math.min(...lastTimeByPartition);
     const graceMs = 2_000;
-    const expected = new Map<string, number>();
-    for (let start = START_MS; start + WINDOW_MS + graceMs <= watermark; start += WINDOW_MS) {
-      expected.set(windowFolder(start), exact.get(windowFolder(start)) as number);
-    }
+    const { messages, expected } = captureStream({ seed: 5, records: RECORDS, partitions: PARTITIONS, perSecond: PER_SECOND, startMs: START_MS, windowMs: WINDOW_MS, graceMs });
+    await produceAll(kafka.brokers, topic, messages);
     expect(expected.size).toBeGreaterThanOrEqual(18);
 
     const config = writeKafkaConfig({
@@ -108,8 +69,7 @@ describeWithServices(['kafka'], 'exactly-once over SIGKILL (real broker)', ({ ka
     const got = reportCounts(out);
     logs.push(last.stderr);
     writeFileSync(join(dir, 'driftmon.log'), logs.join('\n----- restart -----\n'));
-    const wrong = [...expected].filter(([folder, n]) => got.get(folder) !== n).map(([folder, n]) => `${folder}: expected ${n}, got ${got.get(folder)}`);
-    expect(wrong, `logs in ${dir}/driftmon.log`).toEqual([]);
+    expect(wrongCounts(expected, got), `logs in ${dir}/driftmon.log`).toEqual([]);
     expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
     // the kills really happened mid-stream: some windows were reported before each kill, not all
     expect(kills[0]).toBeGreaterThan(0);
