@@ -70,6 +70,11 @@ export interface Source {
   assignment?(): readonly string[];
   /** File sources: the files skipped so far because they could not be read. */
   unreadable?(): readonly UnreadableInput[];
+  /**
+   * After a stop: what could not be done in the time allowed (offsets not committed, group not
+   * left), or undefined for a clean stop. The local checkpoint still makes the restart exact.
+   */
+  stopProblem?(): string | undefined;
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;
