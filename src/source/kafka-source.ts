@@ -45,6 +45,8 @@ export interface KafkaSourceOptions {
   shutdownTimeoutMs?: number;
   /** A commit outside a stop gives up after this (default 10 s) and is retried by the caller. */
   commitTimeoutMs?: number;
+  /** Start-up fails when no broker answered within this (default 30 s). */
+  connectTimeoutMs?: number;
 }
 
 interface Handoff {
@@ -278,7 +280,9 @@ export class KafkaSource implements Source {
     this.started = true;
     const { logger, monitor } = this.options;
     try {
-      await this.consumer.connect();
+      // the client retries a broker that is down forever (see the constructor): at start-up an
+      // unreachable broker is an error after a while, as a misconfigured address must be
+      await withTimeout(this.consumer.connect(), this.options.connectTimeoutMs ?? 30_000, 'no broker answered');
       await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
       await this.consumer.run({
         autoCommit: false,
