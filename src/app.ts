@@ -74,6 +74,8 @@ export interface AppHandle {
   labelDone: Promise<LabelMonitorSummary[]>;
   /** Input files skipped so far because they could not be read (each was logged once). */
   unreadableInputs(): UnreadableInput[];
+  /** After a stop: what the sources could not do in time (offsets not committed), one line each. */
+  stopProblems(): string[];
   /** Stop the HTTP server and close the sinks (after `done`). */
   close(): Promise<void>;
 }
@@ -104,12 +106,14 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     if (settings.source.type === 'kafka') {
       const kafka = createKafka(settings.source, logger);
       source = new KafkaSource({
-        kafka,
+        // a client of its own that never gives up on a broker that is down (see KafkaSource)
+        kafka: createKafka({ ...settings.source, retries: Infinity }, logger),
         monitor: settings.name,
         topics: [...settings.source.topics, ...(settings.labels?.topics ?? [])],
         groupId: settings.source.groupId,
         fromBeginning: settings.source.fromBeginning,
         maxMessagesPerSecond: settings.source.maxMessagesPerSecond,
+        shutdownTimeoutMs: config.shutdownTimeoutMs,
         logger,
         metrics,
         ...(deps.clock ? { clock: deps.clock } : {}),
@@ -196,6 +200,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     done,
     labelDone,
     unreadableInputs: () => sources.flatMap((s) => s.unreadable?.() ?? []),
+    stopProblems: () => sources.flatMap((s) => s.stopProblem?.() ?? []),
     async close() {
       await done.catch(() => undefined);
       await labelDone.catch(() => undefined);

@@ -117,6 +117,11 @@ export const ExitCode = {
   VIOLATIONS: 4,
   /** A sink or source failed at run time. */
   RUNTIME: 5,
+  /**
+   * Stopped by SIGTERM/SIGINT, but not everything was done within shutdownTimeout (the broker did
+   * not answer): offsets not committed. The local checkpoint makes the next start exact.
+   */
+  STOPPED_UNCOMMITTED: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -29,6 +29,10 @@ try {
 } catch (e) {
   process.exitCode = report(e);
 }
+// Stopped by a signal (the command has checkpointed, or given up at the shutdown timeout) or by a
+// source failure: what kafkajs may still be retrying against a broker that is down must not keep
+// the process alive.
+if (signals > 0 || process.exitCode === ExitCode.RUNTIME) process.exit();
 
 function report(e: unknown): number {
   if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('commander.')) {

@@ -53,3 +53,18 @@ async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> 
     if (signal?.aborted !== true) throw e;
   }
 }
+
+/**
+ * p's outcome, or a rejection with `message` once ms have passed (p goes on in the background: the
+ * caller gives up waiting, it cannot cancel). For calls to infrastructure that may retry for longer
+ * than the caller can wait, such as a commit during a bounded shutdown.
+ */
+export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  p.catch(() => undefined); // a late rejection is nobody's to handle
+  if (ms === Infinity) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), Math.max(0, ms));
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
-import { CaptureLineGenerator } from '../bench/support/capture-lines.js';
+import { captureStream, reportCounts, wrongCounts } from './support/capture-stream.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
-import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
-import { buildCaptureBaseline, reportCounts, windowFolder, writeKafkaConfig } from './support/kafka-monitor.js';
+import { createTopic, produceAll, uniqueTopic } from './support/kafka.js';
+import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
 
 const RECORDS = 200_000;
@@ -27,28 +27,11 @@ describeWithServices(['kafka'], 'exactly-once over SIGKILL (real broker)', ({ ka
     const topic = uniqueTopic('inference-eo');
     await createTopic(kafka.brokers, topic, PARTITIONS);
 
-    // produce: partition = i mod 4, so each partition is in event-time order and we know its last time
-    const gen = new CaptureLineGenerator(5, START_MS, PER_SECOND);
-    const exact = new Map<string, number>();
-    const lastTimeByPartition = new Array<number>(PARTITIONS).fill(0);
-    const messages: OutMessage[] = [];
-    for (let i = 0; i < RECORDS; i++) {
-      const t = START_MS + Math.floor(i / PER_SECOND) * 1000;
-      const partition = i % PARTITIONS;
-      const key = windowFolder(t - (t % WINDOW_MS));
-      exact.set(key, (exact.get(key) ?? 0) + 1);
-      lastTimeByPartition[partition] = t;
-      messages.push({ value: gen.next(), partition });
-    }
-    await produceAll(kafka.brokers, topic, messages);
-
+    // partition = i mod 4, so each partition is in event-time order and we know its last time;
     // windows close at end + grace ≤ watermark (the smallest partition's largest event time)
-    const watermark = Math.min(...lastTimeByPartition);
     const graceMs = 2_000;
-    const expected = new Map<string, number>();
-    for (let start = START_MS; start + WINDOW_MS + graceMs <= watermark; start += WINDOW_MS) {
-      expected.set(windowFolder(start), exact.get(windowFolder(start)) as number);
-    }
+    const { messages, expected } = captureStream({ seed: 5, records: RECORDS, partitions: PARTITIONS, perSecond: PER_SECOND, startMs: START_MS, windowMs: WINDOW_MS, graceMs });
+    await produceAll(kafka.brokers, topic, messages);
     expect(expected.size).toBeGreaterThanOrEqual(18);
 
     const config = writeKafkaConfig({
@@ -86,8 +69,7 @@ describeWithServices(['kafka'], 'exactly-once over SIGKILL (real broker)', ({ ka
     const got = reportCounts(out);
     logs.push(last.stderr);
     writeFileSync(join(dir, 'driftmon.log'), logs.join('\n----- restart -----\n'));
-    const wrong = [...expected].filter(([folder, n]) => got.get(folder) !== n).map(([folder, n]) => `${folder}: expected ${n}, got ${got.get(folder)}`);
-    expect(wrong, `logs in ${dir}/driftmon.log`).toEqual([]);
+    expect(wrongCounts(expected, got), `logs in ${dir}/driftmon.log`).toEqual([]);
     expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
     // the kills really happened mid-stream: some windows were reported before each kill, not all
     expect(kills[0]).toBeGreaterThan(0);

@@ -21,7 +21,8 @@ import { RecordErrorReason } from '../src/errors.js';
 import type { RecordDecoder } from '../src/record/decoder.js';
 import { DEAD_LETTER_HEADERS } from '../src/sink/kafka-dead-letter.js';
 import { createTopic, produceAll, readTopic, topicEndOffsets, uniqueTopic, type OutMessage } from './support/kafka.js';
-import { buildCaptureBaseline, reportCounts, windowFolder, writeKafkaConfig } from './support/kafka-monitor.js';
+import { reportCounts, windowFolder } from './support/capture-stream.js';
+import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
 
 const RECORDS = 50_000;
@@ -70,7 +71,7 @@ describeWithServices(['kafka'], 'a poison record on a real broker', ({ kafka }) 
       Array.from({ length: n }, () => {
         const i = gen.index;
         const t = START_MS + Math.floor(i / PER_SECOND) * 1000;
-        const key = windowFolder(t - (t % WINDOW_MS));
+        const key = windowFolder(t - (t % WINDOW_MS), WINDOW_MS);
         exact.set(key, (exact.get(key) ?? 0) + 1);
         return { value: gen.next(), partition: i % 2 };
       });
@@ -139,7 +140,7 @@ describeWithServices(['kafka'], 'a poison record on a real broker', ({ kafka }) 
     // windows close at end + grace ≤ watermark (the smaller of the two partitions' newest times)
     const closable = (lastMs: number): Map<string, number> => {
       const m = new Map<string, number>();
-      for (let s = START_MS; s + WINDOW_MS + GRACE_MS <= lastMs; s += WINDOW_MS) m.set(windowFolder(s), exact.get(windowFolder(s)) as number);
+      for (let s = START_MS; s + WINDOW_MS + GRACE_MS <= lastMs; s += WINDOW_MS) m.set(windowFolder(s, WINDOW_MS), exact.get(windowFolder(s, WINDOW_MS)) as number);
       return m;
     };
     const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();

@@ -22,6 +22,8 @@ Exit codes:
      for run/replay also: no input at all, or no valid record in it
   4  violations found, with --fail-on-violation
   5  a source or sink failed at run time (report directory not writable, port in use, …)
+  6  stopped by SIGTERM/SIGINT, but offsets not committed within the shutdown timeout (broker down);
+     the next start resumes from the local checkpoint
 `;
 
 export interface Program {
@@ -102,6 +104,7 @@ export function buildProgram(io: CliIo): Program {
     .command('run')
     .description('run the streaming monitors of a config file, serving /metrics, until stopped (SIGTERM/SIGINT)')
     .requiredOption('--config <file>', 'driftmon config (YAML or JSON)')
+    .option('--shutdown-timeout <duration>', "SIGTERM/SIGINT end the process within this (default: the config's shutdownTimeout, else 30s)")
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(runCommand(io, opts)));
 

@@ -1,6 +1,8 @@
 /** `driftmon run` (streaming, until stopped) and `driftmon replay` (the same pipeline over files, then exit). */
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startApp } from '../app.js';
+import { formatDuration } from '../config/duration.js';
 import { loadConfig, resolveConfig, type Config } from '../config/load.js';
 import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
 import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
@@ -8,9 +10,37 @@ import { reportEmptyRuns } from './empty-run.js';
 import type { CliIo } from './io.js';
 import { printLabelSummary, printSummary } from './summary.js';
 
-export async function runCommand(io: CliIo, opts: { config: string }): Promise<number> {
-  const { unreadable, empty } = await runToEnd(io, loadConfig(opts.config, io.env));
+export async function runCommand(io: CliIo, opts: { config: string; shutdownTimeout?: string }): Promise<number> {
+  const { unreadable, empty, stopIncomplete } = await runBounded(io, loadConfig(opts.config, io.env, { shutdownTimeout: opts.shutdownTimeout }));
+  if (stopIncomplete) return ExitCode.STOPPED_UNCOMMITTED;
   return unreadable > 0 || empty > 0 ? ExitCode.INPUT : ExitCode.OK;
+}
+
+interface RunResult {
+  summaries: MonitorSummary[];
+  unreadable: number;
+  /** Monitors whose input ended with nothing to monitor (named on stderr). */
+  empty: number;
+  /** Stopped by a signal without committing every offset in time (the restart resumes from the checkpoints). */
+  stopIncomplete: boolean;
+}
+
+/**
+ * runToEnd bounded by the shutdown timeout: once the signal aborts, the run has shutdownTimeoutMs
+ * to checkpoint, commit and print its summary; past that it is given up (main exits the process,
+ * whatever kafkajs still retries). A signal during start-up ends the run at once: nothing was read.
+ */
+async function runBounded(io: CliIo, config: Config): Promise<RunResult> {
+  const run = runToEnd(io, config);
+  run.catch(() => undefined); // a failure after the deadline is nobody's to report
+  const expired = whenAborted(io.signal).then(async () => {
+    await sleep(config.shutdownTimeoutMs, undefined, { ref: false });
+    return 'expired' as const;
+  });
+  const r = await Promise.race([run, expired]);
+  if (r !== 'expired') return r;
+  io.err(`driftmon: the stop took longer than the shutdown timeout (${formatDuration(config.shutdownTimeoutMs)}): exiting without committing every offset; the next start resumes from the last checkpoints\n`);
+  return { summaries: [], unreadable: 0, empty: 0, stopIncomplete: true };
 }
 
 /**
@@ -19,9 +49,16 @@ export async function runCommand(io: CliIo, opts: { config: string }): Promise<n
  * whose input ended with no valid record (or no record at all) had nothing to monitor: both are
  * named on stderr, and the caller exits 3.
  */
-async function runToEnd(io: CliIo, config: Config): Promise<{ summaries: MonitorSummary[]; unreadable: number; empty: number }> {
+async function runToEnd(io: CliIo, config: Config): Promise<RunResult> {
   for (const w of config.warnings ?? []) io.err(`driftmon: warning: ${w}\n`);
-  const app = await startApp(config, { stdin: io.stdin, signal: io.signal });
+  const starting = startApp(config, { stdin: io.stdin, signal: io.signal });
+  starting.catch(() => undefined); // awaited below unless a signal came first
+  // a signal while start-up waits for the broker (e.g. the dead-letter topic check) stops at once
+  if ((await Promise.race([starting, whenAborted(io.signal).then(() => undefined)])) === undefined) {
+    io.err('driftmon: stopped during start-up; nothing was read\n');
+    return { summaries: [], unreadable: 0, empty: 0, stopIncomplete: false };
+  }
+  const app = await starting;
   if (app.url) io.err(`driftmon: metrics at ${app.url}/metrics\n`);
   const summaries = await app.done;
   await app.close();
@@ -32,7 +69,13 @@ async function runToEnd(io: CliIo, config: Config): Promise<{ summaries: Monitor
     io.err(`driftmon: ${unreadable.length} input file(s) could not be read and were skipped:\n`);
     for (const u of unreadable) io.err(`  ${u.path}: ${u.reason}\n`);
   }
-  return { summaries, unreadable: unreadable.length, empty: reportEmptyRuns(io, summaries, config) };
+  const stopProblems = app.stopProblems();
+  for (const p of stopProblems) io.err(`driftmon: stopped, but ${p}; the next start resumes from the last checkpoint\n`);
+  return { summaries, unreadable: unreadable.length, empty: reportEmptyRuns(io, summaries, config), stopIncomplete: stopProblems.length > 0 };
+}
+
+function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
 
 export interface ReplayOptions {
@@ -53,7 +96,8 @@ export interface ReplayOptions {
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
   const config = opts.config !== undefined ? forReplay(loadConfig(opts.config, io.env)) : configFromFlags(opts, io.env);
-  const { summaries, unreadable, empty } = await runToEnd(io, config);
+  const { summaries, unreadable, empty, stopIncomplete } = await runBounded(io, config);
+  if (stopIncomplete) return ExitCode.STOPPED_UNCOMMITTED;
   if (unreadable > 0 || empty > 0) return ExitCode.INPUT;
   const violations = summaries.some((s) => s.windowsWithViolations > 0);
   return opts.failOnViolation && violations ? ExitCode.VIOLATIONS : ExitCode.OK;

@@ -96,6 +96,8 @@ export interface Config {
   groundTruthIngest?: GroundTruthIngestSettings | undefined;
   /** Legal but doubtful settings (e.g. a grace not shorter than the smallest window), one line each. */
   warnings?: string[] | undefined;
+  /** SIGTERM/SIGINT end the process within this, whatever the broker does. */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULTS = {
@@ -119,6 +121,7 @@ export const DEFAULTS = {
   reemitIntervalMs: 60_000,
   probabilityThreshold: 0.5,
   s3Region: 'us-east-1',
+  shutdownTimeoutMs: 30_000,
 } as const;
 
 /** Environment variables that override the file (12-factor style). */
@@ -133,7 +136,13 @@ export const ENV_OVERRIDES = {
 /** Comma-separated brokers replacing those of every Kafka monitor (one cluster per deployment). */
 export const ENV_KAFKA_BROKERS = 'DRIFTMON_KAFKA_BROKERS';
 
-export function loadConfig(file: string, env: Record<string, string | undefined> = {}): Config {
+/** Command-line flags that override a config file's setting (their problems are named by flag). */
+export interface ConfigFlags {
+  /** `--shutdown-timeout`: replaces `shutdownTimeout`. */
+  shutdownTimeout?: string | undefined;
+}
+
+export function loadConfig(file: string, env: Record<string, string | undefined> = {}, flags: ConfigFlags = {}): Config {
   if (!existsSync(file)) throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, `config file not found: ${file}`);
   let text: string;
   try {
@@ -150,7 +159,14 @@ export function loadConfig(file: string, env: Record<string, string | undefined>
       details: [(e as Error).message],
     });
   }
-  return resolveConfig(raw, { baseDir: dirname(resolve(file)), env, source: file });
+  const flag = flags.shutdownTimeout;
+  if (flag === undefined || !isPlainObject(raw)) return resolveConfig(raw, { baseDir: dirname(resolve(file)), env, source: file });
+  return resolveConfig({ ...raw, shutdownTimeout: flag }, {
+    baseDir: dirname(resolve(file)),
+    env,
+    source: file,
+    flagFor: (path) => (path === '/shutdownTimeout' ? '--shutdown-timeout' : undefined),
+  });
 }
 
 /**
@@ -247,6 +263,7 @@ function finish(
       port: cfg.http?.port ?? DEFAULTS.httpPort,
     },
     log: { level: (cfg.log?.level as LogLevel | undefined) ?? DEFAULTS.logLevel },
+    shutdownTimeoutMs: shutdownTimeout(cfg.shutdownTimeout, problems),
   };
   const firstKafka = monitors.find((m) => m.source.type === 'kafka')?.source as KafkaSourceSettings | undefined;
   config.groundTruthIngest = resolveGroundTruthIngest(
@@ -262,6 +279,14 @@ function finish(
     problems,
   );
   return config;
+}
+
+function shutdownTimeout(text: string | undefined, problems: Problems): number {
+  if (typeof text !== 'string') return DEFAULTS.shutdownTimeoutMs; // absent, or a schema problem already listed
+  const ms = parseDurationMs(text);
+  if (ms === undefined) problems.push(`/shutdownTimeout: "${text}" is not a duration (use 10s, 5m, 1h, 1d or ISO-8601 like PT1H)`);
+  else if (ms <= 0) problems.push(`/shutdownTimeout: "${text}" must be > 0`);
+  return ms !== undefined && ms > 0 ? ms : DEFAULTS.shutdownTimeoutMs;
 }
 
 function resolveMonitor(

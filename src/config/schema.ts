@@ -232,6 +232,11 @@ export const ConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * SIGTERM/SIGINT end the process within this (default 30s) whatever the broker does: the open
+     * windows are checkpointed locally, offsets committed if the broker answers in time.
+     */
+    shutdownTimeout: Type.Optional(Duration),
   },
   { additionalProperties: false },
 );

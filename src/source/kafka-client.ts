@@ -13,6 +13,11 @@ export interface KafkaConnection {
   /** Connection and request timeouts (ms); short values notice a dead broker sooner. */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * Attempts after a retriable failure (default 8, about 7 s in all). A consumer that must outlive
+   * an outage of any length passes Infinity: its stops are bounded by the caller instead.
+   */
+  retries?: number;
 }
 
 export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
@@ -24,6 +29,9 @@ export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
     ...(c.sasl ? { sasl: { mechanism: c.sasl.mechanism, username: c.sasl.username, password: c.sasl.password } as SASLOptions } : {}),
     connectionTimeout: c.connectionTimeoutMs ?? 3000,
     requestTimeout: c.requestTimeoutMs ?? 30_000,
+    // reconnecting waits at most 1 s between attempts, so a broker back from an outage is used
+    // within a second (kafkajs's default grows the wait to 30 s)
+    retry: { retries: Math.min(c.retries ?? 8, Number.MAX_SAFE_INTEGER), initialRetryTime: 250, maxRetryTime: 1_000 },
     logLevel: logLevel.INFO,
     logCreator:
       () =>

@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { withTimeout } from '../retry.js';
 import type { KafkaSourceMetrics } from '../observability/component-metrics.js';
 import { kafkaRawBatch } from './kafka-batch.js';
 import { partitionKey, type RawBatch, type Source, type SourceLag } from './source.js';
@@ -38,6 +39,15 @@ export interface KafkaSourceOptions {
   logger: Logger;
   metrics?: KafkaSourceMetrics;
   clock?: () => number;
+  /**
+   * A stop must end within this (default 30 s) whatever the broker does: the final commit may take
+   * up to 60 % of it, leaving the group up to 80 %; what is not done by then is given up.
+   */
+  shutdownTimeoutMs?: number;
+  /** A commit outside a stop gives up after this (default 10 s) and is retried by the caller. */
+  commitTimeoutMs?: number;
+  /** Start-up fails when no broker answered within this (default 30 s). */
+  connectTimeoutMs?: number;
 }
 
 interface Handoff {
@@ -75,10 +85,19 @@ export class KafkaSource implements Source {
   /** Polls high watermarks (and committed offsets of partitions not delivered yet) for the lag. */
   private readonly admin: Admin;
   private lagTimer: NodeJS.Timeout | undefined;
+  /** True once consumer.run() resolved: pause() throws before it (the consumer group is not initialized). */
+  private running = false;
+  /** performance.now() when stop() was called. */
+  private stopAtMs = 0;
+  private readonly stopped: Promise<void>;
+  private resolveStopped: () => void = () => undefined;
+  private problem: string | undefined;
+  private polling = false;
 
   constructor(private readonly options: KafkaSourceOptions) {
     this.description = `kafka ${options.topics.join(',')} (group ${options.groupId})`;
     this.clock = options.clock ?? Date.now;
+    this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -87,9 +106,15 @@ export class KafkaSource implements Source {
       maxBytes: 32 * 1024 * 1024,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
       allowAutoTopicCreation: false,
-      retry: { retries: 10, maxRetryTime: 10_000 },
+      // A retriable error (the broker is down) is retried for as long as it lasts, at most 1 s apart
+      // (the client's own retries must not give up either: see createKafka's `retries`): a crash
+      // would drop our member id, and the rejoin as a new member would wait out the old member's
+      // session timeout (~30 s after the broker is back); this way consumption resumes about a
+      // second after it. Stops are bounded by shutdownTimeoutMs, not by retries.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 250, maxRetryTime: 1_000 },
     });
-    this.admin = options.kafka.admin();
+    // the lag poll gives up quickly: the next one comes a second later
+    this.admin = options.kafka.admin({ retry: { retries: 1 } });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p)));
       options.logger.info({ monitor: options.monitor, group: options.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
@@ -106,7 +131,13 @@ export class KafkaSource implements Source {
   }
 
   async *batches(): AsyncIterable<RawBatch> {
-    if (!this.started) await this.start();
+    if (this.stopping) return;
+    if (!this.started) {
+      // a stop during start-up (connecting, joining the group) ends the iteration at once
+      const starting = this.start();
+      starting.catch(() => undefined);
+      if (!(await Promise.race([starting.then(() => true), this.stopped.then(() => false)]))) return;
+    }
     let current: Handoff | undefined;
     try {
       for (;;) {
@@ -131,21 +162,51 @@ export class KafkaSource implements Source {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopAtMs = performance.now();
+    this.resolveStopped();
     // no new batches while the monitor checkpoints and commits; the group is left in close()
-    if (this.started && !this.closed) this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    if (this.running && !this.closed) {
+      try {
+        this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+      } catch (e) {
+        // after a crash the consumer restarts without a group for a while: nothing to pause
+        this.options.logger.debug({ monitor: this.options.monitor, err: e }, 'consumer not paused at stop');
+      }
+    }
     this.wake?.();
   }
 
+  /**
+   * Bounded: a commit outside a stop gives up after commitTimeoutMs, or at once when a stop begins
+   * (the final checkpoint commits newer positions); the final commit gets 60 % of shutdownTimeoutMs.
+   */
   async commit(positions: readonly SourcePosition[]): Promise<void> {
     if (positions.length === 0 || this.closed) return;
+    const final = this.stopping;
+    const commit = this.consumer.commitOffsets(positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.nextOffset) })));
     try {
-      await this.consumer.commitOffsets(positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.nextOffset) })));
+      if (final) await withTimeout(commit, this.stopBudgetMs(0.6), 'the broker did not answer within the shutdown timeout');
+      else {
+        const abandoned = this.stopped.then(() => Promise.reject(new Error('abandoned: the source is stopping')));
+        abandoned.catch(() => undefined);
+        await Promise.race([withTimeout(commit, this.options.commitTimeoutMs ?? 10_000, 'the broker did not answer in time'), abandoned]);
+      }
+      if (final) this.problem = undefined;
     } catch (e) {
-      throw new DriftmonError(ErrorCode.SOURCE_FAILED, `could not commit offsets for group ${this.options.groupId}: ${(e as Error).message}`, {
-        cause: e,
-        retryable: true,
-      });
+      const message = `could not commit offsets for group ${this.options.groupId}: ${(e as Error).message}`;
+      if (final) this.problem = message;
+      throw new DriftmonError(ErrorCode.SOURCE_FAILED, message, { cause: e, retryable: true });
     }
+  }
+
+  stopProblem(): string | undefined {
+    return this.problem;
+  }
+
+  /** What is left of the shutdown timeout's `share`, from the stop on (ms). */
+  private stopBudgetMs(share: number): number {
+    const total = this.options.shutdownTimeoutMs ?? 30_000;
+    return Math.max(0, this.stopAtMs + total * share - performance.now());
   }
 
   assignment(): readonly string[] {
@@ -173,8 +234,11 @@ export class KafkaSource implements Source {
     this.closed = true;
     clearInterval(this.lagTimer);
     if (this.started) {
-      await this.consumer.disconnect(); // leaves the group
-      await this.admin.disconnect().catch(() => undefined);
+      // leaves the group; with the broker down kafkajs would retry for longer than a stop may take
+      await withTimeout(this.consumer.disconnect(), this.stopBudgetMs(0.8), 'the broker did not answer within the shutdown timeout').catch((e: unknown) =>
+        this.options.logger.warn({ monitor: this.options.monitor, err: e }, 'consumer group not left: the broker drops this member after its session timeout'),
+      );
+      await withTimeout(this.admin.disconnect(), this.stopBudgetMs(0.8), 'admin disconnect timed out').catch(() => undefined);
     }
   }
 
@@ -183,7 +247,8 @@ export class KafkaSource implements Source {
    * may drain one partition while the others wait, and their lag is what back-off must see.
    */
   private async pollLag(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.polling) return;
+    this.polling = true; // a poll that waits for a broker that is down must not pile up behind the next
     try {
       const missing: string[] = [];
       for (const topic of this.options.topics) {
@@ -207,6 +272,8 @@ export class KafkaSource implements Source {
       for (const st of this.partitions.values()) this.publishLag(st);
     } catch (e) {
       this.options.logger.debug({ monitor: this.options.monitor, err: e }, 'lag poll failed');
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -214,7 +281,9 @@ export class KafkaSource implements Source {
     this.started = true;
     const { logger, monitor } = this.options;
     try {
-      await this.consumer.connect();
+      // the client retries a broker that is down forever (see the constructor): at start-up an
+      // unreachable broker is an error after a while, as a misconfigured address must be
+      await withTimeout(this.consumer.connect(), this.options.connectTimeoutMs ?? 30_000, 'no broker answered');
       await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
       await this.consumer.run({
         autoCommit: false,
@@ -222,6 +291,7 @@ export class KafkaSource implements Source {
         partitionsConsumedConcurrently: 1,
         eachBatch: (payload) => this.onBatch(payload),
       });
+      this.running = true;
     } catch (e) {
       throw new DriftmonError(ErrorCode.SOURCE_FAILED, `kafka source for monitor ${monitor} could not start: ${(e as Error).message}`, {
         cause: e,

@@ -72,6 +72,11 @@ export interface Source {
   unreadable?(): readonly UnreadableInput[];
   /** File sources: how many capture files were found so far (read, or skipped as unreadable). */
   filesFound?(): number;
+  /**
+   * After a stop: what could not be done in the time allowed (offsets not committed, group not
+   * left), or undefined for a clean stop. The local checkpoint still makes the restart exact.
+   */
+  stopProblem?(): string | undefined;
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;

@@ -2,8 +2,8 @@
  * A Kafka-fed monitor for integration tests: a baseline built by `driftmon baseline data` from
  * the benchmark's 20-feature capture lines, and a config file for `driftmon run`.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CaptureLineGenerator, FEATURES } from '../../bench/support/capture-lines.js';
 import { runCli } from './cli.js';
@@ -55,28 +55,4 @@ export function writeKafkaConfig(c: KafkaMonitorConfig): string {
   const path = join(c.dir, 'driftmon.yaml');
   writeFileSync(path, stringify(config));
   return path;
-}
-
-/** item_count of every statistics.json under dir, by window folder (…/10s/yyyy/mm/dd/HH/MM-SS); empty before dir exists. */
-export function reportCounts(dir: string): Map<string, number> {
-  const out = new Map<string, number>();
-  if (!existsSync(dir)) return out;
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'statistics.json') {
-        out.set(relative(dir, d), (JSON.parse(readFileSync(p, 'utf8')) as { dataset: { item_count: number } }).dataset.item_count);
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** The report folder of monitor `model`'s 10-second window starting at startMs. */
-export function windowFolder(startMs: number): string {
-  const d = new Date(startMs);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return join('model', '10s', String(d.getUTCFullYear()), p(d.getUTCMonth() + 1), p(d.getUTCDate()), p(d.getUTCHours()), `${p(d.getUTCMinutes())}-${p(d.getUTCSeconds())}`);
 }

@@ -6,16 +6,14 @@
  * simulate an S3 outage. describeWithVersitygw skips a suite locally when the binary is missing and
  * fails it under CI=true, like describeWithServices.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, mkdirSync, openSync, closeSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { accessSync, constants, mkdtempSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { describe } from 'vitest';
-import { describeRequiring } from './services.js';
+import { ChildService, privateServer, type PrivateServer } from './child-service.js';
+import { cachedVersions, describeWhenFound } from './services.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,13 +22,9 @@ export function findVersitygw(): string | undefined {
   const fromEnv = process.env.VERSITYGW_BIN;
   if (fromEnv) return isExecutable(fromEnv) ? fromEnv : undefined;
   const root = join(REPO, '.cache', 'services', 'versitygw');
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
-  for (const v of versions) {
-    const bin = join(root, v, 'versitygw');
-    if (isExecutable(bin)) return bin;
-  }
-  return undefined;
+  return cachedVersions(root)
+    .map((v) => join(root, v, 'versitygw'))
+    .find(isExecutable);
 }
 
 function isExecutable(path: string): boolean {
@@ -44,31 +38,16 @@ function isExecutable(path: string): boolean {
 
 /** describe() when the versitygw binary is installed; otherwise skipped locally, failing under CI=true. */
 export function describeWithVersitygw(title: string, body: (bin: string) => void): void {
-  const bin = findVersitygw();
-  if (bin !== undefined) {
-    describe(title, () => body(bin));
-    return;
-  }
-  describeRequiring(title, 'needs the versitygw binary (install it with scripts/services/services.sh install)');
+  describeWhenFound(title, findVersitygw, 'needs the versitygw binary (install it with scripts/services/services.sh install)', body);
 }
 
-export interface PrivateS3 {
+export interface PrivateS3 extends PrivateServer {
   readonly endpoint: string;
-  readonly port: number;
-  readonly dataDir: string;
-  readonly logFile: string;
   readonly bucket: string;
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly forcePathStyle: true;
-  readonly running: boolean;
-  /** Starts the server again (same port, same data). */
-  start(): Promise<void>;
-  /** Stops the server (SIGTERM, then SIGKILL after 10 s); its data stays. */
-  stop(): Promise<void>;
-  /** Stops the server and deletes its folder. */
-  cleanup(): Promise<void>;
 }
 
 const ACCESS_KEY = 'driftmon-test';
@@ -86,57 +65,18 @@ export async function startPrivateS3(options: { bin?: string; bucket?: string } 
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const bucket = options.bucket ?? 'driftmon-private';
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  const killOnExit = (): void => {
-    child?.kill('SIGKILL');
-  };
-
-  const start = async (): Promise<void> => {
-    if (child !== undefined) return;
-    const log = openSync(logFile, 'a');
-    const proc = spawn(bin, ['--port', `127.0.0.1:${port}`, '--region', REGION, 'posix', dataDir], {
-      env: { ...process.env, ROOT_ACCESS_KEY: ACCESS_KEY, ROOT_SECRET_KEY: SECRET_KEY },
-      stdio: ['ignore', log, log],
-    });
-    closeSync(log);
-    child = proc;
-    let gone = false;
-    exited = new Promise((resolve) =>
-      proc.once('exit', () => {
-        gone = true;
-        if (child === proc) child = undefined;
-        resolve();
-      }),
-    );
-    process.once('exit', killOnExit);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (gone) throw new Error(`versitygw exited during start-up (log: ${logFile})`);
-      try {
-        await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(1_000) });
-        return; // any HTTP answer (an unsigned request gets 403) means it serves
-      } catch {
-        if (Date.now() > deadline) {
-          await stop();
-          throw new Error(`versitygw not ready on ${endpoint} after 30 s (log: ${logFile})`);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  };
-
-  const stop = async (): Promise<void> => {
-    const proc = child;
-    if (proc === undefined) return;
-    proc.kill('SIGTERM');
-    const killer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(killer);
-    process.removeListener('exit', killOnExit);
-  };
-
-  await start();
+  const server = new ChildService({
+    name: 'versitygw',
+    command: bin,
+    args: ['--port', `127.0.0.1:${port}`, '--region', REGION, 'posix', dataDir],
+    env: { ...process.env, ROOT_ACCESS_KEY: ACCESS_KEY, ROOT_SECRET_KEY: SECRET_KEY },
+    logFile,
+    // any HTTP answer (an unsigned request gets 403) means it serves
+    ready: () => fetch(`${endpoint}/`, { signal: AbortSignal.timeout(1_000) }).then(() => true, () => false),
+    readyTimeoutMs: 30_000,
+    killAfterMs: 10_000,
+  });
+  await server.start();
   const client = new S3Client({
     endpoint,
     region: REGION,
@@ -148,32 +88,20 @@ export async function startPrivateS3(options: { bin?: string; bucket?: string } 
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (e) {
-    await stop();
+    await server.stop();
     throw e;
   } finally {
     client.destroy();
   }
 
-  return {
+  return Object.assign(privateServer(server, { port, dataDir, logFile, root }), {
     endpoint,
-    port,
-    dataDir,
-    logFile,
     bucket,
     region: REGION,
     accessKeyId: ACCESS_KEY,
     secretAccessKey: SECRET_KEY,
-    forcePathStyle: true,
-    get running() {
-      return child !== undefined;
-    },
-    start,
-    stop,
-    cleanup: async () => {
-      await stop();
-      await rm(root, { recursive: true, force: true });
-    },
-  };
+    forcePathStyle: true as const,
+  });
 }
 
 /** A port free on 127.0.0.1 right now (the OS picks it; nothing listens on it after this resolves). */

@@ -4,6 +4,7 @@
  * describeWithServices: when a service is missing the suite is skipped locally, and fails under
  * CI=true (CI must never go green by skipping).
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { describe, it } from 'vitest';
 
@@ -101,4 +102,16 @@ export function s3TestClient(s3: Pick<S3Service, 'endpoint' | 'region' | 'forceP
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+}
+
+/** describe() with what `find` found (a binary, an install); otherwise like describeRequiring. */
+export function describeWhenFound<T>(title: string, find: () => T | undefined, why: string, body: (found: T) => void): void {
+  const found = find();
+  if (found !== undefined) describe(title, () => body(found));
+  else describeRequiring(title, why);
+}
+
+/** The version folders under a .cache/services/<tool> folder, newest first (none: empty). */
+export function cachedVersions(root: string): string[] {
+  return existsSync(root) ? readdirSync(root).sort((a, b) => b.localeCompare(a, 'en', { numeric: true })) : [];
 }
