@@ -1,15 +1,14 @@
 /** The command line as users run it: real processes, real files, exit codes as documented. */
-import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { rng } from './support/random.js';
-import { MAIN, runCli } from './support/cli.js';
+import { runCli } from './support/cli.js';
+import { captureLines, DQ, replayDirs, runCliMeasured } from './support/replay-fixture.js';
 
 const SDK = join(import.meta.dirname, 'fixtures', 'sagemaker', 'aws__sagemaker-python-sdk', 'tests', 'data');
-const DQ = join(SDK, 'pipeline', 'quality_check_step', 'data_quality');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'driftmon-cli-'));
 
 describe('driftmon check', () => {
@@ -151,37 +150,6 @@ describe('driftmon run --config with a bad config', () => {
   });
 });
 
-/** SageMaker capture lines carrying the golden rows, one a second from 2026-01-01T00:00:00Z + `from` s. */
-function captureLines(from: number, n: number): string[] {
-  const rows = readFileSync(join(DQ, 'baseline_dataset.csv'), 'utf8').trim().split('\n');
-  const lines: string[] = [];
-  for (let i = from; i < from + n; i++) {
-    const cols = (rows[i % rows.length] as string).split(',');
-    const time = new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString().replace('.000Z', 'Z');
-    lines.push(
-      JSON.stringify({
-        captureData: {
-          endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: cols.slice(1).join(','), encoding: 'CSV' },
-          endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: cols[0], encoding: 'CSV' },
-        },
-        eventMetadata: { eventId: `e${i}`, inferenceTime: time },
-        eventVersion: '0',
-      }),
-    );
-  }
-  return lines;
-}
-
-/** A tmp dir with a baseline of the golden dataset (baseline/) and an empty capture/ folder. */
-async function replayDirs(): Promise<{ dir: string; baselineDir: string; cap: string }> {
-  const dir = tmp();
-  const baselineDir = join(dir, 'baseline');
-  expect((await runCli(['baseline', 'data', '--input', join(DQ, 'baseline_dataset.csv'), '--output', baselineDir])).code).toBe(0);
-  const cap = join(dir, 'capture');
-  mkdirSync(cap);
-  return { dir, baselineDir, cap };
-}
-
 describe('driftmon replay', () => {
   it('runs the pipeline over capture files, writes reports per window and dead-letters malformed lines', async () => {
     const dir = tmp();
@@ -264,21 +232,10 @@ describe('driftmon replay', () => {
     closeSync(fd);
     const out = join(dir, 'out');
     try {
-      const child = spawn(process.execPath, [MAIN, 'replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out], { stdio: 'ignore' });
-      let peakKb = 0;
-      const poll = setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) peakKb = Math.max(peakKb, Number(m[1]));
-        } catch {
-          // exited
-        }
-      }, 10);
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      clearInterval(poll);
-      expect(code).toBe(0);
-      expect(peakKb).toBeGreaterThan(0);
-      expect(peakKb / 1024).toBeLessThan(300);
+      const r = await runCliMeasured(['replay', '--capture', cap, '--baseline', baselineDir, '--window', '1m', '--output', out]);
+      expect(r.code).toBe(0);
+      expect(r.peakMb).toBeGreaterThan(0);
+      expect(r.peakMb).toBeLessThan(300);
     } finally {
       rmSync(file);
     }
