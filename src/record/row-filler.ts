@@ -8,7 +8,7 @@
  * side, the number of columns the first side had in this row (CSV fields, JSON array length,
  * object key count, 1 for a scalar; the declared count when that side is not captured).
  */
-import { classifyJson, createJsonClassification, createScanResult, isBooleanText, scanNumber } from './classify.js';
+import { classifyJson, createJsonClassification, createScanResult, isBooleanText, nonFiniteLiteral, scanNumber } from './classify.js';
 import type { FeatureRegistry, FeatureSpec } from './feature-registry.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-text.js';
 import { ValueKind, createRow, ensureRowCapacity, type FeatureRow } from './row.js';
@@ -310,8 +310,21 @@ export class RowFiller {
       if (ch < 32 && raw) return FillStatus.INVALID_RAW;
       q++;
     }
-    if (q === p) this.putMissing(slot);
-    else this.putText(slot, isBooleanText(text, p, q) ? ValueKind.BOOLEAN : ValueKind.STRING, text.slice(p, q));
+    if (q === p) {
+      this.putMissing(slot);
+    } else if (isBooleanText(text, p, q)) {
+      this.putText(slot, ValueKind.BOOLEAN, text.slice(p, q));
+    } else {
+      const special = nonFiniteLiteral(text, p, q);
+      if (special === 0) {
+        this.putText(slot, ValueKind.STRING, text.slice(p, q));
+      } else {
+        // "inf", "NaN", …: a non-finite number, as classifyText reads it
+        row.kinds[slot] = ValueKind.FRACTIONAL;
+        row.numbers[slot] = special;
+        if ((this.features[slot] as FeatureSpec).keepText) this.setString(slot, text.slice(p, q));
+      }
+    }
     return q;
   }
 
