@@ -89,3 +89,35 @@ describe('non-finite values never retype a numeric column (×1.8 drift still fou
     });
   }
 });
+
+describe('baseline and window read non-finite values alike', () => {
+  it('the same rows as a baseline CSV and as headerless SageMaker CSV capture: same types and counts, no violation', async () => {
+    const r = rng(12);
+    const specials = ['Infinity', 'NaN', '-inf', '1e400', 'nan'];
+    const rows = Array.from({ length: 600 }, (_, i) => {
+      const x = i % 60 === 30 ? specials[(i / 60) % specials.length | 0]! : String(40 + r.int(30));
+      const y = i % 100 === 50 ? '-Infinity' : (r.next() * 10).toFixed(3);
+      return [(r.next() < 0.3 ? 1 : 0).toString(), x, y];
+    });
+    const b = await baselineOf(['label', 'x', 'y'], rows.map((v) => v.join(',')));
+    const lines = rows.map(([label, x, y], i) =>
+      encodeCaptureLine({ inputData: `${x},${y}`, outputData: label!, eventId: `e${i}`, inferenceTime: new Date(T0 + i * 100).toISOString() }),
+    );
+    const { summary, reports } = await runPipeline({ format: 'sagemaker-capture', outputs: ['label'], inputs: ['x', 'y'] }, b, lines);
+    expect(summary.invalid).toEqual({});
+    expect(reports.reports).toHaveLength(1);
+    const report = asDataQualityReport(reports.reports[0]!);
+    expect(report.violations).toEqual([]);
+    for (const name of ['x', 'y']) {
+      const base = b.statistics.features.find((f) => f.name === name)!;
+      const win = report.statistics.features.find((f) => f.name === name)!;
+      expect(win.inferredType, name).toBe(name === 'x' ? InferredType.INTEGRAL : InferredType.FRACTIONAL);
+      expect(win.inferredType, name).toBe(base.inferredType);
+      expect(win.typeCounts, name).toEqual(base.typeCounts);
+      expect(win.numerical!.sum, name).toBe(base.numerical!.sum);
+      expect(win.numerical!.mean, name).toBe(base.numerical!.mean);
+      expect(win.numerical!.numPresent, name).toBe(600);
+    }
+    expect(b.statistics.features.find((f) => f.name === 'x')!.typeCounts!.nonFinite).toBe(10);
+  });
+});
