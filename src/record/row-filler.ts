@@ -310,22 +310,18 @@ export class RowFiller {
       if (ch < 32 && raw) return FillStatus.INVALID_RAW;
       q++;
     }
-    if (q === p) {
-      this.putMissing(slot);
-    } else if (isBooleanText(text, p, q)) {
-      this.putText(slot, ValueKind.BOOLEAN, text.slice(p, q));
-    } else {
-      const special = nonFiniteLiteral(text, p, q);
-      if (special === 0) {
-        this.putText(slot, ValueKind.STRING, text.slice(p, q));
-      } else {
-        // "inf", "NaN", …: a non-finite number, as classifyText reads it
-        row.kinds[slot] = ValueKind.FRACTIONAL;
-        row.numbers[slot] = special;
-        if ((this.features[slot] as FeatureSpec).keepText) this.setString(slot, text.slice(p, q));
-      }
-    }
+    if (q === p) this.putMissing(slot);
+    else if (nonFiniteLiteral(text, p, q) === 0) this.putText(slot, isBooleanText(text, p, q) ? ValueKind.BOOLEAN : ValueKind.STRING, text.slice(p, q));
+    else this.putNonFinite(slot, text, p, q);
     return q;
+  }
+
+  /** "inf", "NaN", … (nonFiniteLiteral): a non-finite number, as classifyText reads it. Rare: kept out of csvField. */
+  private putNonFinite(slot: number, text: string, p: number, q: number): void {
+    const row = this.row;
+    row.kinds[slot] = ValueKind.FRACTIONAL;
+    row.numbers[slot] = nonFiniteLiteral(text, p, q);
+    if ((this.features[slot] as FeatureSpec).keepText) this.setString(slot, text.slice(p, q));
   }
 
   /** A field starting with '"' at p: RFC 4180 quoting ("" inside = one quote). Returns its end. */
