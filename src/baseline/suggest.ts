@@ -73,7 +73,7 @@ function completenessOf(f: FeatureStatistics, itemCount: number): number | undef
     missing = common.numMissing;
   } else if (f.typeCounts !== undefined) {
     const t = f.typeCounts;
-    present = t.integral + t.fractional + t.boolean + t.string;
+    present = t.integral + t.fractional + t.boolean + t.string + (t.nonFinite ?? 0);
     missing = t.missing;
   } else if (f.inferredType === InferredType.UNKNOWN && itemCount > 0) {
     // Unknown = every value was null.

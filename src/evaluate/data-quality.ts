@@ -197,7 +197,8 @@ function typeMatches(expected: InferredType, observed: InferredType): boolean {
  * Fraction of current non-null values of the expected type: from `typeCounts` when present
  * (streaming statistics), else from the current inferred type (1 when it matches, 0 otherwise —
  * all a statistics.json tells). Null for an Unknown expected type (a baseline of nulls expects
- * nothing) or when the current feature has no non-null value.
+ * nothing) or when the current feature has no non-null value. Non-finite numbers have no type:
+ * they count neither for nor against.
  */
 export function typeMatchFraction(expected: InferredType, current: FeatureStatistics): number | null {
   if (expected === InferredType.UNKNOWN) return null;
@@ -224,7 +225,8 @@ export function typeMatchFraction(expected: InferredType, current: FeatureStatis
 export function completenessOf(feature: FeatureStatistics, itemCount: number): number | null {
   const tc = feature.typeCounts;
   if (tc !== undefined) {
-    const present = tc.integral + tc.fractional + tc.boolean + tc.string;
+    // a non-finite number is present (it is a value, not a null — Deequ's completeness agrees)
+    const present = tc.integral + tc.fractional + tc.boolean + tc.string + (tc.nonFinite ?? 0);
     const total = present + tc.missing;
     return total > 0 ? present / total : null;
   }

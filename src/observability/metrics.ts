@@ -113,7 +113,7 @@ export function createMetrics(registry: Registry) {
     }),
     featureData: new Gauge({
       name: 'driftmon_feature_data',
-      help: 'Numeric summary of the last closed window (SageMaker feature_data_<feature>): statistic = min, max, sum, sample_count, average, std_dev.',
+      help: 'Numeric summary of the last closed window (SageMaker feature_data_<feature>): statistic = min, max, sum, sample_count, average, std_dev, and non_finite_count (values ±Infinity/NaN, present but outside the other statistics).',
       labelNames: ['monitor', 'window', 'feature', 'statistic'] as const,
       registers,
     }),

@@ -36,6 +36,8 @@ const DECLARED: Array<[string, { keepText?: boolean; isOutput?: boolean }, (r: R
   ['s_num', { keepText: true }, (r) => (r.next() < 0.02 ? str('n/a') : int(r.int(30)))],
   ['all_missing', {}, () => ({ kind: ValueKind.MISSING })],
   ['pred', { isOutput: true }, (r) => frac(r.next())],
+  // ~3 % non-finite values in an integral column: counted apart, never in the moments or the type
+  ['n_inf', { keepText: true }, (r) => (r.next() < 0.03 ? frac([Infinity, -Infinity, NaN][r.int(3)] as number) : int(r.int(100)))],
 ];
 /**
  * Undeclared, registered when first met (after the profiles exist): 'extra' (strings and numbers,
@@ -133,18 +135,20 @@ function expectExact(stats: DatasetStatistics, reg: FeatureRegistry, records: Re
   expect(stats.features.map((f) => f.name)).toEqual(expectedNames);
   for (const fs of stats.features) {
     const cells = records.map((rec) => rec.get(fs.name) ?? { kind: ValueKind.MISSING });
-    const count = (k: ValueKind): number => cells.filter((c) => c.kind === k).length;
+    const finite = (c: Cell): boolean => c.x === undefined || Number.isFinite(c.x);
+    const count = (k: ValueKind): number => cells.filter((c) => c.kind === k && finite(c)).length;
     const tc = {
       integral: count(ValueKind.INTEGRAL),
       fractional: count(ValueKind.FRACTIONAL),
       boolean: count(ValueKind.BOOLEAN),
       string: count(ValueKind.STRING),
       missing: count(ValueKind.MISSING),
+      nonFinite: cells.filter((c) => !finite(c)).length,
     };
     expect(fs.typeCounts, fs.name).toEqual(tc);
     const present = N - tc.missing;
     if (fs.inferredType === InferredType.INTEGRAL || fs.inferredType === InferredType.FRACTIONAL) {
-      const xs = cells.filter((c) => c.x !== undefined).map((c) => c.x as number);
+      const xs = cells.filter((c) => c.x !== undefined && finite(c)).map((c) => c.x as number);
       const num = fs.numerical!;
       const sum = fsum(xs);
       const mean = sum / xs.length;
@@ -361,23 +365,57 @@ describe('DatasetProfile', () => {
     expect(Number.isInteger(s.distinctCount)).toBe(true);
   });
 
-  it('keeps non-finite numbers out of the sketches but counts their type', () => {
+  it('keeps non-finite numbers out of the sketches and the type counts, counts them present and apart', () => {
+    const reg = new FeatureRegistry();
+    reg.declare('x');
+    reg.declare('n');
+    reg.declare('only');
+    const p = new DatasetProfile(reg, options);
+    const row = createRow(3);
+    row.width = 3;
+    const xs = [1, Infinity, 3, NaN, -Infinity];
+    for (let j = 0; j < xs.length; j++) {
+      row.kinds[0] = ValueKind.FRACTIONAL;
+      row.numbers[0] = xs[j]!;
+      // an integral column with non-finite values (FRACTIONAL by Deequ's pattern, like "1e400")
+      row.kinds[1] = Number.isFinite(xs[j]) ? ValueKind.INTEGRAL : ValueKind.FRACTIONAL;
+      row.numbers[1] = xs[j]!;
+      row.kinds[2] = j < 2 ? ValueKind.FRACTIONAL : ValueKind.MISSING;
+      row.numbers[2] = j === 0 ? NaN : Infinity;
+      p.updateRow(row);
+    }
+    const [f, n, only] = p.toStatistics().features;
+    expect(f!.typeCounts).toEqual({ integral: 0, fractional: 2, boolean: 0, string: 0, missing: 0, nonFinite: 3 });
+    expect(f!.numerical!.numPresent).toBe(5);
+    expect(f!.numerical!.mean).toBe(2);
+    expect(f!.numerical!.sum).toBe(4);
+    expect(f!.numerical!.max).toBe(3);
+    expect(f!.numerical!.sketch.count).toBe(2);
+    expect(n!.inferredType).toBe(InferredType.INTEGRAL);
+    expect(n!.typeCounts).toEqual({ integral: 2, fractional: 0, boolean: 0, string: 0, missing: 0, nonFinite: 3 });
+    // a column of non-finite values only is Fractional (doubles), with no finite statistics
+    expect(only!.inferredType).toBe(InferredType.FRACTIONAL);
+    expect(only!.typeCounts).toEqual({ integral: 0, fractional: 0, boolean: 0, string: 0, missing: 3, nonFinite: 2 });
+    expect(only!.numerical!.numPresent).toBe(2);
+    expect(only!.numerical!.sketch.count).toBe(0);
+    // the count survives a snapshot and a merge
+    const q = DatasetProfile.deserialize(p.serialize(), reg, options);
+    q.merge(p);
+    expect(q.toStatistics().features[0]!.typeCounts!.nonFinite).toBe(6);
+  });
+
+  it('reads a snapshot written before the non-finite count (no flag bit) as count 0', () => {
     const reg = new FeatureRegistry();
     reg.declare('x');
     const p = new DatasetProfile(reg, options);
     const row = createRow(1);
     row.width = 1;
-    row.kinds[0] = ValueKind.FRACTIONAL;
-    for (const x of [1, Infinity, 3]) {
-      row.numbers[0] = x;
-      p.updateRow(row);
-    }
-    const f = p.toStatistics().features[0]!;
-    expect(f.typeCounts!.fractional).toBe(3);
-    expect(f.numerical!.numPresent).toBe(3);
-    expect(f.numerical!.mean).toBe(2);
-    expect(f.numerical!.max).toBe(3);
-    expect(f.numerical!.sketch.count).toBe(2);
+    row.kinds[0] = ValueKind.INTEGRAL;
+    row.numbers[0] = 7;
+    p.updateRow(row);
+    // with no non-finite value the flag bit is unset: the bytes are the old format's
+    const q = DatasetProfile.deserialize(p.serialize(), reg, options);
+    expect(q.toStatistics().features[0]!.typeCounts).toEqual({ integral: 1, fractional: 0, boolean: 0, string: 0, missing: 0, nonFinite: 0 });
   });
 });
 

@@ -28,13 +28,20 @@ const HAS_MOMENTS = 1;
 const HAS_QUANTILES = 2;
 const HAS_FREQUENCIES = 4;
 const HAS_DISTINCT = 8;
+/** Added with the non-finite count: snapshots written before it lack the bit and read as 0. */
+const HAS_NON_FINITE = 16;
 
 export class FeatureTracker {
   integral = 0;
   fractional = 0;
   boolean = 0;
   string = 0;
-  /** Finite numeric values. (Non-finite ones — "1e999" — are typed but kept out of the sketches.) */
+  /**
+   * Non-finite numbers (±Infinity, NaN, "1e400"): present, but in no type count and kept out of
+   * the moments and quantiles (README "Non-finite numbers").
+   */
+  nonFinite = 0;
+  /** Finite numeric values. */
   readonly moments = new Moments();
   quantiles: QuantileSketch | null = null;
   frequencies: BoundedFrequencies | null = null;
@@ -44,18 +51,20 @@ export class FeatureTracker {
 
   /** Non-missing values seen. */
   get present(): number {
-    return this.integral + this.fractional + this.boolean + this.string;
+    return this.integral + this.fractional + this.boolean + this.string + this.nonFinite;
   }
 
   /** A numeric value; `text` is its raw text when the registry keeps it (else undefined). */
   addNumber(x: number, integral: boolean, text: string | undefined): void {
-    if (integral) this.integral++;
-    else this.fractional++;
     if (x - x === 0) {
+      if (integral) this.integral++;
+      else this.fractional++;
       this.moments.add(x);
       let q = this.quantiles;
       if (q === null) q = this.quantiles = this.config.quantiles.create();
       q.update(x);
+    } else {
+      this.nonFinite++;
     }
     if (text !== undefined) this.addCategory(text);
   }
@@ -81,6 +90,7 @@ export class FeatureTracker {
     this.fractional += other.fractional;
     this.boolean += other.boolean;
     this.string += other.string;
+    this.nonFinite += other.nonFinite;
     this.moments.merge(other.moments);
     if (other.quantiles !== null) {
       if (this.quantiles === null) this.quantiles = other.quantiles.clone();
@@ -103,6 +113,7 @@ export class FeatureTracker {
       boolean: this.boolean,
       string: this.string,
       missing: Math.max(0, itemCount - this.present),
+      nonFinite: this.nonFinite,
     };
   }
 
@@ -155,8 +166,10 @@ export class FeatureTracker {
       (this.moments.count > 0 ? HAS_MOMENTS : 0) |
       (this.quantiles !== null ? HAS_QUANTILES : 0) |
       (this.frequencies !== null ? HAS_FREQUENCIES : 0) |
-      (this.distinct !== null ? HAS_DISTINCT : 0);
+      (this.distinct !== null ? HAS_DISTINCT : 0) |
+      (this.nonFinite > 0 ? HAS_NON_FINITE : 0);
     w.u8(flags);
+    if (flags & HAS_NON_FINITE) w.f64(this.nonFinite);
     if (flags & HAS_MOMENTS) w.blob(this.moments.serialize());
     if (this.quantiles !== null) w.blob(this.quantiles.serialize());
     if (this.frequencies !== null) w.blob(this.frequencies.serialize());
@@ -171,7 +184,8 @@ export class FeatureTracker {
     t.boolean = integer(r, 'boolean count');
     t.string = integer(r, 'string count');
     const flags = r.u8();
-    if (flags > 15) throw corrupt(r.what, `tracker flags ${flags}`);
+    if (flags > 31) throw corrupt(r.what, `tracker flags ${flags}`);
+    if (flags & HAS_NON_FINITE) t.nonFinite = integer(r, 'non-finite count');
     if (flags & HAS_MOMENTS) t.moments.merge(Moments.deserialize(r.blob('moments')));
     if (flags & HAS_QUANTILES) t.quantiles = config.quantiles.deserialize(r.blob('quantile sketch'));
     if (flags & HAS_FREQUENCIES) t.frequencies = BoundedFrequencies.deserialize(r.blob('frequencies'));

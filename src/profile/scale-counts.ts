@@ -36,6 +36,7 @@ export function scaleCounts(stats: DatasetStatistics, factor: number): DatasetSt
       if (f.typeCounts) {
         const t = f.typeCounts;
         out.typeCounts = { integral: n(t.integral), fractional: n(t.fractional), boolean: n(t.boolean), string: n(t.string), missing: n(t.missing) };
+        if (t.nonFinite !== undefined) out.typeCounts.nonFinite = n(t.nonFinite);
       }
       return out;
     }),

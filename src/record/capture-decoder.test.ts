@@ -238,6 +238,41 @@ describe('CaptureDecoder: payloads', () => {
   });
 });
 
+describe('CaptureDecoder: non-finite numbers (README "Non-finite numbers")', () => {
+  const nf = (v: unknown): string => (Number.isNaN(v) ? 'NaN' : String(v));
+  const kinds = (row: { byName: Map<string, [ValueKind, number | string | undefined]> }): Record<string, string> =>
+    Object.fromEntries([...row.byName].map(([k, [kind, v]]) => [k, `${kind}:${nf(v)}`]));
+  it('CSV payload: 1e400, Infinity, -inf, NaN, nan (plain and quoted) are FRACTIONAL non-finite; -nan stays a string', () => {
+    // the same line several times: the template fast path and the first (scanned) decode must agree
+    const l = line({ inputData: '1e400,Infinity,-inf,NaN,"nan",-nan,"-1e400"', outputData: 'inf' });
+    const { out } = run({}, [l, l, l]);
+    for (const o of out) {
+      expect(o.reason).toBeUndefined();
+      expect(kinds(o.rows[0]!)).toEqual({
+        _c0: `${F}:Infinity`,
+        _c1: `${F}:Infinity`,
+        _c2: `${F}:Infinity`,
+        _c3: `${F}:-Infinity`,
+        _c4: `${F}:NaN`,
+        _c5: `${F}:NaN`,
+        _c6: `${S}:-nan`,
+        _c7: `${F}:-Infinity`,
+      });
+    }
+  });
+
+  it('JSON payload: 1e400 (a number) and "Infinity"/"NaN" (strings) are FRACTIONAL non-finite; a bare NaN is not JSON', () => {
+    const { out } = run({}, [
+      line({ encoding: 'JSON', inputData: '{"instances":[{"a":1e400,"b":-1e400,"c":"Infinity","d":"NaN","e":41}]}', outputData: '{"predictions":[{"score":"-inf"}]}' }),
+      line({ encoding: 'JSON', inputData: '{"instances":[{"a":NaN}]}', outputData: '{"predictions":[{"score":1}]}' }),
+    ]);
+    expect(out[0]!.reason).toBeUndefined();
+    expect(kinds(out[0]!.rows[0]!)).toEqual({ score: `${F}:-Infinity`, a: `${F}:Infinity`, b: `${F}:-Infinity`, c: `${F}:Infinity`, d: `${F}:NaN`, e: `${I}:41` });
+    expect(out[1]!.rows).toEqual([]);
+    expect(out[1]!.reason).toBeDefined();
+  });
+});
+
 describe('CaptureDecoder: templates', () => {
   it('lines whose shape never repeats still decode on the fast path (template learning backs off)', () => {
     const lines = Array.from({ length: 200 }, (_, i) => {

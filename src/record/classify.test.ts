@@ -41,10 +41,21 @@ describe('classifyText (Deequ patterns)', () => {
     ['1.e5', STRING],
     ['1e', STRING],
     ['1e+', STRING],
-    ['nan', STRING],
-    ['NaN', STRING],
-    ['inf', STRING],
-    ['Infinity', STRING],
+    // Deequ types these String; driftmon reads them as Spark's cast to double does (non-finite)
+    ['nan', FRACTIONAL, NaN],
+    ['NaN', FRACTIONAL, NaN],
+    ['inf', FRACTIONAL, Infinity],
+    ['Infinity', FRACTIONAL, Infinity],
+    ['-Infinity', FRACTIONAL, -Infinity],
+    ['+INF', FRACTIONAL, Infinity],
+    ['-inf', FRACTIONAL, -Infinity],
+    ['+infinity', FRACTIONAL, Infinity],
+    ['-nan', STRING],
+    ['infinit', STRING],
+    ['infinityy', STRING],
+    ['nana', STRING],
+    ['- inf', STRING],
+    ['Inf ', STRING],
     ['1 ', STRING],
     ['  5', STRING],
     ['--1', STRING],
@@ -71,6 +82,20 @@ describe('classifyText (Deequ patterns)', () => {
     for (let n = 0; n < 50_000; n++) {
       let t = '';
       const len = r.int(12);
+      for (let i = 0; i < len; i++) t += alphabet[r.int(alphabet.length)];
+      const got = classify(t);
+      const ref = referenceKind(t);
+      expect(got.kind, t).toBe(ref.kind);
+      if (ref.value !== undefined) expect(Object.is(got.value, ref.value), t).toBe(true);
+    }
+  });
+
+  it('reads the non-finite literals exactly as the reference does on random texts (fixed seed)', () => {
+    const r = rng(404);
+    const alphabet = '+-infatyINFATYx ';
+    for (let n = 0; n < 50_000; n++) {
+      let t = '';
+      const len = 2 + r.int(9);
       for (let i = 0; i < len; i++) t += alphabet[r.int(alphabet.length)];
       const got = classify(t);
       const ref = referenceKind(t);
@@ -116,6 +141,16 @@ describe('classifyJson', () => {
     expect(k(3.5)).toEqual([FRACTIONAL, 3.5]);
     expect(k(new JsonNumber(3, FRACTIONAL, '3.0'))).toEqual([FRACTIONAL, 3]);
     expect(out.text).toBe('3.0');
+  });
+
+  it('non-finite: a JSON number beyond double range (1e400) and the strings "NaN"/"-Infinity" are FRACTIONAL with their value', () => {
+    expect(k(JSON.parse('1e400'))).toEqual([FRACTIONAL, Infinity]);
+    expect(k(JSON.parse('-1e400'))).toEqual([FRACTIONAL, -Infinity]);
+    expect(k('-Infinity')).toEqual([FRACTIONAL, -Infinity]);
+    const [kind, v] = k('NaN');
+    expect(kind).toBe(FRACTIONAL);
+    expect(Number.isNaN(v)).toBe(true);
+    expect(out.text).toBe('NaN');
   });
   it('strings by their text, booleans, null, nested values as JSON text', () => {
     expect(k('3')).toEqual([INTEGRAL, 3]);

@@ -7,8 +7,9 @@
  *   INTEGRAL    ^(-|\+)? ?\d+$
  *   BOOLEAN     ^(true|false)$
  * and counts anything else as String; null counts as Unknown. Consequences we follow exactly:
- * "1e5" and "1.5E-3" are FRACTIONAL; "1.", ".5", "nan", "inf", "NaN", "Infinity", "1 ", "--1",
- * "0x10" and "TRUE" are STRING; "+5", "- 5" and " 5" (one space after the optional sign) are
+ * "1e5" and "1.5E-3" are FRACTIONAL; "1.", ".5", "1 ", "--1", "0x10" and "TRUE" are STRING
+ * (Deequ also types "nan", "inf", "NaN" and "Infinity" STRING: driftmon reads them as non-finite
+ * numbers, see classifyText); "+5", "- 5" and " 5" (one space after the optional sign) are
  * INTEGRAL; "007" is INTEGRAL (7). `\d` is ASCII 0-9 only (Java's default). We additionally treat
  * the empty string as MISSING (Spark's CSV reader reads an empty field as null).
  *
@@ -145,15 +146,49 @@ export function isBooleanText(text: string, start: number, end: number): boolean
   return false;
 }
 
+/** Lower-case ASCII letters of `word` equal text[p, p + word.length) case-insensitively. */
+function matchesWord(text: string, p: number, end: number, word: string): boolean {
+  if (end - p !== word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    if ((text.charCodeAt(p + i) | 32) !== word.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * The non-finite literals Spark's cast of a string to double reads (the cast SageMaker's analyzer
+ * applies to a numeric column), case-insensitively: `inf`, `infinity` (optionally signed) and
+ * `nan`. Returns ±Infinity or NaN, or 0 when text[start, end) is none of them. Deequ's regex
+ * types these String; driftmon reads them as non-finite numbers instead, so one of them cannot
+ * retype a numeric column (README "Non-finite numbers").
+ */
+export function nonFiniteLiteral(text: string, start: number, end: number): number {
+  const n = end - start;
+  if (n < 3 || n > 9) return 0;
+  let p = start;
+  const c = text.charCodeAt(p);
+  if (c === CH_MINUS || c === CH_PLUS) p++;
+  const lead = text.charCodeAt(p) | 32;
+  if (lead === 110 /* n */) return p === start && matchesWord(text, p, end, 'nan') ? NaN : 0;
+  if (lead !== 105 /* i */) return 0;
+  if (!matchesWord(text, p, end, 'inf') && !matchesWord(text, p, end, 'infinity')) return 0;
+  return c === CH_MINUS ? -Infinity : Infinity;
+}
+
 /**
  * Classify text[start, end) the way Deequ does (see the module comment); MISSING when empty.
- * For INTEGRAL/FRACTIONAL the number is left in `out.value`.
+ * For INTEGRAL/FRACTIONAL the number is left in `out.value`. One departure: a non-finite
+ * literal (nonFiniteLiteral) is FRACTIONAL with its value, not STRING.
  */
 export function classifyText(text: string, start: number, end: number, out: ScanResult): ValueKind {
   if (start >= end) return ValueKind.MISSING;
   const kind = scanNumber(text, start, end, out);
   if (kind !== ValueKind.STRING && out.pos === end) return kind;
-  return isBooleanText(text, start, end) ? ValueKind.BOOLEAN : ValueKind.STRING;
+  if (isBooleanText(text, start, end)) return ValueKind.BOOLEAN;
+  const special = nonFiniteLiteral(text, start, end);
+  if (special === 0) return ValueKind.STRING;
+  out.value = special;
+  return ValueKind.FRACTIONAL;
 }
 
 /**

@@ -15,6 +15,8 @@ import { ValueKind, type FeatureRow } from './row.js';
 const FRACTIONAL = /^(-|\+)? ?\d+((\.\d+)|((?:\.\d+)?[Ee][-+]?\d+))$/;
 const INTEGRAL = /^(-|\+)? ?\d+$/;
 const BOOLEAN = /^(true|false)$/;
+/** driftmon's non-finite literals (Spark's cast to double), case-insensitive. */
+const NON_FINITE = /^([-+]?inf(inity)?|nan)$/i;
 
 /** Reference classification of a text value (regex based), with the number Deequ would see. */
 export function referenceKind(text: string | undefined): { kind: ValueKind; value?: number } {
@@ -23,6 +25,8 @@ export function referenceKind(text: string | undefined): { kind: ValueKind; valu
   if (FRACTIONAL.test(text)) return { kind: ValueKind.FRACTIONAL, value: value() };
   if (INTEGRAL.test(text)) return { kind: ValueKind.INTEGRAL, value: value() };
   if (BOOLEAN.test(text)) return { kind: ValueKind.BOOLEAN };
+  // Spark's cast to double reads these literals as non-finite doubles (classify.ts)
+  if (NON_FINITE.test(text)) return { kind: ValueKind.FRACTIONAL, value: /^nan$/i.test(text) ? NaN : text.startsWith('-') ? -Infinity : Infinity };
   return { kind: ValueKind.STRING };
 }
 

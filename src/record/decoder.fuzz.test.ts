@@ -4,14 +4,18 @@
  * values (NaN, ±Infinity, 1e400, −0, huge integers, deep nesting), BOM, CRLF, truncated lines,
  * flat JSON records and SageMaker capture envelopes (JSON, CSV and base64 payloads).
  * Invariants, for every line: decode never throws; it returns a reason from the closed list and
- * emits no row, or returns undefined and emits at least one row; Object.prototype is untouched.
+ * emits no row, or returns undefined and emits at least one row; Object.prototype is untouched;
+ * no non-finite value (NaN, ±Infinity, 1e400, "inf") is emitted as a STRING value (it would retype
+ * a numeric column), and every numeric slot holds a number.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecordErrorReason } from '../errors.js';
+import { nonFiniteLiteral } from './classify.js';
 import { createDecoder } from './create-decoder.js';
 import type { DecoderOptions, RecordDecoder } from './decoder.js';
 import { FeatureRegistry } from './feature-registry.js';
+import { ValueKind, type FeatureRow } from './row.js';
 import type { DatasetSchema } from './schema.js';
 
 const SEED = 20_261_204;
@@ -98,16 +102,37 @@ const captureLine = damaged(
   }),
 );
 
-function fuzz(schema: DatasetSchema, line: fc.Arbitrary<string>, options: DecoderOptions = {}): { rows: number; rejected: Map<string, number>; lines: number } {
+function fuzz(
+  schema: DatasetSchema,
+  line: fc.Arbitrary<string>,
+  options: DecoderOptions = {},
+): { rows: number; rejected: Map<string, number>; lines: number; finite: number; nonFinite: number } {
   const rejected = new Map<string, number>();
   let rows = 0;
   let lines = 0;
+  let finite = 0;
+  let nonFinite = 0;
   fc.assert(
     fc.property(fc.array(line, { minLength: LINES_PER_RUN, maxLength: LINES_PER_RUN }), (batch) => {
       const decoder: RecordDecoder = createDecoder(schema, new FeatureRegistry(1_000), options);
+      let emitted = 0;
+      const onRow = (row: FeatureRow): void => {
+        emitted++;
+        for (let i = 0; i < row.width; i++) {
+          const kind = row.kinds[i];
+          if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {
+            if (typeof row.numbers[i] !== 'number') throw new Error(`slot ${i}: numeric kind without a number`);
+            if (Number.isFinite(row.numbers[i])) finite++;
+            else nonFinite++;
+          } else if (kind === ValueKind.STRING) {
+            const t = row.strings[i] ?? '';
+            if (nonFiniteLiteral(t, 0, t.length) !== 0) throw new Error(`non-finite ${JSON.stringify(t)} typed STRING`);
+          }
+        }
+      };
       for (const l of batch) {
-        let emitted = 0;
-        const reason = decoder.decode(l, () => emitted++);
+        emitted = 0;
+        const reason = decoder.decode(l, onRow);
         lines++;
         if (reason === undefined) {
           if (emitted === 0) throw new Error(`no row and no reason for ${JSON.stringify(l.slice(0, 200))}`);
@@ -124,7 +149,7 @@ function fuzz(schema: DatasetSchema, line: fc.Arbitrary<string>, options: Decode
     }),
     { seed: SEED, numRuns: RUNS, endOnFailure: true },
   );
-  return { rows, rejected, lines };
+  return { rows, rejected, lines, finite, nonFinite };
 }
 
 /** Every line was accounted for, both outcomes were reached, and these reasons among the rejections. */
@@ -134,6 +159,9 @@ function expectAccounted(r: ReturnType<typeof fuzz>, minRowShare: number, reason
   expect(r.rows + rejected).toBe(r.lines);
   expect(r.rows).toBeGreaterThan(r.lines * minRowShare);
   expect([...r.rejected.keys()]).toEqual(expect.arrayContaining(reasons));
+  // both kinds of numbers reached the rows (so the non-finite invariant was exercised)
+  expect(r.finite).toBeGreaterThan(0);
+  expect(r.nonFinite).toBeGreaterThan(0);
 }
 
 describe('decoder fuzz (fast-check, fixed seed)', () => {

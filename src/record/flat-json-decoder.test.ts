@@ -95,3 +95,18 @@ describe('FlatJsonDecoder', () => {
     });
   }
 });
+
+describe('FlatJsonDecoder: non-finite numbers (README "Non-finite numbers")', () => {
+  it('1e400 and the strings "Infinity", "-inf", "NaN" are FRACTIONAL non-finite; a bare NaN or Infinity is not JSON', () => {
+    const { out } = run({}, [
+      `{"inferenceId":"a","inferenceTime":"${T0}","a":1e400,"b":-1e400,"c":"Infinity","d":"-inf","e":"NaN","f":"nan!"}`,
+      `{"inferenceId":"b","inferenceTime":"${T0}","a":NaN}`,
+      `{"inferenceId":"c","inferenceTime":"${T0}","a":Infinity}`,
+    ]);
+    expect(out[0]!.reason).toBeUndefined();
+    const got = Object.fromEntries([...out[0]!.rows[0]!.byName].map(([k, [kind, v]]) => [k, `${kind}:${Number.isNaN(v) ? 'NaN' : String(v)}`]));
+    expect(got).toEqual({ a: `${F}:Infinity`, b: `${F}:-Infinity`, c: `${F}:Infinity`, d: `${F}:-Infinity`, e: `${F}:NaN`, f: `${S}:nan!` });
+    expect(out[1]!.reason).toBe(RecordErrorReason.NOT_JSON);
+    expect(out[2]!.reason).toBe(RecordErrorReason.NOT_JSON);
+  });
+});

@@ -10,7 +10,7 @@
  * baseline's feature at that position, when column-naming.ts decided so.
  */
 import type { PositionalNames } from './column-naming.js';
-import { classifyJson, createJsonClassification, createScanResult, isBooleanText, scanNumber } from './classify.js';
+import { classifyJson, createJsonClassification, createScanResult, isBooleanText, nonFiniteLiteral, scanNumber } from './classify.js';
 import type { FeatureRegistry, FeatureSpec } from './feature-registry.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-text.js';
 import { ValueKind, createRow, ensureRowCapacity, type FeatureRow } from './row.js';
@@ -322,8 +322,17 @@ export class RowFiller {
       q++;
     }
     if (q === p) this.putMissing(slot);
-    else this.putText(slot, isBooleanText(text, p, q) ? ValueKind.BOOLEAN : ValueKind.STRING, text.slice(p, q));
+    else if (nonFiniteLiteral(text, p, q) === 0) this.putText(slot, isBooleanText(text, p, q) ? ValueKind.BOOLEAN : ValueKind.STRING, text.slice(p, q));
+    else this.putNonFinite(slot, text, p, q);
     return q;
+  }
+
+  /** "inf", "NaN", … (nonFiniteLiteral): a non-finite number, as classifyText reads it. Rare: kept out of csvField. */
+  private putNonFinite(slot: number, text: string, p: number, q: number): void {
+    const row = this.row;
+    row.kinds[slot] = ValueKind.FRACTIONAL;
+    row.numbers[slot] = nonFiniteLiteral(text, p, q);
+    if ((this.features[slot] as FeatureSpec).keepText) this.setString(slot, text.slice(p, q));
   }
 
   /** A field starting with '"' at p: RFC 4180 quoting ("" inside = one quote). Returns its end. */

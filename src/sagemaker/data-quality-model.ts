@@ -29,6 +29,11 @@ export interface TypeCounts {
   boolean: number;
   string: number;
   missing: number;
+  /**
+   * driftmon: non-finite numbers (±Infinity, NaN, "1e400"): present, but of no Deequ type and
+   * outside the numeric statistics. Absent means 0.
+   */
+  nonFinite?: number;
 }
 
 export interface KllBucket {

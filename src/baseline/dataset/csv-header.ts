@@ -9,7 +9,7 @@
  *   non-numeric first row is a header. So an all-text dataset without a header is read as having
  *   one — pass `header: false` for those.
  */
-import { classifyText, createScanResult } from '../../record/classify.js';
+import { classifyText, createScanResult, nonFiniteLiteral } from '../../record/classify.js';
 import { ValueKind } from '../../record/row.js';
 
 export type HeaderOption = boolean | 'auto';
@@ -38,7 +38,8 @@ export function looksLikeHeader(first: readonly string[], rest: readonly (readon
   const scan = createScanResult();
   const numeric = (s: string): boolean => {
     const k = classifyText(s, 0, s.length, scan);
-    return k === ValueKind.INTEGRAL || k === ValueKind.FRACTIONAL;
+    // a column named "nan" or "inf" is still a header name
+    return (k === ValueKind.INTEGRAL || k === ValueKind.FRACTIONAL) && nonFiniteLiteral(s, 0, s.length) === 0;
   };
   if (first.length === 0 || first.some((f) => f === '' || numeric(f))) return false;
   if (new Set(first).size !== first.length) return false;

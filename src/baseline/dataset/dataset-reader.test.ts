@@ -122,4 +122,47 @@ describe('the same data as CSV, JSON Lines and Parquet gives the same statistics
     expect(formatStatistics((await buildDataBaseline({ input: jsonl, progress: false })).statistics)).toBe(text);
     expect(formatStatistics((await buildDataBaseline({ input: parquet, progress: false })).statistics)).toBe(text);
   });
+
+  it('non-finite values (CSV text, JSON Lines numbers and strings, Parquet doubles): same statistics, the column stays numeric', async () => {
+    const r = rng(31);
+    // every 40th income non-finite; written as each format writes it
+    const special = [Infinity, NaN, -Infinity];
+    const csvText = ['Infinity', 'NaN', '-inf'];
+    const jsonText = ['1e400', '"NaN"', '"-Infinity"'];
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      age: 18 + r.int(60),
+      income: Math.round(r.normal() * 1e6) / 100,
+      nf: i % 40 === 7 ? (i / 40) % 3 | 0 : -1, // index into special, -1 = finite
+    }));
+    const csv = file('nf.csv', ['age,income', ...rows.map((v) => `${v.age},${v.nf < 0 ? decimalText(v.income) : csvText[v.nf]}`)].join('\n'));
+    const jsonl = file('nf.jsonl', rows.map((v) => `{"age":${v.age},"income":${v.nf < 0 ? decimalText(v.income) : jsonText[v.nf]}}`).join('\n'));
+    const parquet = file(
+      'nf.parquet',
+      writeParquet(
+        [
+          { name: 'age', type: 'INT64', values: rows.map((v) => v.age) },
+          { name: 'income', type: 'DOUBLE', values: rows.map((v) => (v.nf < 0 ? v.income : (special[v.nf] as number))) },
+        ],
+        128,
+        'GZIP',
+      ),
+    );
+    const marked = rows.filter((v) => v.nf >= 0).length;
+    const finite = rows.filter((v) => v.nf < 0).map((v) => v.income);
+    const fromCsv = (await buildDataBaseline({ input: csv, progress: false })).statistics;
+    const income = fromCsv.features[1]!;
+    expect(income.inferredType).toBe('Fractional');
+    expect(income.typeCounts).toEqual({ integral: 0, fractional: finite.length, boolean: 0, string: 0, missing: 0, nonFinite: marked });
+    expect(income.numerical!.numPresent).toBe(400);
+    expect(income.numerical!.sketch.count).toBe(finite.length);
+    expect(income.numerical!.min).toBe(Math.min(...finite));
+    expect(income.numerical!.max).toBe(Math.max(...finite));
+    expect(Math.abs(income.numerical!.sum - finite.reduce((a, b) => a + b, 0))).toBeLessThanOrEqual(1e-6);
+    const text = formatStatistics(fromCsv);
+    for (const input of [jsonl, parquet]) {
+      const other = (await buildDataBaseline({ input, progress: false })).statistics;
+      expect(formatStatistics(other), input).toBe(text);
+      expect(other.features[1]!.typeCounts, input).toEqual(income.typeCounts);
+    }
+  });
 });

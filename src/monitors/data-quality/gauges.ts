@@ -40,7 +40,8 @@ export function publishWindowGauges(
     setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'jensen_shannon'), scores.jensenShannon);
     setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'wasserstein_normalized'), scores.wassersteinNormalized);
     setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'ks_p_value'), scores.ksPValue);
-    const num = statsByName.get(feature)?.numerical;
+    const stats = statsByName.get(feature);
+    const num = stats?.numerical;
     if (num !== undefined) {
       const data = (statistic: string, v: number): void => setIfNumber(metrics.featureData.labels(monitor, window, feature, statistic), v);
       data('min', num.min);
@@ -49,6 +50,7 @@ export function publishWindowGauges(
       data('sample_count', num.numPresent);
       data('average', num.mean);
       data('std_dev', num.stdDev);
+      data('non_finite_count', stats?.typeCounts?.nonFinite ?? 0);
     }
   }
 }

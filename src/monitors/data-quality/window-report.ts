@@ -28,6 +28,7 @@ export function buildWindowReport(
 ): DataQualityReport {
   const byCheck: Record<string, number> = {};
   for (const v of evaluation.violations) byCheck[v.constraintCheckType] = (byCheck[v.constraintCheckType] ?? 0) + 1;
+  const statsByName = new Map(statistics.features.map((f) => [f.name, f]));
   const summary = {
     version: 1,
     monitor: w.monitor,
@@ -49,6 +50,7 @@ export function buildWindowReport(
       baseline_type: f.baselineType,
       current_type: f.currentType,
       completeness: f.completeness,
+      non_finite_count: statsByName.get(f.name)?.typeCounts?.nonFinite ?? 0,
       type_match: f.typeMatch,
       domain_share: f.domainShare,
       baseline_drift:
