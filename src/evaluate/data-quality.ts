@@ -66,6 +66,7 @@ import {
   type RobustOptions,
 } from './distance.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
+import { driftVerdicts, sampleOf, type FeatureVerdict, type VerdictOptions } from './drift-verdict.js';
 import { javaDoubleToString, formatObservedPercent, formatThresholdPercent } from '../sagemaker/java-double.js';
 
 export const DriftMethod = {
@@ -129,6 +130,8 @@ export interface FeatureEvaluation {
   domainShare: number | null;
   drift: DriftEvaluation | null;
   metrics: DriftMetrics;
+  /** driftmon's drift verdict (drift-verdict.ts); null without baseline statistics for the feature. */
+  verdict: FeatureVerdict | null;
   /** Effective emit_metrics for the feature. */
   emitMetrics: boolean;
 }
@@ -145,6 +148,8 @@ export interface EvaluateOptions {
   robust?: RobustOptions;
   /** Baseline-quantile bins for the numeric PSI / Jensen–Shannon report metrics (default 10). */
   bins?: number;
+  /** driftmon's drift verdict: family-wise alpha and effect floors. */
+  verdict?: VerdictOptions;
 }
 
 const NULL_METRICS: DriftMetrics = Object.freeze({
@@ -360,6 +365,25 @@ function driftDescription(drift: DriftEvaluation): string {
     : `Categorical distance: ${d} exceeds categorical threshold: ${t}`;
 }
 
+/** The verdict over every feature present on both sides, as one family (Holm over the window). */
+function attachVerdicts(
+  features: FeatureEvaluation[],
+  current: ReadonlyMap<string, FeatureStatistics>,
+  baseline: ReadonlyMap<string, FeatureStatistics>,
+  options: VerdictOptions | undefined,
+): void {
+  const judged: FeatureEvaluation[] = [];
+  const samples: { name: string; baseline: ReturnType<typeof sampleOf>; current: ReturnType<typeof sampleOf> }[] = [];
+  for (const f of features) {
+    const cur = current.get(f.name);
+    const base = baseline.get(f.name);
+    if (cur === undefined || base === undefined) continue;
+    judged.push(f);
+    samples.push({ name: f.name, baseline: sampleOf(base), current: sampleOf(cur) });
+  }
+  driftVerdicts(samples, options).forEach((v, i) => ((judged[i] as FeatureEvaluation).verdict = v));
+}
+
 function firstByName(features: readonly FeatureStatistics[]): Map<string, FeatureStatistics> {
   const out = new Map<string, FeatureStatistics>();
   for (const f of features) if (!out.has(f.name)) out.set(f.name, f);
@@ -481,6 +505,7 @@ export function evaluateDataQuality(
     }
   }
 
+  attachVerdicts(features, currentByName, baselineByName, options.verdict);
   violations.sort(
     (a, b) =>
       compareCodeUnits(a.featureName, b.featureName) ||
@@ -511,6 +536,7 @@ function evaluateFeature(
       cur === undefined || domains === undefined || domains.length === 0 ? null : domainShareOf(domains, cur),
     drift: computed?.drift ?? null,
     metrics: computed?.metrics ?? { ...NULL_METRICS },
+    verdict: null,
     emitMetrics: config.emitMetrics === Toggle.ENABLED,
   };
 }

@@ -80,6 +80,8 @@ export interface DataQualityGaugeMetrics {
   featureNonNull: GaugeMetric<'monitor' | 'window' | 'feature'>;
   featureData: GaugeMetric<'monitor' | 'window' | 'feature' | 'statistic'>;
   featureDriftScore: GaugeMetric<'monitor' | 'window' | 'feature' | 'metric'>;
+  featureDriftDetected: GaugeMetric<'monitor' | 'window' | 'feature'>;
+  featureDriftEffect: GaugeMetric<'monitor' | 'window' | 'feature' | 'effect'>;
 }
 
 // ---- label monitor --------------------------------------------------------------------------

@@ -123,6 +123,18 @@ export function createMetrics(registry: Registry) {
       labelNames: ['monitor', 'window', 'feature', 'metric'] as const,
       registers,
     }),
+    featureDriftDetected: new Gauge({
+      name: 'driftmon_feature_drift_detected',
+      help: "driftmon's drift verdict for the last closed window: 1 when a test of the feature has Holm-adjusted evidence below alpha and an effect at or above its floor, else 0.",
+      labelNames: ['monitor', 'window', 'feature'] as const,
+      registers,
+    }),
+    featureDriftEffect: new Gauge({
+      name: 'driftmon_feature_drift_effect',
+      help: 'Effect size behind the drift verdict, last closed window: wasserstein_normalized (numeric, baseline sds), total_variation (categorical), missing_share_change.',
+      labelNames: ['monitor', 'window', 'feature', 'effect'] as const,
+      registers,
+    }),
     deadLettersTotal: new Counter({
       name: 'driftmon_dead_letters_total',
       help: 'Records written to the dead-letter file.',

@@ -40,6 +40,11 @@ export function publishWindowGauges(
     setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'jensen_shannon'), scores.jensenShannon);
     setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'wasserstein_normalized'), scores.wassersteinNormalized);
     setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'ks_p_value'), scores.ksPValue);
+    const verdict = f.verdict;
+    if (verdict !== null) {
+      metrics.featureDriftDetected.labels(monitor, window, feature).set(verdict.detected ? 1 : 0);
+      for (const t of [verdict.distribution, verdict.missing]) if (t !== null) setIfNumber(metrics.featureDriftEffect.labels(monitor, window, feature, t.effectName), t.effectSize);
+    }
     const stats = statsByName.get(feature);
     const num = stats?.numerical;
     if (num !== undefined) {

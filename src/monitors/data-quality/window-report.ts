@@ -5,6 +5,7 @@
 import type { Constraints, DatasetStatistics } from '../../sagemaker/data-quality-model.js';
 import { formatDuration } from '../../config/duration.js';
 import type { DataQualityEvaluation } from '../../evaluate/data-quality.js';
+import type { FeatureVerdict, TestVerdict } from '../../evaluate/drift-verdict.js';
 import type { DataQualityReport } from '../../sink/report.js';
 
 export interface ClosedWindowInfo {
@@ -67,6 +68,7 @@ export function buildWindowReport(
               current_count: f.drift.currentCount,
               error_bound: f.drift.errorBound,
             },
+      drift: verdictJson(f.verdict),
       psi: f.metrics.psi,
       jensen_shannon: f.metrics.jensenShannon,
       wasserstein_normalized: f.metrics.wassersteinNormalized,
@@ -84,4 +86,19 @@ export function buildWindowReport(
     violations: evaluation.violations,
     summary,
   };
+}
+
+/** driftmon's verdict for driftmon-report.json: the distribution test's figures, the missing-share test beside them. */
+function verdictJson(v: FeatureVerdict | null) {
+  if (v === null) return null;
+  const test = (t: TestVerdict) => ({
+    detected: t.detected,
+    p_value: t.adjustedPValue,
+    p_value_unadjusted: t.pValue,
+    effect_size: { name: t.effectName, value: t.effectSize },
+    effect_floor: t.effectFloor,
+    method: t.test,
+  });
+  const main = v.distribution ?? v.missing;
+  return { ...(main === null ? {} : test(main)), detected: v.detected, missing: v.missing === null ? null : test(v.missing) };
 }
