@@ -42,6 +42,16 @@ describe('SageMaker flow: baseline from a CSV with a header, replay of headerles
     );
     // the example drifts income and region at the halfway point, and nothing else
     expect(violations).toEqual([[], ['income:baseline_drift_check', 'region:baseline_drift_check']]);
+    // driftmon's verdict agrees; the prediction, computed from a shifted input, may be raised too
+    const raised = ws.map((w) =>
+      readJson<{ features: { name: string; drift: { detected: boolean } | null }[] }>(out, w.path, 'driftmon-report.json')
+        .features.filter((f) => f.drift?.detected === true)
+        .map((f) => f.name)
+        .sort(),
+    );
+    expect(raised[0]).toEqual([]);
+    expect(raised[1]).toEqual(expect.arrayContaining(['income', 'region']));
+    expect(raised[1]?.filter((n) => !['income', 'region', 'risk_score'].includes(n))).toEqual([]);
     for (const w of ws) {
       const features = readJson<{ features: ReportedFeature[] }>(out, w.path, 'statistics.json').features;
       expect(features.map((f) => f.name)).toEqual(FEATURES);

@@ -84,6 +84,21 @@ export interface MonitorSettings {
   partitionIdleMs: number;
   /** Kafka monitors: back-off sampling (undefined: never samples). */
   backoff: BackoffSettings | undefined;
+  /** The drift verdict's alpha and floors (undefined: the defaults of evaluate/drift-verdict.ts). */
+  driftVerdict?: DriftVerdictSettings | undefined;
+}
+
+export interface VerdictFloors {
+  numeric?: number;
+  categorical?: number;
+  missing?: number;
+}
+
+export interface DriftVerdictSettings {
+  alpha?: number;
+  floors?: VerdictFloors;
+  /** Feature name → floors (a Map: feature names are never object keys). */
+  featureFloors?: Map<string, VerdictFloors>;
 }
 
 export interface Config {
@@ -421,6 +436,15 @@ function resolveMonitor(
     checkpointIntervalMs: m.checkpointInterval === undefined ? DEFAULTS.checkpointIntervalMs : duration(m.checkpointInterval, `${at}/checkpointInterval`),
     partitionIdleMs,
     backoff,
+    ...(m.driftVerdict === undefined ? {} : { driftVerdict: driftVerdictOf(m.driftVerdict) }),
+  };
+}
+
+function driftVerdictOf(v: NonNullable<MonitorConfigInput['driftVerdict']>): DriftVerdictSettings {
+  return {
+    ...(v.alpha === undefined ? {} : { alpha: v.alpha }),
+    ...(v.floors === undefined ? {} : { floors: v.floors }),
+    ...(v.features === undefined ? {} : { featureFloors: new Map(Object.entries(v.features)) }),
   };
 }
 

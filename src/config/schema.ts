@@ -134,6 +134,19 @@ export const LabelsConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/** Practical floors of the drift verdict's effect sizes (README, "Drift verdict"). */
+const EffectFloors = Type.Object(
+  {
+    /** Wasserstein-1 in baseline standard deviations (default 0.1). */
+    numeric: Type.Optional(Type.Number({ minimum: 0 })),
+    /** Total variation between category distributions (default 0.04). */
+    categorical: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** Absolute change of the missing share (default 0.02). */
+    missing: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
 export const MonitorConfig = Type.Object(
   {
     name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
@@ -167,6 +180,16 @@ export const MonitorConfig = Type.Object(
     checkpointInterval: Type.Optional(Duration),
     /** Kafka: sampling by inference ID when lag or disk usage passes 75 % of its budget. */
     backoff: Type.Optional(BackoffConfig),
+    /** driftmon's drift verdict (README, "Drift verdict"): family-wise alpha and effect floors. */
+    driftVerdict: Type.Optional(Type.Object(
+      {
+        alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5 })),
+        floors: Type.Optional(EffectFloors),
+        /** Feature name → its own floors. */
+        features: Type.Optional(Type.Record(Type.String(), EffectFloors)),
+      },
+      { additionalProperties: false },
+    )),
   },
   { additionalProperties: false },
 );

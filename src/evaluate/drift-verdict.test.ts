@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { numericSample } from '../../test/support/drift-scenarios.js';
 import { rng, type Rng } from '../../test/support/random.js';
 import { OTHER_CATEGORY } from '../sagemaker/data-quality-model.js';
-import { quantileSketchFactory } from '../sketch/quantile-factory.js';
 import { categoricalTest, driftVerdicts, holmAdjust, missingTest, numericTest, type FeatureSample } from './drift-verdict.js';
 import { chiSquaredSurvival } from './special-functions.js';
-
-const KLL = quantileSketchFactory('kll');
-
-/** A numeric side as the monitor would have it: a KLL sketch of `n` draws. */
-function numericSide(n: number, draw: () => number, missing = 0): FeatureSample {
-  const s = KLL.create();
-  let sum = 0;
-  let sumSq = 0;
-  for (let i = 0; i < n; i++) {
-    const x = draw();
-    s.update(x);
-    sum += x;
-    sumSq += x * x;
-  }
-  const mean = sum / n;
-  return { rows: n + missing, missing, numeric: { view: s.sortedView(), rankError: s.rankErrorBound(), stdDev: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) } };
-}
 
 function categoricalSide(n: number, shares: number[], r: Rng, names = shares.map((_, i) => `c${i}`)): FeatureSample {
   const cum: number[] = [];
@@ -96,8 +79,8 @@ describe('numericTest on KLL sketches', () => {
     let largestEffect = 0;
     for (let seed = 1; seed <= 100; seed++) {
       const r = rng(seed);
-      const base = numericSide(1_000_000, () => r.normal());
-      const cur = numericSide(1_000_000, () => r.normal());
+      const base = numericSample(1_000_000, () => r.normal());
+      const cur = numericSample(1_000_000, () => r.normal());
       const t = numericTest(base.numeric!, cur.numeric!);
       // Holm over a window of 20 features multiplies the smallest p by 20
       lowest = Math.min(lowest, Math.min(1, 20 * t.pValue));
@@ -113,13 +96,13 @@ describe('driftVerdicts', () => {
     const r = rng(7);
     const n = 10_000;
     const features = [
-      { name: 'same', baseline: numericSide(n, () => r.normal()), current: numericSide(n, () => r.normal()) },
-      { name: 'mean_0.2sd', baseline: numericSide(n, () => r.normal()), current: numericSide(n, () => r.normal() + 0.2) },
-      { name: 'spread_1.25', baseline: numericSide(n, () => r.normal()), current: numericSide(n, () => 1.25 * r.normal()) },
-      { name: 'trivial_0.02sd', baseline: numericSide(n, () => r.normal()), current: numericSide(n, () => r.normal() + 0.02) },
+      { name: 'same', baseline: numericSample(n, () => r.normal()), current: numericSample(n, () => r.normal()) },
+      { name: 'mean_0.2sd', baseline: numericSample(n, () => r.normal()), current: numericSample(n, () => r.normal() + 0.2) },
+      { name: 'spread_1.25', baseline: numericSample(n, () => r.normal()), current: numericSample(n, () => 1.25 * r.normal()) },
+      { name: 'trivial_0.02sd', baseline: numericSample(n, () => r.normal()), current: numericSample(n, () => r.normal() + 0.02) },
       { name: 'share', baseline: categoricalSide(n, [0.4, 0.3, 0.2, 0.1], r), current: categoricalSide(n, [0.3, 0.4, 0.2, 0.1], r) },
       { name: 'new_cat', baseline: categoricalSide(n, [0.5, 0.5], r, ['a', 'b']), current: categoricalSide(n, [0.475, 0.475, 0.05], r, ['a', 'b', 'z']) },
-      { name: 'missing', baseline: numericSide(n, () => r.normal(), 101), current: numericSide(n, () => r.normal(), 1_111) },
+      { name: 'missing', baseline: numericSample(n, () => r.normal(), 101), current: numericSample(n, () => r.normal(), 1_111) },
     ];
     const verdicts = driftVerdicts(features);
     expect(verdicts.filter((v) => v.detected).map((v) => v.feature)).toEqual(['mean_0.2sd', 'spread_1.25', 'share', 'new_cat', 'missing']);

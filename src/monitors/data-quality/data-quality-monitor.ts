@@ -448,7 +448,8 @@ export class MonitorPipeline {
     const label = formatDuration(w.sizeMs);
     const sampled = w.profile.toStatistics();
     // evaluated on the rows seen; counts in the report stand for the traffic (see scale-counts.ts)
-    const evaluation: DataQualityEvaluation = evaluateDataQuality(sampled, baseline.statistics, baseline.constraints);
+    const verdict = this.deps.settings.driftVerdict;
+    const evaluation: DataQualityEvaluation = evaluateDataQuality(sampled, baseline.statistics, baseline.constraints, verdict === undefined ? {} : { verdict });
     const statistics = w.weight > w.rows && w.rows > 0 ? scaleCounts(sampled, w.weight / w.rows) : sampled;
     const sizeIndex = this.windower.sizesMs.indexOf(w.sizeMs);
     const report = buildWindowReport(
