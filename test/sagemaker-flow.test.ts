@@ -52,6 +52,7 @@ describe('SageMaker flow: baseline from a CSV with a header, replay of headerles
     expect(raised[0]).toEqual([]);
     expect(raised[1]).toEqual(expect.arrayContaining(['income', 'region']));
     expect(raised[1]?.filter((n) => !['income', 'region', 'risk_score'].includes(n))).toEqual([]);
+    expect(r.stdout).toMatch(/drifted \(driftmon's verdict, feature × windows\): .*income × 1.*region × 1/);
     for (const w of ws) {
       const features = readJson<{ features: ReportedFeature[] }>(out, w.path, 'statistics.json').features;
       expect(features.map((f) => f.name)).toEqual(FEATURES);

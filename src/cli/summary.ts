@@ -27,6 +27,8 @@ export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Con
         io.out(`    ${f}: ${checks}\n`);
       }
     }
+    const drifted = Object.keys(s.drifted).sort();
+    if (drifted.length > 0) io.out(`  drifted (driftmon's verdict, feature × windows): ${drifted.map((f) => `${f} × ${s.drifted[f]}`).join(', ')}\n`);
     io.out(`  reports: ${config.output.dir}/${s.monitor}/ (index.jsonl lists every window)\n`);
   }
 }

@@ -90,6 +90,8 @@ export interface MonitorSummary {
   windowsWithViolations: number;
   /** feature → check type → number of windows that violated it (null-prototype objects: feature names are input). */
   violations: Record<string, Record<string, number>>;
+  /** feature → number of windows driftmon's drift verdict raised it in (null-prototype, like violations). */
+  drifted: Record<string, number>;
   reportPaths: string[];
   /** Headerless columns: named from the baseline's features, or left `_cN` (a count mismatch). */
   columnNaming?: ColumnNaming;
@@ -181,6 +183,7 @@ export class MonitorPipeline {
       windowsClosed: 0,
       windowsWithViolations: 0,
       violations: Object.create(null) as Record<string, Record<string, number>>,
+      drifted: Object.create(null) as Record<string, number>,
       reportPaths: [],
       warnings: [],
       finished: false,
@@ -485,6 +488,7 @@ export class MonitorPipeline {
       const f = (this.summary.violations[v.featureName] ??= Object.create(null) as Record<string, number>);
       f[v.constraintCheckType] = (f[v.constraintCheckType] ?? 0) + 1;
     }
+    for (const f of evaluation.features) if (f.verdict?.detected === true) this.summary.drifted[f.name] = (this.summary.drifted[f.name] ?? 0) + 1;
     if (evaluation.violations.length > 0) {
       logger.info(
         { monitor: this.name, window: label, start: new Date(w.startMs).toISOString(), violations: evaluation.violations.length, rows: w.rows },
