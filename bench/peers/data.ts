@@ -114,6 +114,10 @@ export const PEER_FEATURES: readonly PeerFeature[] = [
   { name: 'cat_yesno', kind: 'categorical', draw: (r) => pick(r, ['yes', 'no'], [0.7, 0.3]) },
 ];
 
+/** The capture's output column and input columns (see captureLine). */
+export const PEER_OUTPUT = PEER_FEATURES[0]?.name as string;
+export const PEER_INPUTS = PEER_FEATURES.slice(1).map((f) => f.name);
+
 /** The seeds of the two sets: independent streams of one seed. */
 const streamSeed = (seed: number, current: boolean): number => (seed * 2 + (current ? 1 : 0)) * 0x9e3779b1;
 
@@ -125,11 +129,16 @@ export function* peerRows(n: number, seed: number, current: boolean): Generator<
 
 const csvLine = (row: (string | undefined)[]): string => row.map((v) => v ?? '').join(',');
 
-/** One SageMaker capture line for current row `i` of `n` (headerless CSV payload, all inputs). */
+/**
+ * One SageMaker capture line for current row `i` of `n` (headerless CSV payloads). A capture record
+ * needs an endpoint output: the first feature plays it (replay with `--outputs` PEER_OUTPUT and
+ * `--inputs` PEER_INPUTS), so the window holds the same 20 features as the baseline.
+ */
 function captureLine(row: (string | undefined)[], i: number, n: number): string {
   const time = new Date(CURRENT_DAY_MS + Math.floor((i * SPREAD_MS) / n)).toISOString();
+  const csv = (data: (string | undefined)[]) => ({ observedContentType: 'text/csv', data: csvLine(data), encoding: 'CSV' });
   return JSON.stringify({
-    captureData: { endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: csvLine(row), encoding: 'CSV' } },
+    captureData: { endpointInput: { ...csv(row.slice(1)), mode: 'INPUT' }, endpointOutput: { ...csv(row.slice(0, 1)), mode: 'OUTPUT' } },
     eventMetadata: { eventId: `e${i}`, inferenceTime: time },
     eventVersion: '0',
   });
