@@ -62,6 +62,8 @@ interface Measured {
   falsePositives: number | null;
   misses: number | null;
   maxAbsErr: number | null;
+  /** |distance − exact| per feature where comparable. */
+  distanceErrors: Record<string, number> | null;
   flagged: string[] | null;
   version: string;
 }
@@ -117,17 +119,17 @@ function score(result: ToolResult): Pick<Measured, 'falsePositives' | 'misses' |
   return { falsePositives: flagged.filter((n) => !SHIFTED.has(n)).length, misses: [...SHIFTED].filter((n) => !flagged.includes(n)).length, flagged };
 }
 
-/** The largest |distance − exact| over the features where both distances are of one kind. */
-function maxErr(result: ToolResult, exact: ToolResult | undefined): number | null {
-  if (!exact) return null;
-  let max: number | null = null;
+/** |distance − exact| per feature where both distances are of one kind, and the largest. */
+function distanceErrors(result: ToolResult, exact: ToolResult | undefined): Pick<Measured, 'maxAbsErr' | 'distanceErrors'> {
+  const errors: Record<string, number> = {};
   for (const f of PEER_FEATURES) {
     const mine = result.features[f.name];
-    const ref = exact.features[f.name];
+    const ref = exact?.features[f.name];
     if (!mine || !ref || mine.distance === null || ref.distance === null || mine.distance_kind !== ref.distance_kind) continue;
-    max = Math.max(max ?? 0, Math.abs(mine.distance - ref.distance));
+    errors[f.name] = Math.abs(mine.distance - ref.distance);
   }
-  return max;
+  const values = Object.values(errors);
+  return values.length ? { maxAbsErr: Math.max(...values), distanceErrors: errors } : { maxAbsErr: null, distanceErrors: null };
 }
 
 const TOTAL_ROWS = 2 * ROWS;
@@ -210,7 +212,7 @@ async function main(): Promise<void> {
       if (tool === 'driftmon') {
         const r = await runDriftmon(data);
         versions.driftmon = r.sagemaker.version;
-        const base = { round, wallS: r.wallS, computeS: null, peakRssMb: r.peakRssMb, version: r.sagemaker.version, maxAbsErr: null };
+        const base = { round, wallS: r.wallS, computeS: null, peakRssMb: r.peakRssMb, version: r.sagemaker.version, maxAbsErr: null, distanceErrors: null };
         rows.push({ ...base, row: 'driftmon, SageMaker checks', ...score(r.sagemaker) });
         rows.push({ ...base, row: 'driftmon, drift verdict', ...score(r.verdict) });
         // distances are compared once the exact result is known (after the rounds)
@@ -219,13 +221,13 @@ async function main(): Promise<void> {
         const r = await runPython(tool, data);
         versions[tool] = r.result.version;
         if (tool === 'scipy') exact ??= r.result;
-        rows.push({ row: rowName(tool, r.result.version), round, wallS: r.wallS, computeS: r.result.compute_s, peakRssMb: r.peakRssMb, version: r.result.version, maxAbsErr: null, ...score(r.result) });
+        rows.push({ row: rowName(tool, r.result.version), round, wallS: r.wallS, computeS: r.result.compute_s, peakRssMb: r.peakRssMb, version: r.result.version, maxAbsErr: null, distanceErrors: null, ...score(r.result) });
         pendingDistances.push({ index: rows.length - 1, result: r.result });
       }
       console.log(`round ${round + 1}/${ROUNDS}: ${tool} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
   }
-  for (const p of pendingDistances) (rows[p.index] as Measured).maxAbsErr = maxErr(p.result, exact);
+  for (const p of pendingDistances) Object.assign(rows[p.index] as Measured, distanceErrors(p.result, exact));
   const summary = summarise(rows);
   console.log(`\n${ROWS.toLocaleString('en')} baseline rows vs ${ROWS.toLocaleString('en')} current rows, 20 features (5 shifted), ${ROUNDS} round(s): median (min–max)\n`);
   console.log(table(summary));

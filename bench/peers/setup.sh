@@ -25,6 +25,10 @@ if [[ "${1:-}" == "--resolve" ]]; then
   exit 0
 fi
 
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "bench:peers: needs Python >= 3.11 (requirements.txt was resolved on 3.11; numpy 2.4 needs it): set PYTHON=/path/to/python3.11" >&2
+  exit 2
+fi
 want="$(sha256sum "$req" | cut -d' ' -f1)"
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   exit 0
