@@ -13,7 +13,7 @@
  * own verdict (`drift.detected` per feature in driftmon-report.json; n/a where the build has none).
  * Results: bench/results/peers.json. Never part of `npm test`.
  *
- *   npm run bench:peers [-- --rows N --rounds N --seed N --tools driftmon,whylogs,evidently,nannyml,scipy]
+ *   npm run bench:peers [-- --rows N --rounds N --seed N --tools driftmon,whylogs,evidently,nannyml,scipy --driftmon CHECKOUT --results NAME]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,6 @@ import { runChecked } from './peers/run-tool.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const PEERS = join(ROOT, 'bench', 'peers');
 const PYTHON = join(ROOT, '.cache', 'peers-venv', 'bin', 'python');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,6 +35,10 @@ const ROUNDS = Number(arg('rounds', '3'));
 const SEED = Number(arg('seed', '11'));
 const PY_TOOLS = { whylogs: 'whylogs_drift.py', evidently: 'evidently_drift.py', nannyml: 'nannyml_drift.py', scipy: 'scipy_exact.py' } as const;
 type ToolName = 'driftmon' | keyof typeof PY_TOOLS;
+/** --driftmon DIR: run the driftmon of another (built) checkout, e.g. a branch under review. */
+const MAIN = join(arg('driftmon', ROOT), 'dist', 'src', 'main.js');
+/** --results NAME: the file under bench/results/ (default peers.json). */
+const RESULTS = arg('results', 'peers.json');
 const TOOLS = arg('tools', 'driftmon,whylogs,evidently,nannyml,scipy').split(',') as ToolName[];
 
 /** One feature's result from one tool. */
@@ -98,7 +101,7 @@ async function runDriftmon(data: PeerDataFiles): Promise<{ wallS: number; peakRs
   };
   const violations = JSON.parse(readFileSync(join(dir, 'out', WINDOW_DIR, 'constraint_violations.json'), 'utf8')) as { violations: { feature_name: string }[] };
   const violated = new Set(violations.violations.map((v) => v.feature_name));
-  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(readFileSync(join(MAIN, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   const sagemaker: ToolResult = { tool: 'driftmon', version, compute_s: null, features: {} };
   const verdict: ToolResult = { tool: 'driftmon', version, compute_s: null, features: {} };
   for (const f of report.features) {
@@ -199,6 +202,14 @@ function machine(): Record<string, unknown> {
   return { cpu_model: cpus()[0]?.model, cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, python, platform: `${process.platform}-${process.arch}` };
 }
 
+function gitHead(dir: string): string | null {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   setup();
   const data = await ensureData();
@@ -238,6 +249,7 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     machine: machine(),
     versions,
+    driftmon_build: { main: MAIN, commit: gitHead(join(MAIN, '..', '..', '..')) },
     features: PEER_FEATURES.map((f) => ({ name: f.name, kind: f.kind, shift: f.shift ?? null })),
     summary,
     table: table(summary),
@@ -246,8 +258,8 @@ async function main(): Promise<void> {
   };
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'peers.json'), JSON.stringify(out, null, 2) + '\n');
-  console.log('\nwritten to bench/results/peers.json');
+  writeFileSync(join(dir, RESULTS), JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwritten to bench/results/${RESULTS}`);
 }
 
 const pendingDistances: { index: number; result: ToolResult }[] = [];
