@@ -15,7 +15,7 @@
  * never listed shows as drift. The L∞ is then exact over the partition {listed values} ∪ {the
  * rest} up to `linfCategoricalErrorBound`.
  */
-import { OTHER_CATEGORY, type CategoryCount } from '../sagemaker/data-quality-model.js';
+import { OTHER_CATEGORY, type CategoryCount, type StringStatistics } from '../sagemaker/data-quality-model.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
 import { chiSquaredSurvival } from './special-functions.js';
 
@@ -111,10 +111,24 @@ function sideError(counts: CategoryCounts, accuracy: CategoryCountAccuracy, unio
   const n = totalCount(counts);
   if (!(n > 0)) return 0;
   const other = Math.max(0, counts.get(OTHER_CATEGORY) ?? 0);
+  return Math.min(union * categoryCountError(counts, accuracy), other) / n;
+}
+
+/** What statistics say of their category counts' accuracy. */
+export function accuracyOf(s: StringStatistics): CategoryCountAccuracy {
+  return s.categoryCountError === undefined ? { complete: s.categoriesComplete } : { complete: s.categoriesComplete, countError: s.categoryCountError };
+}
+
+/**
+ * How far any listed count (or an unlisted value's 0) may fall below the truth: 0 for a complete
+ * list; else the sketch's count error, or when unknown (read from a file) other / (listed + 1),
+ * which the heavy-hitter sketch also guarantees.
+ */
+export function categoryCountError(counts: CategoryCounts, accuracy: CategoryCountAccuracy): number {
+  if (accuracy.complete) return 0;
   let listed = 0;
   for (const [k, v] of counts) if (v > 0 && k !== OTHER_CATEGORY) listed++;
-  const e = accuracy.countError ?? other / (listed + 1);
-  return Math.min(union * e, other) / n;
+  return accuracy.countError ?? Math.max(0, counts.get(OTHER_CATEGORY) ?? 0) / (listed + 1);
 }
 
 /** PSI over the union of categories (PSI_EPSILON for a category absent on one side). */

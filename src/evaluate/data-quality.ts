@@ -42,10 +42,10 @@ import {
   type FeatureStatistics,
   type MonitoringConfig,
   type MonitoringConfigOverrides,
-  type StringStatistics,
   type Violation,
 } from '../sagemaker/data-quality-model.js';
 import {
+  accuracyOf,
   chiSquared,
   compareCodeUnits,
   countsFromCategories,
@@ -53,7 +53,6 @@ import {
   linfCategorical,
   linfCategoricalErrorBound,
   psiCategorical,
-  type CategoryCountAccuracy,
   totalCount,
 } from './categorical-distance.js';
 import {
@@ -344,10 +343,6 @@ function computeDrift(
     return { drift, metrics };
   }
   return null;
-}
-
-function accuracyOf(s: StringStatistics): CategoryCountAccuracy {
-  return s.categoryCountError === undefined ? { complete: s.categoriesComplete } : { complete: s.categoriesComplete, countError: s.categoryCountError };
 }
 
 function driftDescription(drift: DriftEvaluation): string {

@@ -27,7 +27,7 @@
  */
 import { OTHER_CATEGORY, type FeatureStatistics } from '../sagemaker/data-quality-model.js';
 import type { SortedView } from '../sketch/quantile-sketch.js';
-import { countsFromCategories, type CategoryCounts } from './categorical-distance.js';
+import { accuracyOf, categoryCountError, countsFromCategories, totalCount, type CategoryCounts } from './categorical-distance.js';
 import { ksPValue, linfSimple, wassersteinNormalized } from './distance.js';
 import { chiSquaredSurvival, regularizedGammaQ } from './special-functions.js';
 
@@ -120,11 +120,7 @@ export function sampleOf(stats: FeatureStatistics): FeatureSample {
   const str = stats.string;
   if (str === undefined) return { rows: 0, missing: 0 };
   const counts = countsFromCategories(str.categories);
-  let countError = 0;
-  if (!str.categoriesComplete) {
-    const listed = counts.size - (counts.has(OTHER_CATEGORY) ? 1 : 0);
-    countError = str.categoryCountError ?? (counts.get(OTHER_CATEGORY) ?? 0) / (listed + 1);
-  }
+  const countError = categoryCountError(counts, accuracyOf(str));
   return { rows: str.numPresent + str.numMissing, missing: str.numMissing, ...(counts.size > 0 ? { categorical: { counts, countError } } : {}) };
 }
 
@@ -147,10 +143,8 @@ export function categoricalTest(
   current: NonNullable<FeatureSample['categorical']>,
 ): TestResult {
   const keys = new Set<string>([...baseline.counts.keys(), ...current.counts.keys()]);
-  let n = 0;
-  let m = 0;
-  for (const v of baseline.counts.values()) n += v;
-  for (const v of current.counts.values()) m += v;
+  const n = totalCount(baseline.counts);
+  const m = totalCount(current.counts);
   const none: TestResult = { test: DriftTest.CHI_SQUARED, pValue: 1, effectName: EffectName.TOTAL_VARIATION, effectSize: null };
   if (!(n > 0) || !(m > 0)) return none;
   const listedB = baseline.counts.size - (baseline.counts.has(OTHER_CATEGORY) ? 1 : 0);
