@@ -18,7 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ensurePeerData, PEER_FEATURES, PEER_INPUTS, PEER_OUTPUT, type PeerDataFiles } from './peers/data.js';
 import { runChecked } from './peers/run-tool.js';
 
@@ -37,7 +37,7 @@ const PY_TOOLS = { whylogs: 'whylogs_drift.py', evidently: 'evidently_drift.py',
 type ToolName = 'driftmon' | keyof typeof PY_TOOLS;
 /** --driftmon DIR: run the driftmon of another (built) checkout, e.g. a branch under review. */
 const MAIN = join(arg('driftmon', ROOT), 'dist', 'src', 'main.js');
-/** --results NAME: the file under bench/results/ (default peers.json). */
+/** --results NAME: the file under bench/results/, or an absolute path (default peers.json). */
 const RESULTS = arg('results', 'peers.json');
 const TOOLS = arg('tools', 'driftmon,whylogs,evidently,nannyml,scipy').split(',') as ToolName[];
 
@@ -256,10 +256,10 @@ async function main(): Promise<void> {
     runs: rows,
     exact: exact?.features ?? null,
   };
-  const dir = join(ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, RESULTS), JSON.stringify(out, null, 2) + '\n');
-  console.log(`\nwritten to bench/results/${RESULTS}`);
+  const path = resolve(ROOT, 'bench', 'results', RESULTS); // an absolute --results stays as given
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwritten to ${relative(ROOT, path)}`);
 }
 
 const pendingDistances: { index: number; result: ToolResult }[] = [];

@@ -7,7 +7,7 @@
  * sketch (the default) can be written; a t-digest baseline is for in-memory use (writeDataBaseline
  * refuses it with CONFIG_INVALID before writing anything).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { DatasetProfile } from '../profile/dataset-profile.js';
@@ -20,6 +20,7 @@ import { readDataset, type DatasetFormat, type ReadDatasetResult } from './datas
 import type { NestedOption } from './dataset/json-lines-dataset.js';
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import { formatStatistics } from '../sagemaker/statistics-file.js';
+import { formatSketchBounds, sketchBoundsPath } from './sketch-bounds-file.js';
 import { suggestConstraints } from './suggest.js';
 
 export interface BuildDataBaselineOptions {
@@ -97,19 +98,25 @@ function input(options: BuildDataBaselineOptions): string {
 }
 
 /**
- * Write `outDir/statistics.json` and `outDir/constraints.json` (creating outDir). Both texts are
- * produced before anything is written. Returns the two paths.
+ * Write `outDir/statistics.json`, `outDir/constraints.json` and, when a sketch is approximate,
+ * statistics.json's companion with the bounds tracked while building it (sketch-bounds-file.ts),
+ * creating outDir. Every text is produced before anything is written. Returns the paths.
  */
 export async function writeDataBaseline(
   outDir: string,
   baseline: Pick<DataBaseline, 'statistics' | 'constraints'>,
-): Promise<{ statistics: string; constraints: string }> {
+): Promise<{ statistics: string; constraints: string; sketchBounds?: string }> {
   const statisticsText = formatStatistics(baseline.statistics);
   const constraintsText = formatConstraints(baseline.constraints);
+  const boundsText = formatSketchBounds(baseline.statistics);
   const statistics = join(outDir, SAGEMAKER_FILES.statistics);
   const constraints = join(outDir, SAGEMAKER_FILES.constraints);
+  const sketchBounds = sketchBoundsPath(statistics);
   try {
     await mkdir(outDir, { recursive: true });
+    // the companion first: a statistics.json never sits beside a stale companion of an earlier run
+    if (boundsText === undefined) await rm(sketchBounds, { force: true });
+    else await writeFile(sketchBounds, boundsText);
     await writeFile(statistics, statisticsText);
     await writeFile(constraints, constraintsText);
   } catch (e) {
@@ -117,5 +124,5 @@ export async function writeDataBaseline(
       cause: e,
     });
   }
-  return { statistics, constraints };
+  return boundsText === undefined ? { statistics, constraints } : { statistics, constraints, sketchBounds };
 }

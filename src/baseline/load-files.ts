@@ -13,6 +13,7 @@ import { parseConstraints } from '../sagemaker/constraints-file.js';
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import { sageMakerFileKind, type SageMakerFileKind } from '../sagemaker/file-kind.js';
 import { parseStatistics } from '../sagemaker/statistics-file.js';
+import { applySketchBounds, sketchBoundsPath } from './sketch-bounds-file.js';
 
 
 /** Read and JSON-parse a file (see the module comment for the NaN fallback). */
@@ -49,8 +50,16 @@ export function parseJsonLenient(text: string, source: string): unknown {
   }
 }
 
+/** A statistics.json, its bounds narrowed by its companion sketch-bounds file when there is one. */
 export async function loadStatisticsFile(path: string, flag?: string): Promise<DatasetStatistics> {
-  return parseStatistics(expectKind(await readJsonFile(path), 'data-quality statistics.json', path, flag), path);
+  const stats = parseStatistics(expectKind(await readJsonFile(path), 'data-quality statistics.json', path, flag), path);
+  const boundsPath = sketchBoundsPath(path);
+  const bounds = await readJsonFile(boundsPath).catch((e: unknown) => {
+    if (e instanceof DriftmonError && e.code === ErrorCode.INPUT_NOT_FOUND) return undefined;
+    throw e;
+  });
+  if (bounds !== undefined) applySketchBounds(stats, bounds, boundsPath);
+  return stats;
 }
 
 export async function loadConstraintsFile(path: string, flag?: string): Promise<Constraints> {

@@ -26,7 +26,8 @@ export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions):
   const files = await writeDataBaseline(opts.output, result);
   io.out(
     `baseline of ${result.rows} rows, ${result.statistics.features.length} features\n` +
-      `  ${files.statistics}\n  ${files.constraints}\n`,
+      `  ${files.statistics}\n  ${files.constraints}\n` +
+      (files.sketchBounds === undefined ? '' : `  ${files.sketchBounds} (the sketches' tracked error bounds, for driftmon's drift verdict)\n`),
   );
   return ExitCode.OK;
 }

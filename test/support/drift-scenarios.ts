@@ -5,10 +5,8 @@
  * categorical ones. Shared by the fast calibration test and bench/drift-calibration.bench.ts.
  */
 import type { FeatureSample } from '../../src/evaluate/drift-verdict.js';
-import { quantileSketchFactory } from '../../src/sketch/quantile-factory.js';
+import { KllSketch } from '../../src/sketch/kll/kll-sketch.js';
 import type { Rng } from './random.js';
-
-const KLL = quantileSketchFactory('kll');
 
 export const DISTRIBUTIONS = ['normal', 'lognormal', 'uniform', 'poisson', 'binary', 'bimodal', 'narrow', 'zipf5', 'zipf300'] as const;
 export type Distribution = (typeof DISTRIBUTIONS)[number];
@@ -26,25 +24,42 @@ export type Shift =
 const SD: Record<string, number> = { normal: 1, lognormal: Math.sqrt((Math.E - 1) * Math.E), uniform: Math.sqrt(1 / 12), poisson: 2, binary: Math.sqrt(0.3 * 0.7), bimodal: Math.sqrt(5), narrow: 0.01 };
 const MEAN: Record<string, number> = { normal: 0, lognormal: Math.exp(0.5), uniform: 0.5, poisson: 4, binary: 0.3, bimodal: 0, narrow: 1000 };
 
+/**
+ * How a baseline's sketch reaches the verdict: as built in memory; read back from statistics.json
+ * with driftmon's companion file (the bound tracked while building, baseline/sketch-bounds-file.ts);
+ * or from statistics.json alone, as for a SageMaker-built baseline (the bound derived from the
+ * level sizes). The items are the same in all three; only the rank-error bound differs.
+ */
+export type SketchForm = 'memory' | 'file+companion' | 'file';
+
 /** `rows` draws of `dist` (with `shift` applied) as the verdict's FeatureSample; `missingShare` of the rows missing. */
-export function drawFeature(dist: Distribution, rows: number, r: Rng, shift?: Shift, missingShare = 0): FeatureSample {
+export function drawFeature(dist: Distribution, rows: number, r: Rng, shift?: Shift, missingShare = 0, form: SketchForm = 'memory'): FeatureSample {
   const missing = Math.round(rows * missingShare);
   const n = rows - missing;
   if (dist === 'zipf5' || dist === 'zipf300') return { rows, missing, categorical: { counts: drawCategories(dist, n, r, shift), countError: 0 } };
-  return numericSample(n, numericDraw(dist, r, shift), missing);
+  return numericSample(n, numericDraw(dist, r, shift), missing, form);
+}
+
+/** The sketch as the verdict would see it in `form` (see SketchForm): its JSON text round-tripped. */
+function inForm(s: KllSketch, form: SketchForm): KllSketch {
+  if (form === 'memory') return s;
+  const back = KllSketch.fromDeequJson(JSON.parse(JSON.stringify(s.toDeequJson())));
+  if (form === 'file+companion') back.narrowRankErrorWeight(s.rankErrorWeight);
+  return back;
 }
 
 /** `n` values of `draw` in a KLL sketch (with their exact standard deviation), plus `missing` missing rows. */
-export function numericSample(n: number, draw: () => number, missing = 0): FeatureSample {
-  const s = KLL.create();
+export function numericSample(n: number, draw: () => number, missing = 0, form: SketchForm = 'memory'): FeatureSample {
+  const built = new KllSketch();
   let sum = 0;
   let sumSq = 0;
   for (let i = 0; i < n; i++) {
     const x = draw();
-    s.update(x);
+    built.update(x);
     sum += x;
     sumSq += x * x;
   }
+  const s = inForm(built, form);
   const mean = sum / n;
   return { rows: n + missing, missing, numeric: { view: s.sortedView(), rankError: s.rankErrorBound(), stdDev: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) } };
 }

@@ -219,6 +219,22 @@ export class KllSketch implements QuantileSketch {
     return this.n === 0 ? 0 : Math.min(1, this.errorWeight / this.n);
   }
 
+  /** The absolute bound behind rankErrorBound: Σ 2^h over the compactions that shaped this sketch. */
+  get rankErrorWeight(): number {
+    return this.errorWeight;
+  }
+
+  /**
+   * Lower the absolute bound to `weight` when that is smaller: for a sketch read from JSON (whose
+   * bound comes from its level sizes) and the bound its writer tracked for the very same items
+   * (baseline/sketch-bounds-file.ts). A larger weight changes nothing, so the bound stays the
+   * tighter of two valid ones.
+   */
+  narrowRankErrorWeight(weight: number): void {
+    if (!(weight >= 0)) throw new DriftmonError(ErrorCode.INTERNAL, `${WHAT}: rank-error weight ${weight} is not ≥ 0`);
+    if (weight < this.errorWeight) this.errorWeight = weight;
+  }
+
   sortedView(): SortedView {
     if (this.view === null) this.view = levelsSortedView(this.levels, this.sizes, this.numLevels, this.held);
     return this.view;
