@@ -1,13 +1,12 @@
 /**
  * A member's side of a scaled-out monitor (docs/scale-out.md): every assigned input partition has
- * its own windows and its own outlier-safe stream clock, so a partition's state can move to another
- * member on its own (snapshot / restore per partition) and its windows close by its own clock. A
- * window its clock has passed is that partition's final partial; a partition that delivered
- * nothing for `idleMs` of wall time has its open windows flushed as they stand, so no window at
- * the owner waits for it (window-assembler.ts).
+ * its own windows and its own outlier-safe stream clock. A row is late when its partition's own
+ * clock has passed its window's end + grace. At every transaction the member takes each
+ * partition's windows out as partials (`flush`), so it never holds more than one checkpoint
+ * interval of data; what must survive a move to another member is the clock alone, which travels
+ * as the metadata of the partition's committed offset (`clockState` / `restoreClock`).
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { decodeFramed, encodeFramed } from '../state/framed.js';
 import { StreamClock } from './stream-clock.js';
 import { MemoryWindowStore, type ProfileCodec, type WindowState } from './window-store.js';
 import { Windower } from './windower.js';
@@ -16,7 +15,7 @@ import type { PartitionProgress } from './window-assembler.js';
 export interface PartitionWindowsOptions {
   readonly sizesMs: readonly number[];
   readonly graceMs: number;
-  /** Wall time without a record after which a partition counts as idle and is flushed. */
+  /** Wall time without a batch after which a partition is reported idle (the owners leave it out). */
   readonly idleMs: number;
 }
 
@@ -26,8 +25,16 @@ export interface PartitionState<P> {
   readonly clock: StreamClock;
   /** Wall time of its last batch, or of its assignment. */
   lastBatchAtMs: number;
-  /** Flushed for idleness and nothing came since. */
-  idle: boolean;
+}
+
+/** What travels with a partition's committed offset (its metadata, a few hundred bytes). */
+export interface PartitionClockState {
+  readonly v: 1;
+  /** Window sizes it was kept for (a restart with other sizes starts the clock afresh). */
+  readonly sizesMs: readonly number[];
+  /** StreamClock's confirmed and last event times; null for −∞. */
+  readonly confirmedMs: number | null;
+  readonly lastMs: number | null;
 }
 
 export class PartitionWindows<P> {
@@ -43,81 +50,67 @@ export class PartitionWindows<P> {
     let p = this.parts.get(key);
     if (p === undefined) {
       const { sizesMs, graceMs } = this.options;
-      p = { key, windower: new Windower(new MemoryWindowStore(this.codec), { sizesMs, graceMs }), clock: new StreamClock(), lastBatchAtMs: nowMs, idle: false };
+      p = { key, windower: new Windower(new MemoryWindowStore(this.codec), { sizesMs, graceMs }), clock: new StreamClock(), lastBatchAtMs: nowMs };
       this.parts.set(key, p);
     }
     return p;
   }
 
-  /** After a batch of `key` was processed (records fed to its clock and windower): its due windows. */
-  afterBatch(key: string, nowMs: number): WindowState<P>[] {
+  /** A batch of `key` was processed at nowMs (its records fed to its clock and windower). */
+  afterBatch(key: string, nowMs: number): void {
     const p = this.of(key, nowMs);
     p.lastBatchAtMs = nowMs;
-    p.idle = false;
     p.windower.advanceTo(p.clock.confirmedMs);
-    return p.windower.closeDue();
   }
 
-  /** Partitions idle since the last call: their open windows, flushed (they count as idle from now on). */
-  flushIdle(nowMs: number): Array<{ key: string; windows: WindowState<P>[] }> {
-    const out: Array<{ key: string; windows: WindowState<P>[] }> = [];
-    for (const p of this.parts.values()) {
-      if (p.idle || nowMs - p.lastBatchAtMs <= this.options.idleMs) continue;
-      p.idle = true;
-      out.push({ key: p.key, windows: p.windower.closeAll() });
-    }
-    return out;
+  /** Take partition `key`'s windows out (for its transaction's partials); it keeps its clock. */
+  flush(key: string): WindowState<P>[] {
+    return this.parts.get(key)?.windower.closeAll() ?? [];
   }
 
-  /** Every held partition's clock and idleness, for the owners. */
-  progress(): PartitionProgress[] {
-    return [...this.parts.values()].map((p) => ({ partition: p.key, clockMs: p.clock.confirmedMs, idle: p.idle }));
+  /** Partition `key`'s clock and idleness at nowMs, for the owners. */
+  progress(key: string, nowMs: number): PartitionProgress {
+    const p = this.of(key, nowMs);
+    return { partition: key, clockMs: p.clock.confirmedMs, idle: nowMs - p.lastBatchAtMs > this.options.idleMs };
   }
 
   keys(): string[] {
     return [...this.parts.keys()];
   }
 
-  /** The partition left this member (revoked): its state goes (the changelog holds it). */
+  /** The partition left this member (revoked): what it held was published; its clock is in its offset's metadata. */
   drop(key: string): void {
     this.parts.delete(key);
   }
 
-  /** Partition `key`'s complete state (windows, clock, late counts) as bytes for its changelog. */
-  snapshot(key: string): Uint8Array {
-    const p = this.parts.get(key);
-    if (p === undefined) throw new DriftmonError(ErrorCode.INTERNAL, `partition ${key} is not held here`);
-    const header = {
-      version: 1,
-      key,
-      confirmedMs: p.clock.confirmedMs,
-      lastMs: p.clock.lastMs,
-      idle: p.idle,
-      sizesMs: p.windower.sizesMs,
-      lateBySize: p.windower.lateBySize,
-    };
-    return encodeFramed(header, p.windower.snapshotWindows());
+  /** Partition `key`'s clock, to commit with its offset. */
+  clockState(key: string): PartitionClockState {
+    const c = this.parts.get(key)?.clock;
+    if (c === undefined) throw new DriftmonError(ErrorCode.INTERNAL, `partition ${key} is not held here`);
+    return { v: 1, sizesMs: this.options.sizesMs, confirmedMs: finiteOrNull(c.confirmedMs), lastMs: finiteOrNull(c.lastMs) };
   }
 
-  /** Take partition `key` over from its changelog snapshot (assigned at nowMs). */
-  restore(key: string, bytes: Uint8Array, nowMs: number): void {
-    const fail = (why: string): never => {
-      throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `partition ${key}: changelog snapshot is invalid: ${why}`);
-    };
-    type Header = { version?: number; key?: string; confirmedMs?: number | null; lastMs?: number | null; idle?: boolean; sizesMs?: number[]; lateBySize?: number[] };
-    const { header, body } = decodeFramed<Header>(bytes, fail);
-    if (header.version !== 1) fail(`unknown version ${String(header.version)}`);
-    if (header.key !== key) fail(`it is partition ${String(header.key)}'s`);
-    if (JSON.stringify(header.sizesMs) !== JSON.stringify(this.options.sizesMs)) {
-      fail(`window sizes ${JSON.stringify(header.sizesMs)} differ from the configured ${JSON.stringify(this.options.sizesMs)}`);
-    }
+  /**
+   * Take partition `key` over at nowMs with the clock committed with its offset (undefined: none,
+   * the partition starts afresh). A clock kept for other window sizes is not used. Throws
+   * SNAPSHOT_INVALID on a malformed state (the caller decides what a bad metadata string means).
+   */
+  restoreClock(key: string, state: unknown, nowMs: number): void {
     this.parts.delete(key);
     const p = this.of(key, nowMs);
-    // JSON writes −∞ (no record yet) as null
-    const confirmedMs = header.confirmedMs ?? Number.NEGATIVE_INFINITY;
-    p.clock.restore(confirmedMs, header.lastMs ?? Number.NEGATIVE_INFINITY);
-    p.windower.restoreWindows(body, confirmedMs);
-    (header.lateBySize ?? []).forEach((n, i) => (p.windower.lateBySize[i] = n));
-    p.idle = header.idle === true;
+    if (state === undefined) return;
+    const s = state as Partial<PartitionClockState> | null;
+    const time = (x: unknown): x is number | null => x === null || (typeof x === 'number' && Number.isFinite(x));
+    if (typeof s !== 'object' || s === null || s.v !== 1 || !Array.isArray(s.sizesMs) || !time(s.confirmedMs) || !time(s.lastMs)) {
+      throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `partition ${key}: the clock committed with its offset is malformed`);
+    }
+    if (JSON.stringify(s.sizesMs) !== JSON.stringify(this.options.sizesMs)) return;
+    const confirmedMs = s.confirmedMs ?? Number.NEGATIVE_INFINITY;
+    p.clock.restore(confirmedMs, s.lastMs ?? Number.NEGATIVE_INFINITY);
+    p.windower.setStreamTime(confirmedMs);
   }
+}
+
+function finiteOrNull(t: number): number | null {
+  return Number.isFinite(t) ? t : null;
 }

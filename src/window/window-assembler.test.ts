@@ -70,6 +70,18 @@ describe('WindowAssembler', () => {
     expect(windowKey(SIZE, 1_000)).toBe('1000/1000');
   });
 
+  it("a successor that restores its predecessor's state counts partials of windows closed before as late at once", () => {
+    const a = new WindowAssembler(codec, GRACE, ['t/0', 't/1']);
+    a.progress({ partition: 't/0', clockMs: 5_000, idle: false });
+    a.progress({ partition: 't/1', clockMs: 100, idle: true });
+    const b = new WindowAssembler(codec, GRACE, ['t/0', 't/1']);
+    b.restoreState(JSON.parse(JSON.stringify(a.state())) as ReturnType<typeof a.state>);
+    expect(b.watermark()).toBe(5_000);
+    expect(b.addPartial(partial('t/1', 1_000, [1], 0))).toBe(false);
+    const fresh = new WindowAssembler(codec, GRACE, ['t/0', 't/1']);
+    expect(fresh.addPartial(partial('t/1', 1_000, [1], 0))).toBe(true); // without it: a window reopened and reported twice
+  });
+
   it('seeded: members closing windows per partition and flushing idle ones give every window exactly its rows', () => {
     const r = rng(12);
     const partitions = ['t/0', 't/1', 't/2', 't/3', 't/4', 't/5'];
@@ -132,4 +144,58 @@ describe('WindowAssembler', () => {
     expect(accounted).toBe(value);
     expect(reported.size).toBeGreaterThan(20);
   });
+
+  it('seeded: an owner that crashes and is replaced from its last commit (consolidations + state) reports what one owner would', () => {
+    const r = rng(99);
+    const partitions = ['t/0', 't/1', 't/2'];
+    type Msg = { kind: 'partial'; p: PartialWindow<Bag> } | { kind: 'progress'; partition: string; clockMs: number };
+    // the partials partition's log, as the members wrote it (in-order partitions, idle-free)
+    const log: Msg[] = [];
+    const clocks = partitions.map(() => 0);
+    let value = 0;
+    for (let step = 0; step < 6_000; step++) {
+      const i = r.int(partitions.length);
+      clocks[i] = (clocks[i] as number) + r.int(30);
+      const t = clocks[i] as number;
+      log.push({ kind: 'partial', p: partial(partitions[i] as string, t - (t % SIZE), [value++], log.length) });
+      log.push({ kind: 'progress', partition: partitions[i] as string, clockMs: t });
+    }
+    const run = (crashes: Set<number>): Map<number, number[]> => {
+      const reports = new Map<number, number[]>();
+      let owner = new WindowAssembler(codec, GRACE, partitions);
+      // the last commit: its offset, consolidations (covering < offset), state and closed markers
+      let commit = { offset: 0, consolidations: [] as PartialWindow<Bag>[], state: owner.state(), closed: [] as number[] };
+      let closedSinceCommit: number[] = [];
+      for (let at = 0; at < log.length; at++) {
+        if (crashes.delete(at)) {
+          owner = new WindowAssembler(codec, GRACE, partitions);
+          owner.restoreState(commit.state);
+          for (const start of commit.closed) owner.markReported(SIZE, start);
+          for (const c of commit.consolidations) owner.addPartial(c);
+          closedSinceCommit = [];
+          at = commit.offset; // read again from the committed offset
+        }
+        const m = log[at] as Msg;
+        if (m.kind === 'partial') owner.addPartial(m.p);
+        else owner.progress({ partition: m.partition, clockMs: m.clockMs, idle: false });
+        for (const w of owner.closeDue()) {
+          reports.set(w.startMs, [...w.profile.values].sort((x, y) => x - y)); // same key: a rewrite, not a second report
+          closedSinceCommit.push(w.startMs);
+        }
+        if (at % 97 === 0) {
+          const consolidations = owner.openWindows().map((w) => partial('consolidated', w.startMs, [...w.profile.values], -1));
+          commit = { offset: at + 1, consolidations, state: owner.state(), closed: [...commit.closed, ...closedSinceCommit] };
+          closedSinceCommit = [];
+        }
+      }
+      return reports;
+    };
+    const once = run(new Set());
+    const crashed = run(new Set([500, 2_000, 2_001, 7_777, 11_000]));
+    expect(once.size).toBeGreaterThan(20);
+    expect([...crashed.entries()].sort()).toEqual([...once.entries()].sort());
+    const all = [...once.values()].flat();
+    expect(new Set(all).size).toBe(all.length);
+  });
 });
+

@@ -151,6 +151,23 @@ export class WindowAssembler<P> {
     return oldest;
   }
 
+  /** The open windows as they stand (for the owner's consolidations; do not change them). */
+  openWindows(): WindowState<P>[] {
+    return [...this.open.values()];
+  }
+
+  /** The watermark and every partition's latest progress (the owner's state message). */
+  state(): { mark: number; clocks: PartitionProgress[] } {
+    this.watermark();
+    return { mark: this.mark, clocks: [...this.clocks].map(([partition, c]) => ({ partition, ...c })) };
+  }
+
+  /** Continue from a predecessor's state message (after a crash or a rebalance). */
+  restoreState(s: { mark: number; clocks: readonly PartitionProgress[] }): void {
+    if (s.mark > this.mark) this.mark = s.mark;
+    for (const c of s.clocks) this.progress(c);
+  }
+
   openCount(): number {
     return this.open.size;
   }

@@ -98,17 +98,6 @@ export class Windower<P> {
     this.current.fill(undefined);
   }
 
-  /** The open windows as bytes (the store's snapshot; stream time and late counts are the caller's to keep). */
-  snapshotWindows(): Uint8Array {
-    return this.store.snapshot();
-  }
-
-  /** Open windows from snapshotWindows(), at stream time `streamTimeMs`. */
-  restoreWindows(bytes: Uint8Array, streamTimeMs: number): void {
-    this.store.restore(bytes);
-    this.setStreamTime(streamTimeMs);
-  }
-
   openCount(sizeMs?: number): number {
     return this.store.openCount(sizeMs);
   }
