@@ -19,9 +19,7 @@ import { baselineFeatureOrder } from '../../baseline/load-files.js';
 import { formatDuration } from '../../config/duration.js';
 import type { MonitorSettings } from '../../config/load.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
-import { evaluateDataQuality, type DataQualityEvaluation } from '../../evaluate/data-quality.js';
 import { DatasetProfile } from '../../profile/dataset-profile.js';
-import { scaleCounts } from '../../profile/scale-counts.js';
 import { createDecoder } from '../../record/create-decoder.js';
 import type { ColumnNaming } from '../../record/column-naming.js';
 import type { RecordDecoder } from '../../record/decoder.js';
@@ -29,7 +27,6 @@ import { FeatureRegistry } from '../../record/feature-registry.js';
 import type { FeatureRow } from '../../record/row.js';
 import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
-import { publishWindowGauges } from './gauges.js';
 import type {
   BackoffMetrics,
   CheckpointMetrics,
@@ -48,7 +45,7 @@ import { Windower } from '../../window/windower.js';
 import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
 import { poisonRecordError } from '../record-fault.js';
-import { buildWindowReport } from './window-report.js';
+import { WindowCloser } from './window-closer.js';
 
 export interface Baseline {
   statistics: DatasetStatistics | undefined;
@@ -141,6 +138,7 @@ export class MonitorPipeline {
   private rowWeight = 1;
   private lateReported: number[];
   private readonly summary: MonitorSummary;
+  private readonly closer: WindowCloser;
   private ready = false;
   /** Partitioned sources: the watermark over partitions drives stream time. */
   private readonly partitionClock: PartitionClock | undefined;
@@ -189,6 +187,7 @@ export class MonitorPipeline {
       finished: false,
       inputFiles: undefined,
     };
+    this.closer = new WindowCloser({ ...deps, settings: s, clock: this.clock, summary: this.summary });
   }
 
   get isReady(): boolean {
@@ -446,57 +445,8 @@ export class MonitorPipeline {
   }
 
   private async closeWindow(w: WindowState<DatasetProfile>): Promise<void> {
-    const { metrics, baseline, logger } = this.deps;
-    const started = performance.now();
-    const label = formatDuration(w.sizeMs);
-    const sampled = w.profile.toStatistics();
-    // evaluated on the rows seen; counts in the report stand for the traffic (see scale-counts.ts)
-    const verdict = this.deps.settings.driftVerdict;
-    const evaluation: DataQualityEvaluation = evaluateDataQuality(sampled, baseline.statistics, baseline.constraints, verdict === undefined ? {} : { verdict });
-    const statistics = w.weight > w.rows && w.rows > 0 ? scaleCounts(sampled, w.weight / w.rows) : sampled;
     const sizeIndex = this.windower.sizesMs.indexOf(w.sizeMs);
-    const report = buildWindowReport(
-      {
-        monitor: this.name,
-        sizeMs: w.sizeMs,
-        startMs: w.startMs,
-        endMs: w.endMs,
-        rows: w.rows,
-        samplingRate: w.rows > 0 && w.weight > 0 ? w.rows / w.weight : 1,
-        lateRowsSoFar: this.windower.lateBySize[sizeIndex] ?? 0,
-        closedAtMs: this.clock(),
-      },
-      statistics,
-      baseline.constraints,
-      evaluation,
-    );
-    try {
-      this.summary.reportPaths.push(await this.deps.reports.write(report));
-    } catch (e) {
-      metrics.reportWriteFailuresTotal.labels(this.name).inc();
-      logger.error({ monitor: this.name, err: e, window: label, start: new Date(w.startMs).toISOString() }, 'report write failed');
-      throw e;
-    }
-    publishWindowGauges(metrics, this.name, label, statistics, evaluation);
-    metrics.windowsClosedTotal.labels(this.name, label).inc();
-    metrics.lastWindowEnd.labels(this.name, label).set(w.endMs / 1000);
-    metrics.windowCloseDelay.labels(this.name, label).set(Math.max(0, this.clock() - w.endMs) / 1000);
-    metrics.windowCloseDuration.labels(this.name).observe((performance.now() - started) / 1000);
-    this.summary.windowsClosed++;
-    if (evaluation.violations.length > 0) this.summary.windowsWithViolations++;
-    for (const v of evaluation.violations) {
-      const f = (this.summary.violations[v.featureName] ??= Object.create(null) as Record<string, number>);
-      f[v.constraintCheckType] = (f[v.constraintCheckType] ?? 0) + 1;
-    }
-    for (const f of evaluation.features) if (f.verdict?.detected === true) this.summary.drifted[f.name] = (this.summary.drifted[f.name] ?? 0) + 1;
-    if (evaluation.violations.length > 0) {
-      logger.info(
-        { monitor: this.name, window: label, start: new Date(w.startMs).toISOString(), violations: evaluation.violations.length, rows: w.rows },
-        'window closed with violations',
-      );
-    } else {
-      logger.debug({ monitor: this.name, window: label, start: new Date(w.startMs).toISOString(), rows: w.rows }, 'window closed');
-    }
+    await this.closer.close(w, this.windower.lateBySize[sizeIndex] ?? 0);
   }
 
   private summaryCounts(): Record<string, unknown> {
