@@ -29,6 +29,7 @@ export function kafkaRawBatch(topic: string, partition: number, fetched: KafkaMe
     origin: (i) => `${topic}/${partition}@${(messages[i] as KafkaMessage).offset}`,
     key: (i) => (messages[i] as KafkaMessage).key ?? null,
     bytes: (i) => (messages[i] as KafkaMessage).value ?? new Uint8Array(0),
+    offset: (i) => Number((messages[i] as KafkaMessage).offset),
     timestampMs: (i) => Number((messages[i] as KafkaMessage).timestamp),
     partition: { key: partitionKey(topic, partition), position: { topic, partition, nextOffset } },
     ...(blankLines > 0 ? { blankLines } : {}),

@@ -48,6 +48,12 @@ export interface KafkaSourceOptions {
   commitTimeoutMs?: number;
   /** Start-up fails when no broker answered within this (default 30 s). */
   connectTimeoutMs?: number;
+  /**
+   * Called when the group assignment changes, with the partitions (partitionKey()) gained and lost.
+   * Batches of a gained partition wait until it resolves (a scaled-out monitor takes the partition
+   * over first: docs/scale-out.md); if it rejects, the source fails.
+   */
+  onAssignment?: (added: readonly string[], removed: readonly string[]) => Promise<void>;
 }
 
 interface Handoff {
@@ -73,6 +79,8 @@ export class KafkaSource implements Source {
   readonly partitioned = true;
   private readonly consumer: Consumer;
   private readonly partitions = new Map<string, PartitionState>();
+  /** Gained partitions whose takeover (options.onAssignment) may still be running: their batches wait for it. */
+  private readonly takeovers = new Map<string, Promise<void>>();
   private readonly queue: Handoff[] = [];
   private wake: (() => void) | undefined;
   private stopping = false;
@@ -116,8 +124,19 @@ export class KafkaSource implements Source {
     // the lag poll gives up quickly: the next one comes a second later
     this.admin = options.kafka.admin({ retry: { retries: 1 } });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      const before = new Set(this.assigned);
       this.assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p)));
       options.logger.info({ monitor: options.monitor, group: options.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
+      const onAssignment = options.onAssignment;
+      if (onAssignment === undefined) return;
+      const now = new Set(this.assigned);
+      const added = this.assigned.filter((k) => !before.has(k));
+      const removed = [...before].filter((k) => !now.has(k));
+      for (const k of removed) this.takeovers.delete(k);
+      if (added.length === 0 && removed.length === 0) return;
+      const takeover = onAssignment(added, removed);
+      takeover.catch((err: unknown) => this.fail(err));
+      for (const k of added) this.takeovers.set(k, takeover);
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       const { error, restart } = e.payload as { error: Error; restart: boolean };
@@ -311,6 +330,13 @@ export class KafkaSource implements Source {
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    const key = partitionKey(topic, partition);
+    const takeover = this.takeovers.get(key);
+    if (takeover !== undefined) {
+      // the takeover sets where the partition resumes (resumeFrom); a failed one fails the source
+      if (!(await takeover.then(() => true, () => false))) return;
+      if (this.takeovers.get(key) === takeover) this.takeovers.delete(key);
+    }
     const state = this.state(topic, partition);
     state.highWatermark = Number(batch.highWatermark);
     let messages = batch.messages;

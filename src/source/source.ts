@@ -25,6 +25,8 @@ export interface RawBatch {
   rejected?(i: number): { readonly reason: RecordErrorReason; readonly bytes: number } | undefined;
   /** Blank lines (empty or whitespace only) skipped before and among these records: not records, only counted. */
   readonly blankLines?: number;
+  /** The offset of records[i] in its partition (Kafka). */
+  offset?(i: number): number;
   /** The broker timestamp of records[i] (Kafka: CreateTime or LogAppendTime), epoch ms. */
   timestampMs?(i: number): number;
   /**

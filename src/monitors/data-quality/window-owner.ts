@@ -1,0 +1,181 @@
+/**
+ * The owner side of a scaled-out data-quality monitor (docs/scale-out.md): it consumes its
+ * partitions of the partials topic (read_committed, group `<group>.partials`), assembles each
+ * window from the members' partials (window-assembler.ts), and closes it once — evaluation, report
+ * and gauges (window-closer.ts) — when the watermark over every input partition has passed it.
+ *
+ * Per partials partition q it holds one assembler and one transactional unit. Every interval it
+ * commits, in one transaction: a consolidation per open window (its merged state, covering q up
+ * to the last offset read), its state (watermark and progress), a closed marker per window
+ * reported since, and its offset on q. A successor of q starts at that offset; it merges the
+ * consolidations and state written by its predecessor (coversThrough below its start) and skips
+ * its own later ones. Messages that fail their checks are counted and skipped: the topic is
+ * internal, but whoever can write to it is not trusted.
+ */
+import type { Logger } from 'pino';
+import { DriftmonError } from '../../errors.js';
+import type { DatasetProfile } from '../../profile/dataset-profile.js';
+import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../../source/kafka-transactions.js';
+import type { RawBatch } from '../../source/source.js';
+import { decodeExchange, encodeExchange, exchangeKey, type ExchangeMessage } from '../../state/exchange-messages.js';
+import type { SourcePosition } from '../../state/source-position.js';
+import { WindowAssembler } from '../../window/window-assembler.js';
+import type { WindowCloser } from './window-closer.js';
+
+export interface WindowOwnerOptions {
+  monitor: string;
+  /** The owners' consumer group on the partials topic. */
+  groupId: string;
+  partialsTopic: string;
+  transactionalIdPrefix: string;
+  /** The monitor's input partitions (partitionKey()): each holds the watermark until heard from. */
+  inputPartitions: () => readonly string[];
+  graceMs: number;
+  createProfile: () => DatasetProfile;
+  deserializeProfile: (bytes: Uint8Array) => DatasetProfile;
+  closer: WindowCloser;
+  transactions: KafkaTransactions;
+  resumeFrom: (positions: readonly SourcePosition[]) => void;
+  clock: () => number;
+  intervalMs: number;
+  logger: Logger;
+  /** Counts a message of the partials topic that was refused, by why. */
+  onInvalid?: (why: 'malformed' | 'other_monitor' | 'profile') => void;
+}
+
+interface Owned {
+  readonly unit: TransactionUnit;
+  readonly assembler: WindowAssembler<DatasetProfile>;
+  /** The offset this owner started reading q at (its predecessor's commit point). */
+  readonly startOffset: number;
+  /** The next offset to read (everything before it is in the assembler). */
+  nextOffset: number;
+  closedSinceCommit: Array<{ sizeMs: number; startMs: number }>;
+}
+
+export class WindowOwner {
+  private readonly owned = new Map<string, Owned>();
+  private lastMs = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly o: WindowOwnerOptions) {}
+
+  /** The partials source's onAssignment: take gained partials partitions over, drop lost ones. */
+  readonly onAssignment = async (added: readonly string[], removed: readonly string[]): Promise<void> => {
+    for (const key of removed) await this.release(key);
+    await Promise.all(added.map((key) => this.takeOver(key)));
+  };
+
+  private async takeOver(key: string): Promise<void> {
+    const at = key.lastIndexOf('/');
+    const topic = key.slice(0, at);
+    const partition = Number(key.slice(at + 1));
+    const { monitor, groupId, transactionalIdPrefix } = this.o;
+    const unit: TransactionUnit = { topic, partition, groupId, transactionalId: `${transactionalIdPrefix}.${monitor}.owner.${partition}` };
+    const committed = await this.o.transactions.acquire(unit);
+    const startOffset = committed.offset ?? 0;
+    const assembler = new WindowAssembler<DatasetProfile>({ create: this.o.createProfile, merge: (into, from) => into.merge(from) }, this.o.graceMs, this.o.inputPartitions());
+    this.owned.set(key, { unit, assembler, startOffset, nextOffset: startOffset, closedSinceCommit: [] });
+    this.o.resumeFrom([{ topic, partition, nextOffset: startOffset }]);
+    this.o.logger.info({ monitor, partialsPartition: key, offset: startOffset }, 'window owner: partials partition taken over');
+  }
+
+  private async release(key: string): Promise<void> {
+    const owned = this.owned.get(key);
+    this.owned.delete(key);
+    if (owned !== undefined) await this.o.transactions.release(owned.unit);
+  }
+
+  /** One batch of a partials partition: assemble, close what is due, commit when the interval passed. */
+  async onBatch(batch: RawBatch): Promise<void> {
+    const key = batch.partition?.key;
+    const owned = key === undefined ? undefined : this.owned.get(key);
+    if (owned === undefined || batch.bytes === undefined || batch.offset === undefined) return;
+    for (let i = 0; i < batch.records.length; i++) this.apply(owned, batch.bytes(i), batch.offset(i));
+    owned.nextOffset = batch.partition?.position.nextOffset ?? owned.nextOffset;
+    for (const w of owned.assembler.closeDue()) {
+      await this.o.closer.close(w, owned.assembler.lateRowsBySize.get(w.sizeMs) ?? 0);
+      owned.closedSinceCommit.push({ sizeMs: w.sizeMs, startMs: w.startMs });
+    }
+    if (this.o.clock() - this.lastMs >= this.o.intervalMs) await this.commitAll();
+  }
+
+  private apply(owned: Owned, bytes: Uint8Array, offset: number): void {
+    let m: ExchangeMessage;
+    try {
+      m = decodeExchange(bytes);
+    } catch {
+      this.o.onInvalid?.('malformed');
+      return;
+    }
+    if (m.monitor !== this.o.monitor) {
+      this.o.onInvalid?.('other_monitor');
+      return;
+    }
+    const a = owned.assembler;
+    const predecessors = (coversThrough: number): boolean => coversThrough < owned.startOffset;
+    switch (m.kind) {
+      case 'partial':
+      case 'consolidated': {
+        if (m.kind === 'consolidated' && !predecessors(m.coversThrough)) return; // our own: already merged
+        let profile: DatasetProfile;
+        try {
+          profile = this.o.deserializeProfile(m.profile);
+        } catch {
+          this.o.onInvalid?.('profile');
+          return;
+        }
+        a.addPartial({ sizeMs: m.sizeMs, startMs: m.startMs, partition: m.kind === 'partial' ? m.partition : 'consolidated', rows: m.rows, weight: m.weight, profile, position: offset });
+        return;
+      }
+      case 'progress':
+        a.progress(m);
+        return;
+      case 'owner':
+        if (predecessors(m.coversThrough)) a.restoreState({ mark: m.markMs, clocks: m.clocks });
+        return;
+      case 'closed':
+        a.markReported(m.sizeMs, m.startMs);
+        return;
+    }
+  }
+
+  /** One transaction per owned partials partition: consolidations, state, closed markers, offset. */
+  async commitAll(): Promise<void> {
+    this.lastMs = this.o.clock();
+    await Promise.all([...this.owned.keys()].map((key) => this.commitOne(key)));
+  }
+
+  private async commitOne(key: string): Promise<void> {
+    const owned = this.owned.get(key);
+    if (owned === undefined) return;
+    const { monitor, partialsTopic } = this.o;
+    const partition = owned.unit.partition;
+    const coversThrough = owned.nextOffset - 1;
+    const messages: OutgoingMessage[] = [];
+    const send = (m: ExchangeMessage, windowKey?: string): void => {
+      messages.push({ topic: partialsTopic, partition, ...(windowKey === undefined ? {} : { key: windowKey }), value: encodeExchange(m) });
+    };
+    for (const w of owned.assembler.openWindows()) {
+      send({ kind: 'consolidated', monitor, coversThrough, sizeMs: w.sizeMs, startMs: w.startMs, rows: w.rows, weight: w.weight, profile: w.profile.serialize() }, exchangeKey(monitor, w.sizeMs, w.startMs));
+    }
+    const state = owned.assembler.state();
+    send({ kind: 'owner', monitor, coversThrough, markMs: state.mark, clocks: state.clocks });
+    const closed = owned.closedSinceCommit.length; // windows may close while the commit is in flight
+    for (const c of owned.closedSinceCommit) send({ kind: 'closed', monitor, ...c });
+    try {
+      await this.o.transactions.commit(owned.unit, messages, owned.nextOffset, '');
+      owned.closedSinceCommit = owned.closedSinceCommit.slice(closed);
+    } catch (e) {
+      if (e instanceof DriftmonError && !e.retryable) {
+        this.o.logger.warn({ monitor, partialsPartition: key, err: e }, 'window owner: partials partition taken over by another member: dropped here');
+        await this.release(key);
+        return;
+      }
+      this.o.logger.warn({ monitor, partialsPartition: key, err: e }, 'window owner: commit failed; retried at the next interval');
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const key of [...this.owned.keys()]) await this.release(key);
+  }
+}
