@@ -12,6 +12,7 @@ import type { ProblemType } from '../sagemaker/problem-type.js';
 import { formatDuration, parseDurationMs } from './duration.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
 import { ConfigSchema, type ConfigInput, type LabelsConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
+import { schemaProblems } from './schema-problems.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -26,6 +27,15 @@ export interface KafkaSourceSettings {
   maxMessagesPerSecond: number | undefined;
   ssl: boolean;
   sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
+  /** Set: this process is one member of a scaled-out monitor (docs/scale-out.md). */
+  scaleOut?: ScaleOutSettings | undefined;
+}
+
+export interface ScaleOutSettings {
+  partialsTopic: string;
+  /** Undefined: as many as the input topics have. */
+  partialsPartitions: number | undefined;
+  transactionalIdPrefix: string;
 }
 
 export type SourceSettings =
@@ -377,6 +387,13 @@ function resolveMonitor(
       ssl: k.ssl ?? false,
       sasl,
     };
+    const so = k.scaleOut;
+    if (so !== undefined) {
+      const partialsTopic = so.partialsTopic ?? `driftmon.${m.name}.partials`;
+      if (k.topics.includes(partialsTopic) || partialsTopic === k.deadLetterTopic) problems.push(`${at}/source/scaleOut/partialsTopic: "${partialsTopic}" is also an input or dead-letter topic`);
+      if (m.labels !== undefined) problems.push(`${at}/source/scaleOut: label monitors do not scale out yet (data-quality monitors do)`);
+      source.scaleOut = { partialsTopic, partialsPartitions: so.partialsPartitions, transactionalIdPrefix: so.transactionalIdPrefix ?? 'driftmon' };
+    }
   }
   const b0 = m.backoff;
   const backoff: BackoffSettings | undefined =
@@ -523,37 +540,6 @@ function applyEnv(raw: unknown, env: Record<string, string | undefined>, problem
     }
   }
   return out;
-}
-
-/** Turn TypeBox's errors into one readable line per problem (collapsing anyOf/const noise). */
-export function schemaProblems(value: unknown): string[] {
-  const errors = [...Value.Errors(ConfigSchema, value)];
-  const allowed = new Map<string, string[]>();
-  const lines: string[] = [];
-  for (const e of errors) {
-    const path = e.instancePath || '/';
-    if (e.keyword === 'boolean') continue; // duplicate of additionalProperties
-    if (e.keyword === 'const') {
-      const list = allowed.get(path) ?? [];
-      list.push(JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue));
-      allowed.set(path, list);
-      continue;
-    }
-    if (e.keyword === 'anyOf') continue;
-    if (e.keyword === 'additionalProperties') {
-      const extra = (e.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      lines.push(`${path}: unknown key${extra.length > 1 ? 's' : ''} ${extra.map((k) => `"${k}"`).join(', ')}`);
-      continue;
-    }
-    if (e.keyword === 'required') {
-      const req = (e.params as { requiredProperties?: string[] }).requiredProperties ?? [];
-      lines.push(`${path}: missing required key${req.length > 1 ? 's' : ''} ${req.map((k) => `"${k}"`).join(', ')}`);
-      continue;
-    }
-    lines.push(`${path}: ${e.message}`);
-  }
-  for (const [path, values] of allowed) lines.push(`${path}: must be one of ${values.join(', ')}`);
-  return [...new Set(lines)];
 }
 
 function invalid(options: ResolveOptions, raw: unknown, problems: Problems): DriftmonError {

@@ -45,7 +45,7 @@ export const SourceConfig = Type.Union([
       brokers: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
       /** Inference topics: SageMaker capture lines or flat JSON records; the key is the inference ID when set. */
       topics: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-      /** Consumer group (default driftmon-<monitor>). One driftmon process per group: windows span all partitions. */
+      /** Consumer group (default driftmon-<monitor>). One process per group, unless scaleOut is set. */
       groupId: Type.Optional(Type.String({ minLength: 1 })),
       clientId: Type.Optional(Type.String({ minLength: 1 })),
       /** A group without committed offsets starts at the beginning of the topics (default: new messages only). */
@@ -56,6 +56,20 @@ export const SourceConfig = Type.Union([
       maxMessagesPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
       /** A partition silent this long no longer holds windows open (default 30s). */
       partitionIdle: Type.Optional(Duration),
+      /** Several driftmon processes share this monitor's partitions (docs/scale-out.md); data-quality monitors. */
+      scaleOut: Type.Optional(
+        Type.Object(
+          {
+            /** Internal topic of partial windows (default driftmon.<monitor>.partials). */
+            partialsTopic: Type.Optional(Type.String({ minLength: 1 })),
+            /** Its partitions when driftmon creates it (default: the input topics' partition count). */
+            partialsPartitions: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+            /** Transactional ids are <prefix>.<monitor>.… (default driftmon). */
+            transactionalIdPrefix: Type.Optional(Type.String({ minLength: 1 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
       ssl: Type.Optional(Type.Boolean()),
       sasl: Type.Optional(
         Type.Object(

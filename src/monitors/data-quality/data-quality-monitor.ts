@@ -44,8 +44,11 @@ import { decodeFramed, encodeFramed } from '../../state/framed.js';
 import { Windower } from '../../window/windower.js';
 import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
+import { MemberCycle, type MemberCycleOptions } from '../member-cycle.js';
+import { PartitionWindows } from '../../window/partition-windows.js';
 import { poisonRecordError } from '../record-fault.js';
 import { WindowCloser } from './window-closer.js';
+import { WindowOwner } from './window-owner.js';
 
 export interface Baseline {
   statistics: DatasetStatistics | undefined;
@@ -70,6 +73,19 @@ export interface MonitorDeps {
   diskUsage?: () => number | undefined;
   /** Wraps the record decoder (tests make chosen records throw with it; see record-fault.ts). */
   wrapDecoder?: (decoder: RecordDecoder) => RecordDecoder;
+  /** Scaled out (docs/scale-out.md): this process is a member; windows go to their owners as partials. */
+  member?: MemberDeps;
+}
+
+/**
+ * What a member needs beyond a one-process monitor: where partials go and how they are committed,
+ * and, as the owner of some windows, the partials topic's source (group `<group>.partials`) and the
+ * input partitions whose progress its watermark waits for.
+ */
+export interface MemberDeps extends Pick<MemberCycleOptions<DatasetProfile>, 'groupId' | 'partialsTopic' | 'partialsPartitions' | 'transactionalIdPrefix' | 'transactions'> {
+  partialsSource: Source;
+  ownerGroupId: string;
+  inputPartitions: () => readonly string[];
 }
 
 /** What a finished run saw: used by the CLI's summary and by tests. */
@@ -104,6 +120,12 @@ export class MonitorPipeline {
   readonly registry: FeatureRegistry;
   private readonly decoder: RecordDecoder;
   private readonly windower: Windower<DatasetProfile>;
+  /** Where the current batch's rows go: `windower`, or (a member) the batch's partition's own. */
+  private current: Windower<DatasetProfile>;
+  /** A member's per-partition windows and transactions (undefined in one process). */
+  private readonly partitionWindows: PartitionWindows<DatasetProfile> | undefined;
+  private readonly memberCycle: MemberCycle<DatasetProfile> | undefined;
+  private owner: WindowOwner | undefined;
   private readonly store: MemoryWindowStore<DatasetProfile>;
   private readonly clock: () => number;
   readonly name: string;
@@ -121,7 +143,7 @@ export class MonitorPipeline {
     this.row = row;
     this.batchRows++;
     this.recordTimeMs = row.eventTimeMs;
-    this.windower.add(row.eventTimeMs, this.applyRow, this.rowWeight);
+    this.current.add(row.eventTimeMs, this.applyRow, this.rowWeight);
   };
   private batchRows = 0;
   private batchSampledOut = 0;
@@ -168,7 +190,23 @@ export class MonitorPipeline {
     }));
     const partitioned = deps.source.partitioned === true;
     this.partitionClock = partitioned ? new PartitionClock(s.partitionIdleMs) : undefined;
-    this.windower = new Windower(store, { sizesMs: s.windowsMs, graceMs: s.graceMs });
+    this.windower = this.current = new Windower(store, { sizesMs: s.windowsMs, graceMs: s.graceMs });
+    if (deps.member !== undefined && partitioned) {
+      this.partitionWindows = new PartitionWindows(
+        { create: () => new DatasetProfile(this.registry, profileOptions), serialize: (p) => p.serialize(), deserialize: (b) => DatasetProfile.deserialize(b, this.registry, profileOptions) },
+        { sizesMs: s.windowsMs, graceMs: s.graceMs, idleMs: s.partitionIdleMs },
+      );
+      this.memberCycle = new MemberCycle({
+        ...deps.member,
+        monitor: s.name,
+        windows: this.partitionWindows,
+        serialize: (p) => p.serialize(),
+        resumeFrom: (positions) => deps.source.resumeFrom?.(positions),
+        clock: this.clock,
+        intervalMs: s.checkpointIntervalMs,
+        logger: deps.logger,
+      });
+    }
     this.lateReported = s.windowsMs.map(() => 0);
     this.summary = {
       monitor: s.name,
@@ -188,7 +226,34 @@ export class MonitorPipeline {
       inputFiles: undefined,
     };
     this.closer = new WindowCloser({ ...deps, settings: s, clock: this.clock, summary: this.summary });
+    const m = deps.member;
+    if (m !== undefined && this.memberCycle !== undefined) {
+      this.owner = new WindowOwner({
+        monitor: s.name,
+        groupId: m.ownerGroupId,
+        partialsTopic: m.partialsTopic,
+        transactionalIdPrefix: m.transactionalIdPrefix,
+        inputPartitions: m.inputPartitions,
+        graceMs: s.graceMs,
+        createProfile: () => new DatasetProfile(this.registry, profileOptions),
+        deserializeProfile: (b) => DatasetProfile.deserialize(b, this.registry, profileOptions),
+        closer: this.closer,
+        transactions: m.transactions,
+        resumeFrom: (positions) => m.partialsSource.resumeFrom?.(positions),
+        clock: this.clock,
+        intervalMs: s.checkpointIntervalMs,
+        logger: deps.logger,
+      });
+    }
   }
+
+  /** A member's input source: partitions gained and lost (KafkaSource's onAssignment). */
+  readonly memberAssignment = (added: readonly string[], removed: readonly string[]): Promise<void> =>
+    this.memberCycle?.onAssignment(added, removed) ?? Promise.resolve();
+
+  /** A member's partials source: partials partitions gained and lost, as the owner of their windows. */
+  readonly ownerAssignment = (added: readonly string[], removed: readonly string[]): Promise<void> =>
+    this.owner?.onAssignment(added, removed) ?? Promise.resolve();
 
   get isReady(): boolean {
     return this.ready;
@@ -205,13 +270,37 @@ export class MonitorPipeline {
     this.ready = true;
     const onAbort = (): void => (source.stop ? source.stop() : void source.close());
     signal?.addEventListener('abort', onAbort, { once: true });
+    const member = this.memberCycle;
+    const ownerDone = this.owner === undefined || this.deps.member === undefined ? undefined : this.owner.run(this.deps.member.partialsSource, signal);
+    // a member commits every interval even without traffic: owners must hear its partitions' progress
+    let serial: Promise<void> = Promise.resolve();
+    const exclusive = (fn: () => Promise<void>): Promise<void> => (serial = serial.then(fn, fn));
+    const ticker =
+      member === undefined
+        ? undefined
+        : setInterval(() => void exclusive(() => member.afterBatch(IDLE_TICK)).catch((e: unknown) => logger.warn({ monitor: this.name, err: e }, 'member commit failed')), this.deps.settings.checkpointIntervalMs);
+    ticker?.unref();
     try {
       for await (const batch of source.batches()) {
-        const closed = await this.processBatch(batch);
-        await this.cycle.afterBatch(batch, closed > 0, this.state);
+        if (member !== undefined) {
+          await exclusive(async () => {
+            await this.processBatch(batch);
+            await member.afterBatch(batch);
+          });
+        } else {
+          const closed = await this.processBatch(batch);
+          await this.cycle.afterBatch(batch, closed > 0, this.state);
+        }
         if (signal?.aborted) break;
       }
-      if (signal?.aborted || source.partitioned) {
+      if (member !== undefined) {
+        clearInterval(ticker);
+        // stopping: what the held partitions gathered goes to the owners with their offsets
+        await exclusive(() => member.commitAll());
+        await member.close();
+        this.deps.member?.partialsSource.stop?.();
+        await ownerDone;
+      } else if (signal?.aborted || source.partitioned) {
         // stopped, not finished: open windows are incomplete, so they are not reported as if they
         // were; with a checkpoint store they are kept for the restart
         const open = this.windower.openCount();
@@ -226,6 +315,7 @@ export class MonitorPipeline {
         this.summary.finished = true;
       }
     } finally {
+      clearInterval(ticker);
       this.summary.inputFiles = source.filesFound?.();
       signal?.removeEventListener('abort', onAbort);
       await this.deps.reports.flush();
@@ -250,8 +340,12 @@ export class MonitorPipeline {
     this.futureLimitMs = batchStartMs + this.deps.settings.maxFutureSkewMs;
     const partitionClock = this.partitionClock;
     const partition = partitionClock === undefined ? undefined : batch.partition?.key;
-    const partitioned = partitionClock !== undefined && partition !== undefined;
-    const streamClock = partitioned ? partitionClock.clockOf(partition, batchStartMs) : this.ownClock;
+    // a member keeps each partition's windows by that partition's own clock (partition-windows.ts)
+    const own = partition === undefined ? undefined : this.partitionWindows?.of(partition, batchStartMs);
+    const partitioned = partitionClock !== undefined && partition !== undefined && own === undefined;
+    const streamClock = own !== undefined ? own.clock : partitioned ? partitionClock.clockOf(partition, batchStartMs) : this.ownClock;
+    this.current = own?.windower ?? this.windower;
+    const lateBefore = own === undefined ? undefined : [...own.windower.lateBySize];
     const backoff = this.deps.backoff;
     const sampling = backoff !== undefined && backoff.ratio < 1;
     this.rowWeight = sampling ? 1 / backoff.ratio : 1;
@@ -283,7 +377,7 @@ export class MonitorPipeline {
           if (this.recordTimeMs === this.recordTimeMs) {
             // once per record, not per row: the rows of one record share its event time
             streamClock.record(this.recordTimeMs);
-            if (!partitioned) this.windower.advanceTo(streamClock.confirmedMs);
+            if (!partitioned) this.current.advanceTo(streamClock.confirmedMs);
           }
           if (reason !== undefined) {
             invalid = tally(invalid, reason);
@@ -324,6 +418,15 @@ export class MonitorPipeline {
         this.summary.invalid[reason] = (this.summary.invalid[reason] ?? 0) + n;
       }
       metrics.deadLettersTotal.labels(this.name).inc([...invalid.values()].reduce((a, b) => a + b, 0));
+    }
+    if (own !== undefined && partition !== undefined) {
+      // a member: its windows leave as partials at the next transaction (member-cycle.ts); its late
+      // rows are added to the monitor's counters, which `windower` holds for all partitions
+      this.partitionWindows?.afterBatch(partition, this.clock());
+      own.windower.lateBySize.forEach((n, i) => ((this.windower.lateBySize[i] as number) += n - (lateBefore?.[i] ?? 0)));
+      this.updateBackoff();
+      this.publishLate();
+      return 0;
     }
     if (partitioned) {
       const now = this.clock();
@@ -454,6 +557,9 @@ export class MonitorPipeline {
     return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut, blankLines };
   }
 }
+
+/** A member's timer tick: no batch, only the interval's commit (progress of idle partitions). */
+const IDLE_TICK: RawBatch = { records: [], origin: () => '' };
 
 /** One more record rejected for `reason` in this batch (the map exists only once one is). */
 function tally(invalid: Map<RecordErrorReason, number> | undefined, reason: RecordErrorReason): Map<RecordErrorReason, number> {

@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { DriftmonError } from '../../errors.js';
 import type { DatasetProfile } from '../../profile/dataset-profile.js';
 import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../../source/kafka-transactions.js';
-import type { RawBatch } from '../../source/source.js';
+import type { RawBatch, Source } from '../../source/source.js';
 import { decodeExchange, encodeExchange, exchangeKey, type ExchangeMessage } from '../../state/exchange-messages.js';
 import type { SourcePosition } from '../../state/source-position.js';
 import { WindowAssembler } from '../../window/window-assembler.js';
@@ -172,6 +172,23 @@ export class WindowOwner {
         return;
       }
       this.o.logger.warn({ monitor, partialsPartition: key, err: e }, 'window owner: commit failed; retried at the next interval');
+    }
+  }
+
+  /** Consume the partials source until it stops; then commit and let every partials partition go. */
+  async run(source: Source, signal?: AbortSignal): Promise<void> {
+    const onAbort = (): void => (source.stop ? source.stop() : void source.close());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const batch of source.batches()) {
+        await this.onBatch(batch);
+        if (signal?.aborted) break;
+      }
+      await this.commitAll();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await this.close();
+      await source.close();
     }
   }
 
