@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 
 const env = process.env;
 const brokers = (env.KAFKA_BROKERS ?? 'kafka:19092').split(',').map((b) => b.trim());
@@ -70,8 +70,12 @@ async function setup() {
   const admin = kafka.admin();
   await admin.connect();
   const partitions = Number(env.TRAFFIC_PARTITIONS ?? 4);
-  const created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
-  console.log(`topic ${topic}: ${created ? `created with ${partitions} partitions` : 'exists'}`);
+  // listed first: creating an existing topic works but kafkajs logs it as an error
+  if ((await admin.listTopics()).includes(topic)) console.log(`topic ${topic}: exists`);
+  else {
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+    console.log(`topic ${topic}: created with ${partitions} partitions`);
+  }
   await admin.disconnect();
   if (!env.S3_ENDPOINT) return;
   const bucket = env.S3_BUCKET ?? 'driftmon-reports';
@@ -95,7 +99,8 @@ async function produce() {
   const rate = Number(env.TRAFFIC_RATE ?? 50);
   const driftAfterMs = durationMs(env.DRIFT_AFTER ?? '5m');
   const limit = env.TRAFFIC_LIMIT === undefined ? Infinity : Number(env.TRAFFIC_LIMIT);
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // the default partitioner, named so kafkajs does not warn about its v2 change
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const stop = new AbortController();
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => stop.abort());
