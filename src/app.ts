@@ -10,7 +10,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadBaseline, readJsonFile } from './baseline/load-files.js';
 import { loadAnalysisConfigFile, loadBiasAnalysisFile } from './baseline/bias-baseline.js';
 import { parseModelQualityConstraints } from './sagemaker/model-quality-files.js';
-import type { Config, KafkaSourceSettings, MonitorSettings } from './config/load.js';
+import type { Config, KafkaSourceSettings, MonitorSettings, ScaleOutSettings } from './config/load.js';
 import { DriftmonError, ErrorCode } from './errors.js';
 import { groundTruthRoute } from './ingest/ground-truth-route.js';
 import { buildHttpApp, listen } from './http/server.js';
@@ -23,7 +23,7 @@ import { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
 import { ModelQualityEvaluator } from './monitors/label/model-quality-evaluator.js';
 import { publishModelQualityThresholds } from './monitors/label/model-quality-gauges.js';
-import { MonitorPipeline, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
+import { MonitorPipeline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
 import { AcceptedIdStore } from './ingest/accepted-id-store.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
 import { KafkaDeadLetterSink, ensureDeadLetterTopic } from './sink/kafka-dead-letter.js';
@@ -47,6 +47,8 @@ import { diskUsage } from './source/disk-usage.js';
 import { FileSource } from './source/file-source.js';
 import { createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
+import { KafkaTransactions } from './source/kafka-transactions.js';
+import { ensurePartialsTopic, inputPartitionKeys } from './source/scale-out-topics.js';
 import type { Source, UnreadableInput } from './source/source.js';
 import { SequenceSource } from './source/sequence-source.js';
 import { StreamSource } from './source/stdin-source.js';
@@ -99,12 +101,20 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const labelMetrics = config.monitors.some((m) => m.labels !== undefined) ? createLabelMetrics(registry) : undefined;
   const ownSinks: DeadLetterSink[] = [];
   const sources: Source[] = [];
+  const closers: Array<() => Promise<void>> = [];
   const baselines = await Promise.all(config.monitors.map((m) => (m.labels === undefined ? loadBaseline(m.baseline) : undefined)));
   for (const [i, settings] of config.monitors.entries()) {
     let source: Source;
     let deadLetters: DeadLetterSink = fileDeadLetters;
+    let member: MemberDeps | undefined;
     if (settings.source.type === 'kafka') {
       const kafka = createKafka(settings.source, logger);
+      const pipelineOf = (): MonitorPipeline => monitors.find((m) => m.name === settings.name) as MonitorPipeline;
+      if (settings.source.scaleOut !== undefined && settings.labels === undefined) {
+        const joined = await scaleOutMember(settings.name, settings.source, settings.source.scaleOut, config.shutdownTimeoutMs, logger, metrics, pipelineOf, deps.clock);
+        closers.push(joined.close);
+        member = joined;
+      }
       source = new KafkaSource({
         // a client of its own that never gives up on a broker that is down (see KafkaSource)
         kafka: createKafka({ ...settings.source, retries: Infinity }, logger),
@@ -117,6 +127,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         logger,
         metrics,
         ...(deps.clock ? { clock: deps.clock } : {}),
+        ...(member ? { onAssignment: (added: readonly string[], removed: readonly string[]) => pipelineOf().memberAssignment(added, removed) } : {}),
       });
       deadLetters = await kafkaDeadLetters(settings.source, kafka, metrics, logger, deps.clock) ?? fileDeadLetters;
       if (deadLetters !== fileDeadLetters) ownSinks.push(deadLetters);
@@ -168,7 +179,9 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         metrics,
         logger,
         ...(deps.clock ? { clock: deps.clock } : {}),
-        ...(kafkaMonitor && checkpoints ? { checkpoints } : {}),
+        // a member's state is in Kafka (its partials and offsets), not in local checkpoints
+        ...(kafkaMonitor && checkpoints && member === undefined ? { checkpoints } : {}),
+        ...(member ? { member } : {}),
         ...(backoff ? { backoff } : {}),
         ...(disk ? { diskUsage: () => disk.usage } : {}),
         ...(wrap ? { wrapDecoder: (d: RecordDecoder) => wrap(settings.name, d) } : {}),
@@ -208,6 +221,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       await reports.close();
       await fileDeadLetters.close();
       for (const d of ownSinks) await d.close();
+      for (const c of closers) await c();
       await http?.close();
       await ingest?.close();
     },
@@ -257,6 +271,61 @@ function createReportSink(config: Config, metrics: ReportDeliveryMetrics, logger
     logger,
     ...(clock ? { clock } : {}),
   });
+}
+
+/**
+ * A member of a scaled-out monitor (docs/scale-out.md): the partials topic (created when missing),
+ * the input partitions, transactions, and the partials source through which it owns some windows.
+ */
+async function scaleOutMember(
+  monitor: string,
+  s: KafkaSourceSettings,
+  so: ScaleOutSettings,
+  shutdownTimeoutMs: number,
+  logger: Logger,
+  metrics: ReturnType<typeof createMetrics>,
+  pipelineOf: () => MonitorPipeline,
+  clock: (() => number) | undefined,
+): Promise<MemberDeps & { close: () => Promise<void> }> {
+  const kafka = createKafka(s, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  const partialsPartitions = await ensurePartialsTopic(admin, so.partialsTopic, s.topics, so.partialsPartitions);
+  let inputPartitions = await inputPartitionKeys(admin, s.topics);
+  const transactions = new KafkaTransactions(kafka, admin, logger);
+  const ownerGroupId = `${s.groupId}.partials`;
+  const partialsSource = new KafkaSource({
+    kafka: createKafka({ ...s, retries: Infinity }, logger),
+    monitor,
+    topics: [so.partialsTopic],
+    groupId: ownerGroupId,
+    fromBeginning: true,
+    maxBytesPerPartition: 64 * 1024 * 1024,
+    shutdownTimeoutMs,
+    logger,
+    metrics,
+    ...(clock ? { clock } : {}),
+    onAssignment: async (added, removed) => {
+      // partitions added to the input topics since start hold the owners' watermarks too
+      inputPartitions = await inputPartitionKeys(admin, s.topics);
+      await pipelineOf().ownerAssignment(added, removed);
+    },
+  });
+  logger.info({ monitor, partialsTopic: so.partialsTopic, partialsPartitions, inputPartitions: inputPartitions.length, ownerGroup: ownerGroupId }, 'scaled out: a member of the group');
+  return {
+    groupId: s.groupId,
+    ownerGroupId,
+    partialsTopic: so.partialsTopic,
+    partialsPartitions,
+    transactionalIdPrefix: so.transactionalIdPrefix,
+    transactions,
+    partialsSource,
+    inputPartitions: () => inputPartitions,
+    close: async () => {
+      await transactions.close();
+      await admin.disconnect().catch(() => undefined);
+    },
+  };
 }
 
 async function kafkaDeadLetters(

@@ -72,6 +72,8 @@ interface PartitionState {
   low: number;
   highWatermark: number;
   lastTimestampMs: number;
+  /** The position last sought back to (a gap that remains after it is real: see onBatch). */
+  soughtBackTo?: number;
 }
 
 export class KafkaSource implements Source {
@@ -341,9 +343,12 @@ export class KafkaSource implements Source {
     state.highWatermark = Number(batch.highWatermark);
     let messages = batch.messages;
     const first = Number(messages[0]?.offset);
-    if (state.next !== undefined && first > state.next) {
-      // the broker's committed offset is ahead of our checkpoint: go back, or records in between are lost
+    if (state.next !== undefined && first > state.next && state.soughtBackTo !== state.next) {
+      // the broker's committed offset is ahead of our checkpoint: go back, or records in between are
+      // lost. Once: if the first record is still further on, the offsets between hold nothing to
+      // read (transaction markers, aborted or deleted records)
       this.options.logger.warn({ monitor: this.options.monitor, topic, partition, from: first, to: state.next }, 'seeking back to the checkpoint position');
+      state.soughtBackTo = state.next;
       this.consumer.seek({ topic, partition, offset: String(state.next) });
       return;
     }

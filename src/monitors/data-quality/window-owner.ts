@@ -92,10 +92,13 @@ export class WindowOwner {
     if (owned === undefined || batch.bytes === undefined || batch.offset === undefined) return;
     for (let i = 0; i < batch.records.length; i++) this.apply(owned, batch.bytes(i), batch.offset(i));
     owned.nextOffset = batch.partition?.position.nextOffset ?? owned.nextOffset;
-    for (const w of owned.assembler.closeDue()) {
+    const due = owned.assembler.closeDue();
+    for (const w of due) {
       await this.o.closer.close(w, owned.assembler.lateRowsBySize.get(w.sizeMs) ?? 0);
       owned.closedSinceCommit.push({ sizeMs: w.sizeMs, startMs: w.startMs });
     }
+    // closed markers go out at once: a successor (after a crash or a rebalance) then does not close them again
+    if (due.length > 0 && key !== undefined) await this.commitOne(key);
     if (this.o.clock() - this.lastMs >= this.o.intervalMs) await this.commitAll();
   }
 
