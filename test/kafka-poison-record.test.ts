@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import type { Registry } from 'prom-client';
 import { expect, it } from 'vitest';
 import { CaptureLineGenerator } from '../bench/support/capture-lines.js';
 import { startApp } from '../src/app.js';
@@ -24,6 +23,7 @@ import { createTopic, produceAll, readTopic, topicEndOffsets, uniqueTopic, type 
 import { reportCounts, windowFolder } from './support/capture-stream.js';
 import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
+import { metricSum, until } from './support/wait.js';
 
 const RECORDS = 50_000;
 const MORE = 5_000;
@@ -41,19 +41,6 @@ const MARKER = '"eventId":"poison-';
 const PROTO_RECORD =
   '{"__proto__":{"polluted":1},"captureData":{"__proto__":{"endpointInput":{"observedContentType":"text/csv","mode":"INPUT","data":"1,2","encoding":"CSV"}}},' +
   '"eventMetadata":{"__proto__":{"eventId":"proto","inferenceTime":"2026-12-04T09:00:30Z"}},"eventVersion":"0"}';
-
-const metric = async (registry: Registry, name: string, label?: [string, string]): Promise<number> => {
-  const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
-  return values.filter((v) => label === undefined || v.labels[label[0]] === label[1]).reduce((a, v) => a + v.value, 0);
-};
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describeWithServices(['kafka'], 'a poison record on a real broker', ({ kafka }) => {
   it('a __proto__ record and a record whose processing throws in a 50k stream: both dead-lettered, windows exact, not met again after a restart', async () => {
@@ -118,7 +105,7 @@ describeWithServices(['kafka'], 'a poison record on a real broker', ({ kafka }) 
       try {
         await until(`${records} records`, async () => {
           alive();
-          return (await metric(app.registry, 'driftmon_records_total')) >= records;
+          return (await metricSum(app.registry, 'driftmon_records_total')) >= records;
         }, 45_000);
         await until(`${windows} windows`, () => {
           alive();
@@ -132,9 +119,9 @@ describeWithServices(['kafka'], 'a poison record on a real broker', ({ kafka }) 
       }
       return {
         poisonSeen,
-        records: await metric(app.registry, 'driftmon_records_total'),
-        processingErrors: await metric(app.registry, 'driftmon_records_invalid_total', ['reason', RecordErrorReason.PROCESSING_ERROR]),
-        invalid: await metric(app.registry, 'driftmon_records_invalid_total'),
+        records: await metricSum(app.registry, 'driftmon_records_total'),
+        processingErrors: await metricSum(app.registry, 'driftmon_records_invalid_total', ['reason', RecordErrorReason.PROCESSING_ERROR]),
+        invalid: await metricSum(app.registry, 'driftmon_records_invalid_total'),
       };
     };
     // windows close at end + grace ≤ watermark (the smaller of the two partitions' newest times)

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import type { Registry } from 'prom-client';
 import { expect, it } from 'vitest';
 import { startApp, type AppHandle } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
@@ -16,21 +15,11 @@ import { captureStream, reportCounts, wrongCounts } from './support/capture-stre
 import { createTopic, produceAll, uniqueTopic } from './support/kafka.js';
 import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
+import { metricSum, until } from './support/wait.js';
 
 const WINDOW_MS = 10_000;
 const GRACE_MS = 2_000;
 const START_MS = Date.UTC(2026, 11, 4, 10, 0, 0);
-
-const metric = async (registry: Registry, name: string): Promise<number> =>
-  ((await registry.getSingleMetric(name)?.get())?.values ?? []).reduce((a, v) => a + v.value, 0);
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 describeWithServices(['kafka'], 'scale-out over a consumer group (real broker)', ({ kafka }) => {
   it('two members in one process share 4 partitions: every window is reported once, with its exact count', async () => {
@@ -60,9 +49,9 @@ describeWithServices(['kafka'], 'scale-out over a consumer group (real broker)',
       await until(`${stream.expected.size} windows`, () => [...stream.expected.keys()].every((k) => reportCounts(out).has(k)), 90_000);
       await sleep(2_000); // nothing more may close twice
       expect(wrongCounts(stream.expected, reportCounts(out))).toEqual([]);
-      const closed = (await Promise.all(apps.map((a) => metric(a.registry, 'driftmon_windows_closed_total')))).reduce((a, b) => a + b, 0);
+      const closed = (await Promise.all(apps.map((a) => metricSum(a.registry, 'driftmon_windows_closed_total')))).reduce((a, b) => a + b, 0);
       expect(closed).toBe(reportCounts(out).size); // no window closed twice
-      const records = (await Promise.all(apps.map((a) => metric(a.registry, 'driftmon_records_total')))).reduce((a, b) => a + b, 0);
+      const records = (await Promise.all(apps.map((a) => metricSum(a.registry, 'driftmon_records_total')))).reduce((a, b) => a + b, 0);
       expect(records).toBe(40_000);
     } finally {
       stop.abort();
