@@ -56,6 +56,9 @@ class CountingSink implements ReportSink {
     this.violations += asDataQualityReport(r).violations.length;
     return 'counted';
   }
+  async has(): Promise<boolean> {
+    return false;
+  }
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
 }

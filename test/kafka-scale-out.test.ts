@@ -3,7 +3,7 @@
  * monitor's input partitions, publish partial windows through the partials topic in per-partition
  * transactions, and each window is closed once by its owner with the exact count.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config/load.js';
 import { captureStream, reportCounts, wrongCounts } from './support/capture-stream.js';
 import { createTopic, produceAll, uniqueTopic } from './support/kafka.js';
 import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
+import { DriftmonProcess } from './support/driftmon-process.js';
 import { describeWithServices } from './support/services.js';
 import { metricSum, until } from './support/wait.js';
 
@@ -61,4 +62,59 @@ describeWithServices(['kafka'], 'scale-out over a consumer group (real broker)',
       }
     }
   }, 150_000);
+
+  it('three processes on 6 partitions, 300k records: one SIGKILLed mid-stream, one added later; every window reported once, exactly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-scale3-'));
+    await buildCaptureBaseline(dir);
+    const topic = uniqueTopic('inference-scale3');
+    await createTopic(kafka.brokers, topic, 6);
+    const stream = captureStream({ seed: 31, records: 300_000, partitions: 6, perSecond: 1_000, startMs: START_MS, windowMs: WINDOW_MS, graceMs: GRACE_MS });
+    expect(stream.expected.size).toBeGreaterThanOrEqual(28);
+    await produceAll(kafka.brokers, topic, stream.messages, 10_000);
+    const config = writeKafkaConfig({
+      dir,
+      brokers: kafka.brokers,
+      topic,
+      windows: ['10s'],
+      grace: '2s',
+      // throttled so the kill and the join land mid-stream
+      source: { partitionIdle: '10m', maxMessagesPerSecond: 6_000, scaleOut: { partialsTopic: `${topic}.partials` } },
+      monitorExtra: { checkpointInterval: '1s' },
+    });
+    const out = join(dir, 'out');
+    const members: DriftmonProcess[] = [];
+    const seen = new Map<DriftmonProcess, number>();
+    const total = async (): Promise<number> => {
+      for (const m of members) if (m.child.exitCode === null && m.child.signalCode === null) seen.set(m, await m.metric('driftmon_records_total').catch(() => seen.get(m) ?? 0));
+      return [...seen.values()].reduce((a, b) => a + b, 0);
+    };
+    try {
+      for (let i = 0; i < 3; i++) members.push(await DriftmonProcess.start(config));
+      await until('60k records', async () => (await total()) >= 60_000, 60_000);
+      const killed = members[1] as DriftmonProcess;
+      killed.kill('SIGKILL');
+      expect((await killed.exited).signal).toBe('SIGKILL');
+      const reportedAtKill = reportCounts(out).size;
+      await until('150k records', async () => (await total()) >= 150_000, 120_000);
+      members.push(await DriftmonProcess.start(config));
+      await until(`${stream.expected.size} windows`, () => [...stream.expected.keys()].every((k) => reportCounts(out).has(k)), 180_000);
+      await sleep(2_000); // nothing may be reported twice afterwards either
+      for (const m of members) if (m !== killed) m.kill('SIGTERM');
+      for (const m of members) if (m !== killed) expect((await m.exited).code).toBe(0);
+      writeFileSync(join(dir, 'driftmon.log'), members.map((m) => m.stderr).join('\n----- member -----\n'));
+      expect(wrongCounts(stream.expected, reportCounts(out)), `logs in ${dir}/driftmon.log`).toEqual([]);
+      // one report per window: the index has one line per report written
+      const writes = new Map<string, number>();
+      for (const line of readFileSync(join(out, 'model', 'index.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+        const path = (JSON.parse(line) as { path: string }).path;
+        writes.set(path, (writes.get(path) ?? 0) + 1);
+      }
+      expect([...writes].filter(([, n]) => n !== 1), `logs in ${dir}/driftmon.log`).toEqual([]);
+      // the kill really happened mid-stream
+      expect(reportedAtKill).toBeLessThan(stream.expected.size);
+    } finally {
+      for (const m of members) if (m.child.exitCode === null && m.child.signalCode === null) m.kill('SIGKILL');
+    }
+  }, 420_000);
 });
+

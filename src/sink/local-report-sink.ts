@@ -1,5 +1,5 @@
 /** Reports as files under a local directory (the embedded default). Each file is written durably: tmp, fsync, rename. */
-import { mkdir, appendFile } from 'node:fs/promises';
+import { access, appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { replaceFile } from '../state/durable-file.js';
@@ -16,6 +16,14 @@ export class LocalReportSink implements ReportSink {
     const next = this.chain.then(() => this.writeNow(report));
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /** Complete when its last file is there (files are written in order, each by an atomic rename). */
+  async has(report: WindowReport): Promise<boolean> {
+    await this.flush();
+    const last = reportObjects(report).at(-1);
+    if (last === undefined) return false;
+    return access(join(this.rootDir, ...reportFolderOf(report).split('/'), last.name)).then(() => true, () => false);
   }
 
   async flush(): Promise<void> {

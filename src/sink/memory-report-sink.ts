@@ -9,6 +9,11 @@ export class MemoryReportSink implements ReportSink {
     return `memory:${reportFolderOf(report)}`;
   }
 
+  async has(report: WindowReport): Promise<boolean> {
+    const folder = reportFolderOf(report);
+    return this.reports.some((r) => reportFolderOf(r) === folder);
+  }
+
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {}

@@ -16,6 +16,10 @@ export class RecentWindowsSink implements ReportSink {
     private readonly capacity = RECENT_WINDOWS_CAPACITY,
   ) {}
 
+  has(report: WindowReport): Promise<boolean> {
+    return this.inner.has(report);
+  }
+
   async write(report: WindowReport): Promise<string> {
     const where = await this.inner.write(report);
     this.entries.push(indexEntry(report, where));

@@ -80,6 +80,12 @@ export interface ReportIndexEntry {
 export interface ReportSink {
   /** Store one window's report; resolves to where it went (a path or URI). */
   write(report: WindowReport): Promise<string>;
+  /**
+   * Whether a complete report of this window (same monitor, size, start; same kind) is stored
+   * already: a scaled-out window's new owner, closing a window its predecessor may have reported
+   * just before it died, does not store it again (docs/scale-out.md).
+   */
+  has(report: WindowReport): Promise<boolean>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }

@@ -17,7 +17,7 @@
  * and destroys the client. The index.jsonl that LocalReportSink appends has no S3 counterpart
  * (objects cannot be appended to); list the prefix instead.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ReportDeliveryMetrics } from '../observability/component-metrics.js';
@@ -87,6 +87,8 @@ export class S3ReportSink implements ReportSink {
   private appending: Promise<unknown> = Promise.resolve();
   /** flush() callers waiting until every entry up to `seq` is delivered. */
   private waiters: { seq: number; resolve: () => void }[] = [];
+  /** Report folders this process spooled (has() answers for them without asking the bucket). */
+  private readonly spooledFolders = new Set<string>();
   /** Wakes the loop when it idles on an empty spool. */
   private wake: (() => void) | undefined;
   private outage: Outage | undefined;
@@ -151,6 +153,24 @@ export class S3ReportSink implements ReportSink {
     return this.spool.depth;
   }
 
+  /**
+   * Spooled by this process (delivered or on its way), or its last object (uploaded last, so the
+   * report is complete) is in the bucket. A bucket that cannot be asked counts as not having it:
+   * the report is then stored again, identical but for its close time.
+   */
+  async has(report: WindowReport): Promise<boolean> {
+    const folder = reportFolderOf(report);
+    if (this.spooledFolders.has(folder)) return true;
+    const last = reportObjects(report).at(-1);
+    if (last === undefined) return false;
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.key(folder, last.name) }), { abortSignal: this.stopSignal.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async write(report: WindowReport): Promise<string> {
     if (!this.accepting) throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, 'S3 report sink is closed');
     const folder = reportFolderOf(report);
@@ -164,6 +184,7 @@ export class S3ReportSink implements ReportSink {
         retryable: true,
       });
     }
+    this.spooledFolders.add(folder);
     this.updateGauges();
     this.wake?.();
     return this.location(folder);

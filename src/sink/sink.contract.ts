@@ -47,6 +47,17 @@ export function describeReportSinkContract(
   make: () => { sink: ReportSink; read: (location: string) => Promise<Record<string, unknown>> },
 ): void {
   describe(`ReportSink contract: ${name}`, () => {
+    it('has() is false for a window before its report is written, true after, and per window', async () => {
+      const { sink } = make();
+      const r = sampleReport(Date.UTC(2026, 0, 2, 10, 0));
+      expect(await sink.has(r)).toBe(false);
+      await sink.write(r);
+      await sink.flush();
+      expect(await sink.has(sampleReport(Date.UTC(2026, 0, 2, 10, 0)))).toBe(true);
+      expect(await sink.has(sampleReport(Date.UTC(2026, 0, 2, 10, 5)))).toBe(false);
+      expect(await sink.has(sampleReport(Date.UTC(2026, 0, 2, 10, 0), 3_600_000))).toBe(false);
+    });
+
     it('stores every report, at distinct locations per window, readable back', async () => {
       const { sink, read } = make();
       const a = await sink.write(sampleReport(Date.UTC(2026, 0, 1, 10, 0)));

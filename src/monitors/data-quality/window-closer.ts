@@ -30,8 +30,13 @@ export interface WindowCloserDeps {
 export class WindowCloser {
   constructor(private readonly deps: WindowCloserDeps) {}
 
-  /** Evaluate, report and publish window `w`; `lateRowsSoFar`: late rows of its size so far. A failed report write is logged, counted and rethrown. */
-  async close(w: WindowState<DatasetProfile>, lateRowsSoFar: number): Promise<void> {
+  /**
+   * Evaluate, report and publish window `w`; `lateRowsSoFar`: late rows of its size so far. A
+   * failed report write is logged, counted and rethrown. `once`: a window a previous owner may
+   * have reported just before it died (docs/scale-out.md) — if the sink has its report, the
+   * gauges are published but the report is not stored or counted again.
+   */
+  async close(w: WindowState<DatasetProfile>, lateRowsSoFar: number, once = false): Promise<void> {
     const { metrics, baseline, logger, summary, clock } = this.deps;
     const monitor = this.deps.settings.name;
     const started = performance.now();
@@ -57,6 +62,11 @@ export class WindowCloser {
       evaluation,
     );
     const start = new Date(w.startMs).toISOString();
+    if (once && (await this.deps.reports.has(report))) {
+      publishWindowGauges(metrics, monitor, label, statistics, evaluation);
+      logger.info({ monitor, window: label, start, rows: w.rows }, 'window reported already by its previous owner: gauges published, report not stored again');
+      return;
+    }
     try {
       summary.reportPaths.push(await this.deps.reports.write(report));
     } catch (e) {

@@ -94,7 +94,7 @@ export class WindowOwner {
     owned.nextOffset = batch.partition?.position.nextOffset ?? owned.nextOffset;
     const due = owned.assembler.closeDue();
     for (const w of due) {
-      await this.o.closer.close(w, owned.assembler.lateRowsBySize.get(w.sizeMs) ?? 0);
+      await this.o.closer.close(w, owned.assembler.lateRowsBySize.get(w.sizeMs) ?? 0, true);
       owned.closedSinceCommit.push({ sizeMs: w.sizeMs, startMs: w.startMs });
     }
     // closed markers go out at once: a successor (after a crash or a rebalance) then does not close them again
