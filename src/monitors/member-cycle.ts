@@ -48,10 +48,21 @@ export class MemberCycle<P> {
 
   constructor(private readonly o: MemberCycleOptions<P>) {}
 
-  /** The source's onAssignment: take the gained partitions over, let the lost ones go. */
-  readonly onAssignment = async (added: readonly string[], removed: readonly string[]): Promise<void> => {
-    for (const key of removed) await this.release(key);
-    await Promise.all(added.map((key) => this.takeOver(key)));
+  /** Assignment changes, applied one after another (see onAssignment). */
+  private assignments: Promise<void> = Promise.resolve();
+
+  /**
+   * The source's onAssignment: take the gained partitions over, let the lost ones go. Changes are
+   * applied in order: a takeover that read an older committed offset must never finish after a
+   * newer one (the partition would resume behind what is committed, and rows would count twice).
+   */
+  readonly onAssignment = (added: readonly string[], removed: readonly string[]): Promise<void> => {
+    const next = this.assignments.then(async () => {
+      for (const key of removed) await this.release(key);
+      await Promise.all(added.map((key) => this.takeOver(key)));
+    });
+    this.assignments = next.catch(() => undefined);
+    return next;
   };
 
   private async takeOver(key: string): Promise<void> {

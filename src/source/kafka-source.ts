@@ -74,6 +74,8 @@ interface PartitionState {
   lastTimestampMs: number;
   /** The position last sought back to (a gap that remains after it is real: see onBatch). */
   soughtBackTo?: number;
+  /** `next` came from resumeFrom and nothing was delivered since: only then may a gap mean a skipped range. */
+  resumed?: boolean;
 }
 
 export class KafkaSource implements Source {
@@ -148,7 +150,11 @@ export class KafkaSource implements Source {
   }
 
   resumeFrom(positions: readonly SourcePosition[]): void {
-    for (const p of positions) this.state(p.topic, p.partition).next = p.nextOffset;
+    for (const p of positions) {
+      const st = this.state(p.topic, p.partition);
+      st.next = p.nextOffset;
+      st.resumed = true;
+    }
   }
 
   async *batches(): AsyncIterable<RawBatch> {
@@ -343,7 +349,7 @@ export class KafkaSource implements Source {
     state.highWatermark = Number(batch.highWatermark);
     let messages = batch.messages;
     const first = Number(messages[0]?.offset);
-    if (state.next !== undefined && first > state.next && state.soughtBackTo !== state.next) {
+    if (state.resumed === true && state.next !== undefined && first > state.next && state.soughtBackTo !== state.next) {
       // the broker's committed offset is ahead of our checkpoint: go back, or records in between are
       // lost. Once: if the first record is still further on, the offsets between hold nothing to
       // read (transaction markers, aborted or deleted records)
@@ -367,6 +373,7 @@ export class KafkaSource implements Source {
       if (!processed) return;
       resolveOffset(last.offset);
       state.next = nextOffset;
+      state.resumed = false; // gaps between our own batches are transaction markers or deleted records
       state.lastTimestampMs = Number(last.timestamp);
       this.publish(chunk.length, state);
       await heartbeat();

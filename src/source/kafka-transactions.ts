@@ -65,7 +65,15 @@ export class KafkaTransactions {
    */
   async acquire(u: TransactionUnit): Promise<CommittedOffset> {
     await this.release(u);
-    const producer = this.kafka.producer({ transactionalId: u.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+    // retried without limit (an idempotent producer must be; kafkajs warns otherwise), at most 1 s
+    // apart: during an outage the member waits, as its consumer does; stops are bounded by the caller
+    const producer = this.kafka.producer({
+      transactionalId: u.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 60_000,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 250, maxRetryTime: 1_000 },
+    });
     await producer.connect();
     this.producers.set(u.transactionalId, producer);
     // kafkajs initialises a transactional id at its first transaction, not at connect: open and

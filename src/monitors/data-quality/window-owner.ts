@@ -50,6 +50,10 @@ interface Owned {
   readonly startOffset: number;
   /** The next offset to read (everything before it is in the assembler). */
   nextOffset: number;
+  /** The offset of this owner's last commit on q (its start until it commits). */
+  committedOffset: number;
+  /** Windows merged from a predecessor's consolidation (each is merged once). */
+  consolidated: Set<string>;
   closedSinceCommit: Array<{ sizeMs: number; startMs: number }>;
 }
 
@@ -59,10 +63,20 @@ export class WindowOwner {
 
   constructor(private readonly o: WindowOwnerOptions) {}
 
-  /** The partials source's onAssignment: take gained partials partitions over, drop lost ones. */
-  readonly onAssignment = async (added: readonly string[], removed: readonly string[]): Promise<void> => {
-    for (const key of removed) await this.release(key);
-    await Promise.all(added.map((key) => this.takeOver(key)));
+  /** Assignment changes, applied one after another (see onAssignment). */
+  private assignments: Promise<void> = Promise.resolve();
+
+  /**
+   * The partials source's onAssignment: take gained partials partitions over, drop lost ones, in
+   * order (a takeover that read an older committed offset must never finish after a newer one).
+   */
+  readonly onAssignment = (added: readonly string[], removed: readonly string[]): Promise<void> => {
+    const next = this.assignments.then(async () => {
+      for (const key of removed) await this.release(key);
+      await Promise.all(added.map((key) => this.takeOver(key)));
+    });
+    this.assignments = next.catch(() => undefined);
+    return next;
   };
 
   private async takeOver(key: string): Promise<void> {
@@ -74,7 +88,7 @@ export class WindowOwner {
     const committed = await this.o.transactions.acquire(unit);
     const startOffset = committed.offset ?? 0;
     const assembler = new WindowAssembler<DatasetProfile>({ create: this.o.createProfile, merge: (into, from) => into.merge(from) }, this.o.graceMs, this.o.inputPartitions());
-    this.owned.set(key, { unit, assembler, startOffset, nextOffset: startOffset, closedSinceCommit: [] });
+    this.owned.set(key, { unit, assembler, startOffset, nextOffset: startOffset, committedOffset: startOffset, consolidated: new Set(), closedSinceCommit: [] });
     this.o.resumeFrom([{ topic, partition, nextOffset: startOffset }]);
     this.o.logger.info({ monitor, partialsPartition: key, offset: startOffset }, 'window owner: partials partition taken over');
   }
@@ -115,11 +129,18 @@ export class WindowOwner {
       return;
     }
     const a = owned.assembler;
-    const predecessors = (coversThrough: number): boolean => coversThrough < owned.startOffset;
+    // the predecessor's last commit set our start offset; its consolidations (and state) cover
+    // exactly what came before it. Earlier commits' are superseded, later ones are our own
+    const predecessors = (coversThrough: number): boolean => coversThrough === owned.startOffset - 1;
     switch (m.kind) {
       case 'partial':
       case 'consolidated': {
-        if (m.kind === 'consolidated' && !predecessors(m.coversThrough)) return; // our own: already merged
+        if (m.kind === 'consolidated') {
+          // an owner that commits twice without reading between writes the same consolidation twice: merge one
+          const windowKey = exchangeKey(m.monitor, m.sizeMs, m.startMs);
+          if (!predecessors(m.coversThrough) || owned.consolidated.has(windowKey)) return;
+          owned.consolidated.add(windowKey);
+        }
         let profile: DatasetProfile;
         try {
           profile = this.o.deserializeProfile(m.profile);
@@ -154,19 +175,24 @@ export class WindowOwner {
     const { monitor, partialsTopic } = this.o;
     const partition = owned.unit.partition;
     const coversThrough = owned.nextOffset - 1;
+    // nothing read since the last commit: the consolidations and state it wrote still hold
+    const advanced = owned.nextOffset !== owned.committedOffset;
+    if (!advanced && owned.closedSinceCommit.length === 0) return;
     const messages: OutgoingMessage[] = [];
     const send = (m: ExchangeMessage, windowKey?: string): void => {
       messages.push({ topic: partialsTopic, partition, ...(windowKey === undefined ? {} : { key: windowKey }), value: encodeExchange(m) });
     };
-    for (const w of owned.assembler.openWindows()) {
+    for (const w of advanced ? owned.assembler.openWindows() : []) {
       send({ kind: 'consolidated', monitor, coversThrough, sizeMs: w.sizeMs, startMs: w.startMs, rows: w.rows, weight: w.weight, profile: w.profile.serialize() }, exchangeKey(monitor, w.sizeMs, w.startMs));
     }
     const state = owned.assembler.state();
-    send({ kind: 'owner', monitor, coversThrough, markMs: state.mark, clocks: state.clocks });
+    if (advanced) send({ kind: 'owner', monitor, coversThrough, markMs: state.mark, clocks: state.clocks });
     const closed = owned.closedSinceCommit.length; // windows may close while the commit is in flight
     for (const c of owned.closedSinceCommit) send({ kind: 'closed', monitor, ...c });
     try {
-      await this.o.transactions.commit(owned.unit, messages, owned.nextOffset, '');
+      const offset = owned.nextOffset;
+      await this.o.transactions.commit(owned.unit, messages, offset, '');
+      owned.committedOffset = offset;
       owned.closedSinceCommit = owned.closedSinceCommit.slice(closed);
     } catch (e) {
       if (e instanceof DriftmonError && !e.retryable) {
