@@ -12,6 +12,7 @@
  * which drops it here.
  */
 import type { Logger } from 'pino';
+import { assignmentChanges } from './assignment-changes.js';
 import { DriftmonError } from '../errors.js';
 import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
 import type { RawBatch } from '../source/source.js';
@@ -48,22 +49,11 @@ export class MemberCycle<P> {
 
   constructor(private readonly o: MemberCycleOptions<P>) {}
 
-  /** Assignment changes, applied one after another (see onAssignment). */
-  private assignments: Promise<void> = Promise.resolve();
-
-  /**
-   * The source's onAssignment: take the gained partitions over, let the lost ones go. Changes are
-   * applied in order: a takeover that read an older committed offset must never finish after a
-   * newer one (the partition would resume behind what is committed, and rows would count twice).
-   */
-  readonly onAssignment = (added: readonly string[], removed: readonly string[]): Promise<void> => {
-    const next = this.assignments.then(async () => {
-      for (const key of removed) await this.release(key);
-      await Promise.all(added.map((key) => this.takeOver(key)));
-    });
-    this.assignments = next.catch(() => undefined);
-    return next;
-  };
+  /** The source's onAssignment: gained partitions taken over, lost ones released, in order (assignment-changes.ts). */
+  readonly onAssignment = assignmentChanges(
+    (key) => this.release(key),
+    (key) => this.takeOver(key),
+  );
 
   private async takeOver(key: string): Promise<void> {
     const { topic, partition } = parseKey(key);

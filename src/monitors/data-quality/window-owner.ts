@@ -13,6 +13,7 @@
  * internal, but whoever can write to it is not trusted.
  */
 import type { Logger } from 'pino';
+import { assignmentChanges } from '../assignment-changes.js';
 import { DriftmonError } from '../../errors.js';
 import type { DatasetProfile } from '../../profile/dataset-profile.js';
 import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../../source/kafka-transactions.js';
@@ -63,21 +64,11 @@ export class WindowOwner {
 
   constructor(private readonly o: WindowOwnerOptions) {}
 
-  /** Assignment changes, applied one after another (see onAssignment). */
-  private assignments: Promise<void> = Promise.resolve();
-
-  /**
-   * The partials source's onAssignment: take gained partials partitions over, drop lost ones, in
-   * order (a takeover that read an older committed offset must never finish after a newer one).
-   */
-  readonly onAssignment = (added: readonly string[], removed: readonly string[]): Promise<void> => {
-    const next = this.assignments.then(async () => {
-      for (const key of removed) await this.release(key);
-      await Promise.all(added.map((key) => this.takeOver(key)));
-    });
-    this.assignments = next.catch(() => undefined);
-    return next;
-  };
+  /** The partials source's onAssignment: gained partitions taken over, lost ones released, in order (assignment-changes.ts). */
+  readonly onAssignment = assignmentChanges(
+    (key) => this.release(key),
+    (key) => this.takeOver(key),
+  );
 
   private async takeOver(key: string): Promise<void> {
     const at = key.lastIndexOf('/');
