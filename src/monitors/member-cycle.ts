@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { assignmentChanges } from './assignment-changes.js';
 import { DriftmonError } from '../errors.js';
 import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
-import type { RawBatch } from '../source/source.js';
+import { parsePartitionKey, type RawBatch } from '../source/source.js';
 import { encodeExchange, exchangeKey } from '../state/exchange-messages.js';
 import type { SourcePosition } from '../state/source-position.js';
 import type { PartitionWindows } from '../window/partition-windows.js';
@@ -56,7 +56,7 @@ export class MemberCycle<P> {
   );
 
   private async takeOver(key: string): Promise<void> {
-    const { topic, partition } = parseKey(key);
+    const { topic, partition } = parsePartitionKey(key);
     const { monitor, groupId, transactionalIdPrefix } = this.o;
     const unit: TransactionUnit = { topic, partition, groupId, transactionalId: `${transactionalIdPrefix}.${monitor}.${topic}.${partition}` };
     const committed = await this.o.transactions.acquire(unit);
@@ -134,10 +134,4 @@ export class MemberCycle<P> {
   async close(): Promise<void> {
     for (const key of [...this.held.keys()]) await this.release(key);
   }
-}
-
-/** partitionKey's `topic/partition` → its parts (Kafka topic names cannot contain '/'). */
-function parseKey(key: string): { topic: string; partition: number } {
-  const at = key.lastIndexOf('/');
-  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
 }

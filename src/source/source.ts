@@ -82,3 +82,9 @@ export interface Source {
 }
 
 export const partitionKey = (topic: string, partition: number): string => `${topic}/${partition}`;
+
+/** partitionKey's parts back (Kafka topic names cannot contain '/'). */
+export function parsePartitionKey(key: string): { topic: string; partition: number } {
+  const at = key.lastIndexOf('/');
+  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) };
+}

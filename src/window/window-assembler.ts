@@ -48,7 +48,6 @@ export interface AssemblerCodec<P> {
 interface OpenWindow<P> extends WindowState<P> {
   /** The smallest position of a partial merged into it: it must be read again after a crash. */
   firstPosition: number;
-  partitions: Set<string>;
 }
 
 export class WindowAssembler<P> {
@@ -84,14 +83,13 @@ export class WindowAssembler<P> {
     }
     let w = this.open.get(key);
     if (w === undefined) {
-      w = { sizeMs: p.sizeMs, startMs: p.startMs, endMs: p.startMs + p.sizeMs, rows: 0, weight: 0, profile: this.codec.create(), firstPosition: p.position, partitions: new Set() };
+      w = { sizeMs: p.sizeMs, startMs: p.startMs, endMs: p.startMs + p.sizeMs, rows: 0, weight: 0, profile: this.codec.create(), firstPosition: p.position };
       this.open.set(key, w);
     }
     this.codec.merge(w.profile, p.profile);
     w.rows += p.rows;
     w.weight += p.weight;
     w.firstPosition = Math.min(w.firstPosition, p.position);
-    w.partitions.add(p.partition);
     return true;
   }
 
@@ -170,11 +168,6 @@ export class WindowAssembler<P> {
 
   openCount(): number {
     return this.open.size;
-  }
-
-  /** Input partitions whose partials an open window has (for /windows and debugging). */
-  partitionsOf(sizeMs: number, startMs: number): readonly string[] {
-    return [...(this.open.get(windowKey(sizeMs, startMs))?.partitions ?? [])];
   }
 }
 

@@ -17,7 +17,7 @@ import { assignmentChanges } from '../assignment-changes.js';
 import { DriftmonError } from '../../errors.js';
 import type { DatasetProfile } from '../../profile/dataset-profile.js';
 import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../../source/kafka-transactions.js';
-import type { RawBatch, Source } from '../../source/source.js';
+import { parsePartitionKey, type RawBatch, type Source } from '../../source/source.js';
 import { decodeExchange, encodeExchange, exchangeKey, type ExchangeMessage } from '../../state/exchange-messages.js';
 import type { SourcePosition } from '../../state/source-position.js';
 import { WindowAssembler } from '../../window/window-assembler.js';
@@ -71,9 +71,7 @@ export class WindowOwner {
   );
 
   private async takeOver(key: string): Promise<void> {
-    const at = key.lastIndexOf('/');
-    const topic = key.slice(0, at);
-    const partition = Number(key.slice(at + 1));
+    const { topic, partition } = parsePartitionKey(key);
     const { monitor, groupId, transactionalIdPrefix } = this.o;
     const unit: TransactionUnit = { topic, partition, groupId, transactionalId: `${transactionalIdPrefix}.${monitor}.owner.${partition}` };
     const committed = await this.o.transactions.acquire(unit);
