@@ -10,6 +10,8 @@ export default defineConfig({
     pool: 'forks',
     // Starts (or reuses) the real Kafka/S3/Prometheus; DRIFTMON_SERVICES=off skips it.
     globalSetup: ['test/support/global-setup.ts'],
+    // before any test loads kafkajs: driftmon's read_committed fix must be in place when it does
+    setupFiles: ['src/source/kafkajs-read-committed.ts'],
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });

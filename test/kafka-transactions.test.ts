@@ -2,12 +2,15 @@
  * KafkaTransactions on a real broker (docs/scale-out.md): a unit's transaction makes its messages
  * and its consumer offset (with metadata) visible together; a holder that takes the unit over
  * fences the previous one, whose commit then fails as fenced and leaves nothing visible; and the
- * offset read at acquire is the last committed one, with its metadata.
+ * offset read at acquire is the last committed one, with its metadata. And a read_committed
+ * consumer never sees records of aborted transactions, however they interleave (kafkajs's own
+ * filter does: src/source/kafkajs-read-committed.ts).
  */
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { KafkaTransactions, type TransactionUnit } from '../src/source/kafka-transactions.js';
 import { DriftmonError } from '../src/errors.js';
+import { createKafka } from '../src/source/kafka-client.js';
 import { createTopic, kafkaClient, readTopic, uniqueTopic } from './support/kafka.js';
 import { describeWithServices } from './support/services.js';
 
@@ -48,6 +51,46 @@ describeWithServices(['kafka'], 'Kafka transactions per unit (scale-out)', ({ ka
       await a.close();
       await b.close();
       await admin.disconnect();
+    }
+  }, 60_000);
+
+  it('a read_committed consumer skips interleaved aborted transactions (the first one started aborted last)', async () => {
+    const topic = uniqueTopic('txn-aborts');
+    await createTopic(kafka.brokers, topic, 1);
+    const client = createKafka({ brokers: kafka.brokers, clientId: 'driftmon-test', ssl: false }, logger);
+    const transactional = async (id: string) => {
+      const p = client.producer({ transactionalId: uniqueTopic(id), idempotent: true, maxInFlightRequests: 1 });
+      await p.connect();
+      return p;
+    };
+    const first = await transactional('txn-first');
+    const second = await transactional('txn-second');
+    const plain = client.producer();
+    await plain.connect();
+    const consumer = client.consumer({ groupId: uniqueTopic('txn-aborts-group') });
+    try {
+      const t1 = await first.transaction();
+      await t1.send({ topic, messages: [{ value: 'aborted: first, started first' }] });
+      const t2 = await second.transaction();
+      await t2.send({ topic, messages: [{ value: 'aborted: second' }] });
+      await t2.abort();
+      await t1.send({ topic, messages: [{ value: 'aborted: first, after the second' }] });
+      await t1.abort();
+      const t3 = await second.transaction();
+      await t3.send({ topic, messages: [{ value: 'committed: transaction' }] });
+      await t3.commit();
+      await plain.send({ topic, messages: [{ value: 'committed: plain' }] });
+      const seen: string[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? '') });
+      const deadline = Date.now() + 20_000;
+      while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1_000)); // anything aborted would have come by now
+      expect(seen).toEqual(['committed: transaction', 'committed: plain']);
+    } finally {
+      await consumer.disconnect();
+      await Promise.all([first.disconnect(), second.disconnect(), plain.disconnect()]);
     }
   }, 60_000);
 });

@@ -12,7 +12,7 @@
  * which drops it here.
  */
 import type { Logger } from 'pino';
-import { assignmentChanges } from './assignment-changes.js';
+import { assignmentChanges, Serial } from './assignment-changes.js';
 import { DriftmonError } from '../errors.js';
 import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
 import { parsePartitionKey, type RawBatch } from '../source/source.js';
@@ -49,8 +49,12 @@ export class MemberCycle<P> {
 
   constructor(private readonly o: MemberCycleOptions<P>) {}
 
-  /** The source's onAssignment: gained partitions taken over, lost ones released, in order (assignment-changes.ts). */
+  /** Batches, commits and assignment changes of this member's partitions, one at a time (assignment-changes.ts). */
+  readonly serial = new Serial();
+
+  /** The source's onAssignment: gained partitions taken over, lost ones released, on `serial`. */
   readonly onAssignment = assignmentChanges(
+    this.serial,
     (key) => this.release(key),
     (key) => this.takeOver(key),
   );
@@ -132,6 +136,8 @@ export class MemberCycle<P> {
   }
 
   async close(): Promise<void> {
-    for (const key of [...this.held.keys()]) await this.release(key);
+    await this.serial.run(async () => {
+      for (const key of [...this.held.keys()]) await this.release(key);
+    });
   }
 }

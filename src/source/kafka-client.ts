@@ -2,6 +2,8 @@
  * One place that turns connection settings into a kafkajs client: brokers, TLS, SASL, and
  * kafkajs's own log lines routed into our structured logger (its INFO chatter becomes debug).
  */
+// first: it puts a correct read_committed filter in place before kafkajs loads (see there)
+import { assertReadCommitted } from './kafkajs-read-committed.js';
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -21,6 +23,7 @@ export interface KafkaConnection {
 }
 
 export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
+  assertReadCommitted();
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: c.clientId,

@@ -273,17 +273,15 @@ export class MonitorPipeline {
     const member = this.memberCycle;
     const ownerDone = this.owner === undefined || this.deps.member === undefined ? undefined : this.owner.run(this.deps.member.partialsSource, signal);
     // a member commits every interval even without traffic: owners must hear its partitions' progress
-    let serial: Promise<void> = Promise.resolve();
-    const exclusive = (fn: () => Promise<void>): Promise<void> => (serial = serial.then(fn, fn));
     const ticker =
       member === undefined
         ? undefined
-        : setInterval(() => void exclusive(() => member.afterBatch(IDLE_TICK)).catch((e: unknown) => logger.warn({ monitor: this.name, err: e }, 'member commit failed')), this.deps.settings.checkpointIntervalMs);
+        : setInterval(() => void member.serial.run(() => member.afterBatch(IDLE_TICK)).catch((e: unknown) => logger.warn({ monitor: this.name, err: e }, 'member commit failed')), this.deps.settings.checkpointIntervalMs);
     ticker?.unref();
     try {
       for await (const batch of source.batches()) {
         if (member !== undefined) {
-          await exclusive(async () => {
+          await member.serial.run(async () => {
             await this.processBatch(batch);
             await member.afterBatch(batch);
           });
@@ -296,7 +294,7 @@ export class MonitorPipeline {
       if (member !== undefined) {
         clearInterval(ticker);
         // stopping: what the held partitions gathered goes to the owners with their offsets
-        await exclusive(() => member.commitAll());
+        await member.serial.run(() => member.commitAll());
         await member.close();
         this.deps.member?.partialsSource.stop?.();
         await ownerDone;

@@ -13,7 +13,7 @@
  * internal, but whoever can write to it is not trusted.
  */
 import type { Logger } from 'pino';
-import { assignmentChanges } from '../assignment-changes.js';
+import { assignmentChanges, Serial } from '../assignment-changes.js';
 import { DriftmonError } from '../../errors.js';
 import type { DatasetProfile } from '../../profile/dataset-profile.js';
 import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../../source/kafka-transactions.js';
@@ -64,8 +64,12 @@ export class WindowOwner {
 
   constructor(private readonly o: WindowOwnerOptions) {}
 
-  /** The partials source's onAssignment: gained partitions taken over, lost ones released, in order (assignment-changes.ts). */
+  /** Batches, commits and assignment changes of the owned partials partitions, one at a time (assignment-changes.ts). */
+  private readonly serial = new Serial();
+
+  /** The partials source's onAssignment: gained partitions taken over, lost ones released, on `serial`. */
   readonly onAssignment = assignmentChanges(
+    this.serial,
     (key) => this.release(key),
     (key) => this.takeOver(key),
   );
@@ -199,10 +203,10 @@ export class WindowOwner {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for await (const batch of source.batches()) {
-        await this.onBatch(batch);
+        await this.serial.run(() => this.onBatch(batch));
         if (signal?.aborted) break;
       }
-      await this.commitAll();
+      await this.serial.run(() => this.commitAll());
     } finally {
       signal?.removeEventListener('abort', onAbort);
       await this.close();
@@ -211,6 +215,8 @@ export class WindowOwner {
   }
 
   async close(): Promise<void> {
-    for (const key of [...this.owned.keys()]) await this.release(key);
+    await this.serial.run(async () => {
+      for (const key of [...this.owned.keys()]) await this.release(key);
+    });
   }
 }
