@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../test/support/random.js';
 import { LabelWindows, windowStart } from './label-windows.js';
 
 const H = 3_600_000;
@@ -12,6 +13,7 @@ function windows(reemitIntervalMs = 0) {
     horizonMs: 2 * D,
     reemitIntervalMs,
     create: () => ({ sum: 0 }),
+    merge: (into, from) => void (into.sum += from.sum),
     serialize: (s) => new TextEncoder().encode(JSON.stringify(s)),
     deserialize: (b) => JSON.parse(new TextDecoder().decode(b)) as { sum: number },
   });
@@ -90,5 +92,38 @@ describe('LabelWindows', () => {
   it('aligns windows to the epoch, negative times included', () => {
     expect(windowStart(-1, H)).toBe(-H);
     expect(windowStart(H + 5, H)).toBe(H);
+  });
+
+  it('deltas of ID-split keyed partitions, merged by an owner, give the windows of one process (seeded)', () => {
+    const r = rng(12);
+    const one = windows();
+    const keyed = [windows(), windows(), windows()];
+    const owner = windows();
+    const events: { kind: 'prediction' | 'joined' | 'expired'; t: number; part: number; value: number }[] = [];
+    for (let i = 0; i < 3_000; i++) events.push({ kind: (['prediction', 'joined', 'expired'] as const)[r.int(3)], t: r.int(6 * H), part: r.int(3), value: 1 + r.int(9) });
+    for (const [i, e] of events.entries()) {
+      for (const w of [one, keyed[e.part] as ReturnType<typeof windows>]) {
+        if (e.kind === 'prediction') w.prediction(e.t);
+        else if (e.kind === 'joined') w.joined(e.t, (s) => (s.sum += e.value));
+        else w.expired(e.t);
+      }
+      // each keyed partition hands its deltas over now and then (its transactions)
+      if (i % 97 === 0) for (const k of keyed) for (const d of k.takeDeltas()) expect(owner.mergeDelta(d)).toBe(true);
+    }
+    for (const k of keyed) for (const d of k.takeDeltas()) owner.mergeDelta(d);
+    const view = (w: ReturnType<typeof windows>) =>
+      w.drainAll(true).map(({ window: x }) => [x.sizeMs, x.startMs, x.predictions, x.labeled, x.expired, x.state.sum]);
+    const expected = view(one);
+    expect(expected.length).toBe(6);
+    expect(view(owner)).toEqual(expected);
+  });
+
+  it('refuses a delta for a window that is final already, and needs a merge to take deltas', () => {
+    const owner = windows();
+    owner.advanceTo(H + 2 * D);
+    expect(owner.mergeDelta({ sizeMs: H, startMs: 0, predictions: 1, labeled: 0, expired: 0, state: { sum: 0 } })).toBe(false);
+    expect(owner.openCount()).toBe(0);
+    const plain = new LabelWindows<{ sum: number }>({ sizesMs: [H], graceMs: 0, horizonMs: D, reemitIntervalMs: 0, create: () => ({ sum: 0 }), serialize: () => new Uint8Array(), deserialize: () => ({ sum: 0 }) });
+    expect(() => plain.mergeDelta({ sizeMs: H, startMs: 0, predictions: 1, labeled: 0, expired: 0, state: { sum: 0 } })).toThrow(/merge/);
   });
 });

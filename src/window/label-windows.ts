@@ -30,6 +30,8 @@ export interface LabelWindowOptions<S> {
   /** A changed provisional window is re-reported at most this often (wall time). */
   reemitIntervalMs: number;
   create(): S;
+  /** Add `from` into `into` (deltas from keyed partitions: mergeDelta). */
+  merge?(into: S, from: S): void;
   serialize(state: S): Uint8Array;
   deserialize(bytes: Uint8Array): S;
 }
@@ -51,6 +53,16 @@ export interface LabelWindow<S> {
   dirty: boolean;
   /** Wall time of the last report. */
   lastEmitMs: number;
+}
+
+/** What a window gained over an interval on one keyed partition of a scaled-out monitor (docs/scale-out.md). */
+export interface LabelWindowDelta<S> {
+  readonly sizeMs: number;
+  readonly startMs: number;
+  readonly predictions: number;
+  readonly labeled: number;
+  readonly expired: number;
+  readonly state: S;
 }
 
 /** A provisional window is re-reported no more often than its age past its end divided by this. */
@@ -146,6 +158,35 @@ export class LabelWindows<S> {
       w.dirty = false;
     }
     return all.map((window) => ({ window, final }));
+  }
+
+  /**
+   * Every window's gains since the last call, and a fresh start (stream time and late counts are
+   * kept): a keyed partition of a scaled-out monitor holds only deltas between its transactions.
+   */
+  takeDeltas(): LabelWindowDelta<S>[] {
+    const out = [...this.windows.values()].map(({ sizeMs, startMs, predictions, labeled, expired, state }) => ({ sizeMs, startMs, predictions, labeled, expired, state }));
+    this.windows.clear();
+    return out;
+  }
+
+  /** Add a keyed partition's delta (a window owner); false when its window is final already (nothing added). */
+  mergeDelta(d: LabelWindowDelta<S>): boolean {
+    const merge = this.options.merge;
+    if (merge === undefined) throw new DriftmonError(ErrorCode.INTERNAL, 'label windows without a merge cannot take deltas');
+    const key = `${d.sizeMs}:${d.startMs}`;
+    let w = this.windows.get(key);
+    if (w === undefined) {
+      if (d.startMs + d.sizeMs + this.options.horizonMs <= this.streamTime) return false;
+      w = this.newWindow(d.sizeMs, d.startMs);
+      this.windows.set(key, w);
+    }
+    w.predictions += d.predictions;
+    w.labeled += d.labeled;
+    w.expired += d.expired;
+    merge(w.state, d.state);
+    w.dirty = true;
+    return true;
   }
 
   openCount(sizeMs?: number): number {

@@ -64,6 +64,10 @@ export class BiasEvaluator implements LabelEvaluator<BiasAccumulator, BiasEvalua
     return state.add({ label: e.label, predictedLabel: e.prediction.predicted, facets, group: e.prediction.group });
   }
 
+  merge(into: BiasAccumulator, from: BiasAccumulator): void {
+    into.merge(from);
+  }
+
   serialize(state: BiasAccumulator): Uint8Array {
     return state.serialize();
   }

@@ -49,6 +49,8 @@ export interface LabelEvaluator<S = unknown, E = unknown> {
   create(): S;
   /** Count one joined example; a reason when it cannot be counted (nothing changed then). */
   add(state: S, example: JoinedExample): RecordErrorReason | undefined;
+  /** Add `from`'s counts to `into` (a scaled-out monitor's windows are merged from keyed partitions). */
+  merge(into: S, from: S): void;
   serialize(state: S): Uint8Array;
   deserialize(bytes: Uint8Array): S;
   /** Pure: the window's state against the baseline. */

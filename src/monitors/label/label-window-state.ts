@@ -18,9 +18,13 @@ export interface LabelWindowState {
   latency: KllSketch;
 }
 
-export function labelWindowState(evaluators: readonly LabelEvaluator[]): Pick<LabelWindowOptions<LabelWindowState>, 'create' | 'serialize' | 'deserialize'> {
+export function labelWindowState(evaluators: readonly LabelEvaluator[]): Pick<LabelWindowOptions<LabelWindowState>, 'create' | 'merge' | 'serialize' | 'deserialize'> {
   return {
     create: () => ({ parts: evaluators.map((e) => e.create()), latency: new KllSketch({ k: LATENCY_K }) }),
+    merge: (into, from) => {
+      evaluators.forEach((e, j) => e.merge(into.parts[j], from.parts[j]));
+      into.latency.merge(from.latency);
+    },
     serialize: (w) => encodeParts([...w.parts.map((p, i) => (evaluators[i] as LabelEvaluator).serialize(p)), w.latency.serialize()]),
     deserialize: (b) => {
       const parts = decodeParts(b, evaluators.length + 1);

@@ -49,6 +49,10 @@ export class ModelQualityEvaluator implements LabelEvaluator<ModelQualityAccumul
     });
   }
 
+  merge(into: ModelQualityAccumulator, from: ModelQualityAccumulator): void {
+    into.merge(from);
+  }
+
   serialize(state: ModelQualityAccumulator): Uint8Array {
     return state.serialize();
   }

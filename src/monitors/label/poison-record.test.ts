@@ -47,6 +47,9 @@ class Wrapped implements LabelEvaluator {
     if (this.failAdd(example)) throw new Error('evaluator blew up');
     return this.inner.add(state, example);
   }
+  merge(into: unknown, from: unknown) {
+    this.inner.merge(into, from);
+  }
   serialize(state: unknown) {
     return this.inner.serialize(state);
   }
