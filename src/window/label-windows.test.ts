@@ -100,7 +100,7 @@ describe('LabelWindows', () => {
     const keyed = [windows(), windows(), windows()];
     const owner = windows();
     const events: { kind: 'prediction' | 'joined' | 'expired'; t: number; part: number; value: number }[] = [];
-    for (let i = 0; i < 3_000; i++) events.push({ kind: (['prediction', 'joined', 'expired'] as const)[r.int(3)], t: r.int(6 * H), part: r.int(3), value: 1 + r.int(9) });
+    for (let i = 0; i < 3_000; i++) events.push({ kind: (['prediction', 'joined', 'expired'] as const)[r.int(3)] ?? 'prediction', t: r.int(6 * H), part: r.int(3), value: 1 + r.int(9) });
     for (const [i, e] of events.entries()) {
       for (const w of [one, keyed[e.part] as ReturnType<typeof windows>]) {
         if (e.kind === 'prediction') w.prediction(e.t);

@@ -1,35 +1,31 @@
 /**
  * The label monitor's ingress: the records of one batch — capture lines from the inference topic,
- * ground-truth records from the ground-truth topic — into the join store, and each prediction that
- * meets its label into its inference-time windows (every evaluator's state and the latency sketch).
+ * ground-truth records from the ground-truth topic — decoded and checked into join records, which
+ * go to a JoinInput: the join (label-join.ts) in one process, the keyed topic when scaled out.
  *
- *   inference    decode → prediction (inference/probability attribute) → late? → store.putPrediction
- *                → if its label was waiting: joined
- *   ground truth decode → labels (one per row) checked by every evaluator → store.putLabel
- *                → if its prediction was waiting: joined
+ *   inference    decode → prediction (inference/probability attribute) → input.prediction per row
+ *   ground truth decode → labels (one per row) checked by every evaluator → input.label per row
  *
  * Back-off samples by the same MurmurHash of the ID on both topics, so a kept prediction's label
  * is kept too. Hot path: per record one decode call; counters go straight into the summary.
  */
 import type { LabelSettings, MonitorSettings } from '../../config/load.js';
 import { RecordErrorReason } from '../../errors.js';
-import { MAX_ID_BYTES, type JoinRecord, type JoinStore } from '../../join/join-store.js';
-import type { LabelJoinMetrics } from '../../observability/component-metrics.js';
+import { MAX_ID_BYTES } from '../../join/join-store.js';
 import { createDecoder } from '../../record/create-decoder.js';
 import type { RecordDecoder } from '../../record/decoder.js';
 import { FeatureRegistry } from '../../record/feature-registry.js';
 import { GroundTruthDecoder } from '../../record/ground-truth-decoder.js';
-import { decodePrediction, encodePrediction, PredictionExtractor, type PredictionFields } from '../../record/prediction.js';
+import { encodePrediction, PredictionExtractor, type PredictionFields } from '../../record/prediction.js';
 import type { FeatureRow } from '../../record/row.js';
 import type { RawBatch } from '../../source/source.js';
-import type { LabelWindows } from '../../window/label-windows.js';
 import type { StreamClock } from '../../window/stream-clock.js';
 import type { BackoffController } from '../backoff.js';
 import { poisonRecordError } from '../record-fault.js';
 import type { LabelEvaluator } from './label-evaluator.js';
-import { decodeLabel, encodeLabel } from './label-payload.js';
+import { UNKNOWN_LABEL_TIME, type JoinInput } from './label-join.js';
+import { encodeLabel } from './label-payload.js';
 import type { LabelMonitorSummary } from './label-summary.js';
-import type { LabelWindowState } from './label-window-state.js';
 
 /** The stream name of ground-truth batches from a source without partitions (replay). */
 export const LABELS_STREAM = 'labels';
@@ -39,14 +35,10 @@ export interface LabelIngressDeps {
   /** Facet and group columns the evaluators need from each prediction (bias). */
   predictionFields: Pick<PredictionFields, 'facets' | 'groupVariable'>;
   evaluators: readonly LabelEvaluator[];
-  windows: LabelWindows<LabelWindowState>;
   /** The monitor's summary: the ingress counts into it. */
   summary: LabelMonitorSummary;
-  labelMetrics: Pick<LabelJoinMetrics, 'latency'>;
   /** A record that cannot be used: dead-letter it (`error`: what processing it threw). */
   reject(reason: RecordErrorReason, batch: RawBatch, i: number, error?: string): void;
-  /** A joined example an evaluator could not count (not a record of its own: counted only). */
-  count(reason: RecordErrorReason): void;
   /** Wraps the capture decoder (tests make chosen records throw with it). */
   wrapDecoder?: (decoder: RecordDecoder) => RecordDecoder;
 }
@@ -61,11 +53,10 @@ export class LabelIngress {
   private readonly decoder: RecordDecoder;
   private readonly extractor: PredictionExtractor;
   private readonly groundTruth = new GroundTruthDecoder();
-  private readonly windows: LabelWindows<LabelWindowState>;
   private readonly summary: LabelMonitorSummary;
 
   // per-batch and per-record scratch (the decoder calls onRow once per row of a record)
-  private store: JoinStore | undefined;
+  private input: JoinInput | undefined;
   private backoff: BackoffController | undefined;
   private sampling = false;
   private rowIndex = 0;
@@ -101,17 +92,16 @@ export class LabelIngress {
     );
     const decoder = createDecoder(s.record, registry);
     this.decoder = deps.wrapDecoder?.(decoder) ?? decoder;
-    this.windows = deps.windows;
     this.summary = deps.summary;
   }
 
   /**
-   * Join one batch's records; sampled out while `backoff` samples. Each record's event time
-   * (inference time, label time) goes to `clock`, its partition's stream clock.
+   * One batch's records into `input`; sampled out while `backoff` samples. Each record's event
+   * time (inference time, label time) goes to `clock`, its partition's stream clock.
    */
-  read(batch: RawBatch, store: JoinStore, backoff: BackoffController | undefined, clock: StreamClock | undefined, nowMs: number): void {
+  read(batch: RawBatch, input: JoinInput, backoff: BackoffController | undefined, clock: StreamClock | undefined, nowMs: number): void {
     const isLabels = batch.partition === undefined ? batch.stream === LABELS_STREAM : this.labelTopics.has(batch.partition.position.topic);
-    this.store = store;
+    this.input = input;
     this.backoff = backoff;
     this.sampling = backoff !== undefined && backoff.ratio < 1;
     this.clock = clock;
@@ -132,7 +122,7 @@ export class LabelIngress {
               continue;
             }
           }
-          const reason = batch.rejected?.(i)?.reason ?? (isLabels ? this.labelRecord(batch, i, store) : this.predictionRecord(batch.records[i] as string));
+          const reason = batch.rejected?.(i)?.reason ?? (isLabels ? this.labelRecord(batch, i, input) : this.predictionRecord(batch.records[i] as string));
           if (reason !== undefined) this.deps.reject(reason, batch, i);
         }
       } catch (e) {
@@ -180,10 +170,6 @@ export class LabelIngress {
     }
     const t = row.eventTimeMs;
     this.recordTimeMs = t;
-    if (!this.windows.accepts(t)) {
-      this.summary.latePredictions++;
-      return;
-    }
     const id = rowId(base, k);
     if (tooLong(id)) {
       this.rowReason = RecordErrorReason.ID_TOO_LONG;
@@ -191,18 +177,11 @@ export class LabelIngress {
     }
     const payload = encodePrediction(p);
     this.inState = true;
-    const outcome = (this.store as JoinStore).putPrediction({ id, timeMs: t, payload });
-    if (outcome.kind === 'duplicate') {
-      this.summary.duplicatePredictions++;
-    } else {
-      this.summary.predictions++;
-      this.windows.prediction(t);
-      if (outcome.kind === 'joined') this.joined(outcome.prediction, outcome.label);
-    }
+    (this.input as JoinInput).prediction(id, t, payload);
     this.inState = false;
   }
 
-  private labelRecord(batch: RawBatch, i: number, store: JoinStore): RecordErrorReason | undefined {
+  private labelRecord(batch: RawBatch, i: number, input: JoinInput): RecordErrorReason | undefined {
     const line = batch.records[i] as string;
     if (line.length > this.maxLineLength) return RecordErrorReason.LINE_TOO_LONG;
     const decoded = this.groundTruth.decode(line);
@@ -226,37 +205,11 @@ export class LabelIngress {
     if (timeMs !== UNKNOWN_LABEL_TIME) this.clock?.record(timeMs);
     // every label passed every check above, so nothing of the record's content can fail from here
     this.inState = true;
-    r.labels.forEach((label, k) => {
-      this.summary.labels++;
-      const outcome = store.putLabel({ id: rowId(r.eventId, k), timeMs, payload: encodeLabel(label) });
-      if (outcome.kind === 'duplicate') this.summary.duplicateLabels++;
-      else if (outcome.kind === 'joined') this.joined(outcome.prediction, outcome.label);
-    });
+    r.labels.forEach((label, k) => input.label(rowId(r.eventId, k), timeMs, encodeLabel(label)));
     this.inState = false;
     return undefined;
   }
-
-  private joined(prediction: JoinRecord, label: JoinRecord): void {
-    const p = decodePrediction(prediction.payload);
-    const example = { id: prediction.id, prediction: p, label: decodeLabel(label.payload) };
-    const known = label.timeMs !== UNKNOWN_LABEL_TIME;
-    const latencyS = Math.max(0, label.timeMs - p.inferenceTimeMs) / 1000;
-    const { evaluators, labelMetrics } = this.deps;
-    let reason: RecordErrorReason | undefined;
-    this.windows.joined(p.inferenceTimeMs, (w) => {
-      evaluators.forEach((e, j) => {
-        reason = e.add(w.parts[j], example) ?? reason;
-      });
-      if (known) w.latency.update(latencyS);
-    });
-    this.summary.joined++;
-    if (known) labelMetrics.latency.labels(this.name).observe(latencyS);
-    if (reason !== undefined) this.deps.count(reason);
-  }
 }
-
-/** A label whose time nothing tells (a replayed file outside SageMaker's layout): no latency for it. */
-const UNKNOWN_LABEL_TIME = Number.MIN_SAFE_INTEGER;
 
 /** The hour of a path in SageMaker's ground-truth layout, …/yyyy/mm/dd/HH/<file> (UTC), if it is one. */
 export function uploadHourMs(origin: string): number | undefined {

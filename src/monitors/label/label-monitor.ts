@@ -45,6 +45,7 @@ import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
 import { decodeLabelCheckpoint, encodeLabelCheckpoint } from './label-checkpoint.js';
 import type { LabelEvaluator, WindowContext } from './label-evaluator.js';
 import { LabelIngress } from './label-ingress.js';
+import { LabelJoin } from './label-join.js';
 import { durableCounts, emptyLabelSummary, type LabelMonitorSummary } from './label-summary.js';
 import { buildLabelReport, joinHealth } from './label-window-report.js';
 import { labelWindowState, type LabelWindowState } from './label-window-state.js';
@@ -77,6 +78,7 @@ export class LabelMonitorPipeline {
   readonly name: string;
   private readonly labels: LabelSettings;
   private readonly ingress: LabelIngress;
+  private readonly join: LabelJoin;
   private readonly windows: LabelWindows<LabelWindowState>;
   private readonly partitionClock: PartitionClock;
   private readonly clock: () => number;
@@ -103,15 +105,13 @@ export class LabelMonitorPipeline {
     });
     this.partitionClock = new PartitionClock(s.partitionIdleMs);
     this.summary = emptyLabelSummary(s.name);
+    this.join = new LabelJoin({ monitor: s.name, evaluators: deps.evaluators, windows: this.windows, summary: this.summary, labelMetrics: deps.labelMetrics, count: (reason) => this.count(reason) });
     this.ingress = new LabelIngress({
       settings: s,
       predictionFields: deps.predictionFields,
       evaluators: deps.evaluators,
-      windows: this.windows,
       summary: this.summary,
-      labelMetrics: deps.labelMetrics,
       reject: (reason, batch, i, error) => this.reject(reason, batch, i, error),
-      count: (reason) => this.count(reason),
       ...(deps.wrapDecoder ? { wrapDecoder: deps.wrapDecoder } : {}),
     });
   }
@@ -165,7 +165,8 @@ export class LabelMonitorPipeline {
     const startMs = this.clock();
     const key = batch.partition?.key;
     const ingress = this.ingress;
-    ingress.read(batch, store, this.deps.backoff, key === undefined ? undefined : this.partitionClock.clockOf(key, startMs), startMs);
+    this.join.store = store;
+    ingress.read(batch, this.join, this.deps.backoff, key === undefined ? undefined : this.partitionClock.clockOf(key, startMs), startMs);
     if (ingress.firstPoison !== undefined) {
       this.deps.logger.warn({ monitor: this.name, records: ingress.batchPoisoned, first: ingress.firstPoison }, 'records dead-lettered: processing them threw');
     }
