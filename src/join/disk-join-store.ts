@@ -88,6 +88,8 @@ export class DiskJoinStore implements JoinStore<JoinStoreManifest> {
   private closed = false;
   private readonly idBuf = Buffer.allocUnsafe(MAX_ID_BYTES * 3 + 8);
   private readonly hash = new Uint32Array(2);
+  /** The position findSealed found last. */
+  private foundPos = -1;
   private readonly view = new RecordView();
 
   private constructor(
@@ -215,17 +217,12 @@ export class DiskJoinStore implements JoinStore<JoinStoreManifest> {
       this.setSlot(slot, EntryKind.TOMBSTONE, timeMs, this.log.append(EntryKind.TOMBSTONE, this.idBuf, idBytes, timeMs, NO_PAYLOAD));
       return this.joined(r, side, waiting);
     }
-    const hash = this.hash;
-    idHash64(this.idBuf, 0, idBytes, hash);
-    for (let i = this.segments.length - 1; i >= 0; i--) {
-      const seg = this.segments[i]!;
-      const pos = seg.find(hash[0]!, hash[1]!, this.idBuf, idBytes, this.view);
-      if (pos < 0) continue;
-      const kind = seg.foundKind;
+    const sealed = this.findSealed(idBytes);
+    if (sealed >= 0) {
+      const kind = (this.segments[sealed] as SealedSegment).foundKind;
       if (kind !== other) return { kind: 'duplicate', of: kind === EntryKind.TOMBSTONE ? 'joined' : 'pending' };
       const waiting = this.waiting(r.id);
-      seg.delete(pos);
-      if (seg.live === 0) this.drop(i);
+      this.deleteFound(sealed);
       this.append(EntryKind.TOMBSTONE, r.id, idBytes, Math.max(waiting.timeMs, r.timeMs), NO_PAYLOAD);
       return this.joined(r, side, waiting);
     }
@@ -323,21 +320,79 @@ export class DiskJoinStore implements JoinStore<JoinStoreManifest> {
     if (seg !== undefined) this.dropped.push(seg);
   }
 
-  expire(cutoffMs: number, onExpiredPrediction?: (p: JoinRecord) => void): ExpireResult {
+  restoreEntry(kind: EntryKind, r: JoinRecord): void {
+    this.check();
+    this.remove(r.id);
+    const tombstone = kind === EntryKind.TOMBSTONE;
+    this.append(kind, r.id, this.encodeId(r.id), r.timeMs, tombstone ? NO_PAYLOAD : r.payload);
+    if (kind === EntryKind.PREDICTION) this.pendingPredictions++;
+    else if (kind === EntryKind.LABEL) this.pendingLabels++;
+    else this.tombstones++;
+  }
+
+  restoreDelete(id: string): void {
+    this.check();
+    this.remove(id);
+  }
+
+  /** Forgets `id` wherever it is (an id lives in one place: the active segment or one sealed segment). */
+  private remove(id: string): void {
+    const idBytes = this.encodeId(id);
+    const uncount = (kind: number): void => {
+      if (kind === EntryKind.PREDICTION) this.pendingPredictions--;
+      else if (kind === EntryKind.LABEL) this.pendingLabels--;
+      else this.tombstones--;
+    };
+    const slot = this.mem.get(id);
+    if (slot !== undefined) {
+      uncount(this.memKind[slot]!);
+      this.mem.delete(id);
+      this.log.append(OP_REMOVE, this.idBuf, idBytes, this.memTimeMs[slot]!, NO_PAYLOAD);
+      return;
+    }
+    const sealed = this.findSealed(idBytes);
+    if (sealed >= 0) {
+      uncount((this.segments[sealed] as SealedSegment).foundKind);
+      this.deleteFound(sealed);
+    }
+  }
+
+  /** The index of the sealed segment holding the id in idBuf (its kind: foundKind; its record: the view), or -1. */
+  private findSealed(idBytes: number): number {
+    const hash = this.hash;
+    idHash64(this.idBuf, 0, idBytes, hash);
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const pos = (this.segments[i] as SealedSegment).find(hash[0]!, hash[1]!, this.idBuf, idBytes, this.view);
+      if (pos >= 0) {
+        this.foundPos = pos;
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Deletes the entry findSealed found in segment i (a segment left empty is dropped whole). */
+  private deleteFound(i: number): void {
+    const seg = this.segments[i] as SealedSegment;
+    seg.delete(this.foundPos);
+    if (seg.live === 0) this.drop(i);
+  }
+
+  expire(cutoffMs: number, onExpiredPrediction?: (p: JoinRecord) => void, onExpiredEntry?: (kind: EntryKind, id: string) => void): ExpireResult {
     this.check();
     const out: ExpireResult = { expiredPredictions: 0, orphanLabels: 0, expiredTombstones: 0 };
     const count = (kind: number, id: () => string, read: () => void): void => {
+      // a sealed entry's id is read with its record
+      if (onExpiredEntry !== undefined || (kind === EntryKind.PREDICTION && onExpiredPrediction !== undefined)) read();
       if (kind === EntryKind.PREDICTION) {
         out.expiredPredictions++;
-        if (onExpiredPrediction !== undefined) {
-          read();
-          onExpiredPrediction({ id: id(), timeMs: this.view.timeMs, payload: this.view.payload() });
-        }
+        onExpiredPrediction?.({ id: id(), timeMs: this.view.timeMs, payload: this.view.payload() });
       } else if (kind === EntryKind.LABEL) {
         out.orphanLabels++;
       } else {
         out.expiredTombstones++;
       }
+      onExpiredEntry?.(kind as EntryKind, id());
     };
     if (this.memMinTimeMs < cutoffMs) {
       let min = Infinity;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../test/support/random.js';
+import { ChangelogJoinStore, decodeJoinChange, encodeJoinChange, type JoinChange } from './changelog-join-store.js';
 import { EntryKind, type JoinOutcome, type JoinRecord, type JoinStore } from './join-store.js';
 import { MemoryJoinStore } from './memory-join-store.js';
 
@@ -40,10 +41,10 @@ export function dump(s: JoinStore): unknown {
 
 type Op = { op: 'p' | 'l'; r: JoinRecord } | { op: 'x'; cutoffMs: number };
 
-function apply(s: JoinStore, op: Op): unknown {
+function apply(s: JoinStore, op: Op, onExpiredEntry?: (kind: EntryKind, id: string) => void): unknown {
   if (op.op !== 'x') return plain(op.op === 'p' ? s.putPrediction(op.r) : s.putLabel(op.r));
   const expired: [string, number, number[]][] = [];
-  const result = s.expire(op.cutoffMs, (p) => expired.push([p.id, p.timeMs, Array.from(p.payload)]));
+  const result = s.expire(op.cutoffMs, (p) => expired.push([p.id, p.timeMs, Array.from(p.payload)]), onExpiredEntry);
   expired.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { result, expired };
 }
@@ -190,6 +191,55 @@ export function describeJoinStoreContract(name: string, subject: JoinStoreSubjec
       const r2 = await place.open(manifest);
       expect(dump(r2)).toEqual(atCheckpoint);
       r2.close();
+    });
+
+    it('restoreEntry sets an id whatever it held, restoreDelete forgets it, and expiry names every entry it forgets', async () => {
+      const s = await subject.newPlace().open(undefined);
+      s.putPrediction(rec('a', T0));
+      s.restoreEntry(EntryKind.TOMBSTONE, rec('a', T0 + 5, 'ignored'));
+      expect(s.putLabel(rec('a', T0 + 6))).toEqual({ kind: 'duplicate', of: 'joined' });
+      s.restoreEntry(EntryKind.LABEL, rec('b', T0 + 1, 'lb'));
+      expect(plain(s.putPrediction(rec('b', T0 + 2, 'pb')))).toEqual(plain({ kind: 'joined', prediction: rec('b', T0 + 2, 'pb'), label: rec('b', T0 + 1, 'lb') }));
+      s.restoreEntry(EntryKind.PREDICTION, rec('c', T0 + 3, 'pc'));
+      s.restoreDelete('b');
+      s.restoreDelete('never-there');
+      expect([s.pendingPredictions, s.pendingLabels, s.tombstones]).toEqual([1, 0, 1]);
+      const gone: string[] = [];
+      expect(s.expire(Infinity, undefined, (kind, id) => gone.push(`${kind}:${id}`))).toEqual({ expiredPredictions: 1, orphanLabels: 0, expiredTombstones: 1 });
+      expect(gone.sort()).toEqual([`${EntryKind.PREDICTION}:c`, `${EntryKind.TOMBSTONE}:a`]);
+      s.close();
+    });
+
+    it('its changelog, compacted or not, restores it exactly into an empty store (60k seeded ops, entries sealed on disk too)', async () => {
+      const s = new ChangelogJoinStore(await subject.newPlace().open(undefined));
+      const log: JoinChange[] = [];
+      const ops = randomOps(11, 60_000);
+      const check = async (upTo: number): Promise<void> => {
+        // the changelog topic as Kafka keeps it: every change in order, or compacted to the last per id
+        const compacted = new Map<string, JoinChange>();
+        for (const c of log) {
+          compacted.delete(c.id);
+          compacted.set(c.id, c);
+        }
+        for (const changes of [log, [...compacted.values()]]) {
+          const r = new ChangelogJoinStore(await subject.newPlace().open(undefined));
+          for (const c of changes) r.applyChange(decodeJoinChange(c.id, encodeJoinChange(c)));
+          expect(dump(r), `after ${upTo} ops`).toEqual(dump(s));
+          expect(r.takeChanges()).toEqual([]);
+          r.close();
+        }
+      };
+      for (let i = 0; i < ops.length; i++) {
+        apply(s, ops[i]!);
+        if (i % 1_000 === 999) log.push(...s.takeChanges());
+        if (i === 30_000 || i === ops.length - 1) {
+          log.push(...s.takeChanges());
+          await check(i + 1);
+        }
+      }
+      expect(log.filter((c) => c.kind === undefined).length).toBeGreaterThan(1_000);
+      expect(log.filter((c) => c.kind === EntryKind.TOMBSTONE).length).toBeGreaterThan(1_000);
+      s.close();
     });
 
     it('an empty store checkpoints and restores', async () => {

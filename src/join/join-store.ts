@@ -55,9 +55,17 @@ export interface JoinStore<M = unknown> {
   /**
    * Forgets every entry with timeMs < cutoffMs; each expired pending prediction is passed to
    * `onExpiredPrediction` (the record is only valid during the call's argument lifetime: copy what
-   * you keep — it is a fresh object, so keeping it is fine too).
+   * you keep — it is a fresh object, so keeping it is fine too), and every expired entry's kind
+   * and id to `onExpiredEntry` (a changelog's deletes).
    */
-  expire(cutoffMs: number, onExpiredPrediction?: (p: JoinRecord) => void): ExpireResult;
+  expire(cutoffMs: number, onExpiredPrediction?: (p: JoinRecord) => void, onExpiredEntry?: (kind: EntryKind, id: string) => void): ExpireResult;
+  /**
+   * Sets `r.id` to hold `kind` with r's time and payload, whatever it held (a tombstone's payload
+   * is ignored): restoring a keyed partition from its changelog (changelog-join-store.ts).
+   */
+  restoreEntry(kind: EntryKind, r: JoinRecord): void;
+  /** Forgets `id`, whatever it held (restoring: the changelog deleted it). */
+  restoreDelete(id: string): void;
   readonly pendingPredictions: number;
   readonly pendingLabels: number;
   /** Joined ids still remembered. */

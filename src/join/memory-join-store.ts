@@ -58,7 +58,17 @@ export class MemoryJoinStore implements JoinStore<MemoryJoinManifest> {
     return { kind: 'duplicate', of: e.kind === EntryKind.TOMBSTONE ? 'joined' : 'pending' };
   }
 
-  expire(cutoffMs: number, onExpiredPrediction?: (p: JoinRecord) => void): ExpireResult {
+  restoreEntry(kind: EntryKind, r: JoinRecord): void {
+    this.check();
+    this.entries.set(r.id, { kind, timeMs: r.timeMs, payload: kind === EntryKind.TOMBSTONE ? new Uint8Array(0) : Uint8Array.from(r.payload) });
+  }
+
+  restoreDelete(id: string): void {
+    this.check();
+    this.entries.delete(id);
+  }
+
+  expire(cutoffMs: number, onExpiredPrediction?: (p: JoinRecord) => void, onExpiredEntry?: (kind: EntryKind, id: string) => void): ExpireResult {
     this.check();
     const out: ExpireResult = { expiredPredictions: 0, orphanLabels: 0, expiredTombstones: 0 };
     for (const [id, e] of this.entries) {
@@ -72,6 +82,7 @@ export class MemoryJoinStore implements JoinStore<MemoryJoinManifest> {
       } else {
         out.expiredTombstones++;
       }
+      onExpiredEntry?.(e.kind, id);
     }
     return out;
   }
