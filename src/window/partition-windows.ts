@@ -10,7 +10,7 @@ import { DriftmonError, ErrorCode } from '../errors.js';
 import { StreamClock } from './stream-clock.js';
 import { MemoryWindowStore, type ProfileCodec, type WindowState } from './window-store.js';
 import { Windower } from './windower.js';
-import type { PartitionProgress } from './window-assembler.js';
+import type { PartitionProgress } from './progress-watermark.js';
 
 export interface PartitionWindowsOptions {
   readonly sizesMs: readonly number[];

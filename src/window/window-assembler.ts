@@ -4,10 +4,8 @@
  * back), are merged here; the window closes once the watermark over every input partition has
  * passed its end + grace, and is then evaluated once.
  *
- * The watermark is the one-process rule (partition-clock.ts) over the progress the members
- * publish: the smallest clock of the partitions not idle, the largest when all are idle, and a
- * partition never heard from holds it back. It never moves back: a partition that comes back from
- * idle with an older clock holds it where it is until it catches up.
+ * The watermark is over every input partition, from the progress the members publish
+ * (progress-watermark.ts).
  *
  * Why it is complete at close: a member writes a partition's partial for W before the progress
  * that says its clock passed W's end + grace (same transaction, same partials partition, so it is
@@ -17,7 +15,9 @@
  * Pure: positions are opaque numbers from the caller (partials-topic offsets), so it can say
  * which is the oldest it still needs (the commit point) without knowing Kafka.
  */
+import { ProgressWatermark, type PartitionProgress, type WatermarkState } from './progress-watermark.js';
 import type { WindowState } from './window-store.js';
+
 
 export interface PartialWindow<P> {
   readonly sizeMs: number;
@@ -29,14 +29,6 @@ export interface PartialWindow<P> {
   readonly profile: P;
   /** Where it was read (the caller's position, e.g. its offset in the partials topic). */
   readonly position: number;
-}
-
-export interface PartitionProgress {
-  readonly partition: string;
-  /** The partition's stream time (its confirmed event time), −∞ before its first row. */
-  readonly clockMs: number;
-  /** Nothing came from it for the idle time: its open windows were flushed before this message. */
-  readonly idle: boolean;
 }
 
 export interface AssemblerCodec<P> {
@@ -52,9 +44,7 @@ interface OpenWindow<P> extends WindowState<P> {
 
 export class WindowAssembler<P> {
   private readonly open = new Map<string, OpenWindow<P>>();
-  private readonly clocks = new Map<string, { clockMs: number; idle: boolean }>();
-  private readonly expected: Set<string>;
-  private mark = Number.NEGATIVE_INFINITY;
+  private readonly mark: ProgressWatermark;
   /** Windows reported already (closed markers read back after a crash): their partials are skipped. */
   private readonly reported = new Set<string>();
   /** Rows of partials that came after their window closed here, per window size (ms). */
@@ -65,19 +55,19 @@ export class WindowAssembler<P> {
     private readonly graceMs: number,
     inputPartitions: Iterable<string>,
   ) {
-    this.expected = new Set(inputPartitions);
+    this.mark = new ProgressWatermark(inputPartitions);
   }
 
   /** The input topic gained partitions: they hold the watermark until they report progress. */
   expectPartitions(keys: Iterable<string>): void {
-    for (const k of keys) this.expected.add(k);
+    this.mark.expectPartitions(keys);
   }
 
   /** Merge one partial; false when its window closed here already (its rows are counted late). */
   addPartial(p: PartialWindow<P>): boolean {
     const key = windowKey(p.sizeMs, p.startMs);
     if (this.reported.has(key)) return true; // merged and reported before a crash: not late, not again
-    if (p.startMs + p.sizeMs + this.graceMs <= this.mark && !this.open.has(key)) {
+    if (p.startMs + p.sizeMs + this.graceMs <= this.mark.watermark() && !this.open.has(key)) {
       this.lateRowsBySize.set(p.sizeMs, (this.lateRowsBySize.get(p.sizeMs) ?? 0) + p.rows);
       return false;
     }
@@ -94,11 +84,7 @@ export class WindowAssembler<P> {
   }
 
   progress(m: PartitionProgress): void {
-    const before = this.clocks.get(m.partition);
-    // transactions make a partition's committed progress monotone; a stale duplicate changes nothing
-    const clockMs = Math.max(before?.clockMs ?? Number.NEGATIVE_INFINITY, m.clockMs);
-    this.clocks.set(m.partition, { clockMs, idle: m.idle });
-    this.expected.add(m.partition);
+    this.mark.progress(m);
   }
 
   /** A closed marker read back: the window was reported before (by this owner or a previous one). */
@@ -108,22 +94,9 @@ export class WindowAssembler<P> {
     this.open.delete(key);
   }
 
-  /** The watermark over every input partition (see the file comment); never moves back. */
+  /** The watermark over every input partition; never moves back. */
   watermark(): number {
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    let active = 0;
-    for (const key of this.expected) {
-      const c = this.clocks.get(key);
-      if (c === undefined) return this.mark; // not heard from yet: holds it back
-      if (c.clockMs > max) max = c.clockMs;
-      if (c.idle) continue;
-      active++;
-      if (c.clockMs < min) min = c.clockMs;
-    }
-    const now = this.expected.size === 0 ? Number.NEGATIVE_INFINITY : active > 0 ? min : max;
-    if (now > this.mark) this.mark = now;
-    return this.mark;
+    return this.mark.watermark();
   }
 
   /** Remove and return the windows the watermark has passed, oldest end first. */
@@ -155,15 +128,13 @@ export class WindowAssembler<P> {
   }
 
   /** The watermark and every partition's latest progress (the owner's state message). */
-  state(): { mark: number; clocks: PartitionProgress[] } {
-    this.watermark();
-    return { mark: this.mark, clocks: [...this.clocks].map(([partition, c]) => ({ partition, ...c })) };
+  state(): WatermarkState {
+    return this.mark.state();
   }
 
   /** Continue from a predecessor's state message (after a crash or a rebalance). */
-  restoreState(s: { mark: number; clocks: readonly PartitionProgress[] }): void {
-    if (s.mark > this.mark) this.mark = s.mark;
-    for (const c of s.clocks) this.progress(c);
+  restoreState(s: WatermarkState): void {
+    this.mark.restore(s);
   }
 
   openCount(): number {
