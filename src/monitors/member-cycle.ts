@@ -1,34 +1,47 @@
 /**
- * A scaled-out member's exactly-once cycle (docs/scale-out.md), in place of the one-process
- * checkpoint cycle: every interval, one Kafka transaction per held input partition carries the
- * partials of every window the partition's rows reached since its last transaction, its progress
- * to every partition of the partials topic, and its consumer offset with its clock as metadata.
+ * A scaled-out stage's exactly-once cycle (docs/scale-out.md), in place of the one-process
+ * checkpoint cycle: every interval, one Kafka transaction per held partition carries what the
+ * partition's records produced since its last transaction (its outbox: a data-quality member's
+ * partials, a label monitor's keyed records or window deltas), its progress to every partition of
+ * the progress topic, and its consumer offset with its state as metadata.
  *
  * Takeover (the group gave this member a partition): initialise the partition's transactional id
- * (fencing the previous holder), read the committed offset and clock, resume there. Release (the
- * partition left): drop what it held; rows not yet committed are read again by its next holder.
- * A transaction that fails is aborted; its messages stay pending and go with the next one (the
- * owner merges two partials of one window as one), unless the partition was taken over (fenced),
- * which drops it here.
+ * (fencing the previous holder), read the committed offset and metadata, let the outbox restore
+ * the partition from them, resume there. Release (the partition left): drop what it held; records
+ * not yet committed are read again by its next holder. A transaction that fails is aborted; its
+ * messages stay pending and go with the next one (its readers merge two deltas of one window as
+ * one), unless the partition was taken over (fenced), which drops it here.
  */
 import type { Logger } from 'pino';
 import { assignmentChanges, Serial } from './assignment-changes.js';
 import { DriftmonError } from '../errors.js';
-import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
+import type { CommittedOffset, KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
 import { parsePartitionKey, type RawBatch } from '../source/source.js';
-import { encodeExchange, exchangeKey } from '../state/exchange-messages.js';
 import type { SourcePosition } from '../state/source-position.js';
-import type { PartitionWindows } from '../window/partition-windows.js';
 
-export interface MemberCycleOptions<P> {
+/** What a stage makes of each held partition (one process's state of it lives here between transactions). */
+export interface PartitionOutbox {
+  /** Partition `key` was taken over at nowMs, with what its last holder committed. */
+  restore(key: string, committed: CommittedOffset, nowMs: number): Promise<void>;
+  /** The messages of key's next transaction (besides its progress). */
+  flush(key: string, nowMs: number): OutgoingMessage[];
+  /** key's progress, sent to every partition of the progress topic. */
+  progress(key: string, nowMs: number): Uint8Array;
+  /** key's state, committed as its offset's metadata. */
+  metadata(key: string): string;
+  /** Partition `key` left this member. */
+  drop(key: string): void;
+}
+
+export interface MemberCycleOptions {
   monitor: string;
   groupId: string;
-  partialsTopic: string;
-  partialsPartitions: number;
+  /** Where progress goes: every partition of this topic. */
+  progressTopic: string;
+  progressPartitions: number;
   /** Transactional ids are `<prefix>.<monitor>.<topic>.<partition>`. */
   transactionalIdPrefix: string;
-  windows: PartitionWindows<P>;
-  serialize: (profile: P) => Uint8Array;
+  outbox: PartitionOutbox;
   transactions: KafkaTransactions;
   /** Where a taken-over partition resumes (the source skips or seeks to it). */
   resumeFrom: (positions: readonly SourcePosition[]) => void;
@@ -43,12 +56,9 @@ interface Held {
   pending: OutgoingMessage[];
 }
 
-export class MemberCycle<P> {
+export class MemberCycle {
   private readonly held = new Map<string, Held>();
   private lastMs = Number.NEGATIVE_INFINITY;
-
-  constructor(private readonly o: MemberCycleOptions<P>) {}
-
   /** Batches, commits and assignment changes of this member's partitions, one at a time (assignment-changes.ts). */
   readonly serial = new Serial();
 
@@ -59,24 +69,14 @@ export class MemberCycle<P> {
     (key) => this.takeOver(key),
   );
 
+  constructor(private readonly o: MemberCycleOptions) {}
+
   private async takeOver(key: string): Promise<void> {
     const { topic, partition } = parsePartitionKey(key);
     const { monitor, groupId, transactionalIdPrefix } = this.o;
     const unit: TransactionUnit = { topic, partition, groupId, transactionalId: `${transactionalIdPrefix}.${monitor}.${topic}.${partition}` };
     const committed = await this.o.transactions.acquire(unit);
-    let clock: unknown;
-    try {
-      clock = committed.metadata === '' ? undefined : (JSON.parse(committed.metadata) as unknown);
-    } catch {
-      clock = null; // refused just below, as malformed
-    }
-    try {
-      this.o.windows.restoreClock(key, clock, this.o.clock());
-    } catch (e) {
-      // a foreign or corrupt metadata string must not stop the member: the clock starts afresh
-      this.o.logger.warn({ monitor, partition: key, err: e }, 'committed clock unusable: the partition starts a fresh clock');
-      this.o.windows.restoreClock(key, undefined, this.o.clock());
-    }
+    await this.o.outbox.restore(key, committed, this.o.clock());
     this.held.set(key, { unit, nextOffset: committed.offset, pending: [] });
     if (committed.offset !== undefined) this.o.resumeFrom([{ topic, partition, nextOffset: committed.offset }]);
     this.o.logger.info({ monitor, partition: key, offset: committed.offset }, 'partition taken over');
@@ -85,7 +85,7 @@ export class MemberCycle<P> {
   private async release(key: string): Promise<void> {
     const h = this.held.get(key);
     this.held.delete(key);
-    this.o.windows.drop(key);
+    this.o.outbox.drop(key);
     if (h !== undefined) await this.o.transactions.release(h.unit);
   }
 
@@ -108,17 +108,14 @@ export class MemberCycle<P> {
   private async commitOne(key: string): Promise<void> {
     const h = this.held.get(key);
     if (h === undefined) return;
-    const { monitor, partialsTopic, partialsPartitions, windows, serialize } = this.o;
+    const { monitor, progressTopic, progressPartitions, outbox } = this.o;
     const now = this.o.clock();
-    for (const w of windows.flush(key)) {
-      const value = encodeExchange({ kind: 'partial', monitor, partition: key, sizeMs: w.sizeMs, startMs: w.startMs, rows: w.rows, weight: w.weight, profile: serialize(w.profile) });
-      h.pending.push({ topic: partialsTopic, key: exchangeKey(monitor, w.sizeMs, w.startMs), value });
-    }
-    const progress = encodeExchange({ kind: 'progress', monitor, ...windows.progress(key, now) });
+    h.pending.push(...outbox.flush(key, now));
+    const progress = outbox.progress(key, now);
     const messages = [...h.pending];
-    for (let q = 0; q < partialsPartitions; q++) messages.push({ topic: partialsTopic, partition: q, value: progress });
+    for (let q = 0; q < progressPartitions; q++) messages.push({ topic: progressTopic, partition: q, value: progress });
     try {
-      await this.o.transactions.commit(h.unit, messages, h.nextOffset, JSON.stringify(windows.clockState(key)));
+      await this.o.transactions.commit(h.unit, messages, h.nextOffset, outbox.metadata(key));
       h.pending = [];
     } catch (e) {
       if (e instanceof DriftmonError && !e.retryable) {
@@ -126,7 +123,7 @@ export class MemberCycle<P> {
         await this.release(key);
         return;
       }
-      this.o.logger.warn({ monitor, partition: key, err: e, pendingMessages: h.pending.length }, 'transaction failed: its partials go with the next one');
+      this.o.logger.warn({ monitor, partition: key, err: e, pendingMessages: h.pending.length }, 'transaction failed: its messages go with the next one');
     }
   }
 

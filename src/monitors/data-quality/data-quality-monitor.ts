@@ -45,6 +45,7 @@ import { Windower } from '../../window/windower.js';
 import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
 import { MemberCycle, type MemberCycleOptions } from '../member-cycle.js';
+import { PartialsOutbox } from './partials-outbox.js';
 import { PartitionWindows } from '../../window/partition-windows.js';
 import { poisonRecordError } from '../record-fault.js';
 import { WindowCloser } from './window-closer.js';
@@ -82,7 +83,9 @@ export interface MonitorDeps {
  * and, as the owner of some windows, the partials topic's source (group `<group>.partials`) and the
  * input partitions whose progress its watermark waits for.
  */
-export interface MemberDeps extends Pick<MemberCycleOptions<DatasetProfile>, 'groupId' | 'partialsTopic' | 'partialsPartitions' | 'transactionalIdPrefix' | 'transactions'> {
+export interface MemberDeps extends Pick<MemberCycleOptions, 'groupId' | 'transactionalIdPrefix' | 'transactions'> {
+  partialsTopic: string;
+  partialsPartitions: number;
   partialsSource: Source;
   ownerGroupId: string;
   inputPartitions: () => readonly string[];
@@ -124,7 +127,7 @@ export class MonitorPipeline {
   private current: Windower<DatasetProfile>;
   /** A member's per-partition windows and transactions (undefined in one process). */
   private readonly partitionWindows: PartitionWindows<DatasetProfile> | undefined;
-  private readonly memberCycle: MemberCycle<DatasetProfile> | undefined;
+  private readonly memberCycle: MemberCycle | undefined;
   private owner: WindowOwner | undefined;
   private readonly store: MemoryWindowStore<DatasetProfile>;
   private readonly clock: () => number;
@@ -196,11 +199,15 @@ export class MonitorPipeline {
         { create: () => new DatasetProfile(this.registry, profileOptions), serialize: (p) => p.serialize(), deserialize: (b) => DatasetProfile.deserialize(b, this.registry, profileOptions) },
         { sizesMs: s.windowsMs, graceMs: s.graceMs, idleMs: s.partitionIdleMs },
       );
+      const m = deps.member;
       this.memberCycle = new MemberCycle({
-        ...deps.member,
         monitor: s.name,
-        windows: this.partitionWindows,
-        serialize: (p) => p.serialize(),
+        groupId: m.groupId,
+        transactionalIdPrefix: m.transactionalIdPrefix,
+        transactions: m.transactions,
+        progressTopic: m.partialsTopic,
+        progressPartitions: m.partialsPartitions,
+        outbox: new PartialsOutbox(s.name, m.partialsTopic, this.partitionWindows, (p) => p.serialize(), deps.logger),
         resumeFrom: (positions) => deps.source.resumeFrom?.(positions),
         clock: this.clock,
         intervalMs: s.checkpointIntervalMs,
