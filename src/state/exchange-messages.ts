@@ -9,6 +9,15 @@
  *  - owner:        an owner's watermark and the partitions' progress at its commit;
  *  - closed:       a window the owner reported (so a successor does not report it again).
  *
+ * A label monitor's (docs/scale-out.md, "Label monitors"), on its keyed and partials topics:
+ *
+ *  - keyed:        a prediction row or label, keyed by its base inference ID (keying member);
+ *  - progress:     as above, from an input partition (to every keyed partition) or a keyed
+ *                  partition (to every partials partition, with its join counts so far);
+ *  - label-delta:  what one window gained on one keyed partition since its last transaction;
+ *  - label-owner:  an owner's label windows (their snapshot), watermark and the keyed partitions'
+ *                  progress at its commit, covering the partials partition up to `coversThrough`.
+ *
  * The topic is internal, but anyone with access can write to it: every header is checked field by
  * field, and a message that fails is refused with SNAPSHOT_INVALID (the reader counts and skips it).
  * Times are epoch ms; −∞ (no record yet) travels as null, as JSON cannot hold it.
@@ -22,6 +31,9 @@ export const ExchangeKind = {
   CONSOLIDATED: 'consolidated',
   OWNER: 'owner',
   CLOSED: 'closed',
+  KEYED: 'keyed',
+  LABEL_DELTA: 'label-delta',
+  LABEL_OWNER: 'label-owner',
 } as const;
 export type ExchangeKind = (typeof ExchangeKind)[keyof typeof ExchangeKind];
 
@@ -34,10 +46,19 @@ export interface WindowPart {
   readonly profile: Uint8Array;
 }
 
+/** A keyed partition's join counts so far (monitor-wide figures of the label reports). */
+export interface JoinCounts {
+  readonly orphanLabels: number;
+  readonly duplicateLabels: number;
+  readonly latePredictions: number;
+}
+
 export interface ClockReport {
   readonly partition: string;
   readonly clockMs: number;
   readonly idle: boolean;
+  /** A keyed partition's (label monitors). */
+  readonly counts?: JoinCounts;
 }
 
 export type ExchangeMessage =
@@ -45,7 +66,20 @@ export type ExchangeMessage =
   | ({ readonly kind: 'consolidated'; readonly monitor: string; readonly coversThrough: number } & WindowPart)
   | ({ readonly kind: 'progress'; readonly monitor: string } & ClockReport)
   | { readonly kind: 'owner'; readonly monitor: string; readonly coversThrough: number; readonly markMs: number; readonly clocks: readonly ClockReport[] }
-  | { readonly kind: 'closed'; readonly monitor: string; readonly sizeMs: number; readonly startMs: number };
+  | { readonly kind: 'closed'; readonly monitor: string; readonly sizeMs: number; readonly startMs: number }
+  | { readonly kind: 'keyed'; readonly monitor: string; readonly side: 'prediction' | 'label'; readonly id: string; readonly timeMs: number; readonly payload: Uint8Array }
+  | {
+      readonly kind: 'label-delta';
+      readonly monitor: string;
+      readonly sizeMs: number;
+      readonly startMs: number;
+      readonly predictions: number;
+      readonly labeled: number;
+      readonly expired: number;
+      /** The window state's serialized bytes. */
+      readonly state: Uint8Array;
+    }
+  | { readonly kind: 'label-owner'; readonly monitor: string; readonly coversThrough: number; readonly markMs: number; readonly clocks: readonly ClockReport[]; readonly snapshot: Uint8Array };
 
 const VERSION = 1;
 const EMPTY = new Uint8Array(0);
@@ -68,6 +102,18 @@ export function encodeExchange(m: ExchangeMessage): Uint8Array {
       return encodeFramed({ v: VERSION, ...m, markMs: time(m.markMs), clocks: m.clocks.map((c) => ({ ...c, clockMs: time(c.clockMs) })) }, EMPTY);
     case 'closed':
       return encodeFramed({ v: VERSION, ...m }, EMPTY);
+    case 'keyed': {
+      const { payload, ...header } = m;
+      return encodeFramed({ v: VERSION, ...header }, payload);
+    }
+    case 'label-delta': {
+      const { state, ...header } = m;
+      return encodeFramed({ v: VERSION, ...header }, state);
+    }
+    case 'label-owner': {
+      const { snapshot, ...header } = m;
+      return encodeFramed({ v: VERSION, ...header, markMs: time(m.markMs), clocks: m.clocks.map((c) => ({ ...c, clockMs: time(c.clockMs) })) }, snapshot);
+    }
   }
 }
 
@@ -90,29 +136,46 @@ export function decodeExchange(bytes: Uint8Array): ExchangeMessage {
     }
     case 'progress':
       return { kind, monitor, ...clockReport(h) };
-    case 'owner': {
-      const clocks = header['clocks'];
-      if (!Array.isArray(clocks)) return fail('"clocks" is not an array');
+    case 'owner':
+      return { kind, monitor, coversThrough: h.count('coversThrough'), markMs: h.time('markMs'), clocks: clockReports(header['clocks'], fail) };
+    case 'closed':
+      return { kind, monitor, sizeMs: h.positive('sizeMs'), startMs: h.finite('startMs') };
+    case 'keyed': {
+      const side = header['side'];
+      if (side !== 'prediction' && side !== 'label') return fail('side is neither "prediction" nor "label"');
+      return { kind, monitor, side, id: h.str('id'), timeMs: h.finite('timeMs'), payload: body };
+    }
+    case 'label-delta':
       return {
         kind,
         monitor,
-        coversThrough: h.count('coversThrough'),
-        markMs: h.time('markMs'),
-        clocks: clocks.map((c: unknown, i) => {
-          if (typeof c !== 'object' || c === null || Array.isArray(c)) return fail(`clocks[${i}] is not an object`);
-          return clockReport(new Fields(c as Record<string, unknown>, fail, `clocks[${i}].`));
-        }),
+        sizeMs: h.positive('sizeMs'),
+        startMs: h.finite('startMs'),
+        predictions: h.count('predictions'),
+        labeled: h.count('labeled'),
+        expired: h.count('expired'),
+        state: body,
       };
-    }
-    case 'closed':
-      return { kind, monitor, sizeMs: h.positive('sizeMs'), startMs: h.finite('startMs') };
+    case 'label-owner':
+      return { kind, monitor, coversThrough: h.count('coversThrough'), markMs: h.time('markMs'), clocks: clockReports(header['clocks'], fail), snapshot: body };
     default:
       return fail(`unknown kind ${JSON.stringify(kind)}`);
   }
 }
 
 function clockReport(h: Fields): ClockReport {
-  return { partition: h.str('partition'), clockMs: h.time('clockMs'), idle: h.bool('idle') };
+  const report = { partition: h.str('partition'), clockMs: h.time('clockMs'), idle: h.bool('idle') };
+  const counts = h.object('counts');
+  if (counts === undefined) return report;
+  return { ...report, counts: { orphanLabels: counts.count('orphanLabels'), duplicateLabels: counts.count('duplicateLabels'), latePredictions: counts.count('latePredictions') } };
+}
+
+function clockReports(clocks: unknown, fail: (why: string) => never): ClockReport[] {
+  if (!Array.isArray(clocks)) return fail('"clocks" is not an array');
+  return clocks.map((c: unknown, i) => {
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) return fail(`clocks[${i}] is not an object`);
+    return clockReport(new Fields(c as Record<string, unknown>, fail, `clocks[${i}].`));
+  });
 }
 
 function time(t: number): number | null {
@@ -129,6 +192,14 @@ class Fields {
 
   private get(name: string): unknown {
     return Object.hasOwn(this.o, name) ? this.o[name] : undefined;
+  }
+
+  /** An optional object field's fields (undefined when absent). */
+  object(name: string): Fields | undefined {
+    const v = this.get(name);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.fail(`${this.at}${name} is not an object`);
+    return new Fields(v as Record<string, unknown>, this.fail, `${this.at}${name}.`);
   }
 
   str(name: string): string {
