@@ -29,7 +29,8 @@ export interface OutgoingMessage {
   /** Explicit partition (progress broadcast), or undefined to partition by key. */
   readonly partition?: number;
   readonly key?: string;
-  readonly value: Uint8Array;
+  /** null: a deletion (a compacted topic's tombstone). */
+  readonly value: Uint8Array | null;
 }
 
 export interface CommittedOffset {
@@ -103,7 +104,7 @@ export class KafkaTransactions {
       const byTopic = new Map<string, Message[]>();
       for (const m of messages) {
         const list = byTopic.get(m.topic) ?? byTopic.set(m.topic, []).get(m.topic) as Message[];
-        list.push({ value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength), ...(m.key === undefined ? {} : { key: m.key }), ...(m.partition === undefined ? {} : { partition: m.partition }) });
+        list.push({ value: m.value === null ? null : Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength), ...(m.key === undefined ? {} : { key: m.key }), ...(m.partition === undefined ? {} : { partition: m.partition }) });
       }
       if (byTopic.size > 0) await txn.sendBatch({ topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })) });
       if (nextOffset !== undefined) await txn.sendOffsets({ consumerGroupId: u.groupId, topics: [{ topic: u.topic, partitions: [{ partition: u.partition, offset: String(nextOffset), metadata } as { partition: number; offset: string }] }] });

@@ -126,4 +126,21 @@ describe('LabelWindows', () => {
     const plain = new LabelWindows<{ sum: number }>({ sizesMs: [H], graceMs: 0, horizonMs: D, reemitIntervalMs: 0, create: () => ({ sum: 0 }), serialize: () => new Uint8Array(), deserialize: () => ({ sum: 0 }) });
     expect(() => plain.mergeDelta({ sizeMs: H, startMs: 0, predictions: 1, labeled: 0, expired: 0, state: { sum: 0 } })).toThrow(/merge/);
   });
+
+  it('a snapshot merged on top of deltas read before it gives the windows of both, with the newer version', () => {
+    const predecessor = windows();
+    predecessor.prediction(10);
+    predecessor.joined(10, (s) => (s.sum += 4));
+    predecessor.advanceTo(H + 60_000);
+    expect(predecessor.due(1)).toHaveLength(1); // version 1 reported
+    const successor = windows();
+    successor.mergeDelta({ sizeMs: H, startMs: 0, predictions: 2, labeled: 1, expired: 0, state: { sum: 3 } });
+    successor.mergeDelta({ sizeMs: H, startMs: 2 * H, predictions: 1, labeled: 0, expired: 0, state: { sum: 0 } });
+    successor.mergeSnapshot(predecessor.snapshot());
+    const first = successor.get(H, 0);
+    expect([first?.predictions, first?.labeled, first?.state.sum, first?.version]).toEqual([3, 2, 7, 1]);
+    expect(successor.get(H, 2 * H)?.predictions).toBe(1);
+    expect(successor.streamTimeMs).toBe(H + 60_000);
+    expect(successor.due(2_501).map((d) => [d.window.startMs, d.window.version])).toEqual([[0, 2]]); // changed since version 1
+  });
 });

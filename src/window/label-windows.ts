@@ -241,6 +241,34 @@ export class LabelWindows<S> {
     return encodeFramed({ v: 1, streamTimeMs: this.streamTime, late: this.lateBySize, sizesMs: this.options.sizesMs, windows }, Buffer.concat(states));
   }
 
+  /**
+   * Add a snapshot to the windows held (a window owner's successor: its predecessor's windows, on
+   * top of the deltas it read before them): counts add, states merge, the newer report version and
+   * the later stream time win.
+   */
+  mergeSnapshot(bytes: Uint8Array): void {
+    const merge = this.options.merge;
+    if (merge === undefined) throw new DriftmonError(ErrorCode.INTERNAL, 'label windows without a merge cannot take a snapshot on top');
+    const other = new LabelWindows<S>(this.options);
+    other.restore(bytes);
+    for (const [key, o] of other.windows) {
+      const w = this.windows.get(key);
+      if (w === undefined) {
+        this.windows.set(key, o);
+        continue;
+      }
+      w.predictions += o.predictions;
+      w.labeled += o.labeled;
+      w.expired += o.expired;
+      merge(w.state, o.state);
+      w.version = Math.max(w.version, o.version);
+      w.lastEmitMs = Math.max(w.lastEmitMs, o.lastEmitMs);
+      w.dirty = true;
+    }
+    this.advanceTo(other.streamTime);
+    other.lateBySize.forEach((n, i) => ((this.lateBySize[i] as number) += n));
+  }
+
   restore(bytes: Uint8Array): void {
     const fail = (why: string): never => {
       throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `label windows snapshot is invalid: ${why}`);
