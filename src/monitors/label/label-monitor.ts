@@ -43,15 +43,12 @@ import { LabelWindows, type DueWindow } from '../../window/label-windows.js';
 import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
 import { decodeLabelCheckpoint, encodeLabelCheckpoint } from './label-checkpoint.js';
-import type { LabelEvaluator, WindowContext } from './label-evaluator.js';
+import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelIngress } from './label-ingress.js';
 import { LabelJoin } from './label-join.js';
 import { durableCounts, emptyLabelSummary, type LabelMonitorSummary } from './label-summary.js';
-import { buildLabelReport, joinHealth } from './label-window-report.js';
+import { LabelReporter } from './label-reporter.js';
 import { labelWindowState, type LabelWindowState } from './label-window-state.js';
-
-/** Report locations kept in the summary. */
-const RECENT_REPORT_PATHS = 100;
 
 export interface LabelMonitorDeps {
   settings: MonitorSettings & { labels: LabelSettings };
@@ -86,8 +83,7 @@ export class LabelMonitorPipeline {
   private ready = false;
   private readonly cycle: CheckpointCycle;
   private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
-  /** Newest window start whose gauges were published, per window size and state. */
-  private readonly gaugeStart = new Map<string, number>();
+  private readonly reporter: LabelReporter;
   readonly summary: LabelMonitorSummary;
 
   constructor(private readonly deps: LabelMonitorDeps) {
@@ -105,6 +101,7 @@ export class LabelMonitorPipeline {
     });
     this.partitionClock = new PartitionClock(s.partitionIdleMs);
     this.summary = emptyLabelSummary(s.name);
+    this.reporter = new LabelReporter({ monitor: s.name, evaluators: deps.evaluators, reports: deps.reports, metrics: deps.metrics, labelMetrics: deps.labelMetrics, logger: deps.logger, clock: this.clock, summary: this.summary });
     this.join = new LabelJoin({ monitor: s.name, evaluators: deps.evaluators, windows: this.windows, summary: this.summary, labelMetrics: deps.labelMetrics, count: (reason) => this.count(reason) });
     this.ingress = new LabelIngress({
       settings: s,
@@ -199,41 +196,10 @@ export class LabelMonitorPipeline {
     m.storeBytes.labels(this.name).set(store.diskBytes);
   }
 
-  /** Write a report (one per evaluator) for each due window and publish the newest ones' gauges. */
+  /** Reports for the due windows, and the open-windows gauge. */
   private async report(due: DueWindow<LabelWindowState>[]): Promise<number> {
-    const { evaluators, labelMetrics, metrics, logger } = this.deps;
-    let written = 0;
-    for (const { window: w, final } of due) {
-      const window = formatDuration(w.sizeMs);
-      const state = final ? 'final' : 'provisional';
-      const ctx: WindowContext = { monitor: this.name, window, startMs: w.startMs, endMs: w.endMs, nowMs: this.clock(), state };
-      const join = joinHealth(w, final, this.summary);
-      const gaugeKey = `${w.sizeMs}:${state}`;
-      const newest = w.startMs >= (this.gaugeStart.get(gaugeKey) ?? Number.NEGATIVE_INFINITY);
-      for (const [j, e] of evaluators.entries()) {
-        const evaluation = e.evaluate(w.state.parts[j], ctx);
-        const report = buildLabelReport(w, ctx, e.kind, e.report(evaluation), join);
-        try {
-          const paths = this.summary.reportPaths;
-          paths.push(await this.deps.reports.write(report));
-          if (paths.length > RECENT_REPORT_PATHS) paths.splice(0, paths.length - RECENT_REPORT_PATHS);
-        } catch (err) {
-          metrics.reportWriteFailuresTotal.labels(this.name).inc();
-          logger.error({ monitor: this.name, err, window, start: report.summary.window_start }, 'report write failed');
-          throw err;
-        }
-        if (newest) e.publish(evaluation, ctx);
-        written++;
-      }
-      if (newest) {
-        this.gaugeStart.set(gaugeKey, w.startMs);
-        labelMetrics.coverage.labels(this.name, window, state).set(w.predictions > 0 ? w.labeled / w.predictions : 0);
-      }
-      labelMetrics.labelWindowsReportedTotal.labels(this.name, window, state).inc();
-      this.summary.reports++;
-      if (final) this.summary.finalReports++;
-    }
-    for (const size of this.windows.sizesMs) labelMetrics.labelWindowsOpen.labels(this.name, formatDuration(size)).set(this.windows.openCount(size));
+    const written = await this.reporter.report(due, this.summary);
+    this.reporter.publishOpen(this.windows.sizesMs, (size) => this.windows.openCount(size));
     return written;
   }
 

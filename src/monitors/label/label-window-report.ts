@@ -41,7 +41,10 @@ export function buildLabelReport(
 }
 
 /** The window's joined, expired and pending predictions, label latency, and the monitor's join counters so far. */
-export function joinHealth(w: LabelWindow<LabelWindowState>, final: boolean, summary: LabelMonitorSummary): Record<string, unknown> {
+/** The monitor-wide join figures a label report carries (so far). */
+export type MonitorJoinCounts = Pick<LabelMonitorSummary, 'orphanLabels' | 'duplicateLabels' | 'latePredictions'>;
+
+export function joinHealth(w: LabelWindow<LabelWindowState>, final: boolean, summary: MonitorJoinCounts): Record<string, unknown> {
   const l = w.state.latency;
   const q = (p: number): number | null => (l.count > 0 ? l.quantile(p) : null);
   return {
