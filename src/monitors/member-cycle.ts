@@ -13,8 +13,7 @@
  * one), unless the partition was taken over (fenced), which drops it here.
  */
 import type { Logger } from 'pino';
-import { assignmentChanges, Serial } from './assignment-changes.js';
-import { DriftmonError } from '../errors.js';
+import { assignmentChanges, commitHeld, ownershipUnit, Serial } from './partition-ownership.js';
 import type { CommittedOffset, KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
 import { parsePartitionKey, type RawBatch } from '../source/source.js';
 import type { SourcePosition } from '../state/source-position.js';
@@ -50,6 +49,11 @@ export interface MemberCycleOptions {
   logger: Logger;
 }
 
+/** The topic of a partition key (the member's transactional ids name it: `<prefix>.<monitor>.<topic>.<partition>`). */
+function parsePartitionTopic(key: string): string {
+  return parsePartitionKey(key).topic;
+}
+
 interface Held {
   readonly unit: TransactionUnit;
   nextOffset: number | undefined;
@@ -59,7 +63,7 @@ interface Held {
 export class MemberCycle {
   private readonly held = new Map<string, Held>();
   private lastMs = Number.NEGATIVE_INFINITY;
-  /** Batches, commits and assignment changes of this member's partitions, one at a time (assignment-changes.ts). */
+  /** Batches, commits and assignment changes of this member's partitions, one at a time (partition-ownership.ts). */
   readonly serial = new Serial();
 
   /** The source's onAssignment: gained partitions taken over, lost ones released, on `serial`. */
@@ -72,9 +76,9 @@ export class MemberCycle {
   constructor(private readonly o: MemberCycleOptions) {}
 
   private async takeOver(key: string): Promise<void> {
-    const { topic, partition } = parsePartitionKey(key);
-    const { monitor, groupId, transactionalIdPrefix } = this.o;
-    const unit: TransactionUnit = { topic, partition, groupId, transactionalId: `${transactionalIdPrefix}.${monitor}.${topic}.${partition}` };
+    const { monitor } = this.o;
+    const unit = ownershipUnit(key, this.o, parsePartitionTopic(key));
+    const { topic, partition } = unit;
     const committed = await this.o.transactions.acquire(unit);
     await this.o.outbox.restore(key, committed, this.o.clock());
     this.held.set(key, { unit, nextOffset: committed.offset, pending: [] });
@@ -114,17 +118,10 @@ export class MemberCycle {
     const progress = outbox.progress(key, now);
     const messages = [...h.pending];
     for (let q = 0; q < progressPartitions; q++) messages.push({ topic: progressTopic, partition: q, value: progress });
-    try {
-      await this.o.transactions.commit(h.unit, messages, h.nextOffset, outbox.metadata(key));
-      h.pending = [];
-    } catch (e) {
-      if (e instanceof DriftmonError && !e.retryable) {
-        this.o.logger.warn({ monitor, partition: key, err: e }, 'partition taken over by another member: dropped here');
-        await this.release(key);
-        return;
-      }
-      this.o.logger.warn({ monitor, partition: key, err: e, pendingMessages: h.pending.length }, 'transaction failed: its messages go with the next one');
-    }
+    const metadata = outbox.metadata(key);
+    // a failed transaction's messages stay pending: they go with the next one
+    const done = await commitHeld(() => this.o.transactions.commit(h.unit, messages, h.nextOffset, metadata), () => this.release(key), this.o.logger, { monitor, partition: key, pendingMessages: h.pending.length });
+    if (done) h.pending = [];
   }
 
   /** Partitions held (taken over and not released). */

@@ -1,0 +1,86 @@
+/**
+ * A scaled-out monitor's partitions change hands (docs/scale-out.md) while it processes batches
+ * and commits. Everything that touches a partition's state — a batch, a commit, a release, a
+ * takeover — runs on one `Serial`, one after another in call order. Order matters: a takeover
+ * reads the partition's committed offset, and one that read an older offset must never finish
+ * after a newer one (the partition would resume behind what is committed and rows would count
+ * twice); a release that ran in the middle of a batch would drop what the batch then adds back.
+ */
+import type { Logger } from 'pino';
+import { DriftmonError } from '../errors.js';
+import type { TransactionUnit } from '../source/kafka-transactions.js';
+import { parsePartitionKey, type RawBatch, type Source } from '../source/source.js';
+
+/** Runs async functions one after another, in call order; a failure does not stop the next. */
+export class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** A source's onAssignment on `serial`: lost partitions released, then gained ones taken over. */
+export function assignmentChanges(
+  serial: Serial,
+  release: (key: string) => Promise<void>,
+  takeOver: (key: string) => Promise<void>,
+): (added: readonly string[], removed: readonly string[]) => Promise<void> {
+  return (added, removed) =>
+    serial.run(async () => {
+      for (const key of removed) await release(key);
+      await Promise.all(added.map((key) => takeOver(key)));
+    });
+}
+
+/** What an owner of partials partitions does with its source (owner-side stages of docs/scale-out.md). */
+export interface PartitionOwner {
+  onBatch(batch: RawBatch): Promise<void>;
+  commitAll(): Promise<void>;
+  /** Let every owned partition go (the group gives them to others). */
+  releaseAll(): Promise<void>;
+}
+
+/** Consume `source` on `serial` until it stops; then commit once more and let every partition go. */
+export async function runPartitionOwner(owner: PartitionOwner, serial: Serial, source: Source, signal?: AbortSignal): Promise<void> {
+  const onAbort = (): void => (source.stop ? source.stop() : void source.close());
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const batch of source.batches()) {
+      await serial.run(() => owner.onBatch(batch));
+      if (signal?.aborted) break;
+    }
+    await serial.run(() => owner.commitAll());
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await serial.run(() => owner.releaseAll());
+    await source.close();
+  }
+}
+
+/** The transactional unit of partition `key` (`<prefix>.<monitor>.<role>.<partition>`): whoever holds the partition uses it. */
+export function ownershipUnit(key: string, o: { monitor: string; groupId: string; transactionalIdPrefix: string }, role: string): TransactionUnit {
+  const { topic, partition } = parsePartitionKey(key);
+  return { topic, partition, groupId: o.groupId, transactionalId: `${o.transactionalIdPrefix}.${o.monitor}.${role}.${partition}` };
+}
+
+/**
+ * Runs one commit of a held partition. Taken over by another member (fenced): `release` it here.
+ * Another failure: logged; what it carried is retried at the next interval. True when committed.
+ */
+export async function commitHeld(commit: () => Promise<void>, release: () => Promise<void>, logger: Logger, context: Record<string, unknown>): Promise<boolean> {
+  try {
+    await commit();
+    return true;
+  } catch (e) {
+    if (e instanceof DriftmonError && !e.retryable) {
+      logger.warn({ ...context, err: e }, 'partition taken over by another member: dropped here');
+      await release();
+    } else {
+      logger.warn({ ...context, err: e }, 'commit failed: retried at the next interval');
+    }
+    return false;
+  }
+}
