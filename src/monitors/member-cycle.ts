@@ -14,7 +14,7 @@
  */
 import type { Logger } from 'pino';
 import { assignmentChanges, commitHeld, ownershipUnit, Serial } from './partition-ownership.js';
-import type { CommittedOffset, KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
+import type { CommittedOffset, OutgoingMessage, TransactionUnit, UnitTransactions } from '../source/kafka-transactions.js';
 import { parsePartitionKey, type RawBatch } from '../source/source.js';
 import type { SourcePosition } from '../state/source-position.js';
 
@@ -41,7 +41,7 @@ export interface MemberCycleOptions {
   /** Transactional ids are `<prefix>.<monitor>.<topic>.<partition>`. */
   transactionalIdPrefix: string;
   outbox: PartitionOutbox;
-  transactions: KafkaTransactions;
+  transactions: UnitTransactions;
   /** Where a taken-over partition resumes (the source skips or seeks to it). */
   resumeFrom: (positions: readonly SourcePosition[]) => void;
   clock: () => number;

@@ -7,7 +7,7 @@
  * (label/label-window-owner.ts).
  */
 import type { Logger } from 'pino';
-import type { KafkaTransactions, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
+import type { OutgoingMessage, TransactionUnit, UnitTransactions } from '../source/kafka-transactions.js';
 import type { RawBatch, Source } from '../source/source.js';
 import { decodeExchange, type ExchangeMessage } from '../state/exchange-messages.js';
 import type { SourcePosition } from '../state/source-position.js';
@@ -19,7 +19,7 @@ export interface PartialsOwnerOptions {
   groupId: string;
   partialsTopic: string;
   transactionalIdPrefix: string;
-  transactions: KafkaTransactions;
+  transactions: UnitTransactions;
   resumeFrom: (positions: readonly SourcePosition[]) => void;
   clock: () => number;
   intervalMs: number;
@@ -37,6 +37,8 @@ export interface OwnedPartition {
   nextOffset: number;
   /** The offset of this owner's last commit (its start until it commits). */
   committedOffset: number;
+  /** Something other than owner state (its own, or its predecessor's) was read since the last commit. */
+  changed: boolean;
 }
 
 export abstract class PartialsOwner<S extends OwnedPartition> implements PartitionOwner {
@@ -59,11 +61,14 @@ export abstract class PartialsOwner<S extends OwnedPartition> implements Partiti
 
   /** A partition's state, new, for an owner starting at `startOffset`. */
   protected abstract create(unit: TransactionUnit, startOffset: number): S;
-  /** One message of the partition (checked, of this monitor), read at `offset`. */
-  protected abstract applyMessage(owned: S, m: ExchangeMessage, offset: number): void;
+  /**
+   * One message of the partition (checked, of this monitor), read at `offset`; true when it is
+   * news (not owner state read back: an owner's own commits must not make it commit again).
+   */
+  protected abstract applyMessage(owned: S, m: ExchangeMessage, offset: number): boolean;
   /** After a batch was applied: close or report what is due; true asks for a commit now. */
   protected abstract afterRead(owned: S): Promise<boolean>;
-  /** What a commit of `owned` carries; undefined: nothing to commit. `committed` runs once it is. */
+  /** What a commit of `owned` carries (asked only when `changed`); undefined: nothing. `committed` runs once it is. */
   protected abstract commitMessages(owned: S): { messages: OutgoingMessage[]; committed: () => void } | undefined;
 
   private apply(owned: S, bytes: Uint8Array, offset: number): void {
@@ -75,7 +80,7 @@ export abstract class PartialsOwner<S extends OwnedPartition> implements Partiti
       return;
     }
     if (m.monitor !== this.base.monitor) this.base.onInvalid?.('other_monitor');
-    else this.applyMessage(owned, m, offset);
+    else if (this.applyMessage(owned, m, offset)) owned.changed = true;
   }
 
   private async takeOver(key: string): Promise<void> {
@@ -112,12 +117,13 @@ export abstract class PartialsOwner<S extends OwnedPartition> implements Partiti
 
   private async commitOne(key: string): Promise<void> {
     const owned = this.owned.get(key);
-    const what = owned === undefined ? undefined : this.commitMessages(owned);
+    const what = owned === undefined || !owned.changed ? undefined : this.commitMessages(owned);
     if (owned === undefined || what === undefined) return;
     const offset = owned.nextOffset;
     const commit = (): Promise<void> => this.base.transactions.commit(owned.unit, what.messages, offset, '');
     if (await commitHeld(commit, () => this.release(key), this.base.logger, { monitor: this.base.monitor, partialsPartition: key, role: this.role })) {
       owned.committedOffset = offset;
+      owned.changed = false;
       what.committed();
     }
   }

@@ -51,7 +51,17 @@ export function isFenced(e: unknown): boolean {
   return false;
 }
 
-export class KafkaTransactions {
+/** Transactions per unit of ownership: KafkaTransactions on a broker; an in-memory one in unit tests. */
+export interface UnitTransactions {
+  /** Take unit `u` over (fencing its previous holder) and read its committed offset and metadata. */
+  acquire(u: TransactionUnit): Promise<CommittedOffset>;
+  /** Stop using unit `u`. Idempotent. */
+  release(u: TransactionUnit): Promise<void>;
+  /** One transaction: `messages`, then u's offset with `metadata`; a DriftmonError, not retryable when `u` was taken over. */
+  commit(u: TransactionUnit, messages: readonly OutgoingMessage[], nextOffset: number | undefined, metadata: string): Promise<void>;
+}
+
+export class KafkaTransactions implements UnitTransactions {
   private readonly producers = new Map<string, Producer>();
 
   constructor(

@@ -42,7 +42,7 @@ export class WindowOwner extends PartialsOwner<Owned> {
 
   protected create(unit: TransactionUnit, startOffset: number): Owned {
     const assembler = new WindowAssembler<DatasetProfile>({ create: this.o.createProfile, merge: (into, from) => into.merge(from) }, this.o.graceMs, this.o.inputPartitions());
-    return { unit, assembler, startOffset, nextOffset: startOffset, committedOffset: startOffset, consolidated: new Set(), closedSinceCommit: [] };
+    return { unit, assembler, startOffset, nextOffset: startOffset, committedOffset: startOffset, changed: false, consolidated: new Set(), closedSinceCommit: [] };
   }
 
   /** Close what is due; closed markers go out at once: a successor (after a crash or a rebalance) then does not close them again. */
@@ -55,7 +55,7 @@ export class WindowOwner extends PartialsOwner<Owned> {
     return due.length > 0;
   }
 
-  protected applyMessage(owned: Owned, m: ExchangeMessage, offset: number): void {
+  protected applyMessage(owned: Owned, m: ExchangeMessage, offset: number): boolean {
     const a = owned.assembler;
     // the predecessor's last commit set our start offset; its consolidations (and state) cover
     // exactly what came before it. Earlier commits' are superseded, later ones are our own
@@ -66,7 +66,7 @@ export class WindowOwner extends PartialsOwner<Owned> {
         if (m.kind === 'consolidated') {
           // an owner that commits twice without reading between writes the same consolidation twice: merge one
           const windowKey = exchangeKey(m.monitor, m.sizeMs, m.startMs);
-          if (!predecessors(m.coversThrough) || owned.consolidated.has(windowKey)) return;
+          if (!predecessors(m.coversThrough) || owned.consolidated.has(windowKey)) return false;
           owned.consolidated.add(windowKey);
         }
         let profile: DatasetProfile;
@@ -74,20 +74,22 @@ export class WindowOwner extends PartialsOwner<Owned> {
           profile = this.o.deserializeProfile(m.profile);
         } catch {
           this.o.onInvalid?.('profile');
-          return;
+          return false;
         }
         a.addPartial({ sizeMs: m.sizeMs, startMs: m.startMs, partition: m.kind === 'partial' ? m.partition : 'consolidated', rows: m.rows, weight: m.weight, profile, position: offset });
-        return;
+        return m.kind === 'partial';
       }
       case 'progress':
         a.progress(m);
-        return;
+        return true;
       case 'owner':
         if (predecessors(m.coversThrough)) a.restoreState({ mark: m.markMs, clocks: m.clocks });
-        return;
+        return false;
       case 'closed':
         a.markReported(m.sizeMs, m.startMs);
-        return;
+        return false;
+      default:
+        return false; // a label monitor's message: not ours
     }
   }
 

@@ -118,12 +118,14 @@ export class KeyedJoiner implements PartitionOutbox {
       }
     }
     const mark = p.watermark.watermark();
-    p.windows.advanceTo(mark);
     if (mark > Number.NEGATIVE_INFINITY) {
+      // expired before the windows see the new mark: an expiry at this mark may fall in a window
+      // this mark makes final here, and it must still reach its owner (whose watermark is behind)
       const r = p.store.expire(mark - this.o.horizonMs, (e) => void p.windows.expired(e.timeMs));
       p.summary.expiredPredictions += r.expiredPredictions;
       p.summary.orphanLabels += r.orphanLabels;
     }
+    p.windows.advanceTo(mark);
     COUNTED.forEach((c, i) => (this.o.summary[c] += p.summary[c] - (before[i] as number)));
   }
 

@@ -51,6 +51,7 @@ export class LabelWindowOwner extends PartialsOwner<Owned> {
       startOffset,
       nextOffset: startOffset,
       committedOffset: startOffset,
+      changed: false,
       restored: false,
     };
   }
@@ -64,33 +65,34 @@ export class LabelWindowOwner extends PartialsOwner<Owned> {
     return due.some((d) => d.final);
   }
 
-  protected applyMessage(owned: Owned, m: ExchangeMessage, offset: number): void {
+  protected applyMessage(owned: Owned, m: ExchangeMessage, offset: number): boolean {
     try {
       switch (m.kind) {
         case 'label-delta': {
           const { sizeMs, startMs, predictions, labeled, expired } = m;
           if (!owned.windows.mergeDelta({ sizeMs, startMs, predictions, labeled, expired, state: this.o.windows.deserialize(m.state) })) this.o.onInvalid?.('late_delta');
-          return;
+          return true;
         }
         case 'progress':
           owned.watermark.progress(m);
           if (m.counts !== undefined) owned.counts.set(m.partition, m.counts);
-          return;
+          return true;
         case 'label-owner':
           // the predecessor's last commit set our start offset; its snapshot covers exactly what came before it
-          if (m.coversThrough !== owned.startOffset - 1 || owned.restored) return;
+          if (m.coversThrough !== owned.startOffset - 1 || owned.restored) return false;
           owned.restored = true;
           owned.windows.mergeSnapshot(m.snapshot);
           owned.watermark.restore({ mark: m.markMs, clocks: m.clocks });
           for (const c of m.clocks) if (c.counts !== undefined && !owned.counts.has(c.partition)) owned.counts.set(c.partition, c.counts);
-          return;
+          return false;
         default:
-          return; // another stage's message (data quality): not ours
+          return false; // a data-quality monitor's message: not ours
       }
     } catch (e) {
       if (!(e instanceof DriftmonError) || e.code !== ErrorCode.SNAPSHOT_INVALID) throw e;
       this.o.onInvalid?.('profile');
       this.o.logger.debug({ monitor: this.o.monitor, offset, err: e }, 'label window owner: message refused');
+      return false;
     }
   }
 
@@ -113,9 +115,8 @@ export class LabelWindowOwner extends PartialsOwner<Owned> {
     return n;
   }
 
-  /** The windows' snapshot, watermark and the keyed partitions' progress; nothing when nothing was read since the last commit (one snapshot per coversThrough). */
+  /** The windows' snapshot, watermark and the keyed partitions' progress (asked only after news: one snapshot per coversThrough). */
   protected commitMessages(owned: Owned): { messages: OutgoingMessage[]; committed: () => void } | undefined {
-    if (owned.nextOffset === owned.committedOffset) return undefined;
     const { mark, clocks } = owned.watermark.state();
     const value = encodeExchange({
       kind: 'label-owner',
