@@ -374,7 +374,13 @@ interface Result {
   windows_per_run: number;
   events_per_s: Record<Config, number>;
   cpu_us_per_record: Record<Config, number>;
+  /** Largest process's peak RSS, and the sum over the processes (c has two). */
   peak_rss_mb: Record<Config, number>;
+  peak_rss_mb_sum: Record<Config, number>;
+  /** Process start to the first sample that saw every record (start-up and group join included). */
+  seconds_to_all_consumed: Record<Config, number>;
+  /** driftmon_records_total summed over the processes − RECORDS: rows read again after a rebalance. */
+  records_read_twice: Record<Config, number[]>;
   ratio_b_to_a: number;
   ratio_c_to_b: number;
   ratio_c_to_a: number;
@@ -458,6 +464,9 @@ async function main(): Promise<void> {
     events_per_s: perConfig((c) => Math.round(median(of(c).map((r) => r.events_per_s)))),
     cpu_us_per_record: perConfig((c) => med(c, (r) => r.cpu_us_per_record)),
     peak_rss_mb: perConfig((c) => med(c, (r) => r.peak_rss_mb_max)),
+    peak_rss_mb_sum: perConfig((c) => med(c, (r) => r.peak_rss_mb_sum)),
+    seconds_to_all_consumed: perConfig((c) => med(c, (r) => r.seconds_to_all_consumed)),
+    records_read_twice: perConfig((c) => of(c).map((r) => r.records_total_sum - RECORDS)),
     ratio_b_to_a: round3(median(perRound.map((r) => r.b_to_a))),
     ratio_c_to_b: round3(median(perRound.map((r) => r.c_to_b))),
     ratio_c_to_a: round3(median(perRound.map((r) => r.c_to_a))),
@@ -479,7 +488,7 @@ async function main(): Promise<void> {
 function summary(r: Result): string {
   const m = r.machine;
   const row = (c: Config): string =>
-    `  ${c}. ${CONFIGS[c].label.padEnd(26)} ${fmt(r.events_per_s[c]).padStart(8)} events/s  ${r.cpu_us_per_record[c].toFixed(2).padStart(6)} µs CPU/record  peak RSS ${r.peak_rss_mb[c]} MiB${CONFIGS[c].processes > 1 ? ' (largest process)' : ''}  windows reported ${r.seconds_all_consumed_to_reported[c].toFixed(1)} s after the last record`;
+    `  ${c}. ${CONFIGS[c].label.padEnd(26)} ${fmt(r.events_per_s[c]).padStart(8)} events/s  ${r.cpu_us_per_record[c].toFixed(2).padStart(6)} µs CPU/record  all consumed after ${r.seconds_to_all_consumed[c].toFixed(1)} s  peak RSS ${r.peak_rss_mb[c]} MiB${CONFIGS[c].processes > 1 ? ` (largest process; ${r.peak_rss_mb_sum[c]} both)` : ''}  windows reported ${r.seconds_all_consumed_to_reported[c].toFixed(1)} s after the last record`;
   return [
     '',
     `driftmon scale-out bench — ${m.cpu_model}, ${m.note}; Node ${m.node}; commit ${r.commit}`,
@@ -489,6 +498,7 @@ function summary(r: Result): string {
     row('c'),
     `ratio b/a ${r.ratio_b_to_a} (the scale-out path in one process), c/b ${r.ratio_c_to_b}, c/a ${r.ratio_c_to_a} (a second member on 2 cores shared with the broker); per round: ${r.ratios_per_round.map((x) => `${x.b_to_a}/${x.c_to_b}/${x.c_to_a}`).join(', ')}`,
     `partial exchange CPU: ${r.partial_exchange_cpu_us_per_record} µs per record (b − a); partials topic: ${r.partials_bytes_per_input_record.b ?? '–'} B per input record (b), ${r.partials_bytes_per_input_record.c ?? '–'} (c)`,
+    `records read twice (driftmon_records_total over the topic's count; the reports stay exact): c ${r.records_read_twice.c.map(fmt).join(', ')}`,
     `driftmon warn/error log lines: a ${r.warn_or_error_log_lines.a}, b ${r.warn_or_error_log_lines.b}, c ${r.warn_or_error_log_lines.c}`,
     'written to bench/results/scale-out-latest.json',
     '',
