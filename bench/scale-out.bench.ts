@@ -196,8 +196,9 @@ async function runConfig(config: Config, round: number, topic: string, baselineD
   const dir = cleaner.tempDir(`${config}-${round}`);
   cpSync(join(baselineDir, 'baseline'), join(dir, 'baseline'), { recursive: true });
   const partialsTopic = spec.scaleOut ? uniqueTopic('bench-scale-out-partials') : undefined;
-  // a transactional-id prefix of its own: the default ('driftmon') is shared by every group on
-  // the broker, and owners' ids do not name the group (see the report of this bench)
+  // a transactional-id prefix of its own: owners' ids are <prefix>.<monitor>.owner.<q>, naming
+  // neither group nor topic, so with the default prefix ('driftmon') two scaled-out monitors called
+  // `model` on one broker (a test run beside this bench) fence each other's owners
   const scaleOut = partialsTopic === undefined ? {} : { scaleOut: { partialsTopic, transactionalIdPrefix: uniqueTopic('bench-so') } };
   if (partialsTopic !== undefined) cleaner.topics.add(partialsTopic);
   const configFile = writeKafkaConfig({
