@@ -42,13 +42,11 @@
  * patched copy of dist/ next to a node_modules), reported as its ratio to this build's driftmon
  * round by round; --main PATH runs that build instead of this one; --keep leaves topics and temporary directories in place.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { CompressionTypes, type Message } from 'kafkajs';
 import { sumMetric } from '../test/support/driftmon-process.js';
 import { createTopic, kafkaClient, uniqueTopic } from '../test/support/kafka.js';
@@ -59,18 +57,13 @@ import { REPO } from '../test/support/cli.js';
 import { buildCaptureBaseline } from '../test/support/kafka-monitor.js';
 import { DriftmonChild } from './support/driftmon-child.js';
 import { LiveCaptureLineGenerator } from './support/live-capture-lines.js';
-import type { ProduceWorkerData, ProduceWorkerResult } from './support/produce-worker.js';
+import { BenchCleanup, benchArgs, busyShare, cpuTicks, fmt, log, machine, median, rates, round3, stopChild, waitQuiet } from './support/bench-kit.js';
+import { prefill as prefillTopic, type PrefillResult } from './support/prefill.js';
 
 // ------------------------------------------------------------------------------------------------
 // Arguments
 // ------------------------------------------------------------------------------------------------
-const argv = process.argv.slice(2);
-const flag = (name: string): boolean => argv.includes(`--${name}`);
-const opt = (name: string, dflt: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : dflt;
-};
-const num = (name: string, dflt: number): number => Number(opt(name, String(dflt)));
+const { flag, opt, num } = benchArgs(process.argv.slice(2));
 
 const RECORDS = num('records', 2_000_000);
 const PARTITIONS = num('partitions', 4);
@@ -86,9 +79,9 @@ const FACTOR = num('factor', 3);
 const PROFILE = opt('profile', 'auto') as 'auto' | 'always' | 'never';
 const KEEP = flag('keep');
 /** Another build's dist/src/main.js for the driftmon runs (A/B of a patched copy); default: this one's. */
-const MAIN_OVERRIDE = argv.includes('--main') ? opt('main', '') : undefined;
+const MAIN_OVERRIDE = flag('main') ? opt('main', '') : undefined;
 /** A/B: a third consumer per round, driftmon from another build's dist/src/main.js (a patched copy). */
-const AB_MAIN = argv.includes('--ab') ? opt('ab', '') : undefined;
+const AB_MAIN = flag('ab') ? opt('ab', '') : undefined;
 const THROUGHPUT_TARGET = 150_000;
 const DETECT_WINDOW_MS = 10_000;
 const DETECT_WINDOW = '10s';
@@ -112,193 +105,19 @@ for (const g of GRACES) graceToMs(g);
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
 
-const log = (s: string): void => void process.stderr.write(`${s}\n`);
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const round3 = (x: number): number => Number(x.toFixed(3));
-
-// ------------------------------------------------------------------------------------------------
-// Cleanup: child processes, workers, topics, temporary directories — on any exit
-// ------------------------------------------------------------------------------------------------
-const children = new Set<ChildProcess>();
-const workers = new Set<Worker>();
-const topics = new Set<string>();
-const tempDirs = new Set<string>();
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopChild(child: ChildProcess, graceful = 20_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), graceful);
-  await exited;
-  clearTimeout(t);
-}
-
-async function deleteTopics(names: string[]): Promise<void> {
-  if (names.length === 0 || KEEP) return;
-  const admin = kafkaClient(brokers, 'kafka-bench-admin').admin();
-  try {
-    await admin.connect();
-    await admin.deleteTopics({ topics: names, timeout: 10_000 });
-    for (const n of names) topics.delete(n);
-  } catch (e) {
-    log(`  (could not delete topics ${names.join(', ')}: ${(e as Error).message})`);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-async function cleanup(): Promise<void> {
-  await Promise.all([...children].map((c) => stopChild(c, 5_000)));
-  await Promise.all([...workers].map((w) => w.terminate()));
-  await deleteTopics([...topics]);
-  if (!KEEP) for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-}
-
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    interrupted = true;
-    log(`\n${sig}: stopping child processes and deleting the bench's topics…`);
-    const hard = setTimeout(() => process.exit(130), 15_000);
-    hard.unref();
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), `driftmon-kafka-bench-${prefix}-`));
-  tempDirs.add(d);
-  return d;
-}
-
-// ------------------------------------------------------------------------------------------------
-// Machine CPU (whole machine, /proc/stat): the broker shares these cores
-// ------------------------------------------------------------------------------------------------
-function cpuTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] as string;
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  return { busy: total - idle, total };
-}
-/** Busy share of all cores between two readings (1.0 = every core busy). */
-const busyShare = (a: { busy: number; total: number }, b: { busy: number; total: number }): number => (b.busy - a.busy) / Math.max(1, b.total - a.total);
-
-/**
- * Wait (up to maxWaitMs) for a second in which the machine's cores are less than `below` busy, so a
- * measurement does not start while something else (a test run, another bench) holds a core.
- * Returns the busy share of the last second sampled.
- */
-async function waitQuiet(below = 0.25, maxWaitMs = 90_000): Promise<number> {
-  const deadline = Date.now() + maxWaitMs;
-  let warned = false;
-  for (;;) {
-    const a = cpuTicks();
-    await sleep(1000);
-    const share = busyShare(a, cpuTicks());
-    if (share < below || Date.now() > deadline) {
-      if (share >= below) log(`  (machine still ${(share * 100).toFixed(0)} % busy after ${maxWaitMs / 1000} s; measuring anyway)`);
-      return round3(share);
-    }
-    if (!warned) log(`  (machine ${(share * 100).toFixed(0)} % busy before the run: waiting for it to go quiet)`);
-    warned = true;
-  }
-}
-
-function machine(): { cpu_model: string; cores: number; node: string; platform: string; arch: string; total_mem_mb: number } {
-  const model = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  const memKb = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
-  return { cpu_model: model, cores: cpus().length, node: process.version, platform: process.platform, arch: process.arch, total_mem_mb: Math.round(memKb / 1024) };
-}
+// Clean-up of child processes, workers, topics and temporary directories on any exit (also Ctrl-C)
+const cleaner = new BenchCleanup(brokers, KEEP, 'kafka-bench');
+const track = cleaner.track.bind(cleaner);
+const topics = cleaner.topics;
+const tempDir = cleaner.tempDir.bind(cleaner);
+const deleteTopics = cleaner.deleteTopics.bind(cleaner);
+const cleanup = cleaner.cleanup.bind(cleaner);
 
 // ------------------------------------------------------------------------------------------------
 // Phase 1 — prefill and throughput
 // ------------------------------------------------------------------------------------------------
-interface PrefillResult {
-  topic: string;
-  partitions: number;
-  records: number;
-  bytes: number;
-  avg_value_bytes: number;
-  producers: number;
-  seconds: number;
-  records_per_s: number;
-  mb_per_s: number;
-}
-
-async function prefill(topic: string, eventRate: number): Promise<PrefillResult> {
-  await createTopic(brokers, topic, PARTITIONS);
-  topics.add(topic);
-  const started = performance.now();
-  const progress = new Array<number>(PRODUCERS).fill(0);
-  let lastLog = 0;
-  const results = await Promise.all(
-    Array.from({ length: PRODUCERS }, (_v, w) => {
-      const data: ProduceWorkerData = {
-        brokers,
-        topic,
-        partitions: PARTITIONS,
-        total: RECORDS,
-        seed: SEED,
-        startMs: EVENT_START,
-        perSecond: eventRate,
-        worker: w,
-        workers: PRODUCERS,
-        perPartitionBatch: 1000,
-        inFlight: 4,
-        acks: 1,
-      };
-      const worker = new Worker(new URL('./support/produce-worker.js', import.meta.url), { workerData: data });
-      workers.add(worker);
-      return new Promise<ProduceWorkerResult>((resolve, reject) => {
-        worker.on('message', (m: { progress?: number; done?: ProduceWorkerResult; error?: string }) => {
-          if (m.progress !== undefined) {
-            progress[w] = m.progress;
-            const total = progress.reduce((a, b) => a + b, 0);
-            if (total - lastLog >= 500_000) {
-              lastLog = total;
-              log(`  produced ${fmt(total)} / ${fmt(RECORDS)}`);
-            }
-          } else if (m.done !== undefined) resolve(m.done);
-          else if (m.error !== undefined) reject(new Error(`producer ${w}: ${m.error}`));
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          workers.delete(worker);
-          if (code !== 0) reject(new Error(`producer ${w} exited with ${code}`));
-        });
-      });
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const records = results.reduce((a, r) => a + r.messages, 0);
-  const bytes = results.reduce((a, r) => a + r.bytes, 0);
-  if (records !== RECORDS) throw new Error(`produced ${records}, expected ${RECORDS}`);
-  return {
-    topic,
-    partitions: PARTITIONS,
-    records,
-    bytes,
-    avg_value_bytes: Math.round(bytes / records),
-    producers: PRODUCERS,
-    seconds: round3(seconds),
-    records_per_s: Math.round(records / seconds),
-    mb_per_s: Number((bytes / 2 ** 20 / seconds).toFixed(1)),
-  };
+function prefill(topic: string, eventRate: number): Promise<PrefillResult> {
+  return prefillTopic({ brokers, topic, partitions: PARTITIONS, records: RECORDS, producers: PRODUCERS, eventRate, seed: SEED, startMs: EVENT_START }, cleaner);
 }
 
 type Consumer = 'driftmon' | 'bare' | 'driftmon-b';
@@ -323,15 +142,6 @@ interface ConsumeRun {
   machine_busy_before: number;
   samples: number;
   extra?: Record<string, unknown>;
-}
-
-/** The steady-state rate from (t, n) samples: first sample with n > 0 to the first with n ≥ total. */
-function rates(samples: { t: number; n: number }[], t0: number, total: number): { steady: number; incl: number; steadyS: number; totalS: number; startupS: number } {
-  const first = samples.find((s) => s.n > 0);
-  const last = samples.find((s) => s.n >= total);
-  if (first === undefined || last === undefined) throw new Error('consumer did not finish');
-  const steadyS = (last.t - first.t) / 1000;
-  return { steady: (total - first.n) / steadyS, incl: total / ((last.t - t0) / 1000), steadyS, totalS: (last.t - t0) / 1000, startupS: (first.t - t0) / 1000 };
 }
 
 function runDir(baselineDir: string, name: string): string {
@@ -977,7 +787,7 @@ try {
   await main();
   await cleanup();
 } catch (e) {
-  if (!interrupted) log(`kafka bench failed: ${(e as Error).stack ?? String(e)}`);
+  if (!cleaner.interrupted) log(`kafka bench failed: ${(e as Error).stack ?? String(e)}`);
   await cleanup();
   process.exitCode = 1;
 }
