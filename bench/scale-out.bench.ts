@@ -8,8 +8,7 @@
  * (CaptureLineGenerator, EVENT_RATE records per second of event time: ~60,000 rows per 1-minute
  * window; record k to partition k % PARTITIONS; bench/support/prefill.ts). Then, ROUNDS times, three
  * configurations read the whole topic from the beginning, in an order rotated from round to round,
- * each in a fresh consumer group (and, scaled out, a fresh partials topic and transactional-id
- * prefix), after the machine has gone quiet (waitQuiet: the broker shares the 2 cores):
+ * each in a fresh consumer group (and, scaled out, a fresh partials topic), after the machine has gone quiet (waitQuiet: the broker shares the 2 cores):
  *   a. one `driftmon run`, scale-out off (the default path; default checkpoint interval);
  *   b. one `driftmon run`, `source.scaleOut` on, checkpointInterval 1s: a 1-member group, so the
  *      per-partition transactions, the partial exchange through the partials topic and the owner's
@@ -196,10 +195,7 @@ async function runConfig(config: Config, round: number, topic: string, baselineD
   const dir = cleaner.tempDir(`${config}-${round}`);
   cpSync(join(baselineDir, 'baseline'), join(dir, 'baseline'), { recursive: true });
   const partialsTopic = spec.scaleOut ? uniqueTopic('bench-scale-out-partials') : undefined;
-  // a transactional-id prefix of its own: owners' ids are <prefix>.<monitor>.owner.<q>, naming
-  // neither group nor topic, so with the default prefix ('driftmon') two scaled-out monitors called
-  // `model` on one broker (a test run beside this bench) fence each other's owners
-  const scaleOut = partialsTopic === undefined ? {} : { scaleOut: { partialsTopic, transactionalIdPrefix: uniqueTopic('bench-so') } };
+  const scaleOut = partialsTopic === undefined ? {} : { scaleOut: { partialsTopic } };
   if (partialsTopic !== undefined) cleaner.topics.add(partialsTopic);
   const configFile = writeKafkaConfig({
     dir,

@@ -12,6 +12,7 @@
  */
 import type { Kafka, Producer } from 'kafkajs';
 import { DriftmonError, ErrorCode } from '../errors.js';
+import { defaultPartitioner } from '../source/kafka-client.js';
 import type { LabelMessage, LabelProducer } from './label-producer.js';
 
 export class KafkaLabelProducer implements LabelProducer {
@@ -23,7 +24,7 @@ export class KafkaLabelProducer implements LabelProducer {
   constructor(options: { kafka: Kafka; topic: string }) {
     if (options.topic.length === 0) throw new DriftmonError(ErrorCode.CONFIG_INVALID, 'ground-truth topic name is empty');
     this.topic = options.topic;
-    this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 } });
+    this.producer = options.kafka.producer({ createPartitioner: defaultPartitioner, idempotent: true, maxInFlightRequests: 1, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 } });
   }
 
   async send(messages: readonly LabelMessage[]): Promise<void> {

@@ -7,15 +7,15 @@
  *
  * Takeover (the group gave this member a partition): initialise the partition's transactional id
  * (fencing the previous holder), read the committed offset and metadata, let the outbox restore
- * the partition from them, resume there. Release (the partition left): drop what it held; records
- * not yet committed are read again by its next holder. A transaction that fails is aborted; its
+ * the partition from them, resume there. Release (the partition left): commit what it gathered
+ * while it still can, then drop it; records not committed are read again by its next holder. A transaction that fails is aborted; its
  * messages stay pending and go with the next one (its readers merge two deltas of one window as
  * one), unless the partition was taken over (fenced), which drops it here.
  */
 import type { Logger } from 'pino';
-import { assignmentChanges, commitHeld, ownershipUnit, Serial } from './partition-ownership.js';
+import { assignmentChanges, commitHeld, ownershipUnit, Serial, type CommitOutcome } from './partition-ownership.js';
 import type { CommittedOffset, OutgoingMessage, TransactionUnit, UnitTransactions } from '../source/kafka-transactions.js';
-import { parsePartitionKey, type RawBatch } from '../source/source.js';
+import type { RawBatch } from '../source/source.js';
 import type { SourcePosition } from '../state/source-position.js';
 
 /** What a stage makes of each held partition (one process's state of it lives here between transactions). */
@@ -38,7 +38,7 @@ export interface MemberCycleOptions {
   /** Where progress goes: every partition of this topic. */
   progressTopic: string;
   progressPartitions: number;
-  /** Transactional ids are `<prefix>.<monitor>.<topic>.<partition>`. */
+  /** Transactional ids are `<prefix>.<group>.<topic>.<partition>` (partition-ownership.ts). */
   transactionalIdPrefix: string;
   outbox: PartitionOutbox;
   transactions: UnitTransactions;
@@ -47,11 +47,8 @@ export interface MemberCycleOptions {
   clock: () => number;
   intervalMs: number;
   logger: Logger;
-}
-
-/** The topic of a partition key (the member's transactional ids name it: `<prefix>.<monitor>.<topic>.<partition>`). */
-function parsePartitionTopic(key: string): string {
-  return parsePartitionKey(key).topic;
+  /** Each transaction's outcome (the scale-out transactions counter). */
+  counted?: (outcome: CommitOutcome) => void;
 }
 
 interface Held {
@@ -69,7 +66,7 @@ export class MemberCycle {
   /** The source's onAssignment: gained partitions taken over, lost ones released, on `serial`. */
   readonly onAssignment = assignmentChanges(
     this.serial,
-    (key) => this.release(key),
+    (key) => this.release(key, true),
     (key) => this.takeOver(key),
   );
 
@@ -77,7 +74,7 @@ export class MemberCycle {
 
   private async takeOver(key: string): Promise<void> {
     const { monitor } = this.o;
-    const unit = ownershipUnit(key, this.o, parsePartitionTopic(key));
+    const unit = ownershipUnit(key, this.o);
     const { topic, partition } = unit;
     const committed = await this.o.transactions.acquire(unit);
     await this.o.outbox.restore(key, committed, this.o.clock());
@@ -86,7 +83,12 @@ export class MemberCycle {
     this.o.logger.info({ monitor, partition: key, offset: committed.offset }, 'partition taken over');
   }
 
-  private async release(key: string): Promise<void> {
+  /**
+   * Let partition `key` go. A revoked one commits what it gathered first, so its next holder does
+   * not read it again (fenced instead when that holder took it over already: nothing is lost).
+   */
+  private async release(key: string, commitFirst = false): Promise<void> {
+    if (commitFirst && this.held.has(key)) await this.commitOne(key);
     const h = this.held.get(key);
     this.held.delete(key);
     this.o.outbox.drop(key);
@@ -120,7 +122,7 @@ export class MemberCycle {
     for (let q = 0; q < progressPartitions; q++) messages.push({ topic: progressTopic, partition: q, value: progress });
     const metadata = outbox.metadata(key);
     // a failed transaction's messages stay pending: they go with the next one
-    const done = await commitHeld(() => this.o.transactions.commit(h.unit, messages, h.nextOffset, metadata), () => this.release(key), this.o.logger, { monitor, partition: key, pendingMessages: h.pending.length });
+    const done = await commitHeld(() => this.o.transactions.commit(h.unit, messages, h.nextOffset, metadata), () => this.release(key), this.o.logger, { monitor, partition: key, pendingMessages: h.pending.length }, this.o.counted);
     if (done) h.pending = [];
   }
 

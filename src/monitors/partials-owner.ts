@@ -11,7 +11,7 @@ import type { OutgoingMessage, TransactionUnit, UnitTransactions } from '../sour
 import type { RawBatch, Source } from '../source/source.js';
 import { decodeExchange, type ExchangeMessage } from '../state/exchange-messages.js';
 import type { SourcePosition } from '../state/source-position.js';
-import { assignmentChanges, commitHeld, ownershipUnit, runPartitionOwner, Serial, type PartitionOwner } from './partition-ownership.js';
+import { assignmentChanges, commitHeld, ownershipUnit, runPartitionOwner, Serial, type CommitOutcome, type PartitionOwner } from './partition-ownership.js';
 
 export interface PartialsOwnerOptions {
   monitor: string;
@@ -24,6 +24,8 @@ export interface PartialsOwnerOptions {
   clock: () => number;
   intervalMs: number;
   logger: Logger;
+  /** Each transaction's outcome (the scale-out transactions counter). */
+  counted?: (outcome: CommitOutcome) => void;
   /** Counts a message of the partials topic that was refused (or came too late), by why. */
   onInvalid?: (why: 'malformed' | 'other_monitor' | 'profile' | 'late_delta') => void;
 }
@@ -55,7 +57,7 @@ export abstract class PartialsOwner<S extends OwnedPartition> implements Partiti
 
   constructor(
     private readonly base: PartialsOwnerOptions,
-    /** The transactional unit's role name (`<prefix>.<monitor>.<role>.<partition>`). */
+    /** What this owner is, for its logs. */
     private readonly role: string,
   ) {}
 
@@ -84,7 +86,7 @@ export abstract class PartialsOwner<S extends OwnedPartition> implements Partiti
   }
 
   private async takeOver(key: string): Promise<void> {
-    const unit = ownershipUnit(key, this.base, this.role);
+    const unit = ownershipUnit(key, this.base);
     const committed = await this.base.transactions.acquire(unit);
     const startOffset = committed.offset ?? 0;
     this.owned.set(key, this.create(unit, startOffset));
@@ -121,7 +123,7 @@ export abstract class PartialsOwner<S extends OwnedPartition> implements Partiti
     if (owned === undefined || what === undefined) return;
     const offset = owned.nextOffset;
     const commit = (): Promise<void> => this.base.transactions.commit(owned.unit, what.messages, offset, '');
-    if (await commitHeld(commit, () => this.release(key), this.base.logger, { monitor: this.base.monitor, partialsPartition: key, role: this.role })) {
+    if (await commitHeld(commit, () => this.release(key), this.base.logger, { monitor: this.base.monitor, partialsPartition: key, role: this.role }, this.base.counted)) {
       owned.committedOffset = offset;
       owned.changed = false;
       what.committed();

@@ -60,25 +60,42 @@ export async function runPartitionOwner(owner: PartitionOwner, serial: Serial, s
   }
 }
 
-/** The transactional unit of partition `key` (`<prefix>.<monitor>.<role>.<partition>`): whoever holds the partition uses it. */
-export function ownershipUnit(key: string, o: { monitor: string; groupId: string; transactionalIdPrefix: string }, role: string): TransactionUnit {
+/**
+ * The transactional unit of partition `key` read by consumer group `groupId`:
+ * `<prefix>.<group>.<topic>.<partition>`. Whoever holds the partition in that group uses it, and
+ * no other monitor or stage can: each has a group of its own (a monitor's, `<group>.keyed`,
+ * `<group>.partials`).
+ */
+export function ownershipUnit(key: string, o: { groupId: string; transactionalIdPrefix: string }): TransactionUnit {
   const { topic, partition } = parsePartitionKey(key);
-  return { topic, partition, groupId: o.groupId, transactionalId: `${o.transactionalIdPrefix}.${o.monitor}.${role}.${partition}` };
+  return { topic, partition, groupId: o.groupId, transactionalId: `${o.transactionalIdPrefix}.${o.groupId}.${topic}.${partition}` };
 }
+
+/** How a held partition's transaction ended (driftmon_scale_out_transactions_total's outcome). */
+export type CommitOutcome = 'committed' | 'failed' | 'fenced';
 
 /**
  * Runs one commit of a held partition. Taken over by another member (fenced): `release` it here.
  * Another failure: logged; what it carried is retried at the next interval. True when committed.
  */
-export async function commitHeld(commit: () => Promise<void>, release: () => Promise<void>, logger: Logger, context: Record<string, unknown>): Promise<boolean> {
+export async function commitHeld(
+  commit: () => Promise<void>,
+  release: () => Promise<void>,
+  logger: Logger,
+  context: Record<string, unknown>,
+  counted?: (outcome: CommitOutcome) => void,
+): Promise<boolean> {
   try {
     await commit();
+    counted?.('committed');
     return true;
   } catch (e) {
     if (e instanceof DriftmonError && !e.retryable) {
+      counted?.('fenced');
       logger.warn({ ...context, err: e }, 'partition taken over by another member: dropped here');
       await release();
     } else {
+      counted?.('failed');
       logger.warn({ ...context, err: e }, 'commit failed: retried at the next interval');
     }
     return false;

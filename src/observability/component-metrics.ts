@@ -36,6 +36,11 @@ export interface CheckpointMetrics {
   lastCheckpoint: GaugeMetric<'monitor'>;
 }
 
+/** A scaled-out monitor's transactions (docs/scale-out.md), per stage: committed, failed (retried), fenced (taken over). */
+export interface ScaleOutMetrics {
+  scaleOutTransactionsTotal: CounterMetric<'monitor' | 'stage' | 'outcome'>;
+}
+
 export interface StateDiskMetrics {
   stateDiskUsage: GaugeMetric<never>;
 }

@@ -168,6 +168,14 @@ export function createMetrics(registry: Registry) {
       registers,
     }),
 
+    // --- Scale-out -----------------------------------------------------------------------------
+    scaleOutTransactionsTotal: new Counter({
+      name: 'driftmon_scale_out_transactions_total',
+      help: 'Kafka transactions of a scaled-out monitor by stage (member, keying, joining, owner) and outcome: committed; failed (its messages go with the next); fenced (the partition was taken over by another member and dropped here).',
+      labelNames: ['monitor', 'stage', 'outcome'] as const,
+      registers,
+    }),
+
     // --- Checkpoints --------------------------------------------------------------------------
     checkpointsTotal: new Counter({
       name: 'driftmon_checkpoints_total',

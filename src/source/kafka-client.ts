@@ -4,7 +4,7 @@
  */
 // first: it puts a correct read_committed filter in place before kafkajs loads (see there)
 import { assertReadCommitted } from './kafkajs-read-committed.js';
-import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface KafkaConnection {
@@ -21,6 +21,15 @@ export interface KafkaConnection {
    */
   retries?: number;
 }
+
+/**
+ * kafkajs 2's default partitioner (murmur2, as Java's), named: a producer that does not name one
+ * logs a warning at every start that the default changed in 2.0.
+ */
+export const defaultPartitioner = Partitioners.DefaultPartitioner;
+
+/** kafkajs's error lines that are a normal part of a consumer group's life (a member joined or left). */
+const REBALANCING = /rebalanc/i;
 
 export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
   assertReadCommitted();
@@ -41,7 +50,9 @@ export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
       ({ level, log: entry }: LogEntry) => {
         const { message, timestamp: _t, logger: _l, ...fields } = entry as LogEntry['log'] & { logger?: string };
         const msg = `kafkajs: ${message}`;
-        if (level === logLevel.ERROR) log.error(fields, msg);
+        // "the group is rebalancing" comes at error level from every member at every join
+        if (level === logLevel.ERROR && REBALANCING.test(`${message} ${String((fields as { error?: unknown }).error ?? '')}`)) log.info(fields, msg);
+        else if (level === logLevel.ERROR) log.error(fields, msg);
         else if (level === logLevel.WARN) log.warn(fields, msg);
         else log.debug(fields, msg);
       },

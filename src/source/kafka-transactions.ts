@@ -14,6 +14,7 @@ import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { retry } from '../retry.js';
+import { defaultPartitioner } from './kafka-client.js';
 
 export interface TransactionUnit {
   /** The consumed topic and partition this unit owns (its offset is committed with every transaction). */
@@ -80,6 +81,7 @@ export class KafkaTransactions implements UnitTransactions {
     // apart: during an outage the member waits, as its consumer does; stops are bounded by the caller
     const producer = this.kafka.producer({
       transactionalId: u.transactionalId,
+      createPartitioner: defaultPartitioner,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,

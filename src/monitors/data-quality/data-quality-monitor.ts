@@ -30,6 +30,7 @@ import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type {
   BackoffMetrics,
   CheckpointMetrics,
+  ScaleOutMetrics,
   DataQualityGaugeMetrics,
   DataQualityWindowMetrics,
   RecordMetrics,
@@ -63,7 +64,7 @@ export interface MonitorDeps {
   reports: ReportSink;
   deadLetters: DeadLetterSink;
   /** Its own counters, and those of its stages: checkpoints, back-off, the window gauges. */
-  metrics: RecordMetrics & DataQualityWindowMetrics & DataQualityGaugeMetrics & CheckpointMetrics & BackoffMetrics;
+  metrics: RecordMetrics & DataQualityWindowMetrics & DataQualityGaugeMetrics & CheckpointMetrics & BackoffMetrics & ScaleOutMetrics;
   logger: Logger;
   clock?: () => number;
   /** Partitioned sources: where checkpoints go (state + positions, then offsets are committed). */
@@ -212,6 +213,7 @@ export class MonitorPipeline {
         clock: this.clock,
         intervalMs: s.checkpointIntervalMs,
         logger: deps.logger,
+        counted: (outcome) => deps.metrics.scaleOutTransactionsTotal.labels(s.name, 'member', outcome).inc(),
       });
     }
     this.lateReported = s.windowsMs.map(() => 0);
@@ -250,6 +252,7 @@ export class MonitorPipeline {
         clock: this.clock,
         intervalMs: s.checkpointIntervalMs,
         logger: deps.logger,
+        counted: (outcome) => deps.metrics.scaleOutTransactionsTotal.labels(s.name, 'owner', outcome).inc(),
       });
     }
   }
