@@ -2,7 +2,7 @@
  * Composition root: builds the pipeline from a validated Config. The only place where concrete
  * sources, sinks, the metrics registry and the HTTP server are wired together.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -20,6 +20,7 @@ import { BiasEvaluator } from './monitors/label/bias-evaluator.js';
 import type { LabelEvaluator } from './monitors/label/label-evaluator.js';
 import { LABELS_STREAM } from './monitors/label/label-ingress.js';
 import { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
+import { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
 import { ModelQualityEvaluator } from './monitors/label/model-quality-evaluator.js';
 import { publishModelQualityThresholds } from './monitors/label/model-quality-gauges.js';
@@ -48,7 +49,8 @@ import { FileSource } from './source/file-source.js';
 import { createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
 import { KafkaTransactions } from './source/kafka-transactions.js';
-import { ensurePartialsTopic, inputPartitionKeys } from './source/scale-out-topics.js';
+import { ensureKeyedTopics, ensurePartialsTopic, inputPartitionKeys } from './source/scale-out-topics.js';
+import { KafkaChangelogReader } from './source/kafka-changelog-reader.js';
 import type { Source, UnreadableInput } from './source/source.js';
 import { SequenceSource } from './source/sequence-source.js';
 import { StreamSource } from './source/stdin-source.js';
@@ -63,13 +65,16 @@ export interface AppDeps {
   wrapDecoder?: (monitor: string, decoder: RecordDecoder) => RecordDecoder;
 }
 
+/** A label monitor as the app runs it: one process's pipeline, or a scaled-out monitor's stages. */
+export type LabelMonitor = Pick<LabelMonitorPipeline, 'name' | 'isReady' | 'run'>;
+
 export interface AppHandle {
   /** Base URL of the HTTP server, when enabled. */
   url: string | undefined;
   registry: Registry;
   monitors: MonitorPipeline[];
   /** Model-quality / bias monitors (predictions joined with labels). */
-  labelMonitors: LabelMonitorPipeline[];
+  labelMonitors: LabelMonitor[];
   /** Resolves when every data-quality monitor's source has ended (or the signal aborted). */
   done: Promise<MonitorSummary[]>;
   /** The same for the label monitors (they end only when stopped). */
@@ -97,7 +102,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   await disk?.start();
 
   const monitors: MonitorPipeline[] = [];
-  const labelMonitors: LabelMonitorPipeline[] = [];
+  const labelMonitors: LabelMonitor[] = [];
   const labelMetrics = config.monitors.some((m) => m.labels !== undefined) ? createLabelMetrics(registry) : undefined;
   const ownSinks: DeadLetterSink[] = [];
   const sources: Source[] = [];
@@ -107,9 +112,11 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     let source: Source;
     let deadLetters: DeadLetterSink = fileDeadLetters;
     let member: MemberDeps | undefined;
+    const scaledOf = (): ScaledLabelMonitor => labelMonitors.find((m) => m.name === settings.name) as ScaledLabelMonitor;
     if (settings.source.type === 'kafka') {
       const kafka = createKafka(settings.source, logger);
       const pipelineOf = (): MonitorPipeline => monitors.find((m) => m.name === settings.name) as MonitorPipeline;
+      const scaledLabels = settings.source.scaleOut !== undefined && settings.labels !== undefined;
       if (settings.source.scaleOut !== undefined && settings.labels === undefined) {
         const joined = await scaleOutMember(settings.name, settings.source, settings.source.scaleOut, config.shutdownTimeoutMs, logger, metrics, pipelineOf, deps.clock);
         closers.push(joined.close);
@@ -128,6 +135,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         metrics,
         ...(deps.clock ? { clock: deps.clock } : {}),
         ...(member ? { onAssignment: (added: readonly string[], removed: readonly string[]) => pipelineOf().memberAssignment(added, removed) } : {}),
+        ...(scaledLabels ? { onAssignment: (added: readonly string[], removed: readonly string[]) => scaledOf().keyingAssignment(added, removed) } : {}),
       });
       deadLetters = await kafkaDeadLetters(settings.source, kafka, metrics, logger, deps.clock) ?? fileDeadLetters;
       if (deadLetters !== fileDeadLetters) ownSinks.push(deadLetters);
@@ -144,6 +152,22 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     const kafkaMonitor = settings.source.type === 'kafka';
     const wrap = deps.wrapDecoder;
     const backoff = settings.backoff ? new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) : undefined;
+    if (settings.labels !== undefined && settings.source.type === 'kafka' && settings.source.scaleOut !== undefined) {
+      const labels = settings.labels;
+      const scaled = await scaledLabelMonitor({ ...settings, labels }, settings.source, settings.source.scaleOut, source, {
+        config,
+        logger,
+        metrics,
+        labelMetrics: labelMetrics as LabelMetrics,
+        reports,
+        deadLetters,
+        clock: deps.clock,
+        scaledOf,
+      });
+      closers.push(scaled.close);
+      labelMonitors.push(scaled.monitor);
+      continue;
+    }
     if (settings.labels !== undefined) {
       const labels = settings.labels;
       const lm = labelMetrics as LabelMetrics;
@@ -321,6 +345,93 @@ async function scaleOutMember(
     transactions,
     partialsSource,
     inputPartitions: () => inputPartitions,
+    close: async () => {
+      await transactions.close();
+      await admin.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * A scaled-out label monitor (docs/scale-out.md, "Label monitors"): its keyed, changelog and
+ * partials topics (created when missing), transactions, the keyed and partials sources through
+ * which it joins and owns windows, and the three stages on them. `input` is its source on the
+ * inference and ground-truth topics, whose assignment goes to `scaledOf().keyingAssignment`.
+ */
+async function scaledLabelMonitor(
+  settings: MonitorSettings & { labels: NonNullable<MonitorSettings['labels']> },
+  s: KafkaSourceSettings,
+  so: ScaleOutSettings,
+  input: Source,
+  d: {
+    config: Config;
+    logger: Logger;
+    metrics: ReturnType<typeof createMetrics>;
+    labelMetrics: LabelMetrics;
+    reports: ReportSink;
+    deadLetters: DeadLetterSink;
+    clock: (() => number) | undefined;
+    scaledOf: () => ScaledLabelMonitor;
+  },
+): Promise<{ monitor: ScaledLabelMonitor; close: () => Promise<void> }> {
+  const { config, logger, metrics } = d;
+  const monitor = settings.name;
+  const kafka = createKafka(s, logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  const inputTopics = [...s.topics, ...settings.labels.topics];
+  const keyedPartitions = await ensureKeyedTopics(admin, so.keyedTopic, so.changelogTopic, inputTopics, so.keyedPartitions);
+  const partialsPartitions = await ensurePartialsTopic(admin, so.partialsTopic, inputTopics, so.partialsPartitions);
+  let inputPartitions = await inputPartitionKeys(admin, inputTopics);
+  const keyedKeys = await inputPartitionKeys(admin, [so.keyedTopic]);
+  const transactions = new KafkaTransactions(kafka, admin, logger);
+  const stageSource = (topic: string, groupId: string, onAssignment: (added: readonly string[], removed: readonly string[]) => Promise<void>): KafkaSource =>
+    new KafkaSource({
+      kafka: createKafka({ ...s, retries: Infinity }, logger),
+      monitor,
+      topics: [topic],
+      groupId,
+      fromBeginning: true,
+      maxBytesPerPartition: 64 * 1024 * 1024,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      logger,
+      metrics,
+      ...(d.clock ? { clock: d.clock } : {}),
+      onAssignment,
+    });
+  const keyed = stageSource(so.keyedTopic, `${s.groupId}.keyed`, async (added, removed) => {
+    // partitions added to the input topics since start hold the joiners' watermarks too
+    inputPartitions = await inputPartitionKeys(admin, inputTopics);
+    await d.scaledOf().joiningAssignment(added, removed);
+  });
+  const partials = stageSource(so.partialsTopic, `${s.groupId}.partials`, (added, removed) => d.scaledOf().ownerAssignment(added, removed));
+  const storeDir = (key: string): string => join(config.state.dir, 'join-keyed', monitor, key.replaceAll('/', '-'));
+  const scaled = new ScaledLabelMonitor({
+    settings,
+    ...(await labelEvaluators(monitor, settings.labels, d.labelMetrics)),
+    groupId: s.groupId,
+    topics: { keyed: so.keyedTopic, keyedPartitions, changelog: so.changelogTopic, partials: so.partialsTopic, partialsPartitions },
+    transactionalIdPrefix: so.transactionalIdPrefix,
+    sources: { input, keyed, partials },
+    inputPartitions: () => inputPartitions,
+    keyedPartitions: () => keyedKeys,
+    transactions,
+    changelog: new KafkaChangelogReader(createKafka(s, logger), so.changelogTopic, s.groupId, logger),
+    // a keyed partition taken over starts from an empty store, filled from its changelog
+    openStore: async (key) => {
+      rmSync(storeDir(key), { recursive: true, force: true });
+      return DiskJoinStore.open(storeDir(key), undefined);
+    },
+    reports: d.reports,
+    deadLetters: d.deadLetters,
+    metrics,
+    labelMetrics: d.labelMetrics,
+    logger,
+    ...(d.clock ? { clock: d.clock } : {}),
+  });
+  logger.info({ monitor, keyedTopic: so.keyedTopic, keyedPartitions, changelogTopic: so.changelogTopic, partialsTopic: so.partialsTopic, partialsPartitions }, 'scaled out: a member of the label monitor');
+  return {
+    monitor: scaled,
     close: async () => {
       await transactions.close();
       await admin.disconnect().catch(() => undefined);

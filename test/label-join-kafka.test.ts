@@ -19,7 +19,7 @@ import { REPO } from './support/cli.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
 import { startPrometheus } from './support/private-prometheus.js';
 import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
-import { confusionOf, labelScenario, metricMismatches, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
+import { confusionOf, labelScenario, metricMismatches, scenarioKafkaMonitor, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
 import { describeWithServices } from './support/services.js';
 
 const PREDICTIONS = 100_000;
@@ -65,16 +65,7 @@ describeWithServices(['kafka', 'prometheus'], 'label join over SIGKILL (real bro
       config,
       stringify({
         monitors: [
-          {
-            name: 'quality',
-            source: { type: 'kafka', brokers: kafka.brokers, topics: [inference], groupId: uniqueTopic('driftmon-lj'), fromBeginning: true, partitionIdle: '10m', maxMessagesPerSecond: 25_000 },
-            record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
-            labels: { topics: [groundTruth], horizon: 'P4D', reemitInterval: '2s', probabilityAttribute: 'score', probabilityThreshold: 0.5, modelQuality: { problemType: 'BinaryClassification' } },
-            windows: ['10m'],
-            checkpointInterval: '1s',
-            // lag in seconds is measured from broker timestamps, weeks old here: no sampling in this test
-            backoff: { enabled: false },
-          },
+          scenarioKafkaMonitor({ brokers: kafka.brokers, inference, groundTruth, groupId: uniqueTopic('driftmon-lj'), window: '10m', source: { maxMessagesPerSecond: 25_000 } }),
         ],
         output: { dir: join(dir, 'out') },
         state: { dir: join(dir, 'state') },

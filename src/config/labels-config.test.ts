@@ -97,4 +97,25 @@ describe('label monitors in the config', () => {
       expect.stringContaining('/monitors/0/baseline: give "constraints"'),
     ]);
   });
+
+  it('scales out with default internal topics, and lists every internal topic that collides with another', () => {
+    const labels = { topics: ['gt'], probabilityAttribute: 'score', modelQuality: { problemType: 'BinaryClassification' } };
+    const c = resolveConfig({ monitors: [{ name: 'm', source: { ...kafka, scaleOut: {} }, windows: ['1h'], labels }] }, { baseDir: '/tmp', checkFiles: false });
+    const source = c.monitors[0]?.source;
+    expect(source?.type === 'kafka' ? source.scaleOut : undefined).toEqual({
+      partialsTopic: 'driftmon.m.partials',
+      keyedTopic: 'driftmon.m.keyed',
+      changelogTopic: 'driftmon.m.changelog',
+      partialsPartitions: undefined,
+      keyedPartitions: undefined,
+      transactionalIdPrefix: 'driftmon',
+    });
+    expect(problems({ monitors: [{ name: 'm', source: { ...kafka, scaleOut: { keyedTopic: 'gt', changelogTopic: 'inference', partialsTopic: 'p' } }, windows: ['1h'], labels }] })).toEqual([
+      '/monitors/0/source/scaleOut/keyedTopic: "gt" is also an input, ground-truth, dead-letter or other internal topic',
+      '/monitors/0/source/scaleOut/changelogTopic: "inference" is also an input, ground-truth, dead-letter or other internal topic',
+    ]);
+    expect(problems({ monitors: [{ name: 'm', source: { ...kafka, scaleOut: { keyedTopic: 'x', changelogTopic: 'x' } }, windows: ['1h'], labels }] })).toEqual([
+      '/monitors/0/source/scaleOut/changelogTopic: "x" is also an input, ground-truth, dead-letter or other internal topic',
+    ]);
+  });
 });

@@ -35,6 +35,10 @@ export interface ScaleOutSettings {
   partialsTopic: string;
   /** Undefined: as many as the input topics have. */
   partialsPartitions: number | undefined;
+  /** Label monitors (docs/scale-out.md, "Label monitors"). */
+  keyedTopic: string;
+  keyedPartitions: number | undefined;
+  changelogTopic: string;
   transactionalIdPrefix: string;
 }
 
@@ -389,10 +393,17 @@ function resolveMonitor(
     };
     const so = k.scaleOut;
     if (so !== undefined) {
-      const partialsTopic = so.partialsTopic ?? `driftmon.${m.name}.partials`;
-      if (k.topics.includes(partialsTopic) || partialsTopic === k.deadLetterTopic) problems.push(`${at}/source/scaleOut/partialsTopic: "${partialsTopic}" is also an input or dead-letter topic`);
-      if (m.labels !== undefined) problems.push(`${at}/source/scaleOut: label monitors do not scale out yet (data-quality monitors do)`);
-      source.scaleOut = { partialsTopic, partialsPartitions: so.partialsPartitions, transactionalIdPrefix: so.transactionalIdPrefix ?? 'driftmon' };
+      const internal = {
+        partialsTopic: so.partialsTopic ?? `driftmon.${m.name}.partials`,
+        keyedTopic: so.keyedTopic ?? `driftmon.${m.name}.keyed`,
+        changelogTopic: so.changelogTopic ?? `driftmon.${m.name}.changelog`,
+      };
+      const taken = new Set([...k.topics, ...(m.labels?.topics ?? []), ...(k.deadLetterTopic === undefined ? [] : [k.deadLetterTopic])]);
+      for (const [name, topic] of Object.entries(internal)) {
+        if (taken.has(topic)) problems.push(`${at}/source/scaleOut/${name}: "${topic}" is also an input, ground-truth, dead-letter or other internal topic`);
+        taken.add(topic);
+      }
+      source.scaleOut = { ...internal, partialsPartitions: so.partialsPartitions, keyedPartitions: so.keyedPartitions, transactionalIdPrefix: so.transactionalIdPrefix ?? 'driftmon' };
     }
   }
   const b0 = m.backoff;

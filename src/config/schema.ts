@@ -56,7 +56,7 @@ export const SourceConfig = Type.Union([
       maxMessagesPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
       /** A partition silent this long no longer holds windows open (default 30s). */
       partitionIdle: Type.Optional(Duration),
-      /** Several driftmon processes share this monitor's partitions (docs/scale-out.md); data-quality monitors. */
+      /** Several driftmon processes share this monitor's partitions (docs/scale-out.md). */
       scaleOut: Type.Optional(
         Type.Object(
           {
@@ -64,7 +64,13 @@ export const SourceConfig = Type.Union([
             partialsTopic: Type.Optional(Type.String({ minLength: 1 })),
             /** Its partitions when driftmon creates it (default: the input topics' partition count). */
             partialsPartitions: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
-            /** Transactional ids are <prefix>.<monitor>.… (default driftmon). */
+            /** Label monitors: internal topic of join records keyed by inference ID (default driftmon.<monitor>.keyed). */
+            keyedTopic: Type.Optional(Type.String({ minLength: 1 })),
+            /** Its partitions when driftmon creates it (default: the larger input topic's partition count). */
+            keyedPartitions: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+            /** Label monitors: compacted changelog of the keyed partitions' join stores (default driftmon.<monitor>.changelog). */
+            changelogTopic: Type.Optional(Type.String({ minLength: 1 })),
+            /** Transactional ids are <prefix>.<group>.<topic>.<partition> (default driftmon). */
             transactionalIdPrefix: Type.Optional(Type.String({ minLength: 1 })),
           },
           { additionalProperties: false },

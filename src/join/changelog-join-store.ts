@@ -12,6 +12,11 @@
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { EntryKind, type ExpireResult, type JoinOutcome, type JoinRecord, type JoinStore } from './join-store.js';
 
+/** Reads one partition of a changelog topic from its start to its end (read_committed). */
+export interface ChangelogReader {
+  read(partition: number, onChange: (id: string, value: Uint8Array | null) => void): Promise<void>;
+}
+
 /** An id's new entry, or (kind undefined) its deletion. */
 export interface JoinChange {
   readonly id: string;

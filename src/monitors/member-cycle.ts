@@ -126,6 +126,19 @@ export class MemberCycle {
     if (done) h.pending = [];
   }
 
+  /**
+   * Commit every interval even without traffic (the next stage must hear the held partitions'
+   * progress); clearInterval the result to stop.
+   */
+  startTicking(): NodeJS.Timeout {
+    const t = setInterval(
+      () => void this.serial.run(() => this.afterBatch(IDLE_TICK)).catch((e: unknown) => this.o.logger.warn({ monitor: this.o.monitor, err: e }, 'member commit failed')),
+      this.o.intervalMs,
+    );
+    t.unref();
+    return t;
+  }
+
   /** Partitions held (taken over and not released). */
   keys(): string[] {
     return [...this.held.keys()];
@@ -137,3 +150,6 @@ export class MemberCycle {
     });
   }
 }
+
+/** A member's timer tick: no batch, only the interval's commit. */
+const IDLE_TICK: RawBatch = { records: [], origin: () => 'tick' };

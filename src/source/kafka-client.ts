@@ -28,8 +28,12 @@ export interface KafkaConnection {
  */
 export const defaultPartitioner = Partitioners.DefaultPartitioner;
 
-/** kafkajs's error lines that are a normal part of a consumer group's life (a member joined or left). */
-const REBALANCING = /rebalanc/i;
+/**
+ * kafkajs's error lines that are a normal part of a consumer group's life: a member joined or
+ * left (rebalancing), or a partition's transactional producer was fenced by its new holder
+ * (logged by driftmon itself, as a warning naming the partition).
+ */
+const ROUTINE = /rebalanc|old epoch|PRODUCER_FENCED/i;
 
 export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
   assertReadCommitted();
@@ -51,7 +55,7 @@ export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
         const { message, timestamp: _t, logger: _l, ...fields } = entry as LogEntry['log'] & { logger?: string };
         const msg = `kafkajs: ${message}`;
         // "the group is rebalancing" comes at error level from every member at every join
-        if (level === logLevel.ERROR && REBALANCING.test(`${message} ${String((fields as { error?: unknown }).error ?? '')}`)) log.info(fields, msg);
+        if (level === logLevel.ERROR && ROUTINE.test(`${message} ${String((fields as { error?: unknown }).error ?? '')}`)) log.info(fields, msg);
         else if (level === logLevel.ERROR) log.error(fields, msg);
         else if (level === logLevel.WARN) log.warn(fields, msg);
         else log.debug(fields, msg);

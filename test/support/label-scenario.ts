@@ -242,3 +242,18 @@ export function stepBatch(step: ScenarioStep): RawBatch {
     partition: { key, position: { topic: step.topic, partition: 0, nextOffset: step.offset + msgs.length } },
   };
 }
+
+/** The scenario's label monitor `quality` on Kafka (binary classification, 4-day horizon), as a driftmon config's monitor entry. */
+export function scenarioKafkaMonitor(o: { brokers: readonly string[]; inference: string; groundTruth: string; groupId: string; window: string; source?: Record<string, unknown>; extra?: Record<string, unknown> }): Record<string, unknown> {
+  return {
+    name: 'quality',
+    source: { type: 'kafka', brokers: o.brokers, topics: [o.inference], groupId: o.groupId, fromBeginning: true, partitionIdle: '10m', ...o.source },
+    record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
+    labels: { topics: [o.groundTruth], horizon: 'P4D', reemitInterval: '2s', probabilityAttribute: 'score', probabilityThreshold: 0.5, modelQuality: { problemType: 'BinaryClassification' } },
+    windows: [o.window],
+    checkpointInterval: '1s',
+    // lag in seconds is measured from broker timestamps, weeks old here: no sampling
+    backoff: { enabled: false },
+    ...o.extra,
+  };
+}

@@ -283,11 +283,7 @@ export class MonitorPipeline {
     const member = this.memberCycle;
     const ownerDone = this.owner === undefined || this.deps.member === undefined ? undefined : this.owner.run(this.deps.member.partialsSource, signal);
     // a member commits every interval even without traffic: owners must hear its partitions' progress
-    const ticker =
-      member === undefined
-        ? undefined
-        : setInterval(() => void member.serial.run(() => member.afterBatch(IDLE_TICK)).catch((e: unknown) => logger.warn({ monitor: this.name, err: e }, 'member commit failed')), this.deps.settings.checkpointIntervalMs);
-    ticker?.unref();
+    const ticker = member?.startTicking();
     try {
       for await (const batch of source.batches()) {
         if (member !== undefined) {
@@ -566,8 +562,6 @@ export class MonitorPipeline {
   }
 }
 
-/** A member's timer tick: no batch, only the interval's commit (progress of idle partitions). */
-const IDLE_TICK: RawBatch = { records: [], origin: () => '' };
 
 /** One more record rejected for `reason` in this batch (the map exists only once one is). */
 function tally(invalid: Map<RecordErrorReason, number> | undefined, reason: RecordErrorReason): Map<RecordErrorReason, number> {

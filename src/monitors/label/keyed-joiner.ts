@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../../errors.js';
-import { ChangelogJoinStore, decodeJoinChange, encodeJoinChange } from '../../join/changelog-join-store.js';
+import { ChangelogJoinStore, decodeJoinChange, encodeJoinChange, type ChangelogReader } from '../../join/changelog-join-store.js';
 import type { JoinStore } from '../../join/join-store.js';
 import type { LabelJoinMetrics } from '../../observability/component-metrics.js';
 import type { CommittedOffset, OutgoingMessage } from '../../source/kafka-transactions.js';
@@ -24,11 +24,6 @@ import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelJoin } from './label-join.js';
 import { emptyLabelSummary, type LabelMonitorSummary } from './label-summary.js';
 import type { LabelWindowState } from './label-window-state.js';
-
-/** Reads one partition of the changelog topic from its start to its end (read_committed). */
-export interface ChangelogReader {
-  read(partition: number, onChange: (id: string, value: Uint8Array | null) => void): Promise<void>;
-}
 
 export interface KeyedJoinerOptions {
   monitor: string;

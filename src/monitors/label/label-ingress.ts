@@ -12,6 +12,8 @@
 import type { LabelSettings, MonitorSettings } from '../../config/load.js';
 import { RecordErrorReason } from '../../errors.js';
 import { MAX_ID_BYTES } from '../../join/join-store.js';
+import type { RecordMetrics } from '../../observability/component-metrics.js';
+import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import { createDecoder } from '../../record/create-decoder.js';
 import type { RecordDecoder } from '../../record/decoder.js';
 import { FeatureRegistry } from '../../record/feature-registry.js';
@@ -228,4 +230,35 @@ function tooLong(id: string): boolean {
 /** Row k of a multi-row invocation joins with label k of its ground-truth record. */
 export function rowId(base: string, k: number): string {
   return k === 0 ? base : `${base}#${k}`;
+}
+
+/**
+ * Where a label monitor's refused records go: counted by reason into its summary and metrics, and
+ * dead-lettered with their origin, text and bytes.
+ */
+export function labelRejects(d: {
+  monitor: string;
+  summary: LabelMonitorSummary;
+  deadLetters: DeadLetterSink;
+  metrics: Pick<RecordMetrics, 'deadLettersTotal' | 'recordsInvalidTotal'>;
+}): { reject: LabelIngressDeps['reject']; count: (reason: RecordErrorReason) => void } {
+  const count = (reason: RecordErrorReason): void => {
+    d.summary.invalid[reason] = (d.summary.invalid[reason] ?? 0) + 1;
+    d.metrics.recordsInvalidTotal.labels(d.monitor, reason).inc();
+  };
+  const reject = (reason: RecordErrorReason, batch: RawBatch, i: number, error?: string): void => {
+    count(reason);
+    d.deadLetters.write({
+      monitor: d.monitor,
+      reason,
+      source: batch.origin(i),
+      record: batch.records[i] as string,
+      recordBytes: batch.rejected?.(i)?.bytes,
+      bytes: batch.bytes?.(i),
+      key: batch.key?.(i),
+      error,
+    });
+    d.metrics.deadLettersTotal.labels(d.monitor).inc();
+  };
+  return { reject, count };
 }

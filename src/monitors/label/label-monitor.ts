@@ -23,7 +23,7 @@
 import type { Logger } from 'pino';
 import { formatDuration } from '../../config/duration.js';
 import type { LabelSettings, MonitorSettings } from '../../config/load.js';
-import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
+import { DriftmonError, ErrorCode } from '../../errors.js';
 import type { RecordDecoder } from '../../record/decoder.js';
 import type { PredictionFields } from '../../record/prediction.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
@@ -44,7 +44,7 @@ import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
 import { decodeLabelCheckpoint, encodeLabelCheckpoint } from './label-checkpoint.js';
 import type { LabelEvaluator } from './label-evaluator.js';
-import { LabelIngress } from './label-ingress.js';
+import { LabelIngress, labelRejects } from './label-ingress.js';
 import { LabelJoin } from './label-join.js';
 import { durableCounts, emptyLabelSummary, type LabelMonitorSummary } from './label-summary.js';
 import { LabelReporter } from './label-reporter.js';
@@ -76,6 +76,7 @@ export class LabelMonitorPipeline {
   private readonly labels: LabelSettings;
   private readonly ingress: LabelIngress;
   private readonly join: LabelJoin;
+  private readonly rejects: ReturnType<typeof labelRejects>;
   private readonly windows: LabelWindows<LabelWindowState>;
   private readonly partitionClock: PartitionClock;
   private readonly clock: () => number;
@@ -102,13 +103,14 @@ export class LabelMonitorPipeline {
     this.partitionClock = new PartitionClock(s.partitionIdleMs);
     this.summary = emptyLabelSummary(s.name);
     this.reporter = new LabelReporter({ monitor: s.name, evaluators: deps.evaluators, reports: deps.reports, metrics: deps.metrics, labelMetrics: deps.labelMetrics, logger: deps.logger, clock: this.clock, summary: this.summary });
-    this.join = new LabelJoin({ monitor: s.name, evaluators: deps.evaluators, windows: this.windows, summary: this.summary, labelMetrics: deps.labelMetrics, count: (reason) => this.count(reason) });
+    this.rejects = labelRejects({ monitor: s.name, summary: this.summary, deadLetters: deps.deadLetters, metrics: deps.metrics });
+    this.join = new LabelJoin({ monitor: s.name, evaluators: deps.evaluators, windows: this.windows, summary: this.summary, labelMetrics: deps.labelMetrics, count: this.rejects.count });
     this.ingress = new LabelIngress({
       settings: s,
       predictionFields: deps.predictionFields,
       evaluators: deps.evaluators,
       summary: this.summary,
-      reject: (reason, batch, i, error) => this.reject(reason, batch, i, error),
+      reject: this.rejects.reject,
       ...(deps.wrapDecoder ? { wrapDecoder: deps.wrapDecoder } : {}),
     });
   }
@@ -240,26 +242,6 @@ export class LabelMonitorPipeline {
       },
       'restored from checkpoint',
     );
-  }
-
-  private reject(reason: RecordErrorReason, batch: RawBatch, i: number, error?: string): void {
-    this.count(reason);
-    this.deps.deadLetters.write({
-      monitor: this.name,
-      reason,
-      source: batch.origin(i),
-      record: batch.records[i] as string,
-      recordBytes: batch.rejected?.(i)?.bytes,
-      bytes: batch.bytes?.(i),
-      key: batch.key?.(i),
-      error,
-    });
-    this.deps.metrics.deadLettersTotal.labels(this.name).inc();
-  }
-
-  private count(reason: RecordErrorReason): void {
-    this.summary.invalid[reason] = (this.summary.invalid[reason] ?? 0) + 1;
-    this.deps.metrics.recordsInvalidTotal.labels(this.name, reason).inc();
   }
 
   private counts(): number[] {

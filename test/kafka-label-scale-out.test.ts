@@ -1,0 +1,97 @@
+/**
+ * A scaled-out label monitor on a real broker (docs/scale-out.md, "Label monitors"): two members
+ * in one group read an inference topic of 3 partitions (records by position) and a ground-truth
+ * topic of 2 (by ID): not co-partitioned. They key both by inference ID through the keyed topic,
+ * join there with their stores in the changelog, and own windows through the partials topic.
+ * Every window's final report must hold the confusion matrix and counts of the direct join.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { startApp, type AppHandle } from '../src/app.js';
+import { loadConfig } from '../src/config/load.js';
+import { keyedPartition } from '../src/monitors/label/keyed-outbox.js';
+import { reportFolder } from '../src/sink/report.js';
+import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
+import { confusionOf, labelScenario, metricMismatches, scenarioKafkaMonitor, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
+import { describeWithServices } from './support/services.js';
+import { until } from './support/wait.js';
+
+const PREDICTIONS = 20_000;
+const WINDOW_MS = 600_000;
+const START_MS = Date.UTC(2026, 10, 2, 8, 0, 0);
+const D = 86_400_000;
+
+function finalReport(out: string, startMs: number): { statistics: string; join: { predictions: number; labeled: number; expired_predictions: number } } | undefined {
+  const dir = join(out, ...reportFolder('quality', WINDOW_MS, startMs).split('/'), 'model-quality');
+  const summaryPath = join(dir, 'driftmon-report.json');
+  if (!existsSync(summaryPath)) return undefined;
+  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as { final: boolean; join: { predictions: number; labeled: number; expired_predictions: number } };
+  return summary.final ? { statistics: readFileSync(join(dir, 'statistics.json'), 'utf8'), join: summary.join } : undefined;
+}
+
+describeWithServices(['kafka'], 'label monitor scaled out (real broker)', ({ kafka }) => {
+  it('two members on topics that are not co-partitioned: every final window equals the direct join', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-label-scale-'));
+    const inference = uniqueTopic('inference-ls');
+    const groundTruth = uniqueTopic('ground-truth-ls');
+    await createTopic(kafka.brokers, inference, 3, { 'retention.ms': '-1' });
+    await createTopic(kafka.brokers, groundTruth, 2, { 'retention.ms': '-1' });
+    const s = labelScenario({ seed: 31, predictions: PREDICTIONS, startMs: START_MS, stepS: 0.5, labelShare: 0.9, duplicateShare: 0.05, windowMs: WINDOW_MS });
+    const out = (m: ScenarioMessage, partition: number): OutMessage => ({ key: m.key, value: m.value, partition, timestamp: String(m.timestampMs) });
+    // inference by position, labels by ID (a label and its duplicate stay in order in one partition)
+    const tickAt = s.lastLabelMs + 10 * D;
+    await produceAll(kafka.brokers, inference, [...s.predictions.map((m, i) => out(m, i % 3)), ...[0, 1, 2, 3, 4, 5].map((n) => out(tickPrediction(tickAt, n), n % 3))]);
+    await produceAll(kafka.brokers, groundTruth, [...s.labels.map((m) => out(m, keyedPartition(m.key, 2))), ...[0, 1, 2, 3].map((n) => out(tickLabel(tickAt, n), n % 2))]);
+
+    const group = uniqueTopic('driftmon-ls');
+    const configPath = join(dir, 'driftmon.yaml');
+    writeFileSync(
+      configPath,
+      stringify({
+        monitors: [
+          scenarioKafkaMonitor({
+            brokers: kafka.brokers,
+            inference,
+            groundTruth,
+            groupId: group,
+            window: '10m',
+            source: { scaleOut: { keyedTopic: `${group}.keyed`, changelogTopic: `${group}.changelog`, partialsTopic: `${group}.partials`, keyedPartitions: 4, partialsPartitions: 3 } },
+          }),
+        ],
+        output: { dir: join(dir, 'out') },
+        state: { dir: join(dir, 'state') },
+        http: { enabled: false },
+        log: { level: 'info' },
+      }),
+    );
+    const logger = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'driftmon.log'), sync: true, append: true }));
+    const stop = new AbortController();
+    const apps: AppHandle[] = [];
+    const outDir = join(dir, 'out');
+    const expected = [...s.windows.values()];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const config = loadConfig(configPath);
+        apps.push(await startApp({ ...config, state: { ...config.state, dir: join(dir, `state-${i}`) } }, { logger: logger.child({ member: i }), signal: stop.signal }));
+      }
+      await until(`${expected.length} final windows (logs in ${dir}/driftmon.log)`, () => expected.every((w) => finalReport(outDir, w.startMs) !== undefined), 180_000);
+      for (const w of expected) {
+        const r = finalReport(outDir, w.startMs);
+        const c = confusionOf(r?.statistics ?? '{}');
+        expect({ ...c, start: w.startMs }).toEqual({ tp: w.tp, fp: w.fp, tn: w.tn, fn: w.fn, itemCount: w.labeled, start: w.startMs });
+        expect(metricMismatches(r?.statistics ?? '{}', w)).toEqual([]);
+        expect([r?.join.predictions, r?.join.labeled, r?.join.expired_predictions, w.startMs]).toEqual([w.predictions, w.labeled, w.predictions - w.labeled, w.startMs]);
+      }
+    } finally {
+      stop.abort();
+      for (const a of apps) {
+        await a.labelDone.catch(() => undefined);
+        await a.close();
+      }
+    }
+  }, 300_000);
+});
