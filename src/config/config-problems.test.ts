@@ -117,4 +117,12 @@ describe('maxFutureSkew', () => {
       '/monitors/0/maxFutureSkew: "later" is not a duration (use 10s, 5m, 1h, 1d or ISO-8601 like PT1H)',
     ]);
   });
+
+  it("a kafka source's session timeout: a duration the broker accepts (6s–30m), listed otherwise", () => {
+    const kafka = (sessionTimeout: string) => ({ monitors: [{ name: 'm', source: { type: 'kafka', brokers: ['b:9092'], topics: ['t'], sessionTimeout }, baseline: { dir: 'b' }, windows: ['1h'] }] });
+    const ok = resolveConfig(kafka('45s'), { baseDir: '/cfg', checkFiles: false }).monitors[0]?.source;
+    expect(ok?.type === 'kafka' ? ok.sessionTimeoutMs : undefined).toBe(45_000);
+    expect(failure(kafka('5s')).details).toEqual(['/monitors/0/source/sessionTimeout: 5s is outside 6s–30m, what a broker accepts by default (group.min.session.timeout.ms, group.max.session.timeout.ms)']);
+    expect(failure(kafka('soon')).details).toEqual(['/monitors/0/source/sessionTimeout: "soon" is not a duration (use 10s, 5m, 1h, 1d or ISO-8601 like PT1H)']);
+  });
 });

@@ -29,6 +29,8 @@ export interface KafkaSourceSettings {
   sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
   /** Set: this process is one member of a scaled-out monitor (docs/scale-out.md). */
   scaleOut?: ScaleOutSettings | undefined;
+  /** The consumer group's session timeout (undefined: 30 s). */
+  sessionTimeoutMs?: number | undefined;
 }
 
 export interface ScaleOutSettings {
@@ -391,6 +393,14 @@ function resolveMonitor(
       ssl: k.ssl ?? false,
       sasl,
     };
+    if (k.sessionTimeout !== undefined) {
+      const ms = duration(k.sessionTimeout, `${at}/source/sessionTimeout`);
+      // the broker refuses what is outside group.min/max.session.timeout.ms (defaults 6 s and 30 min)
+      if (parseDurationMs(k.sessionTimeout) === undefined) {
+        // listed by duration() already
+      } else if (ms < 6_000 || ms > 1_800_000) problems.push(`${at}/source/sessionTimeout: ${k.sessionTimeout} is outside 6s–30m, what a broker accepts by default (group.min.session.timeout.ms, group.max.session.timeout.ms)`);
+      else source.sessionTimeoutMs = ms;
+    }
     const so = k.scaleOut;
     if (so !== undefined) {
       const internal = {

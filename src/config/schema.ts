@@ -56,6 +56,8 @@ export const SourceConfig = Type.Union([
       maxMessagesPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
       /** A partition silent this long no longer holds windows open (default 30s). */
       partitionIdle: Type.Optional(Duration),
+      /** The consumer group's session timeout (default 30s): how long a member that died holds its partitions. */
+      sessionTimeout: Type.Optional(Duration),
       /** Several driftmon processes share this monitor's partitions (docs/scale-out.md). */
       scaleOut: Type.Optional(
         Type.Object(
