@@ -13,36 +13,11 @@ import { formatDuration, parseDurationMs } from './duration.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
 import { ConfigSchema, type ConfigInput, type LabelsConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
+import { ENV_KAFKA_BROKERS, resolveKafkaSource, type KafkaSourceSettings } from './kafka-source-config.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface KafkaSourceSettings {
-  type: 'kafka';
-  brokers: string[];
-  topics: string[];
-  groupId: string;
-  clientId: string;
-  fromBeginning: boolean;
-  deadLetterTopic: string | undefined;
-  maxMessagesPerSecond: number | undefined;
-  ssl: boolean;
-  sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
-  /** Set: this process is one member of a scaled-out monitor (docs/scale-out.md). */
-  scaleOut?: ScaleOutSettings | undefined;
-  /** The consumer group's session timeout (undefined: 30 s). */
-  sessionTimeoutMs?: number | undefined;
-}
-
-export interface ScaleOutSettings {
-  partialsTopic: string;
-  /** Undefined: as many as the input topics have. */
-  partialsPartitions: number | undefined;
-  /** Label monitors (docs/scale-out.md, "Label monitors"). */
-  keyedTopic: string;
-  keyedPartitions: number | undefined;
-  changelogTopic: string;
-  transactionalIdPrefix: string;
-}
+export type { KafkaSourceSettings, ScaleOutSettings } from './kafka-source-config.js';
 
 export type SourceSettings =
   | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number }
@@ -165,7 +140,7 @@ export const ENV_OVERRIDES = {
 } as const;
 
 /** Comma-separated brokers replacing those of every Kafka monitor (one cluster per deployment). */
-export const ENV_KAFKA_BROKERS = 'DRIFTMON_KAFKA_BROKERS';
+export { ENV_KAFKA_BROKERS } from './kafka-source-config.js';
 
 /** Command-line flags that override a config file's setting (their problems are named by flag). */
 export interface ConfigFlags {
@@ -370,51 +345,7 @@ function resolveMonitor(
       pollIntervalMs: m.source.pollInterval === undefined ? DEFAULTS.pollIntervalMs : duration(m.source.pollInterval, `${at}/source/pollInterval`),
     };
   } else if (m.source?.type === 'kafka') {
-    const k = m.source;
-    let sasl: KafkaSourceSettings['sasl'];
-    if (k.sasl !== undefined) {
-      const password = env[k.sasl.passwordEnv];
-      if (password === undefined || password === '') problems.push(`${at}/source/sasl/passwordEnv: environment variable ${k.sasl.passwordEnv} is not set`);
-      sasl = { mechanism: k.sasl.mechanism, username: k.sasl.username, password: password ?? '' };
-    }
-    const brokers = env[ENV_KAFKA_BROKERS] ? (env[ENV_KAFKA_BROKERS] as string).split(',').map((b) => b.trim()).filter(Boolean) : k.brokers;
-    if (k.deadLetterTopic !== undefined && k.topics.includes(k.deadLetterTopic)) {
-      problems.push(`${at}/source/deadLetterTopic: "${k.deadLetterTopic}" is also an input topic`);
-    }
-    source = {
-      type: 'kafka',
-      brokers,
-      topics: k.topics,
-      groupId: k.groupId ?? `driftmon-${m.name}`,
-      clientId: k.clientId ?? `driftmon-${m.name}`,
-      fromBeginning: k.fromBeginning ?? false,
-      deadLetterTopic: k.deadLetterTopic,
-      maxMessagesPerSecond: k.maxMessagesPerSecond,
-      ssl: k.ssl ?? false,
-      sasl,
-    };
-    if (k.sessionTimeout !== undefined) {
-      const ms = duration(k.sessionTimeout, `${at}/source/sessionTimeout`);
-      // the broker refuses what is outside group.min/max.session.timeout.ms (defaults 6 s and 30 min)
-      if (parseDurationMs(k.sessionTimeout) === undefined) {
-        // listed by duration() already
-      } else if (ms < 6_000 || ms > 1_800_000) problems.push(`${at}/source/sessionTimeout: ${k.sessionTimeout} is outside 6s–30m, what a broker accepts by default (group.min.session.timeout.ms, group.max.session.timeout.ms)`);
-      else source.sessionTimeoutMs = ms;
-    }
-    const so = k.scaleOut;
-    if (so !== undefined) {
-      const internal = {
-        partialsTopic: so.partialsTopic ?? `driftmon.${m.name}.partials`,
-        keyedTopic: so.keyedTopic ?? `driftmon.${m.name}.keyed`,
-        changelogTopic: so.changelogTopic ?? `driftmon.${m.name}.changelog`,
-      };
-      const taken = new Set([...k.topics, ...(m.labels?.topics ?? []), ...(k.deadLetterTopic === undefined ? [] : [k.deadLetterTopic])]);
-      for (const [name, topic] of Object.entries(internal)) {
-        if (taken.has(topic)) problems.push(`${at}/source/scaleOut/${name}: "${topic}" is also an input, ground-truth, dead-letter or other internal topic`);
-        taken.add(topic);
-      }
-      source.scaleOut = { ...internal, partialsPartitions: so.partialsPartitions, keyedPartitions: so.keyedPartitions, transactionalIdPrefix: so.transactionalIdPrefix ?? 'driftmon' };
-    }
+    source = resolveKafkaSource(m.source, { at, monitor: m.name, labelTopics: m.labels?.topics ?? [], env, problems, duration });
   }
   const b0 = m.backoff;
   const backoff: BackoffSettings | undefined =
