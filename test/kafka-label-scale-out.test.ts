@@ -15,6 +15,7 @@ import { startApp, type AppHandle } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
 import { keyedPartition } from '../src/monitors/label/keyed-outbox.js';
 import { reportFolder } from '../src/sink/report.js';
+import { DriftmonProcess } from './support/driftmon-process.js';
 import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
 import { confusionOf, labelScenario, metricMismatches, scenarioKafkaMonitor, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
 import { describeWithServices } from './support/services.js';
@@ -34,40 +35,61 @@ function finalReport(out: string, startMs: number): { statistics: string; join: 
 }
 
 describeWithServices(['kafka'], 'label monitor scaled out (real broker)', ({ kafka }) => {
-  it('two members on topics that are not co-partitioned: every final window equals the direct join', async () => {
+  /** Topics not co-partitioned (inference 3 partitions by position, ground truth 2 by ID), the scenario on them, and a config writer. */
+  async function setup(seed: number, predictions: number): Promise<{ dir: string; s: ReturnType<typeof labelScenario>; config: (name: string, extra?: Record<string, unknown>) => string }> {
     const dir = mkdtempSync(join(tmpdir(), 'driftmon-label-scale-'));
     const inference = uniqueTopic('inference-ls');
     const groundTruth = uniqueTopic('ground-truth-ls');
     await createTopic(kafka.brokers, inference, 3, { 'retention.ms': '-1' });
     await createTopic(kafka.brokers, groundTruth, 2, { 'retention.ms': '-1' });
-    const s = labelScenario({ seed: 31, predictions: PREDICTIONS, startMs: START_MS, stepS: 0.5, labelShare: 0.9, duplicateShare: 0.05, windowMs: WINDOW_MS });
+    const s = labelScenario({ seed, predictions, startMs: START_MS, stepS: 0.5, labelShare: 0.9, duplicateShare: 0.05, windowMs: WINDOW_MS });
     const out = (m: ScenarioMessage, partition: number): OutMessage => ({ key: m.key, value: m.value, partition, timestamp: String(m.timestampMs) });
     // inference by position, labels by ID (a label and its duplicate stay in order in one partition)
     const tickAt = s.lastLabelMs + 10 * D;
     await produceAll(kafka.brokers, inference, [...s.predictions.map((m, i) => out(m, i % 3)), ...[0, 1, 2, 3, 4, 5].map((n) => out(tickPrediction(tickAt, n), n % 3))]);
     await produceAll(kafka.brokers, groundTruth, [...s.labels.map((m) => out(m, keyedPartition(m.key, 2))), ...[0, 1, 2, 3].map((n) => out(tickLabel(tickAt, n), n % 2))]);
-
     const group = uniqueTopic('driftmon-ls');
-    const configPath = join(dir, 'driftmon.yaml');
-    writeFileSync(
-      configPath,
-      stringify({
-        monitors: [
-          scenarioKafkaMonitor({
-            brokers: kafka.brokers,
-            inference,
-            groundTruth,
-            groupId: group,
-            window: '10m',
-            source: { scaleOut: { keyedTopic: `${group}.keyed`, changelogTopic: `${group}.changelog`, partialsTopic: `${group}.partials`, keyedPartitions: 4, partialsPartitions: 3 } },
-          }),
-        ],
-        output: { dir: join(dir, 'out') },
-        state: { dir: join(dir, 'state') },
-        http: { enabled: false },
-        log: { level: 'info' },
-      }),
-    );
+    const config = (name: string, extra: Record<string, unknown> = {}): string => {
+      const path = join(dir, `${name}.yaml`);
+      writeFileSync(
+        path,
+        stringify({
+          monitors: [
+            scenarioKafkaMonitor({
+              brokers: kafka.brokers,
+              inference,
+              groundTruth,
+              groupId: group,
+              window: '10m',
+              source: { scaleOut: { keyedTopic: `${group}.keyed`, changelogTopic: `${group}.changelog`, partialsTopic: `${group}.partials`, keyedPartitions: 4, partialsPartitions: 3 }, ...extra },
+            }),
+          ],
+          output: { dir: join(dir, 'out') },
+          // each member its own state (its pod's volume)
+          state: { dir: join(dir, `state-${name}`) },
+          http: { port: 0 },
+          log: { level: 'info' },
+        }),
+      );
+      return path;
+    };
+    return { dir, s, config };
+  }
+
+  /** Every window's final report equals the direct join. */
+  function expectDirectJoin(dir: string, s: ReturnType<typeof labelScenario>): void {
+    for (const w of s.windows.values()) {
+      const r = finalReport(join(dir, 'out'), w.startMs);
+      const c = confusionOf(r?.statistics ?? '{}');
+      expect({ ...c, start: w.startMs }).toEqual({ tp: w.tp, fp: w.fp, tn: w.tn, fn: w.fn, itemCount: w.labeled, start: w.startMs });
+      expect(metricMismatches(r?.statistics ?? '{}', w)).toEqual([]);
+      expect([r?.join.predictions, r?.join.labeled, r?.join.expired_predictions, w.startMs]).toEqual([w.predictions, w.labeled, w.predictions - w.labeled, w.startMs]);
+    }
+  }
+
+  it('two members on topics that are not co-partitioned: every final window equals the direct join', async () => {
+    const { dir, s, config: configOf } = await setup(31, PREDICTIONS);
+    const configPath = configOf('a');
     const logger = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'driftmon.log'), sync: true, append: true }));
     const stop = new AbortController();
     const apps: AppHandle[] = [];
@@ -76,16 +98,10 @@ describeWithServices(['kafka'], 'label monitor scaled out (real broker)', ({ kaf
     try {
       for (let i = 0; i < 2; i++) {
         const config = loadConfig(configPath);
-        apps.push(await startApp({ ...config, state: { ...config.state, dir: join(dir, `state-${i}`) } }, { logger: logger.child({ member: i }), signal: stop.signal }));
+        apps.push(await startApp({ ...config, http: { ...config.http, enabled: false }, state: { ...config.state, dir: join(dir, `state-${i}`) } }, { logger: logger.child({ member: i }), signal: stop.signal }));
       }
       await until(`${expected.length} final windows (logs in ${dir}/driftmon.log)`, () => expected.every((w) => finalReport(outDir, w.startMs) !== undefined), 180_000);
-      for (const w of expected) {
-        const r = finalReport(outDir, w.startMs);
-        const c = confusionOf(r?.statistics ?? '{}');
-        expect({ ...c, start: w.startMs }).toEqual({ tp: w.tp, fp: w.fp, tn: w.tn, fn: w.fn, itemCount: w.labeled, start: w.startMs });
-        expect(metricMismatches(r?.statistics ?? '{}', w)).toEqual([]);
-        expect([r?.join.predictions, r?.join.labeled, r?.join.expired_predictions, w.startMs]).toEqual([w.predictions, w.labeled, w.predictions - w.labeled, w.startMs]);
-      }
+      expectDirectJoin(dir, s);
     } finally {
       stop.abort();
       for (const a of apps) {
@@ -94,4 +110,29 @@ describeWithServices(['kafka'], 'label monitor scaled out (real broker)', ({ kaf
       }
     }
   }, 300_000);
+
+  it('two member processes, one SIGKILLed mid-stream: the other takes its keyed partitions over from the changelog, and every final window still equals the direct join', async () => {
+    const { dir, s, config } = await setup(37, PREDICTIONS);
+    // throttled so the kill lands mid-stream; a short session timeout moves the dead member's partitions soon
+    const extra = { maxMessagesPerSecond: 4_000, sessionTimeout: '6s' };
+    const members = [await DriftmonProcess.start(config('a', extra)), await DriftmonProcess.start(config('b', extra))];
+    const expected = [...s.windows.values()];
+    try {
+      const joined = async (): Promise<number> => (await Promise.all(members.map((m) => m.metric('driftmon_label_join_predictions_total').catch(() => 0)))).reduce((a, b) => a + b, 0);
+      await until('5,000 predictions joined', async () => (await joined()) >= 5_000, 120_000);
+      const killed = members[1] as DriftmonProcess;
+      killed.kill('SIGKILL');
+      expect((await killed.exited).signal).toBe('SIGKILL');
+      const atKill = expected.filter((w) => finalReport(join(dir, 'out'), w.startMs) !== undefined).length;
+      await until(`${expected.length} final windows`, () => expected.every((w) => finalReport(join(dir, 'out'), w.startMs) !== undefined), 240_000);
+      writeFileSync(join(dir, 'driftmon.log'), members.map((m) => m.stderr).join('\n----- member -----\n'));
+      expectDirectJoin(dir, s);
+      expect(atKill).toBeLessThan(expected.length); // the kill really was mid-stream
+      expect(members[0]?.stderr).toContain('keyed partition restored from its changelog');
+      (members[0] as DriftmonProcess).kill('SIGTERM');
+      expect((await (members[0] as DriftmonProcess).exited).code).toBe(0);
+    } finally {
+      for (const m of members) if (m.child.exitCode === null && m.child.signalCode === null) m.kill('SIGKILL');
+    }
+  }, 360_000);
 });

@@ -46,7 +46,7 @@ import { decodeLabelCheckpoint, encodeLabelCheckpoint } from './label-checkpoint
 import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelIngress, labelRejects } from './label-ingress.js';
 import { LabelJoin } from './label-join.js';
-import { durableCounts, emptyLabelSummary, type LabelMonitorSummary } from './label-summary.js';
+import { durableCounts, emptyLabelSummary, joinCounters, publishJoinCounters, type LabelMonitorSummary } from './label-summary.js';
 import { LabelReporter } from './label-reporter.js';
 import { labelWindowState, type LabelWindowState } from './label-window-state.js';
 
@@ -160,7 +160,8 @@ export class LabelMonitorPipeline {
   /** Join one batch, advance the watermark, expire, report what is due; returns reports written. */
   async processBatch(batch: RawBatch): Promise<number> {
     const store = this.openedStore();
-    const before = this.counts();
+    const before = joinCounters(this.summary);
+    const sampledOut = this.summary.sampledOut;
     const startMs = this.clock();
     const key = batch.partition?.key;
     const ingress = this.ingress;
@@ -169,7 +170,8 @@ export class LabelMonitorPipeline {
     if (ingress.firstPoison !== undefined) {
       this.deps.logger.warn({ monitor: this.name, records: ingress.batchPoisoned, first: ingress.firstPoison }, 'records dead-lettered: processing them threw');
     }
-    this.publishCounts(before);
+    publishJoinCounters(before, this.summary, this.deps.labelMetrics);
+    if (this.summary.sampledOut > sampledOut) this.deps.metrics.recordsSampledOutTotal.labels(this.name).inc(this.summary.sampledOut - sampledOut);
     if (batch.blankLines !== undefined) {
       this.summary.blankLines += batch.blankLines;
       this.deps.metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
@@ -242,24 +244,6 @@ export class LabelMonitorPipeline {
       },
       'restored from checkpoint',
     );
-  }
-
-  private counts(): number[] {
-    const s = this.summary;
-    return [s.predictions, s.labels, s.joined, s.duplicatePredictions, s.duplicateLabels, s.latePredictions, s.sampledOut];
-  }
-
-  private publishCounts(before: number[]): void {
-    const [p, l, j, dp, dl, late, so] = this.counts().map((n, i) => n - (before[i] as number)) as number[];
-    const m = this.deps.labelMetrics;
-    const name = this.name;
-    if (p) m.predictionsTotal.labels(name).inc(p);
-    if (l) m.labelsTotal.labels(name).inc(l);
-    if (j) m.joinedTotal.labels(name).inc(j);
-    if (dp) m.duplicatesTotal.labels(name, 'prediction').inc(dp);
-    if (dl) m.duplicatesTotal.labels(name, 'label').inc(dl);
-    if (late) m.latePredictionsTotal.labels(name).inc(late);
-    if (so) this.deps.metrics.recordsSampledOutTotal.labels(name).inc(so);
   }
 
   /** Re-evaluate back-off pressure (at most every 250 ms) and publish it. */

@@ -1,5 +1,6 @@
 /** What a label monitor counts: its summary, of which the join counters survive restarts. */
 import type { RecordErrorReason } from '../../errors.js';
+import type { LabelJoinMetrics } from '../../observability/component-metrics.js';
 
 export interface LabelMonitorSummary {
   monitor: string;
@@ -45,4 +46,25 @@ export function emptyLabelSummary(monitor: string): LabelMonitorSummary {
 export function durableCounts(summary: LabelMonitorSummary): Partial<LabelMonitorSummary> {
   const { predictions, labels, joined, duplicatePredictions, duplicateLabels, expiredPredictions, orphanLabels, latePredictions } = summary;
   return { predictions, labels, joined, duplicatePredictions, duplicateLabels, expiredPredictions, orphanLabels, latePredictions };
+}
+
+const JOIN_COUNTERS = ['predictions', 'labels', 'joined', 'duplicatePredictions', 'duplicateLabels', 'latePredictions', 'expiredPredictions', 'orphanLabels'] as const;
+
+/** The summary's join counters as they stand: take them before a batch, publish the difference after. */
+export function joinCounters(s: LabelMonitorSummary): number[] {
+  return JOIN_COUNTERS.map((c) => s[c]);
+}
+
+/** What a batch added to the summary's join counters, onto their metrics. */
+export function publishJoinCounters(before: readonly number[], s: LabelMonitorSummary, m: LabelJoinMetrics): void {
+  const [p, l, j, dp, dl, late, expired, orphans] = joinCounters(s).map((n, i) => n - (before[i] as number)) as number[];
+  const name = s.monitor;
+  if (p) m.predictionsTotal.labels(name).inc(p);
+  if (l) m.labelsTotal.labels(name).inc(l);
+  if (j) m.joinedTotal.labels(name).inc(j);
+  if (dp) m.duplicatesTotal.labels(name, 'prediction').inc(dp);
+  if (dl) m.duplicatesTotal.labels(name, 'label').inc(dl);
+  if (late) m.latePredictionsTotal.labels(name).inc(late);
+  if (expired) m.expiredTotal.labels(name).inc(expired);
+  if (orphans) m.orphanTotal.labels(name).inc(orphans);
 }

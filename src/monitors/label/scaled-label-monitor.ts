@@ -26,7 +26,7 @@ import { KeyedOutbox } from './keyed-outbox.js';
 import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelIngress, labelRejects } from './label-ingress.js';
 import { LabelReporter } from './label-reporter.js';
-import { emptyLabelSummary, type LabelMonitorSummary } from './label-summary.js';
+import { emptyLabelSummary, joinCounters, publishJoinCounters, type LabelMonitorSummary } from './label-summary.js';
 import { labelWindowState } from './label-window-state.js';
 import { LabelWindowOwner } from './label-window-owner.js';
 
@@ -162,7 +162,7 @@ export class ScaledLabelMonitor {
     try {
       await Promise.all([
         member(sources.input, this.keying, (batch) => this.key(batch)),
-        member(sources.keyed, this.joining, (batch) => this.joiner.process(batch)),
+        member(sources.keyed, this.joining, (batch) => this.join(batch)),
         this.owner.run(sources.partials, signal),
       ]);
     } finally {
@@ -173,6 +173,18 @@ export class ScaledLabelMonitor {
     }
     logger.info({ monitor: this.name, predictions: this.summary.predictions, labels: this.summary.labels, joined: this.summary.joined, reports: this.summary.reports }, 'label monitor finished');
     return this.summary;
+  }
+
+  /** Joining: a keyed batch into its partition's store and window deltas; the join's metrics. */
+  private join(batch: RawBatch): void {
+    const before = joinCounters(this.summary);
+    this.joiner.process(batch);
+    const m = this.deps.labelMetrics;
+    publishJoinCounters(before, this.summary, m);
+    const pending = this.joiner.pending();
+    m.pendingPredictions.labels(this.name).set(pending.predictions);
+    m.pendingLabels.labels(this.name).set(pending.labels);
+    m.storeBytes.labels(this.name).set(pending.diskBytes);
   }
 
   /** Keying: decode and check an input batch, its join records into its partition's outbox. */
