@@ -16,6 +16,8 @@ export interface GaugeMetric<L extends string = string> {
   set(value: number): void;
   set(labels: LabelValues<L>, value: number): void;
   labels(...values: string[]): { set(value: number): void };
+  /** Drop the series with these label values (in labelNames order). */
+  remove(...values: string[]): void;
 }
 
 export interface HistogramMetric<L extends string = string> {

@@ -241,6 +241,7 @@ export class MonitorPipeline {
         monitor: s.name,
         groupId: m.ownerGroupId,
         partialsTopic: m.partialsTopic,
+        partialsPartitions: m.partialsPartitions,
         transactionalIdPrefix: m.transactionalIdPrefix,
         inputPartitions: m.inputPartitions,
         graceMs: s.graceMs,

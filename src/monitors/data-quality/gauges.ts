@@ -1,11 +1,40 @@
-/** Publishes a closed window's evaluation to the Prometheus gauges (values only; nothing computed here). */
+/**
+ * Publishes a closed window's evaluation to the Prometheus gauges (values only; nothing computed
+ * here), and remembers which series it set per window size, so a scaled-out member can take them
+ * back when another member reported a newer window of that size (PublishedWindowGauges).
+ */
 import { CHECK_TYPES, type DatasetStatistics } from '../../sagemaker/data-quality-model.js';
 import type { DataQualityEvaluation } from '../../evaluate/data-quality.js';
 import type { DataQualityGaugeMetrics } from '../../observability/component-metrics.js';
+import type { GaugeMetric } from '../../observability/metric-shapes.js';
 
 const setIfNumber = (g: { set(v: number): void }, v: number | null | undefined): void => {
   if (v !== null && v !== undefined && Number.isFinite(v)) g.set(v);
 };
+
+/** The series set for each window size (label), so they can be dropped as a whole. */
+export class PublishedWindowGauges {
+  private readonly series = new Map<string, Array<{ gauge: GaugeMetric; values: string[] }>>();
+
+  /** `gauge` with these label values, set for window size `window`. */
+  at(window: string, gauge: GaugeMetric, values: string[]): { set(value: number): void } {
+    let list = this.series.get(window);
+    if (list === undefined) this.series.set(window, (list = []));
+    list.push({ gauge, values });
+    return gauge.labels(...values);
+  }
+
+  /** Forget what was set for `window` (it is about to be set again). */
+  begin(window: string): void {
+    this.series.delete(window);
+  }
+
+  /** Drop every series set for `window`: the newest window of that size is another member's. */
+  retract(window: string): void {
+    for (const { gauge, values } of this.series.get(window) ?? []) gauge.remove(...values);
+    this.series.delete(window);
+  }
+}
 
 export function publishWindowGauges(
   metrics: DataQualityGaugeMetrics,
@@ -13,7 +42,10 @@ export function publishWindowGauges(
   window: string,
   statistics: DatasetStatistics,
   evaluation: DataQualityEvaluation,
+  published: PublishedWindowGauges = new PublishedWindowGauges(),
 ): void {
+  published.begin(window);
+  const at = (gauge: GaugeMetric, ...rest: string[]): { set(value: number): void } => published.at(window, gauge, [monitor, window, ...rest]);
   const violated = new Map<string, Set<string>>();
   const byCheck = new Map<string, number>();
   for (const v of evaluation.violations) {
@@ -22,33 +54,33 @@ export function publishWindowGauges(
     if (s === undefined) violated.set(v.featureName, (s = new Set()));
     s.add(v.constraintCheckType);
   }
-  for (const check of CHECK_TYPES) metrics.violations.labels(monitor, window, check).set(byCheck.get(check) ?? 0);
+  for (const check of CHECK_TYPES) at(metrics.violations, check).set(byCheck.get(check) ?? 0);
 
   const statsByName = new Map(statistics.features.map((f) => [f.name, f]));
   for (const f of evaluation.features) {
     if (!f.emitMetrics) continue;
     const feature = f.name;
     const checks = violated.get(feature);
-    for (const check of CHECK_TYPES) metrics.featureViolation.labels(monitor, window, feature, check).set(checks?.has(check) ? 1 : 0);
+    for (const check of CHECK_TYPES) at(metrics.featureViolation, feature, check).set(checks?.has(check) ? 1 : 0);
     if (f.drift !== null) {
-      setIfNumber(metrics.featureBaselineDrift.labels(monitor, window, feature), f.drift.distance);
+      setIfNumber(at(metrics.featureBaselineDrift, feature), f.drift.distance);
       metrics.featureBaselineDriftThreshold.labels(monitor, feature).set(f.drift.threshold);
     }
-    setIfNumber(metrics.featureNonNull.labels(monitor, window, feature), f.completeness);
+    setIfNumber(at(metrics.featureNonNull, feature), f.completeness);
     const scores = f.metrics;
-    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'psi'), scores.psi);
-    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'jensen_shannon'), scores.jensenShannon);
-    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'wasserstein_normalized'), scores.wassersteinNormalized);
-    setIfNumber(metrics.featureDriftScore.labels(monitor, window, feature, 'ks_p_value'), scores.ksPValue);
+    setIfNumber(at(metrics.featureDriftScore, feature, 'psi'), scores.psi);
+    setIfNumber(at(metrics.featureDriftScore, feature, 'jensen_shannon'), scores.jensenShannon);
+    setIfNumber(at(metrics.featureDriftScore, feature, 'wasserstein_normalized'), scores.wassersteinNormalized);
+    setIfNumber(at(metrics.featureDriftScore, feature, 'ks_p_value'), scores.ksPValue);
     const verdict = f.verdict;
     if (verdict !== null) {
-      metrics.featureDriftDetected.labels(monitor, window, feature).set(verdict.detected ? 1 : 0);
-      for (const t of [verdict.distribution, verdict.missing]) if (t !== null) setIfNumber(metrics.featureDriftEffect.labels(monitor, window, feature, t.effectName), t.effectSize);
+      at(metrics.featureDriftDetected, feature).set(verdict.detected ? 1 : 0);
+      for (const t of [verdict.distribution, verdict.missing]) if (t !== null) setIfNumber(at(metrics.featureDriftEffect, feature, t.effectName), t.effectSize);
     }
     const stats = statsByName.get(feature);
     const num = stats?.numerical;
     if (num !== undefined) {
-      const data = (statistic: string, v: number): void => setIfNumber(metrics.featureData.labels(monitor, window, feature, statistic), v);
+      const data = (statistic: string, v: number): void => setIfNumber(at(metrics.featureData, feature, statistic), v);
       data('min', num.min);
       data('max', num.max);
       data('sum', num.sum);

@@ -12,7 +12,7 @@ import type { DatasetProfile } from '../../profile/dataset-profile.js';
 import { scaleCounts } from '../../profile/scale-counts.js';
 import type { ReportSink } from '../../sink/report.js';
 import type { WindowState } from '../../window/window-store.js';
-import { publishWindowGauges } from './gauges.js';
+import { PublishedWindowGauges, publishWindowGauges } from './gauges.js';
 import type { Baseline, MonitorSummary } from './data-quality-monitor.js';
 import { buildWindowReport } from './window-report.js';
 
@@ -28,7 +28,19 @@ export interface WindowCloserDeps {
 }
 
 export class WindowCloser {
+  /** The gauge series this process set, per window size (a scaled-out owner takes them back). */
+  private readonly published = new PublishedWindowGauges();
+
   constructor(private readonly deps: WindowCloserDeps) {}
+
+  /**
+   * Another member reported a newer window of size `sizeMs` than this process did: drop this
+   * process's gauges of that size, so Prometheus sees one series per monitor and feature (the
+   * newest window's, from whichever member reported it) rather than one per member.
+   */
+  retract(sizeMs: number): void {
+    this.published.retract(formatDuration(sizeMs));
+  }
 
   /**
    * Evaluate, report and publish window `w`; `lateRowsSoFar`: late rows of its size so far. A
@@ -63,7 +75,7 @@ export class WindowCloser {
     );
     const start = new Date(w.startMs).toISOString();
     if (once && (await this.deps.reports.has(report))) {
-      publishWindowGauges(metrics, monitor, label, statistics, evaluation);
+      publishWindowGauges(metrics, monitor, label, statistics, evaluation, this.published);
       logger.info({ monitor, window: label, start, rows: w.rows }, 'window reported already by its previous owner: gauges published, report not stored again');
       return;
     }
@@ -74,7 +86,7 @@ export class WindowCloser {
       logger.error({ monitor, err: e, window: label, start }, 'report write failed');
       throw e;
     }
-    publishWindowGauges(metrics, monitor, label, statistics, evaluation);
+    publishWindowGauges(metrics, monitor, label, statistics, evaluation, this.published);
     metrics.windowsClosedTotal.labels(monitor, label).inc();
     metrics.lastWindowEnd.labels(monitor, label).set(w.endMs / 1000);
     metrics.windowCloseDelay.labels(monitor, label).set(Math.max(0, clock() - w.endMs) / 1000);

@@ -26,6 +26,8 @@ export interface WindowOwnerOptions extends PartialsOwnerOptions {
   createProfile: () => DatasetProfile;
   deserializeProfile: (bytes: Uint8Array) => DatasetProfile;
   closer: WindowCloser;
+  /** Closed markers go to every partials partition: each owner learns of every window reported. */
+  partialsPartitions: number;
 }
 
 interface Owned extends OwnedPartition {
@@ -36,6 +38,9 @@ interface Owned extends OwnedPartition {
 }
 
 export class WindowOwner extends PartialsOwner<Owned> {
+  /** Per window size, the start of the newest window this process reported (its gauges show it). */
+  private readonly newestPublished = new Map<number, number>();
+
   constructor(private readonly o: WindowOwnerOptions) {
     super(o, 'owner');
   }
@@ -51,6 +56,7 @@ export class WindowOwner extends PartialsOwner<Owned> {
     for (const w of due) {
       await this.o.closer.close(w, owned.assembler.lateRowsBySize.get(w.sizeMs) ?? 0, true);
       owned.closedSinceCommit.push({ sizeMs: w.sizeMs, startMs: w.startMs });
+      if (w.startMs > (this.newestPublished.get(w.sizeMs) ?? Number.NEGATIVE_INFINITY)) this.newestPublished.set(w.sizeMs, w.startMs);
     }
     return due.length > 0;
   }
@@ -85,9 +91,16 @@ export class WindowOwner extends PartialsOwner<Owned> {
       case 'owner':
         if (predecessors(m.coversThrough)) a.restoreState({ mark: m.markMs, clocks: m.clocks });
         return false;
-      case 'closed':
+      case 'closed': {
         a.markReported(m.sizeMs, m.startMs);
+        // another owner reported a newer window of a size whose gauges this process holds: they go
+        const mine = this.newestPublished.get(m.sizeMs);
+        if (mine !== undefined && m.startMs > mine) {
+          this.newestPublished.delete(m.sizeMs);
+          this.o.closer.retract(m.sizeMs);
+        }
         return false;
+      }
       default:
         return false; // a label monitor's message: not ours
     }
@@ -111,7 +124,9 @@ export class WindowOwner extends PartialsOwner<Owned> {
     const state = owned.assembler.state();
     if (advanced) send({ kind: 'owner', monitor, coversThrough, markMs: state.mark, clocks: state.clocks });
     const closed = owned.closedSinceCommit.length; // windows may close while the commit is in flight
-    for (const c of owned.closedSinceCommit) send({ kind: 'closed', monitor, ...c });
+    for (const c of owned.closedSinceCommit) {
+      for (let q = 0; q < this.o.partialsPartitions; q++) messages.push({ topic: partialsTopic, partition: q, value: encodeExchange({ kind: 'closed', monitor, ...c }) });
+    }
     return { messages, committed: () => (owned.closedSinceCommit = owned.closedSinceCommit.slice(closed)) };
   }
 }
