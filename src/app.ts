@@ -51,6 +51,7 @@ import { KafkaSource } from './source/kafka-source.js';
 import { KafkaTransactions } from './source/kafka-transactions.js';
 import { ensureKeyedTopics, ensurePartialsTopic, inputPartitionKeys } from './source/scale-out-topics.js';
 import { KafkaChangelogReader } from './source/kafka-changelog-reader.js';
+import { GaugeSeries } from './observability/gauge-series.js';
 import type { Source, UnreadableInput } from './source/source.js';
 import { SequenceSource } from './source/sequence-source.js';
 import { StreamSource } from './source/stdin-source.js';
@@ -409,9 +410,13 @@ async function scaledLabelMonitor(
   });
   const partials = stageSource(so.partialsTopic, `${s.groupId}.partials`, (added, removed) => d.scaledOf().ownerAssignment(added, removed));
   const storeDir = (key: string): string => join(config.state.dir, 'join-keyed', monitor, key.replaceAll('/', '-'));
+  // members drop the gauges of windows another member reported after them (gauge-series.ts)
+  const series = new GaugeSeries();
+  const labelMetrics = series.recording(d.labelMetrics);
   const scaled = new ScaledLabelMonitor({
     settings,
-    ...(await labelEvaluators(monitor, settings.labels, d.labelMetrics)),
+    ...(await labelEvaluators(monitor, settings.labels, labelMetrics)),
+    series,
     groupId: s.groupId,
     topics: { keyed: so.keyedTopic, keyedPartitions, changelog: so.changelogTopic, partials: so.partialsTopic, partialsPartitions },
     transactionalIdPrefix: so.transactionalIdPrefix,
@@ -428,7 +433,7 @@ async function scaledLabelMonitor(
     reports: d.reports,
     deadLetters: d.deadLetters,
     metrics,
-    labelMetrics: d.labelMetrics,
+    labelMetrics,
     logger,
     ...(d.clock ? { clock: d.clock } : {}),
   });

@@ -8,6 +8,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -19,7 +20,7 @@ import { DriftmonProcess } from './support/driftmon-process.js';
 import { createTopic, produceAll, uniqueTopic, type OutMessage } from './support/kafka.js';
 import { confusionOf, labelScenario, metricMismatches, scenarioKafkaMonitor, tickLabel, tickPrediction, type ScenarioMessage } from './support/label-scenario.js';
 import { describeWithServices } from './support/services.js';
-import { until } from './support/wait.js';
+import { metricSum, until } from './support/wait.js';
 
 const PREDICTIONS = 20_000;
 const WINDOW_MS = 600_000;
@@ -89,7 +90,8 @@ describeWithServices(['kafka'], 'label monitor scaled out (real broker)', ({ kaf
 
   it('two members on topics that are not co-partitioned: every final window equals the direct join', async () => {
     const { dir, s, config: configOf } = await setup(31, PREDICTIONS);
-    const configPath = configOf('a');
+    // throttled: both members are in the groups while windows are reported, so both own some
+    const configPath = configOf('a', { maxMessagesPerSecond: 5_000 });
     const logger = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'driftmon.log'), sync: true, append: true }));
     const stop = new AbortController();
     const apps: AppHandle[] = [];
@@ -102,6 +104,16 @@ describeWithServices(['kafka'], 'label monitor scaled out (real broker)', ({ kaf
       }
       await until(`${expected.length} final windows (logs in ${dir}/driftmon.log)`, () => expected.every((w) => finalReport(outDir, w.startMs) !== undefined), 180_000);
       expectDirectJoin(dir, s);
+      // one series per monitor, window, state and metric over both members: the newest window's
+      await sleep(3_000); // the last notices of windows reported travel with the owners' next commits
+      const series = async (name: string): Promise<string[]> =>
+        (await Promise.all(apps.map(async (a) => ((await a.registry.getSingleMetric(name)?.get())?.values ?? []).map((v) => JSON.stringify(v.labels))))).flat();
+      for (const a of apps) expect(await metricSum(a.registry, 'driftmon_label_windows_reported_total')).toBeGreaterThan(0);
+      for (const name of ['driftmon_model_metric', 'driftmon_label_coverage_ratio']) {
+        const all = await series(name);
+        expect(all.length, name).toBeGreaterThan(0);
+        expect(all.length, name).toBe(new Set(all).size);
+      }
     } finally {
       stop.abort();
       for (const a of apps) {

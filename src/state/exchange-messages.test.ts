@@ -12,6 +12,7 @@ const messages: ExchangeMessage[] = [
   { kind: 'progress', monitor: 'm', partition: 'inference/1', clockMs: 5, idle: false },
   { kind: 'owner', monitor: 'm', coversThrough: 7, markMs: Number.NEGATIVE_INFINITY, clocks: [{ partition: 'inference/0', clockMs: Number.NEGATIVE_INFINITY, idle: false }] },
   { kind: 'closed', monitor: 'm', sizeMs: 60_000, startMs: 0 },
+  { kind: 'closed', monitor: 'm', sizeMs: 60_000, startMs: 60_000, state: 'final' },
   { kind: 'progress', monitor: 'm', partition: 'm.keyed/2', clockMs: 9, idle: false, counts: { orphanLabels: 1, duplicateLabels: 2, latePredictions: 3 } },
   { kind: 'keyed', monitor: 'm', side: 'prediction', id: 'req-1#2', timeMs: 1_700_000_000_000, payload: profile },
   { kind: 'keyed', monitor: 'm', side: 'label', id: '__proto__', timeMs: Number.MIN_SAFE_INTEGER, payload: new Uint8Array(0) },
@@ -47,6 +48,7 @@ describe('partials topic messages', () => {
     expect(refusal(framed({ v: 1, kind: 'progress', monitor: 'm', partition: 'p', clockMs: '5', idle: false }))).toContain('clockMs is not a finite number');
     expect(refusal(framed({ v: 1, kind: 'progress', monitor: 'm', partition: 'p', clockMs: 5, idle: false, counts: { orphanLabels: -1 } }))).toContain('counts.orphanLabels is negative');
     expect(refusal(framed({ v: 1, kind: 'keyed', monitor: 'm', side: 'both', id: 'x', timeMs: 0 }))).toContain('side is neither');
+    expect(refusal(framed({ v: 1, kind: 'closed', monitor: 'm', sizeMs: 1, startMs: 0, state: 'done' }))).toContain('state is neither');
     expect(refusal(framed({ v: 1, kind: 'keyed', monitor: 'm', side: 'label', id: '', timeMs: 0 }))).toContain('id is not a non-empty string');
     expect(refusal(framed({ v: 1, kind: 'label-delta', monitor: 'm', sizeMs: 1, startMs: 0, predictions: 1, labeled: 1.5, expired: 0 }))).toContain('labeled is not a whole number');
     expect(refusal(framed({ v: 1, kind: 'label-owner', monitor: 'm', coversThrough: 1, markMs: null, clocks: {} }))).toContain('"clocks" is not an array');

@@ -7,7 +7,9 @@
  *  - consolidated: an owner's merged state of one open window, covering the partials partition up
  *                  to `coversThrough` (owner, at its commit);
  *  - owner:        an owner's watermark and the partitions' progress at its commit;
- *  - closed:       a window the owner reported (so a successor does not report it again).
+ *  - closed:       a window the owner reported (so a successor does not report it again), sent to
+ *                  every partials partition (each owner learns of every window reported: the
+ *                  newest one's owner shows the gauges); a label window's carries its state.
  *
  * A label monitor's (docs/scale-out.md, "Label monitors"), on its keyed and partials topics:
  *
@@ -66,7 +68,7 @@ export type ExchangeMessage =
   | ({ readonly kind: 'consolidated'; readonly monitor: string; readonly coversThrough: number } & WindowPart)
   | ({ readonly kind: 'progress'; readonly monitor: string } & ClockReport)
   | { readonly kind: 'owner'; readonly monitor: string; readonly coversThrough: number; readonly markMs: number; readonly clocks: readonly ClockReport[] }
-  | { readonly kind: 'closed'; readonly monitor: string; readonly sizeMs: number; readonly startMs: number }
+  | { readonly kind: 'closed'; readonly monitor: string; readonly sizeMs: number; readonly startMs: number; readonly state?: 'provisional' | 'final' }
   | { readonly kind: 'keyed'; readonly monitor: string; readonly side: 'prediction' | 'label'; readonly id: string; readonly timeMs: number; readonly payload: Uint8Array }
   | {
       readonly kind: 'label-delta';
@@ -138,8 +140,11 @@ export function decodeExchange(bytes: Uint8Array): ExchangeMessage {
       return { kind, monitor, ...clockReport(h) };
     case 'owner':
       return { kind, monitor, coversThrough: h.count('coversThrough'), markMs: h.time('markMs'), clocks: clockReports(header['clocks'], fail) };
-    case 'closed':
-      return { kind, monitor, sizeMs: h.positive('sizeMs'), startMs: h.finite('startMs') };
+    case 'closed': {
+      const state = header['state'];
+      if (state !== undefined && state !== 'provisional' && state !== 'final') return fail('state is neither "provisional" nor "final"');
+      return { kind, monitor, sizeMs: h.positive('sizeMs'), startMs: h.finite('startMs'), ...(state === undefined ? {} : { state }) };
+    }
     case 'keyed': {
       const side = header['side'];
       if (side !== 'prediction' && side !== 'label') return fail('side is neither "prediction" nor "label"');

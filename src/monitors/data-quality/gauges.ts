@@ -1,40 +1,17 @@
 /**
  * Publishes a closed window's evaluation to the Prometheus gauges (values only; nothing computed
- * here), and remembers which series it set per window size, so a scaled-out member can take them
- * back when another member reported a newer window of that size (PublishedWindowGauges).
+ * here), the series set counted per window size (gauge-series.ts: a scaled-out member takes them
+ * back when another member reported a newer window of that size).
  */
 import { CHECK_TYPES, type DatasetStatistics } from '../../sagemaker/data-quality-model.js';
 import type { DataQualityEvaluation } from '../../evaluate/data-quality.js';
 import type { DataQualityGaugeMetrics } from '../../observability/component-metrics.js';
+import { GaugeSeries } from '../../observability/gauge-series.js';
 import type { GaugeMetric } from '../../observability/metric-shapes.js';
 
 const setIfNumber = (g: { set(v: number): void }, v: number | null | undefined): void => {
   if (v !== null && v !== undefined && Number.isFinite(v)) g.set(v);
 };
-
-/** The series set for each window size (label), so they can be dropped as a whole. */
-export class PublishedWindowGauges {
-  private readonly series = new Map<string, Array<{ gauge: GaugeMetric; values: string[] }>>();
-
-  /** `gauge` with these label values, set for window size `window`. */
-  at(window: string, gauge: GaugeMetric, values: string[]): { set(value: number): void } {
-    let list = this.series.get(window);
-    if (list === undefined) this.series.set(window, (list = []));
-    list.push({ gauge, values });
-    return gauge.labels(...values);
-  }
-
-  /** Forget what was set for `window` (it is about to be set again). */
-  begin(window: string): void {
-    this.series.delete(window);
-  }
-
-  /** Drop every series set for `window`: the newest window of that size is another member's. */
-  retract(window: string): void {
-    for (const { gauge, values } of this.series.get(window) ?? []) gauge.remove(...values);
-    this.series.delete(window);
-  }
-}
 
 export function publishWindowGauges(
   metrics: DataQualityGaugeMetrics,
@@ -42,7 +19,7 @@ export function publishWindowGauges(
   window: string,
   statistics: DatasetStatistics,
   evaluation: DataQualityEvaluation,
-  published: PublishedWindowGauges = new PublishedWindowGauges(),
+  published: GaugeSeries = new GaugeSeries(),
 ): void {
   published.begin(window);
   const at = (gauge: GaugeMetric, ...rest: string[]): { set(value: number): void } => published.at(window, gauge, [monitor, window, ...rest]);

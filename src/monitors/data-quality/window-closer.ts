@@ -12,7 +12,8 @@ import type { DatasetProfile } from '../../profile/dataset-profile.js';
 import { scaleCounts } from '../../profile/scale-counts.js';
 import type { ReportSink } from '../../sink/report.js';
 import type { WindowState } from '../../window/window-store.js';
-import { PublishedWindowGauges, publishWindowGauges } from './gauges.js';
+import { GaugeSeries } from '../../observability/gauge-series.js';
+import { publishWindowGauges } from './gauges.js';
 import type { Baseline, MonitorSummary } from './data-quality-monitor.js';
 import { buildWindowReport } from './window-report.js';
 
@@ -29,7 +30,7 @@ export interface WindowCloserDeps {
 
 export class WindowCloser {
   /** The gauge series this process set, per window size (a scaled-out owner takes them back). */
-  private readonly published = new PublishedWindowGauges();
+  private readonly published = new GaugeSeries();
 
   constructor(private readonly deps: WindowCloserDeps) {}
 

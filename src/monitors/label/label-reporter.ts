@@ -8,6 +8,7 @@ import { formatDuration } from '../../config/duration.js';
 import type { LabelWindowMetrics, RecordMetrics } from '../../observability/component-metrics.js';
 import type { ReportSink } from '../../sink/report.js';
 import type { DueWindow } from '../../window/label-windows.js';
+import type { GaugeSeries } from '../../observability/gauge-series.js';
 import type { LabelEvaluator, WindowContext } from './label-evaluator.js';
 import type { LabelMonitorSummary } from './label-summary.js';
 import { buildLabelReport, joinHealth, type MonitorJoinCounts } from './label-window-report.js';
@@ -26,7 +27,17 @@ export interface LabelReporterDeps {
   clock: () => number;
   /** Counts reports into it (reports, finalReports, reportPaths). */
   summary: LabelMonitorSummary;
+  /**
+   * A scaled-out member's: the gauge series its newest windows set, per window size and state
+   * (the evaluators' and this reporter's metrics must come from `series.recording(...)`), and
+   * what it is told when a window became its newest of a size and state.
+   */
+  series?: GaugeSeries;
+  onNewest?: (sizeMs: number, state: 'provisional' | 'final', startMs: number) => void;
 }
+
+/** The gauge scope of a label window size and state (gauge-series.ts). */
+const scopeOf = (sizeMs: number, state: string): string => `${sizeMs}:${state}`;
 
 export class LabelReporter {
   /** Newest window start whose gauges were published, per window size and state. */
@@ -57,18 +68,32 @@ export class LabelReporter {
           logger.error({ monitor, err, window, start: report.summary.window_start }, 'report write failed');
           throw err;
         }
-        if (newest) e.publish(evaluation, ctx);
+        if (newest) this.scoped(w.sizeMs, state, j === 0, () => e.publish(evaluation, ctx));
         written++;
       }
       if (newest) {
+        const first = this.gaugeStart.get(gaugeKey) !== w.startMs;
         this.gaugeStart.set(gaugeKey, w.startMs);
-        labelMetrics.coverage.labels(monitor, window, state).set(w.predictions > 0 ? w.labeled / w.predictions : 0);
+        this.scoped(w.sizeMs, state, false, () => labelMetrics.coverage.labels(monitor, window, state).set(w.predictions > 0 ? w.labeled / w.predictions : 0));
+        if (first) this.d.onNewest?.(w.sizeMs, state, w.startMs);
       }
       labelMetrics.labelWindowsReportedTotal.labels(monitor, window, state).inc();
       summary.reports++;
       if (final) summary.finalReports++;
     }
     return written;
+  }
+
+  /** Another member reported a newer window of this size and state: drop this process's gauges of it. */
+  retract(sizeMs: number, state: 'provisional' | 'final'): void {
+    this.d.series?.retract(scopeOf(sizeMs, state));
+  }
+
+  /** Run `publish` with its gauge series counted under the window's size and state (`fresh`: forget the older window's first). */
+  private scoped(sizeMs: number, state: string, fresh: boolean, publish: () => void): void {
+    const series = this.d.series;
+    if (series === undefined) publish();
+    else series.within(scopeOf(sizeMs, state), publish, fresh);
   }
 
   /** The open-windows gauge, per window size. */

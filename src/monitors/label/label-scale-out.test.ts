@@ -96,6 +96,7 @@ function process(kafka: MemoryKafka, reports: MemoryReportSink, clock: () => num
     partialsTopic: 'partials',
     keyedPartitions: () => Array.from({ length: KEYED }, (_, r) => partitionKey('keyed', r)),
     windows,
+    partialsPartitions: PARTIALS,
     reporter: new LabelReporter({ monitor: settings.name, evaluators, reports, metrics, labelMetrics, logger, clock, summary }),
     resumeFrom: (ps) => ps.forEach((p) => ownedAt.set(partitionKey(p.topic, p.partition), p.nextOffset)),
     onInvalid: (why) => {

@@ -26,6 +26,8 @@ export interface LabelWindowOwnerOptions extends PartialsOwnerOptions {
   keyedPartitions: () => readonly string[];
   windows: LabelWindowOptions<LabelWindowState>;
   reporter: LabelReporter;
+  /** Notices of windows reported go to every partials partition (each owner learns of every newest window). */
+  partialsPartitions: number;
 }
 
 interface Owned extends OwnedPartition {
@@ -38,8 +40,27 @@ interface Owned extends OwnedPartition {
 }
 
 export class LabelWindowOwner extends PartialsOwner<Owned> {
+  /** Per window size and state, the start of the newest window whose gauges this process shows. */
+  private readonly newest = new Map<string, number>();
+  /** Windows that became this process's newest of their size and state, to tell the other owners of. */
+  private readonly notices: Array<{ sizeMs: number; startMs: number; state: 'provisional' | 'final' }> = [];
+
   constructor(private readonly o: LabelWindowOwnerOptions) {
     super(o, 'label-owner');
+  }
+
+  /** The reporter's onNewest: remember it, and tell the other owners with the next commit. */
+  readonly published = (sizeMs: number, state: 'provisional' | 'final', startMs: number): void => {
+    this.newest.set(`${sizeMs}:${state}`, startMs);
+    this.notices.push({ sizeMs, startMs, state });
+  };
+
+  private reportedElsewhere(sizeMs: number, state: 'provisional' | 'final', startMs: number): void {
+    const key = `${sizeMs}:${state}`;
+    const mine = this.newest.get(key);
+    if (mine === undefined || startMs <= mine) return;
+    this.newest.delete(key);
+    this.o.reporter.retract(sizeMs, state);
   }
 
   protected create(unit: TransactionUnit, startOffset: number): Owned {
@@ -85,6 +106,10 @@ export class LabelWindowOwner extends PartialsOwner<Owned> {
           owned.watermark.restore({ mark: m.markMs, clocks: m.clocks });
           for (const c of m.clocks) if (c.counts !== undefined && !owned.counts.has(c.partition)) owned.counts.set(c.partition, c.counts);
           return false;
+        case 'closed':
+          // another member reported a newer window of a size and state whose gauges this process shows
+          if (m.state !== undefined) this.reportedElsewhere(m.sizeMs, m.state, m.startMs);
+          return false;
         default:
           return false; // a data-quality monitor's message: not ours
       }
@@ -129,6 +154,12 @@ export class LabelWindowOwner extends PartialsOwner<Owned> {
       }),
       snapshot: owned.windows.snapshot(),
     });
-    return { messages: [{ topic: this.o.partialsTopic, partition: owned.unit.partition, value }], committed: () => undefined };
+    const messages: OutgoingMessage[] = [{ topic: this.o.partialsTopic, partition: owned.unit.partition, value }];
+    const notices = this.notices.length; // more may come while the commit is in flight
+    for (const n of this.notices) {
+      const notice = encodeExchange({ kind: 'closed', monitor: this.o.monitor, ...n });
+      for (let q = 0; q < this.o.partialsPartitions; q++) messages.push({ topic: this.o.partialsTopic, partition: q, value: notice });
+    }
+    return { messages, committed: () => void this.notices.splice(0, notices) };
   }
 }

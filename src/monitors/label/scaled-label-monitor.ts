@@ -19,6 +19,7 @@ import type { PredictionFields } from '../../record/prediction.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { ReportSink } from '../../sink/report.js';
 import type { UnitTransactions } from '../../source/kafka-transactions.js';
+import type { GaugeSeries } from '../../observability/gauge-series.js';
 import type { RawBatch, Source } from '../../source/source.js';
 import { MemberCycle } from '../member-cycle.js';
 import { KeyedJoiner } from './keyed-joiner.js';
@@ -51,6 +52,8 @@ export interface ScaledLabelMonitorDeps {
   deadLetters: DeadLetterSink;
   metrics: RecordMetrics & ScaleOutMetrics;
   labelMetrics: LabelJoinMetrics & LabelWindowMetrics;
+  /** The gauge series of the newest windows (the evaluators' and labelMetrics' gauges recording into it: gauge-series.ts). */
+  series: GaugeSeries;
   logger: Logger;
   clock?: () => number;
 }
@@ -119,7 +122,19 @@ export class ScaledLabelMonitor {
       partialsTopic: topics.partials,
       keyedPartitions: deps.keyedPartitions,
       windows,
-      reporter: new LabelReporter({ monitor: s.name, evaluators, reports: deps.reports, metrics, labelMetrics: deps.labelMetrics, logger, clock: this.clock, summary: this.summary }),
+      reporter: new LabelReporter({
+        monitor: s.name,
+        evaluators,
+        reports: deps.reports,
+        metrics,
+        labelMetrics: deps.labelMetrics,
+        logger,
+        clock: this.clock,
+        summary: this.summary,
+        series: deps.series,
+        onNewest: (sizeMs, state, startMs) => this.owner.published(sizeMs, state, startMs),
+      }),
+      partialsPartitions: topics.partialsPartitions,
       resumeFrom: (ps) => deps.sources.partials.resumeFrom?.(ps),
       counted: counted('owner'),
     });
