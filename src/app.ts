@@ -157,6 +157,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     if (settings.labels !== undefined && settings.source.type === 'kafka' && settings.source.scaleOut !== undefined) {
       const labels = settings.labels;
       const scaled = await scaledLabelMonitor({ ...settings, labels }, settings.source, settings.source.scaleOut, source, {
+        backoff,
+        diskUsage: disk === undefined ? undefined : () => disk.usage,
         config,
         logger,
         metrics,
@@ -375,6 +377,8 @@ async function scaledLabelMonitor(
     deadLetters: DeadLetterSink;
     clock: (() => number) | undefined;
     scaledOf: () => ScaledLabelMonitor;
+    backoff: BackoffController | undefined;
+    diskUsage: (() => number | undefined) | undefined;
   },
 ): Promise<{ monitor: ScaledLabelMonitor; close: () => Promise<void> }> {
   const { config, logger, metrics } = d;
@@ -436,6 +440,8 @@ async function scaledLabelMonitor(
     labelMetrics,
     logger,
     ...(d.clock ? { clock: d.clock } : {}),
+    ...(d.backoff ? { backoff: d.backoff } : {}),
+    ...(d.diskUsage ? { diskUsage: d.diskUsage } : {}),
   });
   logger.info({ monitor, keyedTopic: so.keyedTopic, keyedPartitions, changelogTopic: so.changelogTopic, partialsTopic: so.partialsTopic, partialsPartitions }, 'scaled out: a member of the label monitor');
   return {

@@ -14,7 +14,8 @@ import type { LabelSettings, MonitorSettings } from '../../config/load.js';
 import type { RecordErrorReason } from '../../errors.js';
 import type { ChangelogReader } from '../../join/changelog-join-store.js';
 import type { JoinStore } from '../../join/join-store.js';
-import type { LabelJoinMetrics, LabelWindowMetrics, RecordMetrics, ScaleOutMetrics } from '../../observability/component-metrics.js';
+import type { BackoffMetrics, LabelJoinMetrics, LabelWindowMetrics, RecordMetrics, ScaleOutMetrics } from '../../observability/component-metrics.js';
+import { refreshBackoff, type BackoffController } from '../backoff.js';
 import type { PredictionFields } from '../../record/prediction.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { ReportSink } from '../../sink/report.js';
@@ -50,7 +51,10 @@ export interface ScaledLabelMonitorDeps {
   openStore: (key: string) => Promise<JoinStore>;
   reports: ReportSink;
   deadLetters: DeadLetterSink;
-  metrics: RecordMetrics & ScaleOutMetrics;
+  metrics: RecordMetrics & ScaleOutMetrics & BackoffMetrics;
+  /** Back-off sampling of the keying stage (by inference ID on both topics, as one process). */
+  backoff?: BackoffController;
+  diskUsage?: () => number | undefined;
   labelMetrics: LabelJoinMetrics & LabelWindowMetrics;
   /** The gauge series of the newest windows (the evaluators' and labelMetrics' gauges recording into it: gauge-series.ts). */
   series: GaugeSeries;
@@ -62,6 +66,7 @@ export class ScaledLabelMonitor {
   readonly name: string;
   readonly summary: LabelMonitorSummary;
   private ready = false;
+  private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
   private readonly clock: () => number;
   private readonly ingress: LabelIngress;
   private readonly keyed: KeyedOutbox;
@@ -208,7 +213,11 @@ export class ScaledLabelMonitor {
     if (key === undefined) return;
     const now = this.clock();
     const before = this.summary.sampledOut;
-    this.ingress.read(batch, this.keyed.input(key, now), undefined, this.keyed.clock(key, now), now);
+    if (now - this.lastBackoffUpdateMs >= 250) {
+      this.lastBackoffUpdateMs = now;
+      refreshBackoff({ monitor: this.name, backoff: this.deps.backoff, source: this.deps.sources.input, metrics: this.deps.metrics, logger: this.deps.logger, diskUsage: this.deps.diskUsage });
+    }
+    this.ingress.read(batch, this.keyed.input(key, now), this.deps.backoff, this.keyed.clock(key, now), now);
     this.keyed.touched(key, now);
     if (this.summary.sampledOut > before) this.deps.metrics.recordsSampledOutTotal.labels(this.name).inc(this.summary.sampledOut - before);
   }
