@@ -45,7 +45,7 @@
  *       --window 1m --event-rate N (1000) --file-lines N (50000) --gzip
  *       --max-records N (10000000) --rss-sizes 1000000,5000000,10000000,20000000,50000000
  *       --rss-event-rate N (1000) --profile auto|always|never --skip-replay --skip-baseline
- *       --skip-rss --keep]
+ *       --skip-rss --results NAME (throughput) --keep]
  *
  * Default run (400k records, 400k rows, 3 rounds, RSS up to 10M): about 6–8 minutes on 2 cores.
  */
@@ -85,6 +85,8 @@ const RSS_SIZES = opt('rss-sizes', '1000000,5000000,10000000,20000000,50000000')
 const RSS_EVENT_RATE = num('rss-event-rate', 1000);
 const PROFILE = opt('profile', 'auto') as 'auto' | 'always' | 'never';
 const KEEP = flag('keep');
+/** Results file name: bench/results/NAME-latest.json and NAME-yyyy-mm-dd.json. */
+const RESULTS = opt('results', 'throughput');
 const TARGET = { replay: 1.0, baseline: 0.5, rss_growth: 0.1 };
 const SEED = 11; // buildCaptureBaseline's seed: the capture lines match the baseline
 const EVENT_START = Date.UTC(2026, 0, 2);
@@ -243,7 +245,10 @@ async function compare(
       b = await readParse(round);
       d = await driftmon(round);
     }
-    runs.push(d, b);
+    for (const r of [d, b]) {
+      const { stdout: _stdout, ...kept } = r as ChildRun & { stdout?: string };
+      runs.push(kept);
+    }
     ratios.push(b.wall_s / d.wall_s);
     cpuRatios.push(b.cpu_s / d.cpu_s);
     log(
@@ -345,6 +350,8 @@ interface RssReading {
   /** Highest VmRSS polled since the previous reading. */
   peak_since_previous_mb: number;
   hwm_mb: number;
+  /** V8 heap in use at the reading (driftmon_process_nodejs_heap_size_used_bytes): RSS without a forced GC moves with the heap's growth. */
+  heap_used_mb: number;
 }
 
 function procMemory(pid: number): { rssKb: number; hwmKb: number } | undefined {
@@ -400,10 +407,9 @@ async function rssRun(): Promise<Record<string, unknown>> {
   try {
     while (exitCode === undefined && next < RSS_SIZES.length) {
       const tick = sleep(250);
-      const n = await p.metricsText().then(
-        (t) => sumMetric(t, 'driftmon_records_total'),
-        () => Number.NaN,
-      );
+      const text = await p.metricsText().catch(() => '');
+      const n = text === '' ? Number.NaN : sumMetric(text, 'driftmon_records_total');
+      const heapMb = text === '' ? Number.NaN : Math.round(sumMetric(text, 'driftmon_process_nodejs_heap_size_used_bytes') / 2 ** 20);
       const m = procMemory(p.child.pid as number);
       if (m !== undefined) {
         peakKb = Math.max(peakKb, m.rssKb);
@@ -411,9 +417,9 @@ async function rssRun(): Promise<Record<string, unknown>> {
       }
       if (Number.isFinite(n)) lastRecords = n;
       while (m !== undefined && next < RSS_SIZES.length && lastRecords >= (RSS_SIZES[next] as number)) {
-        const r = { records: lastRecords, seconds: round3((Date.now() - t0) / 1000), rss_mb: Math.round(m.rssKb / 1024), peak_since_previous_mb: Math.round(peakKb / 1024), hwm_mb: Math.round(hwmKb / 1024) };
+        const r = { records: lastRecords, seconds: round3((Date.now() - t0) / 1000), rss_mb: Math.round(m.rssKb / 1024), peak_since_previous_mb: Math.round(peakKb / 1024), hwm_mb: Math.round(hwmKb / 1024), heap_used_mb: heapMb };
         readings.push(r);
-        log(`  (e) ${fmt(r.records)} records after ${r.seconds.toFixed(0)} s: RSS ${r.rss_mb} MB, peak since previous ${r.peak_since_previous_mb} MB, VmHWM ${r.hwm_mb} MB`);
+        log(`  (e) ${fmt(r.records)} records after ${r.seconds.toFixed(0)} s: RSS ${r.rss_mb} MB, peak since previous ${r.peak_since_previous_mb} MB, VmHWM ${r.hwm_mb} MB, heap used ${r.heap_used_mb} MB`);
         peakKb = 0;
         next++;
       }
@@ -520,7 +526,7 @@ async function main(): Promise<void> {
     const readings = e.readings as RssReading[];
     lines.push(
       `(e) RSS, driftmon run over stdin, ${fmt(MAX_RECORDS)} records in ${(e.seconds as number).toFixed(0)} s (${fmt(e.records_per_s as number)} records/s, ${e.windows_reported as number} windows):`,
-      `  ${readings.map((r) => `${(r.records / 1e6).toFixed(1)}M → ${r.rss_mb} MB (peak ${r.peak_since_previous_mb})`).join(', ')}; VmHWM ${e.peak_rss_mb_whole_run as number} MB`,
+      `  ${readings.map((r) => `${(r.records / 1e6).toFixed(1)}M → ${r.rss_mb} MB (peak ${r.peak_since_previous_mb}, heap ${r.heap_used_mb})`).join(', ')}; VmHWM ${e.peak_rss_mb_whole_run as number} MB`,
       `  growth first → last: ${(((e.growth_first_to_last as number | null) ?? 0) * 100).toFixed(1)} % (peaks ${(((e.peak_growth_first_to_last as number | null) ?? 0) * 100).toFixed(1)} %; target ≤ 10 %)`,
     );
   }
@@ -528,9 +534,9 @@ async function main(): Promise<void> {
   const dir = join(REPO, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const text = `${JSON.stringify(result, null, 2)}\n`;
-  writeFileSync(join(dir, 'throughput-latest.json'), text);
-  writeFileSync(join(dir, `throughput-${(result.date as string).slice(0, 10)}.json`), text);
-  lines.push(`runtime ${(result.runtime_s as number).toFixed(0)} s; written to bench/results/throughput-latest.json`, '');
+  writeFileSync(join(dir, `${RESULTS}-latest.json`), text);
+  writeFileSync(join(dir, `${RESULTS}-${(result.date as string).slice(0, 10)}.json`), text);
+  lines.push(`runtime ${(result.runtime_s as number).toFixed(0)} s; written to bench/results/${RESULTS}-latest.json`, '');
   process.stdout.write(lines.join('\n'));
 }
 
