@@ -32,14 +32,15 @@
  * (e) RSS over a long stream, whole process: `driftmon run` with a stdin source (1-minute windows,
  *     reports written) fed by a generator child (bench/support/capture-stdout.ts) whose stdout is
  *     driftmon's stdin pipe, so nothing is stored on disk; MAX_RECORDS records at RSS_EVENT_RATE
- *     per second of event time. /metrics (driftmon_records_total) and /proc/<pid>/status (VmRSS,
- *     VmHWM) are polled every 250 ms; at each size in RSS_SIZES (up to MAX_RECORDS) the current RSS,
- *     the highest RSS polled since the previous size and VmHWM are kept; growth = RSS at the last
- *     size / RSS at the first − 1 (target ≤ 10 %). The generator holds the pipe open until the last
- *     reading is taken; then driftmon's input ends, it closes its windows and exits, and its
- *     peak RSS over the whole run (rusage) is reported too. No forced GC: what a user would see. A
- *     whole-process run, not the in-process pipeline: at ~100k records/s 10M take under two minutes
- *     and 50M under ten on this machine.
+ *     per second of event time. /metrics (driftmon_records_total, heap in use) and
+ *     /proc/<pid>/status (VmRSS, VmHWM) are polled every 250 ms; at each size in RSS_SIZES (up to
+ *     MAX_RECORDS) the current RSS, the highest RSS polled since the previous size, VmHWM and the
+ *     heap in use are kept; growth = RSS at the last size / RSS at the first − 1 (target ≤ 10 %).
+ *     No forced GC: what a user would see, so the reading at 1M moves from run to run (218–253 MB
+ *     over three runs on 2026-12-04): compare the later sizes too. The generator holds the pipe
+ *     open until the last reading is taken; then driftmon's input ends, it closes its windows and
+ *     exits, and its peak RSS over the whole run (rusage) is reported too. A whole-process run, not
+ *     the in-process pipeline: at about 225k records/s, 50M records take under 4 minutes here.
  *
  *   npm run bench:throughput [-- --records N (400000) --csv-rows N (400000) --rounds N (3)
  *       --window 1m --event-rate N (1000) --file-lines N (50000) --gzip
@@ -47,7 +48,10 @@
  *       --rss-event-rate N (1000) --profile auto|always|never --skip-replay --skip-baseline
  *       --skip-rss --results NAME (throughput) --keep]
  *
- * Default run (400k records, 400k rows, 3 rounds, RSS up to 10M): about 6–8 minutes on 2 cores.
+ * Default run (400k records, 400k rows, 3 rounds, RSS up to 10M): about 3–4 minutes on the 2-core
+ * machine (158 s and 204 s measured 2026-12-04, the longer one waiting for the machine to go
+ * quiet); --max-records 50000000 takes about 4 minutes more (50M records in 222 s); --records
+ * 1000000 --csv-rows 1000000 about 3 minutes more.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
