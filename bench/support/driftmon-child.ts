@@ -29,16 +29,17 @@ export class DriftmonChild {
 
   /**
    * Start `driftmon run --config FILE` (extra node flags before the script; `main`: another build's
-   * main.js, for A/B runs of a patched copy) and wait until it serves /metrics.
+   * main.js, for A/B runs of a patched copy; `stdin: 'pipe'` to feed a stdin source through
+   * child.stdin) and wait until it serves /metrics.
    */
   static async start(
     config: string,
-    options: { env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number; main?: string } = {},
+    options: { env?: Record<string, string>; nodeArgs?: string[]; timeoutMs?: number; main?: string; stdin?: 'ignore' | 'pipe' } = {},
   ): Promise<DriftmonChild> {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? MAIN, 'run', '--config', config], {
       cwd: REPO,
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     });
     const p = new DriftmonChild(child);
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
