@@ -123,7 +123,7 @@ describeWithServices(['kafka'], 'label monitor scaled out (real broker)', ({ kaf
     }
   }, 300_000);
 
-  // Skipped: it passed 5 of 6 runs, but in CI's Node 22 pass of 35a93c8 the first window's final
+  // Skipped: it passed 9 of 10 runs, but in CI's Node 22 pass of 35a93c8 the first window's final
   // report held 669 of its 1,080 labelled rows (an undercount after the kill; the other windows
   // were not reached). Suspect: a seek back to a taken-over partition's committed offset that a
   // rebalance discards, after which KafkaSource takes the gap as real (kafka-source.ts). It returns
