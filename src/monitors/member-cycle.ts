@@ -12,11 +12,9 @@
  * messages stay pending and go with the next one (its readers merge two deltas of one window as
  * one), unless the partition was taken over (fenced), which drops it here.
  */
-import type { Logger } from 'pino';
-import { assignmentChanges, commitHeld, ownershipUnit, Serial, type CommitOutcome } from './partition-ownership.js';
-import type { CommittedOffset, OutgoingMessage, TransactionUnit, UnitTransactions } from '../source/kafka-transactions.js';
+import { assignmentChanges, commitHeld, ownershipUnit, Serial, type HolderOptions } from './partition-ownership.js';
+import type { CommittedOffset, OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
 import type { RawBatch } from '../source/source.js';
-import type { SourcePosition } from '../state/source-position.js';
 
 /** What a stage makes of each held partition (one process's state of it lives here between transactions). */
 export interface PartitionOutbox {
@@ -32,23 +30,11 @@ export interface PartitionOutbox {
   drop(key: string): void;
 }
 
-export interface MemberCycleOptions {
-  monitor: string;
-  groupId: string;
+export interface MemberCycleOptions extends HolderOptions {
   /** Where progress goes: every partition of this topic. */
   progressTopic: string;
   progressPartitions: number;
-  /** Transactional ids are `<prefix>.<group>.<topic>.<partition>` (partition-ownership.ts). */
-  transactionalIdPrefix: string;
   outbox: PartitionOutbox;
-  transactions: UnitTransactions;
-  /** Where a taken-over partition resumes (the source skips or seeks to it). */
-  resumeFrom: (positions: readonly SourcePosition[]) => void;
-  clock: () => number;
-  intervalMs: number;
-  logger: Logger;
-  /** Each transaction's outcome (the scale-out transactions counter). */
-  counted?: (outcome: CommitOutcome) => void;
 }
 
 interface Held {

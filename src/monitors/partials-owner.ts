@@ -6,26 +6,14 @@
  * carries: the data-quality window owner (data-quality/window-owner.ts) and the label window owner
  * (label/label-window-owner.ts).
  */
-import type { Logger } from 'pino';
-import type { OutgoingMessage, TransactionUnit, UnitTransactions } from '../source/kafka-transactions.js';
+import type { OutgoingMessage, TransactionUnit } from '../source/kafka-transactions.js';
 import type { RawBatch, Source } from '../source/source.js';
 import { decodeExchange, type ExchangeMessage } from '../state/exchange-messages.js';
-import type { SourcePosition } from '../state/source-position.js';
-import { assignmentChanges, commitHeld, ownershipUnit, runPartitionOwner, Serial, type CommitOutcome, type PartitionOwner } from './partition-ownership.js';
+import { assignmentChanges, commitHeld, ownershipUnit, runPartitionOwner, Serial, type PartitionOwner, type HolderOptions } from './partition-ownership.js';
 
-export interface PartialsOwnerOptions {
-  monitor: string;
-  /** The owners' consumer group on the partials topic. */
-  groupId: string;
+/** groupId: the owners' consumer group on the partials topic. */
+export interface PartialsOwnerOptions extends HolderOptions {
   partialsTopic: string;
-  transactionalIdPrefix: string;
-  transactions: UnitTransactions;
-  resumeFrom: (positions: readonly SourcePosition[]) => void;
-  clock: () => number;
-  intervalMs: number;
-  logger: Logger;
-  /** Each transaction's outcome (the scale-out transactions counter). */
-  counted?: (outcome: CommitOutcome) => void;
   /** Counts a message of the partials topic that was refused (or came too late), by why. */
   onInvalid?: (why: 'malformed' | 'other_monitor' | 'profile' | 'late_delta') => void;
 }

@@ -8,7 +8,8 @@
  */
 import type { Logger } from 'pino';
 import { DriftmonError } from '../errors.js';
-import type { TransactionUnit } from '../source/kafka-transactions.js';
+import type { TransactionUnit, UnitTransactions } from '../source/kafka-transactions.js';
+import type { SourcePosition } from '../state/source-position.js';
 import { parsePartitionKey, type RawBatch, type Source } from '../source/source.js';
 
 /** Runs async functions one after another, in call order; a failure does not stop the next. */
@@ -69,6 +70,22 @@ export async function runPartitionOwner(owner: PartitionOwner, serial: Serial, s
 export function ownershipUnit(key: string, o: { groupId: string; transactionalIdPrefix: string }): TransactionUnit {
   const { topic, partition } = parsePartitionKey(key);
   return { topic, partition, groupId: o.groupId, transactionalId: `${o.transactionalIdPrefix}.${o.groupId}.${topic}.${partition}` };
+}
+
+/** What every holder of partitions (a member's cycle, an owner) is given. */
+export interface HolderOptions {
+  monitor: string;
+  /** The consumer group whose partitions are held (transactional ids name it: ownershipUnit). */
+  groupId: string;
+  transactionalIdPrefix: string;
+  transactions: UnitTransactions;
+  /** Where a taken-over partition resumes (the source skips or seeks to it). */
+  resumeFrom: (positions: readonly SourcePosition[]) => void;
+  clock: () => number;
+  intervalMs: number;
+  logger: Logger;
+  /** Each transaction's outcome (the scale-out transactions counter). */
+  counted?: (outcome: CommitOutcome) => void;
 }
 
 /** How a held partition's transaction ended (driftmon_scale_out_transactions_total's outcome). */

@@ -22,7 +22,7 @@ import { ProgressWatermark } from '../../window/progress-watermark.js';
 import type { PartitionOutbox } from '../member-cycle.js';
 import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelJoin } from './label-join.js';
-import { emptyLabelSummary, type LabelMonitorSummary } from './label-summary.js';
+import { emptyLabelSummary, JOIN_COUNTERS, joinCounters, type LabelMonitorSummary } from './label-summary.js';
 import type { LabelWindowState } from './label-window-state.js';
 
 export interface KeyedJoinerOptions {
@@ -62,7 +62,6 @@ interface JoiningState {
   readonly counts: JoinCounts;
 }
 
-const COUNTED = ['predictions', 'labels', 'joined', 'duplicatePredictions', 'duplicateLabels', 'expiredPredictions', 'orphanLabels', 'latePredictions'] as const;
 
 export class KeyedJoiner implements PartitionOutbox {
   private readonly parts = new Map<string, Joining>();
@@ -98,7 +97,7 @@ export class KeyedJoiner implements PartitionOutbox {
     const key = batch.partition?.key;
     const p = key === undefined ? undefined : this.parts.get(key);
     if (p === undefined || batch.bytes === undefined) return;
-    const before = COUNTED.map((c) => p.summary[c]);
+    const before = joinCounters(p.summary);
     for (let i = 0; i < batch.records.length; i++) {
       try {
         const m = decodeExchange(batch.bytes(i));
@@ -121,7 +120,7 @@ export class KeyedJoiner implements PartitionOutbox {
       p.summary.orphanLabels += r.orphanLabels;
     }
     p.windows.advanceTo(mark);
-    COUNTED.forEach((c, i) => (this.o.summary[c] += p.summary[c] - (before[i] as number)));
+    JOIN_COUNTERS.forEach((c, i) => (this.o.summary[c] += p.summary[c] - (before[i] as number)));
   }
 
   flush(key: string): OutgoingMessage[] {

@@ -48,7 +48,7 @@ export function durableCounts(summary: LabelMonitorSummary): Partial<LabelMonito
   return { predictions, labels, joined, duplicatePredictions, duplicateLabels, expiredPredictions, orphanLabels, latePredictions };
 }
 
-const JOIN_COUNTERS = ['predictions', 'labels', 'joined', 'duplicatePredictions', 'duplicateLabels', 'latePredictions', 'expiredPredictions', 'orphanLabels'] as const;
+export const JOIN_COUNTERS = ['predictions', 'labels', 'joined', 'duplicatePredictions', 'duplicateLabels', 'latePredictions', 'expiredPredictions', 'orphanLabels'] as const;
 
 /** The summary's join counters as they stand: take them before a batch, publish the difference after. */
 export function joinCounters(s: LabelMonitorSummary): number[] {
