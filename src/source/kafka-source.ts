@@ -9,8 +9,9 @@
  * Exactly-once over restarts: the source remembers, per partition, the next offset it must process
  * (from the restored checkpoint, then from what it delivered). Messages below it are duplicates of
  * state already held (a redelivery after a rebalance, or the gap between a checkpoint and its
- * commit) and are skipped; a batch starting above it (the broker's committed offset is ahead of the
- * checkpoint) triggers a seek back, so nothing between them is lost.
+ * commit) and are skipped; a batch fetched from above it (the broker's committed offset is ahead of
+ * the checkpoint) triggers a seek back, so nothing between them is lost. A partition the group
+ * takes away is forgotten: its position belongs to its next holder.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
@@ -72,7 +73,7 @@ interface PartitionState {
   low: number;
   highWatermark: number;
   lastTimestampMs: number;
-  /** The position last sought back to (a gap that remains after it is real: see onBatch). */
+  /** The position last sought back to in this group generation (a gap that remains after it is real: see onBatch). */
   soughtBackTo?: number;
   /** `next` came from resumeFrom and nothing was delivered since: only then may a gap mean a skipped range. */
   resumed?: boolean;
@@ -131,12 +132,17 @@ export class KafkaSource implements Source {
       const before = new Set(this.assigned);
       this.assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p)));
       options.logger.info({ monitor: options.monitor, group: options.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
+      // a rebalance discards seeks not yet applied: one that is still needed is made again
+      for (const st of this.partitions.values()) st.soughtBackTo = undefined;
       const onAssignment = options.onAssignment;
       if (onAssignment === undefined) return;
       const now = new Set(this.assigned);
       const added = this.assigned.filter((k) => !before.has(k));
       const removed = [...before].filter((k) => !now.has(k));
-      for (const k of removed) this.takeovers.delete(k);
+      for (const k of removed) {
+        this.takeovers.delete(k);
+        this.forget(k);
+      }
       if (added.length === 0 && removed.length === 0) return;
       const takeover = onAssignment(added, removed);
       takeover.catch((err: unknown) => this.fail(err));
@@ -349,14 +355,21 @@ export class KafkaSource implements Source {
     state.highWatermark = Number(batch.highWatermark);
     let messages = batch.messages;
     const first = Number(messages[0]?.offset);
-    if (state.resumed === true && state.next !== undefined && first > state.next && state.soughtBackTo !== state.next) {
-      // the broker's committed offset is ahead of our checkpoint: go back, or records in between are
-      // lost. Once: if the first record is still further on, the offsets between hold nothing to
-      // read (transaction markers, aborted or deleted records)
-      this.options.logger.warn({ monitor: this.options.monitor, topic, partition, from: first, to: state.next }, 'seeking back to the checkpoint position');
-      state.soughtBackTo = state.next;
-      this.consumer.seek({ topic, partition, offset: String(state.next) });
-      return;
+    // where kafkajs fetched from; records after it that are missing were filtered (transaction
+    // markers, aborted records), not skipped
+    const fetched = Number((batch as { fetchedOffset?: string }).fetchedOffset ?? first);
+    if (state.resumed === true && state.next !== undefined && fetched > state.next) {
+      if (state.soughtBackTo !== state.next) {
+        // the broker's committed offset is ahead of our checkpoint (or kafkajs passed over records
+        // it filtered out): go back, or records in between are lost
+        this.options.logger.info({ monitor: this.options.monitor, topic, partition, fetched, to: state.next }, 'seeking back to the checkpoint position');
+        state.soughtBackTo = state.next;
+        this.consumer.seek({ topic, partition, offset: String(state.next) });
+        return;
+      }
+      // sought back in this generation, and the fetch starts later again: nothing between is readable
+      // (kafkajs passes over fetches that hold only aborted records and transaction markers; or retention)
+      this.options.logger.debug({ monitor: this.options.monitor, topic, partition, from: state.next, to: fetched }, 'no records to read between the checkpoint position and the fetch');
     }
     if (state.next !== undefined && first < state.next) {
       const next = state.next;
@@ -431,6 +444,20 @@ export class KafkaSource implements Source {
     const behind = Math.max(0, state.highWatermark - position);
     m.kafkaLagRecords.labels(monitor, topic, String(partition)).set(behind);
     m.kafkaLagSeconds.labels(monitor, topic, String(partition)).set(behind > 0 && state.lastTimestampMs > 0 ? Math.max(0, this.clock() - state.lastTimestampMs) / 1000 : 0);
+  }
+
+  /**
+   * A lost partition's position is no longer ours: its next holder commits past it. Kept, it
+   * would filter the records below it when the partition comes back without a committed offset
+   * (its holder died before its first commit): they would be skipped as "already processed".
+   */
+  private forget(key: string): void {
+    const st = this.partitions.get(key);
+    if (st === undefined) return;
+    st.next = undefined;
+    st.expected = undefined;
+    st.resumed = false;
+    st.soughtBackTo = undefined;
   }
 
   private state(topic: string, partition: number): PartitionState {
