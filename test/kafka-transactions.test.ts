@@ -2,7 +2,9 @@
  * KafkaTransactions on a real broker (docs/scale-out.md): the UnitTransactions contract
  * (src/source/unit-transactions.contract.ts). And a read_committed consumer never sees records of
  * aborted transactions, however they interleave (kafkajs's own filter does:
- * src/source/kafkajs-read-committed.ts).
+ * src/source/kafkajs-read-committed.ts). And committed offsets are read with require_stable: an
+ * offset in a transaction not yet ended is not returned as if it were final
+ * (src/source/kafkajs-stable-offsets.ts).
  */
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
@@ -82,6 +84,42 @@ describeWithServices(['kafka'], 'Kafka transactions per unit (scale-out)', ({ ka
     } finally {
       await consumer.disconnect();
       await Promise.all([first.disconnect(), second.disconnect(), plain.disconnect()]);
+    }
+  }, 60_000);
+
+  it('a committed offset is read with require_stable: while a transaction holding an offset is open, the read is refused as unstable; once it commits, the read returns it', async () => {
+    const topic = uniqueTopic('txn-stable');
+    await createTopic(kafka.brokers, topic, 1);
+    const client = createKafka({ brokers: kafka.brokers, clientId: 'driftmon-test', ssl: false }, logger);
+    const groupId = uniqueTopic('txn-stable-group');
+    const producer = client.producer({ transactionalId: uniqueTopic('txn-stable'), idempotent: true, maxInFlightRequests: 1 });
+    const admin = client.admin({ retry: { retries: 0 } });
+    await Promise.all([producer.connect(), admin.connect()]);
+    const read = async (): Promise<{ offset: string; metadata: string | null } | undefined> => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions[0];
+    try {
+      const committedOnce = await producer.transaction();
+      await committedOnce.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition: 0, offset: '3', metadata: 'first' } as { partition: number; offset: string }] }] });
+      await committedOnce.commit();
+      expect(await read()).toMatchObject({ offset: '3', metadata: 'first' });
+      const open = await producer.transaction();
+      await open.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition: 0, offset: '7', metadata: 'second' } as { partition: number; offset: string }] }] });
+      // OffsetFetch before version 7 would answer 3 here, and 7 a moment after the commit
+      await expect(read()).rejects.toMatchObject({ type: 'UNSTABLE_OFFSET_COMMIT' });
+      await open.commit();
+      const deadline = Date.now() + 10_000;
+      let last: unknown;
+      for (;;) {
+        try {
+          expect(await read()).toMatchObject({ offset: '7', metadata: 'second' });
+          break;
+        } catch (e) {
+          last = e;
+          if (Date.now() > deadline) throw last;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    } finally {
+      await Promise.all([producer.disconnect(), admin.disconnect()]);
     }
   }, 60_000);
 });

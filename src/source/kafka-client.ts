@@ -4,6 +4,8 @@
  */
 // first: it puts a correct read_committed filter in place before kafkajs loads (see there)
 import { assertReadCommitted } from './kafkajs-read-committed.js';
+// committed offsets read with require_stable (see there)
+import { assertStableOffsets } from './kafkajs-stable-offsets.js';
 import { Kafka, logLevel, Partitioners, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -37,6 +39,7 @@ const ROUTINE = /rebalanc|old epoch|PRODUCER_FENCED/i;
 
 export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
   assertReadCommitted();
+  assertStableOffsets();
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: c.clientId,
