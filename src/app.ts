@@ -46,8 +46,9 @@ import { RecentWindowsSink } from './sink/recent-windows.js';
 import { S3ReportSink } from './sink/s3-report-sink.js';
 import { diskUsage } from './source/disk-usage.js';
 import { FileSource } from './source/file-source.js';
-import { createKafka } from './source/kafka-client.js';
+import { connectionOf, createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
+import { WorkerFetcher } from './source/kafka-fetcher-worker.js';
 import { KafkaTransactions } from './source/kafka-transactions.js';
 import { ensureKeyedTopics, ensurePartialsTopic, inputPartitionKeys } from './source/scale-out-topics.js';
 import { KafkaChangelogReader } from './source/kafka-changelog-reader.js';
@@ -123,9 +124,12 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         closers.push(joined.close);
         member = joined;
       }
+      const connection = connectionOf({ ...settings.source, retries: Infinity });
       source = new KafkaSource({
         // a client of its own that never gives up on a broker that is down (see KafkaSource)
-        kafka: createKafka({ ...settings.source, retries: Infinity }, logger),
+        kafka: createKafka(connection, logger),
+        // the input's fetching and record decoding off the pipeline's thread
+        fetcher: (o) => new WorkerFetcher(connection, o, logger),
         monitor: settings.name,
         topics: [...settings.source.topics, ...(settings.labels?.topics ?? [])],
         groupId: settings.source.groupId,

@@ -6,11 +6,11 @@
  * blankLines, as a blank line of a file is. Positions are per batch, so skipping one moves no offset.
  */
 import { isUtf8 } from 'node:buffer';
-import type { KafkaMessage } from 'kafkajs';
+import type { FetchedMessage } from './kafka-fetcher.js';
 import { RecordErrorReason } from '../errors.js';
 import { partitionKey, type RawBatch } from './source.js';
 
-export function kafkaRawBatch(topic: string, partition: number, fetched: KafkaMessage[], nextOffset: number): RawBatch {
+export function kafkaRawBatch(topic: string, partition: number, fetched: readonly FetchedMessage[], nextOffset: number): RawBatch {
   let messages = fetched;
   let blankLines = 0;
   for (const m of fetched) if (isBlank(m.value)) blankLines++;
@@ -18,7 +18,7 @@ export function kafkaRawBatch(topic: string, partition: number, fetched: KafkaMe
   const records = new Array<string>(messages.length);
   let rejected: Map<number, { reason: RecordErrorReason; bytes: number }> | undefined;
   for (let i = 0; i < messages.length; i++) {
-    const value = (messages[i] as KafkaMessage).value as Buffer;
+    const value = (messages[i] as FetchedMessage).value as Buffer;
     const text = value.toString('utf8');
     // decoding repairs bad bytes with U+FFFD: only then is the (rarer) full check needed
     if (text.indexOf('\uFFFD') >= 0 && !isUtf8(value)) (rejected ??= new Map()).set(i, { reason: RecordErrorReason.INVALID_UTF8, bytes: value.length });
@@ -26,11 +26,11 @@ export function kafkaRawBatch(topic: string, partition: number, fetched: KafkaMe
   }
   const batch: RawBatch = {
     records,
-    origin: (i) => `${topic}/${partition}@${(messages[i] as KafkaMessage).offset}`,
-    key: (i) => (messages[i] as KafkaMessage).key ?? null,
-    bytes: (i) => (messages[i] as KafkaMessage).value ?? new Uint8Array(0),
-    offset: (i) => Number((messages[i] as KafkaMessage).offset),
-    timestampMs: (i) => Number((messages[i] as KafkaMessage).timestamp),
+    origin: (i) => `${topic}/${partition}@${(messages[i] as FetchedMessage).offset}`,
+    key: (i) => (messages[i] as FetchedMessage).key ?? null,
+    bytes: (i) => (messages[i] as FetchedMessage).value ?? new Uint8Array(0),
+    offset: (i) => Number((messages[i] as FetchedMessage).offset),
+    timestampMs: (i) => Number((messages[i] as FetchedMessage).timestamp),
     partition: { key: partitionKey(topic, partition), position: { topic, partition, nextOffset } },
     ...(blankLines > 0 ? { blankLines } : {}),
   };

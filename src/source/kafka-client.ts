@@ -37,6 +37,12 @@ export const defaultPartitioner = Partitioners.DefaultPartitioner;
  */
 const ROUTINE = /rebalanc|old epoch|PRODUCER_FENCED/i;
 
+/** Only the connection settings of `c` (a monitor's source settings hold more): what a worker thread is given. */
+export function connectionOf(c: KafkaConnection): KafkaConnection {
+  const { brokers, clientId, ssl, sasl, connectionTimeoutMs, requestTimeoutMs, retries } = c;
+  return { brokers: [...brokers], clientId, ssl, ...(sasl ? { sasl: { ...sasl } } : {}), connectionTimeoutMs, requestTimeoutMs, retries };
+}
+
 export function createKafka(c: KafkaConnection, logger: Logger): Kafka {
   assertReadCommitted();
   assertStableOffsets();

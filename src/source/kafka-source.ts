@@ -13,13 +13,14 @@
  * the checkpoint) triggers a seek back, so nothing between them is lost. A partition the group
  * takes away is forgotten: its position belongs to its next holder.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { withTimeout } from '../retry.js';
 import type { KafkaSourceMetrics } from '../observability/component-metrics.js';
 import { kafkaRawBatch } from './kafka-batch.js';
+import { InThreadFetcher } from './kafka-fetcher-in-thread.js';
+import type { ChunkVerdict, FetchedChunk, FetchOptions, KafkaFetcher } from './kafka-fetcher.js';
 import { partitionKey, type RawBatch, type Source, type SourceLag } from './source.js';
 import type { SourcePosition } from '../state/source-position.js';
 
@@ -55,6 +56,8 @@ export interface KafkaSourceOptions {
    * over first: docs/scale-out.md); if it rejects, the source fails.
    */
   onAssignment?: (added: readonly string[], removed: readonly string[]) => Promise<void>;
+  /** Where the consumer runs (kafka-fetcher.ts); default: in this thread, on `kafka`. */
+  fetcher?: (options: FetchOptions) => KafkaFetcher;
 }
 
 interface Handoff {
@@ -73,16 +76,19 @@ interface PartitionState {
   low: number;
   highWatermark: number;
   lastTimestampMs: number;
-  /** The position last sought back to in this group generation (a gap that remains after it is real: see onBatch). */
+  /** The position last sought back to in this group generation (a gap that remains after it is real: see onChunk). */
   soughtBackTo?: number;
   /** `next` came from resumeFrom and nothing was delivered since: only then may a gap mean a skipped range. */
   resumed?: boolean;
 }
 
+const PROCESSED: ChunkVerdict = { kind: 'processed' };
+const STOP: ChunkVerdict = { kind: 'stop' };
+
 export class KafkaSource implements Source {
   readonly description: string;
   readonly partitioned = true;
-  private readonly consumer: Consumer;
+  private readonly fetcher: KafkaFetcher;
   private readonly partitions = new Map<string, PartitionState>();
   /** Gained partitions whose takeover (options.onAssignment) may still be running: their batches wait for it. */
   private readonly takeovers = new Map<string, Promise<void>>();
@@ -92,13 +98,12 @@ export class KafkaSource implements Source {
   private closed = false;
   private crashed: unknown;
   private started = false;
-  private nextFreeMs = 0;
   private readonly clock: () => number;
   private assigned: string[] = [];
   /** Polls high watermarks (and committed offsets of partitions not delivered yet) for the lag. */
   private readonly admin: Admin;
   private lagTimer: NodeJS.Timeout | undefined;
-  /** True once consumer.run() resolved: pause() throws before it (the consumer group is not initialized). */
+  /** True once the fetcher runs: pause() throws before it (the consumer group is not initialized). */
   private running = false;
   /** performance.now() when stop() was called. */
   private stopAtMs = 0;
@@ -111,48 +116,46 @@ export class KafkaSource implements Source {
     this.description = `kafka ${options.topics.join(',')} (group ${options.groupId})`;
     this.clock = options.clock ?? Date.now;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
-    this.consumer = options.kafka.consumer({
+    const fetchOptions: FetchOptions = {
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3000,
+      topics: options.topics,
+      fromBeginning: options.fromBeginning,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxBytes: 32 * 1024 * 1024,
-      maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
-      allowAutoTopicCreation: false,
-      // A retriable error (the broker is down) is retried for as long as it lasts, at most 1 s apart
-      // (the client's own retries must not give up either: see createKafka's `retries`): a crash
-      // would drop our member id, and the rejoin as a new member would wait out the old member's
-      // session timeout (~30 s after the broker is back); this way consumption resumes about a
-      // second after it. Stops are bounded by shutdownTimeoutMs, not by retries.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 250, maxRetryTime: 1_000 },
-    });
+      maxWaitTimeMs: options.maxWaitTimeMs ?? 500,
+      chunkSize: this.chunkSize(),
+      maxMessagesPerSecond: options.maxMessagesPerSecond,
+    };
+    this.fetcher = options.fetcher?.(fetchOptions) ?? new InThreadFetcher(options.kafka, fetchOptions, this.clock);
     // the lag poll gives up quickly: the next one comes a second later
     this.admin = options.kafka.admin({ retry: { retries: 1 } });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
-      const before = new Set(this.assigned);
-      this.assigned = Object.entries(e.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p)));
-      options.logger.info({ monitor: options.monitor, group: options.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
-      // a rebalance discards seeks not yet applied: one that is still needed is made again
-      for (const st of this.partitions.values()) st.soughtBackTo = undefined;
-      const onAssignment = options.onAssignment;
-      if (onAssignment === undefined) return;
-      const now = new Set(this.assigned);
-      const added = this.assigned.filter((k) => !before.has(k));
-      const removed = [...before].filter((k) => !now.has(k));
-      for (const k of removed) {
-        this.takeovers.delete(k);
-        this.forget(k);
-      }
-      if (added.length === 0 && removed.length === 0) return;
-      const takeover = onAssignment(added, removed);
-      takeover.catch((err: unknown) => this.fail(err));
-      for (const k of added) this.takeovers.set(k, takeover);
-    });
-    this.consumer.on(this.consumer.events.CRASH, (e) => {
-      const { error, restart } = e.payload as { error: Error; restart: boolean };
-      options.logger.error({ monitor: options.monitor, err: error, restart }, 'kafka consumer crashed');
-      if (!restart) this.fail(error);
-    });
+  }
+
+  private groupJoined(memberAssignment: Readonly<Record<string, readonly number[]>>): void {
+    const { options } = this;
+    const before = new Set(this.assigned);
+    this.assigned = Object.entries(memberAssignment).flatMap(([topic, ps]) => ps.map((p) => partitionKey(topic, p)));
+    options.logger.info({ monitor: options.monitor, group: options.groupId, assignment: memberAssignment }, 'joined consumer group');
+    // a rebalance discards seeks not yet applied: one that is still needed is made again
+    for (const st of this.partitions.values()) st.soughtBackTo = undefined;
+    const onAssignment = options.onAssignment;
+    if (onAssignment === undefined) return;
+    const now = new Set(this.assigned);
+    const added = this.assigned.filter((k) => !before.has(k));
+    const removed = [...before].filter((k) => !now.has(k));
+    for (const k of removed) {
+      this.takeovers.delete(k);
+      this.forget(k);
+    }
+    if (added.length === 0 && removed.length === 0) return;
+    const takeover = onAssignment(added, removed);
+    takeover.catch((err: unknown) => this.fail(err));
+    for (const k of added) this.takeovers.set(k, takeover);
+  }
+
+  private consumerCrashed(error: Error, restart: boolean): void {
+    this.options.logger.error({ monitor: this.options.monitor, err: error, restart }, 'kafka consumer crashed');
+    if (!restart) this.fail(error);
   }
 
   resumeFrom(positions: readonly SourcePosition[]): void {
@@ -200,7 +203,7 @@ export class KafkaSource implements Source {
     // no new batches while the monitor checkpoints and commits; the group is left in close()
     if (this.running && !this.closed) {
       try {
-        this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+        this.fetcher.pause(this.options.topics);
       } catch (e) {
         // after a crash the consumer restarts without a group for a while: nothing to pause
         this.options.logger.debug({ monitor: this.options.monitor, err: e }, 'consumer not paused at stop');
@@ -216,7 +219,7 @@ export class KafkaSource implements Source {
   async commit(positions: readonly SourcePosition[]): Promise<void> {
     if (positions.length === 0 || this.closed) return;
     const final = this.stopping;
-    const commit = this.consumer.commitOffsets(positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.nextOffset) })));
+    const commit = this.fetcher.commitOffsets(positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.nextOffset) })));
     try {
       if (final) await withTimeout(commit, this.stopBudgetMs(0.6), 'the broker did not answer within the shutdown timeout');
       else {
@@ -268,7 +271,7 @@ export class KafkaSource implements Source {
     clearInterval(this.lagTimer);
     if (this.started) {
       // leaves the group; with the broker down kafkajs would retry for longer than a stop may take
-      await withTimeout(this.consumer.disconnect(), this.stopBudgetMs(0.8), 'the broker did not answer within the shutdown timeout').catch((e: unknown) =>
+      await withTimeout(this.fetcher.disconnect(), this.stopBudgetMs(0.8), 'the broker did not answer within the shutdown timeout').catch((e: unknown) =>
         this.options.logger.warn({ monitor: this.options.monitor, err: e }, 'consumer group not left: the broker drops this member after its session timeout'),
       );
       await withTimeout(this.admin.disconnect(), this.stopBudgetMs(0.8), 'admin disconnect timed out').catch(() => undefined);
@@ -316,14 +319,8 @@ export class KafkaSource implements Source {
     try {
       // the client retries a broker that is down forever (see the constructor): at start-up an
       // unreachable broker is an error after a while, as a misconfigured address must be
-      await withTimeout(this.consumer.connect(), this.options.connectTimeoutMs ?? 30_000, 'no broker answered');
-      await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
-      await this.consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: (payload) => this.onBatch(payload),
-      });
+      await withTimeout(this.fetcher.connect(), this.options.connectTimeoutMs ?? 30_000, 'no broker answered');
+      await this.fetcher.run({ groupJoined: (a) => this.groupJoined(a), crashed: (e, restart) => this.consumerCrashed(e, restart), chunk: (c) => this.onChunk(c) });
       this.running = true;
     } catch (e) {
       throw new DriftmonError(ErrorCode.SOURCE_FAILED, `kafka source for monitor ${monitor} could not start: ${(e as Error).message}`, {
@@ -342,56 +339,46 @@ export class KafkaSource implements Source {
     );
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
+  /** One fetched chunk: wait for its partition's takeover, then seek back, skip what is held already, or hand it over. */
+  private async onChunk(c: FetchedChunk): Promise<ChunkVerdict> {
+    const { topic, partition } = c;
     const key = partitionKey(topic, partition);
     const takeover = this.takeovers.get(key);
     if (takeover !== undefined) {
       // the takeover sets where the partition resumes (resumeFrom); a failed one fails the source
-      if (!(await takeover.then(() => true, () => false))) return;
+      if (!(await takeover.then(() => true, () => false))) return STOP;
       if (this.takeovers.get(key) === takeover) this.takeovers.delete(key);
     }
+    if (this.stopping) return STOP;
     const state = this.state(topic, partition);
-    state.highWatermark = Number(batch.highWatermark);
-    let messages = batch.messages;
-    const first = Number(messages[0]?.offset);
+    state.highWatermark = c.highWatermark;
     // where kafkajs fetched from; records after it that are missing were filtered (transaction
     // markers, aborted records), not skipped
-    const fetched = Number((batch as { fetchedOffset?: string }).fetchedOffset ?? first);
-    if (state.resumed === true && state.next !== undefined && fetched > state.next) {
+    const fetched = c.fetchedOffset;
+    if (c.first && state.resumed === true && state.next !== undefined && fetched > state.next) {
       if (state.soughtBackTo !== state.next) {
         // the broker's committed offset is ahead of our checkpoint (or kafkajs passed over records
         // it filtered out): go back, or records in between are lost
         this.options.logger.info({ monitor: this.options.monitor, topic, partition, fetched, to: state.next }, 'seeking back to the checkpoint position');
         state.soughtBackTo = state.next;
-        this.consumer.seek({ topic, partition, offset: String(state.next) });
-        return;
+        return { kind: 'seek', offset: state.next };
       }
       // sought back in this generation, and the fetch starts later again: nothing between is readable
       // (kafkajs passes over fetches that hold only aborted records and transaction markers; or retention)
       this.options.logger.debug({ monitor: this.options.monitor, topic, partition, from: state.next, to: fetched }, 'no records to read between the checkpoint position and the fetch');
     }
-    if (state.next !== undefined && first < state.next) {
-      const next = state.next;
-      messages = messages.filter((m) => Number(m.offset) >= next);
-    }
-    const chunkSize = this.chunkSize();
-    for (let i = 0; i < messages.length; i += chunkSize) {
-      if (this.stopping || !isRunning() || isStale()) return;
-      const chunk = messages.slice(i, i + chunkSize);
-      await this.throttle(chunk.length, heartbeat);
-      const last = chunk[chunk.length - 1] as KafkaMessage;
-      const nextOffset = Number(last.offset) + 1;
-      const processed = await this.handOver(kafkaRawBatch(topic, partition, chunk, nextOffset));
-      if (!processed) return;
-      resolveOffset(last.offset);
-      state.next = nextOffset;
-      state.resumed = false; // gaps between our own batches are transaction markers or deleted records
-      state.lastTimestampMs = Number(last.timestamp);
-      this.publish(chunk.length, state);
-      await heartbeat();
-    }
-    if (messages.length === 0 && batch.messages.length > 0) resolveOffset(batch.lastOffset());
+    let messages = c.messages;
+    const next = state.next;
+    if (next !== undefined && Number(messages[0]?.offset) < next) messages = messages.filter((m) => Number(m.offset) >= next);
+    const last = messages[messages.length - 1];
+    if (last === undefined) return PROCESSED; // all held already
+    const nextOffset = Number(last.offset) + 1;
+    if (!(await this.handOver(kafkaRawBatch(topic, partition, messages, nextOffset)))) return STOP;
+    state.next = nextOffset;
+    state.resumed = false; // gaps between our own batches are transaction markers or deleted records
+    state.lastTimestampMs = Number(last.timestamp);
+    this.publish(messages.length, state);
+    return PROCESSED;
   }
 
   private handOver(batch: RawBatch): Promise<boolean> {
@@ -416,18 +403,6 @@ export class KafkaSource implements Source {
     const rate = this.options.maxMessagesPerSecond;
     // throttled: small chunks (a tenth of a second each) keep the rate smooth
     return rate === undefined ? max : Math.max(1, Math.min(max, Math.floor(rate / 10)));
-  }
-
-  private async throttle(n: number, heartbeat: () => Promise<void>): Promise<void> {
-    const rate = this.options.maxMessagesPerSecond;
-    if (rate === undefined) return;
-    let now = this.clock();
-    while (this.nextFreeMs > now && !this.stopping) {
-      await sleep(Math.min(1000, this.nextFreeMs - now));
-      await heartbeat();
-      now = this.clock();
-    }
-    this.nextFreeMs = Math.max(now, this.nextFreeMs) + (n * 1000) / rate;
   }
 
   private publish(n: number, state: PartitionState): void {
