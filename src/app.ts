@@ -8,25 +8,16 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadBaseline, readJsonFile } from './baseline/load-files.js';
-import { parseModelQualityConstraints } from './sagemaker/model-quality-files.js';
 import type { Config, KafkaSourceSettings, MonitorSettings, ScaleOutSettings } from './config/load.js';
 import { DriftmonError, ErrorCode } from './errors.js';
-import { groundTruthRoute } from './ingest/ground-truth-route.js';
 import type { buildHttpApp } from './http/server.js';
-import { DiskJoinStore } from './join/disk-join-store.js';
 import { BackoffController } from './monitors/backoff.js';
-import { BiasEvaluator } from './monitors/label/bias-evaluator.js';
 import type { LabelEvaluator } from './monitors/label/label-evaluator.js';
-import { LABELS_STREAM } from './monitors/label/label-ingress.js';
-import { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
-import { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
+import type { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
+import type { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
-import { ModelQualityEvaluator } from './monitors/label/model-quality-evaluator.js';
-import { publishModelQualityThresholds } from './monitors/label/model-quality-gauges.js';
 import { MonitorPipeline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
-import { AcceptedIdStore } from './ingest/accepted-id-store.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
-import { LabelIngestor } from './ingest/label-ingestor.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
 import type {
   BiasGaugeMetrics,
@@ -54,7 +45,8 @@ import { FileCheckpointStore } from './state/checkpoint-store.js';
 
 /**
  * What only some configs use is imported when first needed, so that a replay over files does not
- * load kafkajs, the AWS SDK, fastify or the dataset readers at start-up (about 0.3 s of CPU).
+ * load kafkajs, the AWS SDK, fastify, the dataset readers or the label monitors at start-up (about
+ * 0.3 s of CPU).
  */
 const kafkaClient = (): Promise<typeof import('./source/kafka-client.js')> => import('./source/kafka-client.js');
 const kafkaTransactions = (): Promise<typeof import('./source/kafka-transactions.js')> => import('./source/kafka-transactions.js');
@@ -151,7 +143,10 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       };
       source = createSource(settings, deps.stdin, onUnreadable);
       // a label monitor over files (replay): every capture file, then every ground-truth file
-      if (settings.labels !== undefined) source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths, maxLineLength: settings.maxLineLength, onUnreadable }), stream: LABELS_STREAM }]);
+      if (settings.labels !== undefined) {
+        const { LABELS_STREAM } = await import('./monitors/label/label-ingress.js');
+        source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths, maxLineLength: settings.maxLineLength, onUnreadable }), stream: LABELS_STREAM }]);
+      }
     }
     sources.push(source);
     const kafkaMonitor = settings.source.type === 'kafka';
@@ -178,6 +173,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     if (settings.labels !== undefined) {
       const labels = settings.labels;
       const lm = labelMetrics as LabelMetrics;
+      const { LabelMonitorPipeline } = await import('./monitors/label/label-monitor.js');
+      const { DiskJoinStore } = await import('./join/disk-join-store.js');
       labelMonitors.push(
         new LabelMonitorPipeline({
           settings: { ...settings, labels },
@@ -269,6 +266,9 @@ async function labelEvaluators(
   const evaluators: LabelEvaluator[] = [];
   const mq = labels.modelQuality;
   if (mq !== undefined) {
+    const { parseModelQualityConstraints } = await import('./sagemaker/model-quality-files.js');
+    const { publishModelQualityThresholds } = await import('./monitors/label/model-quality-gauges.js');
+    const { ModelQualityEvaluator } = await import('./monitors/label/model-quality-evaluator.js');
     const constraints = mq.constraintsPath === undefined ? undefined : parseModelQualityConstraints(await readJsonFile(mq.constraintsPath), mq.constraintsPath);
     if (constraints !== undefined && constraints.problemType !== mq.problemType) {
       throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${monitor}: ${mq.constraintsPath} holds ${constraints.problemType} constraints, but modelQuality.problemType is ${mq.problemType}`);
@@ -280,6 +280,7 @@ async function labelEvaluators(
   const bias = labels.bias;
   if (bias !== undefined) {
     const { loadAnalysisConfigFile, loadBiasAnalysisFile } = await import('./baseline/bias-baseline.js');
+    const { BiasEvaluator } = await import('./monitors/label/bias-evaluator.js');
     const config = await loadAnalysisConfigFile(bias.analysisConfigPath);
     const baseline = bias.baselinePath === undefined ? undefined : await loadBiasAnalysisFile(bias.baselinePath);
     const e = new BiasEvaluator(config, baseline, labels, metrics);
@@ -426,6 +427,8 @@ async function scaledLabelMonitor(
   const storeDir = (key: string): string => join(config.state.dir, 'join-keyed', monitor, key.replaceAll('/', '-'));
   // members drop the gauges of windows another member reported after them (gauge-series.ts)
   const series = new GaugeSeries();
+  const { ScaledLabelMonitor } = await import('./monitors/label/scaled-label-monitor.js');
+  const { DiskJoinStore } = await import('./join/disk-join-store.js');
   const labelMetrics = series.recording(d.labelMetrics);
   const scaled = new ScaledLabelMonitor({
     settings,
@@ -532,6 +535,9 @@ async function registerGroundTruthIngest(
   registry: Registry,
   logger: Logger,
 ): Promise<{ close(): Promise<void> }> {
+  const { AcceptedIdStore } = await import('./ingest/accepted-id-store.js');
+  const { LabelIngestor } = await import('./ingest/label-ingestor.js');
+  const { groundTruthRoute } = await import('./ingest/ground-truth-route.js');
   const store = await AcceptedIdStore.open({ dir: g.stateDir, retentionMs: g.dedupRetentionMs });
   const { createKafka } = await kafkaClient();
   const { KafkaLabelProducer } = await import('./ingest/kafka-label-producer.js');
