@@ -8,28 +8,16 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadBaseline, readJsonFile } from './baseline/load-files.js';
-import { loadAnalysisConfigFile, loadBiasAnalysisFile } from './baseline/bias-baseline.js';
-import { parseModelQualityConstraints } from './sagemaker/model-quality-files.js';
 import type { Config, KafkaSourceSettings, MonitorSettings, ScaleOutSettings } from './config/load.js';
 import { DriftmonError, ErrorCode } from './errors.js';
-import { groundTruthRoute } from './ingest/ground-truth-route.js';
-import { buildHttpApp, listen } from './http/server.js';
-import { DiskJoinStore } from './join/disk-join-store.js';
+import type { buildHttpApp } from './http/server.js';
 import { BackoffController } from './monitors/backoff.js';
-import { BiasEvaluator } from './monitors/label/bias-evaluator.js';
 import type { LabelEvaluator } from './monitors/label/label-evaluator.js';
-import { LABELS_STREAM } from './monitors/label/label-ingress.js';
-import { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
-import { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
+import type { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
+import type { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
-import { ModelQualityEvaluator } from './monitors/label/model-quality-evaluator.js';
-import { publishModelQualityThresholds } from './monitors/label/model-quality-gauges.js';
 import { MonitorPipeline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
-import { AcceptedIdStore } from './ingest/accepted-id-store.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
-import { KafkaDeadLetterSink, ensureDeadLetterTopic } from './sink/kafka-dead-letter.js';
-import { KafkaLabelProducer } from './ingest/kafka-label-producer.js';
-import { LabelIngestor } from './ingest/label-ingestor.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
 import type {
   BiasGaugeMetrics,
@@ -43,13 +31,11 @@ import { createIngestMetrics, createLabelMetrics, createMetrics, type LabelMetri
 import type { RecordDecoder } from './record/decoder.js';
 import type { ReportSink } from './sink/report.js';
 import { RecentWindowsSink } from './sink/recent-windows.js';
-import { S3ReportSink } from './sink/s3-report-sink.js';
 import { diskUsage } from './source/disk-usage.js';
 import { FileSource } from './source/file-source.js';
-import { connectionOf, createKafka } from './source/kafka-client.js';
+import type { createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
 import { WorkerFetcher } from './source/kafka-fetcher-worker.js';
-import { KafkaTransactions } from './source/kafka-transactions.js';
 import { ensureKeyedTopics, ensurePartialsTopic, inputPartitionKeys } from './source/scale-out-topics.js';
 import { KafkaChangelogReader } from './source/kafka-changelog-reader.js';
 import { GaugeSeries } from './observability/gauge-series.js';
@@ -57,6 +43,14 @@ import type { Source, UnreadableInput } from './source/source.js';
 import { SequenceSource } from './source/sequence-source.js';
 import { StreamSource } from './source/stdin-source.js';
 import { FileCheckpointStore } from './state/checkpoint-store.js';
+
+/**
+ * What only some configs use is imported when first needed, so that a replay over files does not
+ * load kafkajs, the AWS SDK, fastify, the dataset readers or the label monitors at start-up (about
+ * 0.3 s of CPU).
+ */
+const kafkaClient = (): Promise<typeof import('./source/kafka-client.js')> => import('./source/kafka-client.js');
+const kafkaTransactions = (): Promise<typeof import('./source/kafka-transactions.js')> => import('./source/kafka-transactions.js');
 
 export interface AppDeps {
   stdin?: Readable;
@@ -97,7 +91,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const usesKafka = config.monitors.some((m) => m.source.type === 'kafka');
   const usesJoin = config.monitors.some((m) => m.labels !== undefined);
   if (usesKafka || usesJoin || config.output.s3 !== undefined) mkdirSync(config.state.dir, { recursive: true });
-  const reports = new RecentWindowsSink(createReportSink(config, metrics, logger, deps.clock));
+  const reports = new RecentWindowsSink(await createReportSink(config, metrics, logger, deps.clock));
   const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
   const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
   const disk = usesKafka ? new DiskWatch(config.state.dir, metrics, logger) : undefined;
@@ -116,6 +110,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     let member: MemberDeps | undefined;
     const scaledOf = (): ScaledLabelMonitor => labelMonitors.find((m) => m.name === settings.name) as ScaledLabelMonitor;
     if (settings.source.type === 'kafka') {
+      const { createKafka, connectionOf } = await kafkaClient();
       const kafka = createKafka(settings.source, logger);
       const pipelineOf = (): MonitorPipeline => monitors.find((m) => m.name === settings.name) as MonitorPipeline;
       const scaledLabels = settings.source.scaleOut !== undefined && settings.labels !== undefined;
@@ -152,7 +147,10 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       };
       source = createSource(settings, deps.stdin, onUnreadable);
       // a label monitor over files (replay): every capture file, then every ground-truth file
-      if (settings.labels !== undefined) source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths, maxLineLength: settings.maxLineLength, onUnreadable }), stream: LABELS_STREAM }]);
+      if (settings.labels !== undefined) {
+        const { LABELS_STREAM } = await import('./monitors/label/label-ingress.js');
+        source = new SequenceSource([{ source, stream: 'predictions' }, { source: new FileSource({ paths: settings.labels.paths, maxLineLength: settings.maxLineLength, onUnreadable }), stream: LABELS_STREAM }]);
+      }
     }
     sources.push(source);
     const kafkaMonitor = settings.source.type === 'kafka';
@@ -179,6 +177,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     if (settings.labels !== undefined) {
       const labels = settings.labels;
       const lm = labelMetrics as LabelMetrics;
+      const { LabelMonitorPipeline } = await import('./monitors/label/label-monitor.js');
+      const { DiskJoinStore } = await import('./join/disk-join-store.js');
       labelMonitors.push(
         new LabelMonitorPipeline({
           settings: { ...settings, labels },
@@ -222,16 +222,17 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   }
 
   let url: string | undefined;
-  const http = config.http.enabled
-    ? buildHttpApp({
+  const server = config.http.enabled ? await import('./http/server.js') : undefined;
+  const http = server
+    ? server.buildHttpApp({
         registry,
         notReady: () => [...monitors, ...labelMonitors].filter((m) => !m.isReady).map((m) => m.name),
         recentWindows: () => reports.list(),
       })
     : undefined;
   const ingest = http && config.groundTruthIngest ? await registerGroundTruthIngest(http, config.groundTruthIngest, registry, logger) : undefined;
-  if (http) {
-    url = await listen(http, config.http.host, config.http.port);
+  if (server && http) {
+    url = await server.listen(http, config.http.host, config.http.port);
     logger.info({ url }, 'serving /metrics, /healthz, /readyz, /windows');
   }
 
@@ -269,6 +270,9 @@ async function labelEvaluators(
   const evaluators: LabelEvaluator[] = [];
   const mq = labels.modelQuality;
   if (mq !== undefined) {
+    const { parseModelQualityConstraints } = await import('./sagemaker/model-quality-files.js');
+    const { publishModelQualityThresholds } = await import('./monitors/label/model-quality-gauges.js');
+    const { ModelQualityEvaluator } = await import('./monitors/label/model-quality-evaluator.js');
     const constraints = mq.constraintsPath === undefined ? undefined : parseModelQualityConstraints(await readJsonFile(mq.constraintsPath), mq.constraintsPath);
     if (constraints !== undefined && constraints.problemType !== mq.problemType) {
       throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${monitor}: ${mq.constraintsPath} holds ${constraints.problemType} constraints, but modelQuality.problemType is ${mq.problemType}`);
@@ -279,6 +283,8 @@ async function labelEvaluators(
   let predictionFields: { facets: string[]; groupVariable: string | undefined } = { facets: [], groupVariable: undefined };
   const bias = labels.bias;
   if (bias !== undefined) {
+    const { loadAnalysisConfigFile, loadBiasAnalysisFile } = await import('./baseline/bias-baseline.js');
+    const { BiasEvaluator } = await import('./monitors/label/bias-evaluator.js');
     const config = await loadAnalysisConfigFile(bias.analysisConfigPath);
     const baseline = bias.baselinePath === undefined ? undefined : await loadBiasAnalysisFile(bias.baselinePath);
     const e = new BiasEvaluator(config, baseline, labels, metrics);
@@ -288,9 +294,10 @@ async function labelEvaluators(
   return { evaluators, predictionFields };
 }
 
-function createReportSink(config: Config, metrics: ReportDeliveryMetrics, logger: Logger, clock: (() => number) | undefined): ReportSink {
+async function createReportSink(config: Config, metrics: ReportDeliveryMetrics, logger: Logger, clock: (() => number) | undefined): Promise<ReportSink> {
   const s3 = config.output.s3;
   if (s3 === undefined) return new LocalReportSink(config.output.dir);
+  const { S3ReportSink } = await import('./sink/s3-report-sink.js');
   return new S3ReportSink({
     bucket: s3.bucket,
     prefix: s3.prefix,
@@ -319,6 +326,8 @@ async function scaleOutMember(
   pipelineOf: () => MonitorPipeline,
   clock: (() => number) | undefined,
 ): Promise<MemberDeps & { close: () => Promise<void> }> {
+  const { createKafka } = await kafkaClient();
+  const { KafkaTransactions } = await kafkaTransactions();
   const kafka = createKafka(s, logger);
   const admin = kafka.admin();
   await admin.connect();
@@ -387,6 +396,8 @@ async function scaledLabelMonitor(
 ): Promise<{ monitor: ScaledLabelMonitor; close: () => Promise<void> }> {
   const { config, logger, metrics } = d;
   const monitor = settings.name;
+  const { createKafka } = await kafkaClient();
+  const { KafkaTransactions } = await kafkaTransactions();
   const kafka = createKafka(s, logger);
   const admin = kafka.admin();
   await admin.connect();
@@ -420,6 +431,8 @@ async function scaledLabelMonitor(
   const storeDir = (key: string): string => join(config.state.dir, 'join-keyed', monitor, key.replaceAll('/', '-'));
   // members drop the gauges of windows another member reported after them (gauge-series.ts)
   const series = new GaugeSeries();
+  const { ScaledLabelMonitor } = await import('./monitors/label/scaled-label-monitor.js');
+  const { DiskJoinStore } = await import('./join/disk-join-store.js');
   const labelMetrics = series.recording(d.labelMetrics);
   const scaled = new ScaledLabelMonitor({
     settings,
@@ -465,6 +478,7 @@ async function kafkaDeadLetters(
   clock: (() => number) | undefined,
 ): Promise<DeadLetterSink | undefined> {
   if (s.deadLetterTopic === undefined) return undefined;
+  const { KafkaDeadLetterSink, ensureDeadLetterTopic } = await import('./sink/kafka-dead-letter.js');
   try {
     await ensureDeadLetterTopic(kafka, s.deadLetterTopic);
   } catch (e) {
@@ -525,7 +539,12 @@ async function registerGroundTruthIngest(
   registry: Registry,
   logger: Logger,
 ): Promise<{ close(): Promise<void> }> {
+  const { AcceptedIdStore } = await import('./ingest/accepted-id-store.js');
+  const { LabelIngestor } = await import('./ingest/label-ingestor.js');
+  const { groundTruthRoute } = await import('./ingest/ground-truth-route.js');
   const store = await AcceptedIdStore.open({ dir: g.stateDir, retentionMs: g.dedupRetentionMs });
+  const { createKafka } = await kafkaClient();
+  const { KafkaLabelProducer } = await import('./ingest/kafka-label-producer.js');
   const producer = new KafkaLabelProducer({ kafka: createKafka(g.kafka, logger), topic: g.topic });
   const metrics = createIngestMetrics(registry);
   const ingestor = new LabelIngestor(producer, store, { metrics });

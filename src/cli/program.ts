@@ -4,14 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import { ExitCode } from '../errors.js';
-import { baselineDataCommand } from './baseline-command.js';
-import { baselineBiasCommand } from './baseline-bias-command.js';
-import { baselineModelQualityCommand } from './baseline-model-quality-command.js';
-import { checkCommand } from './check-command.js';
-import { demoCommand } from './demo-command.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_LABEL_TOKEN_ENV, LABEL_EXIT_CODES_HELP, labelCommand } from './label-command.js';
-import { replayCommand, runCommand } from './run-command.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -30,6 +24,10 @@ export interface Program {
   run(argv: readonly string[]): Promise<number>;
 }
 
+/**
+ * Each command's module is imported when the command runs: one command does not load the others'
+ * dependencies (a replay neither papaparse nor hyparquet), which is start-up time on every run.
+ */
 export function buildProgram(io: CliIo): Program {
   let exitCode: number = ExitCode.OK;
   const set = (p: Promise<number>): Promise<void> => p.then((c) => void (exitCode = c));
@@ -56,7 +54,7 @@ export function buildProgram(io: CliIo): Program {
         .default('json'),
     )
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((opts) => set(baselineDataCommand(io, opts)));
+    .action((opts) => set(import('./baseline-command.js').then((m) => m.baselineDataCommand(io, opts))));
   baseline
     .command('bias')
     .description('bias baseline (SageMaker Clarify analysis.json, pre- and post-training metrics) from a dataset and an analysis_config.json')
@@ -68,7 +66,7 @@ export function buildProgram(io: CliIo): Program {
     .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices(['csv', 'jsonl', 'parquet']))
     .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((opts) => set(baselineBiasCommand(io, opts)));
+    .action((opts) => set(import('./baseline-bias-command.js').then((m) => m.baselineBiasCommand(io, opts))));
   baseline
     .command('model-quality')
     .description('model-quality baseline (SageMaker ModelQualityMonitor) from predictions with ground truth (CSV, JSON Lines, Parquet)')
@@ -87,7 +85,7 @@ export function buildProgram(io: CliIo): Program {
     .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices(['csv', 'jsonl', 'parquet']))
     .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((opts) => set(baselineModelQualityCommand(io, opts)));
+    .action((opts) => set(import('./baseline-model-quality-command.js').then((m) => m.baselineModelQualityCommand(io, opts))));
 
   program
     .command('check')
@@ -98,7 +96,7 @@ export function buildProgram(io: CliIo): Program {
     .option('--output <file>', 'write constraint_violations.json here (default: stdout)')
     .option('--fail-on-violation', 'exit with code 4 when there are violations', false)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((opts) => set(checkCommand(io, opts)));
+    .action((opts) => set(import('./check-command.js').then((m) => m.checkCommand(io, opts))));
 
   program
     .command('run')
@@ -106,7 +104,7 @@ export function buildProgram(io: CliIo): Program {
     .requiredOption('--config <file>', 'driftmon config (YAML or JSON)')
     .option('--shutdown-timeout <duration>', "SIGTERM/SIGINT end the process within this (default: the config's shutdownTimeout, else 30s)")
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((opts) => set(runCommand(io, opts)));
+    .action((opts) => set(import('./run-command.js').then((m) => m.runCommand(io, opts))));
 
   program
     .command('replay')
@@ -125,7 +123,7 @@ export function buildProgram(io: CliIo): Program {
     .option('--port <port>', 'also serve /metrics on this port while replaying')
     .option('--fail-on-violation', 'exit with code 4 when any window has violations', false)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((opts) => set(replayCommand(io, opts)));
+    .action((opts) => set(import('./run-command.js').then((m) => m.replayCommand(io, opts))));
 
   program
     .command('demo')
@@ -134,7 +132,7 @@ export function buildProgram(io: CliIo): Program {
     .option('--port <port>', 'port for /metrics (0 = any free port)', '9464')
     .option('--exit', 'exit after the run instead of serving /metrics until Ctrl-C', false)
     .addHelpText('after', EXIT_CODES_HELP)
-    .action((opts) => set(demoCommand(io, opts)));
+    .action((opts) => set(import('./demo-command.js').then((m) => m.demoCommand(io, opts))));
 
   program
     .command('label')

@@ -3,9 +3,9 @@
  * missing baseline files) is collected and thrown at once as CONFIG_INVALID with one line each.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Value } from 'typebox/value';
-import { parse as parseYaml } from 'yaml';
 import { SAGEMAKER_FILES } from '../sagemaker/data-quality-model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ProblemType } from '../sagemaker/problem-type.js';
@@ -146,6 +146,14 @@ export { ENV_KAFKA_BROKERS } from './kafka-source-config.js';
 export interface ConfigFlags {
   /** `--shutdown-timeout`: replaces `shutdownTimeout`. */
   shutdownTimeout?: string | undefined;
+}
+
+/**
+ * The yaml package is required when a config file is read, not imported: a replay configured by
+ * its flags then starts without its 70-odd modules (loadConfig is synchronous, hence require).
+ */
+function parseYaml(text: string): unknown {
+  return (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 }
 
 export function loadConfig(file: string, env: Record<string, string | undefined> = {}, flags: ConfigFlags = {}): Config {

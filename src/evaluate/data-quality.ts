@@ -60,8 +60,8 @@ import {
   baselineQuantileBins,
   ksPValue,
   linfRobust,
-  linfSimple,
-  wassersteinNormalized,
+  normalizeWasserstein,
+  stepDistances,
   type RobustOptions,
 } from './distance.js';
 import { jensenShannonFromProportions, psiFromProportions } from './divergence.js';
@@ -282,7 +282,8 @@ function computeDrift(
     if (!(bv.total > 0) || !(cv.total > 0)) return null;
     const n = bv.total;
     const m = cv.total;
-    const simple = linfSimple(bv, cv);
+    // L∞ and W₁ from one walk over both sketches' items
+    const { linf: simple, wasserstein: w } = stepDistances(bv, cv);
     const threshold = dc.comparisonThreshold;
     const baselineSd = Number.isFinite(bn.stdDev) ? bn.stdDev : undefined;
     // PSI and Jensen–Shannon share one set of baseline-quantile bins
@@ -292,7 +293,7 @@ function computeDrift(
       metrics: {
         psi: bins === null ? null : finiteOrNull(psiFromProportions(bins.baseline, bins.current)),
         jensenShannon: bins === null ? null : finiteOrNull(jensenShannonFromProportions(bins.baseline, bins.current)),
-        wassersteinNormalized: finiteOrNull(wassersteinNormalized(bv, cv, baselineSd)),
+        wassersteinNormalized: finiteOrNull(normalizeWasserstein(w, bv, baselineSd)),
         ksPValue: finiteOrNull(ksPValue(simple, n, m)),
       },
     };

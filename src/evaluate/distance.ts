@@ -63,15 +63,30 @@ function isEmpty(v: SortedView): boolean {
 
 /** L∞ distance max_x |F_a(x) − F_b(x)| over every item value of both sketches (two-sample KS statistic). */
 export function linfSimple(a: SketchOrView, b: SketchOrView): number {
+  return stepDistances(a, b).linf;
+}
+
+/**
+ * `linfSimple` and `wasserstein` of the same two sketches from one merge walk (window evaluation
+ * reports both, and the walk over the union of their items is most of the cost). NaN when either
+ * is empty.
+ */
+export function stepDistances(a: SketchOrView, b: SketchOrView): { linf: number; wasserstein: number } {
   const va = viewOf(a);
   const vb = viewOf(b);
-  if (isEmpty(va) || isEmpty(vb)) return NaN;
+  if (isEmpty(va) || isEmpty(vb)) return { linf: NaN, wasserstein: NaN };
   let d = 0;
-  mergeWalk(va, vb, (_x, fa, fb) => {
+  let area = 0;
+  let prevX = NaN;
+  let prevDiff = 0;
+  mergeWalk(va, vb, (x, fa, fb) => {
     const diff = Math.abs(fa - fb);
     if (diff > d) d = diff;
+    if (!Number.isNaN(prevX)) area += prevDiff * (x - prevX);
+    prevX = x;
+    prevDiff = diff;
   });
-  return d;
+  return { linf: d, wasserstein: area };
 }
 
 /** c_α for the robust adjustment: the given constant, or √(−ln(α/2)/2) for a significance level α ∈ (0, 1]. */
@@ -178,18 +193,7 @@ export function jensenShannon(baseline: SketchOrView, current: SketchOrView, bin
  * of |F_a − F_b|·Δx over the merged values.
  */
 export function wasserstein(a: SketchOrView, b: SketchOrView): number {
-  const va = viewOf(a);
-  const vb = viewOf(b);
-  if (isEmpty(va) || isEmpty(vb)) return NaN;
-  let area = 0;
-  let prevX = NaN;
-  let prevDiff = 0;
-  mergeWalk(va, vb, (x, fa, fb) => {
-    if (!Number.isNaN(prevX)) area += prevDiff * (x - prevX);
-    prevX = x;
-    prevDiff = Math.abs(fa - fb);
-  });
-  return area;
+  return stepDistances(a, b).wasserstein;
 }
 
 /** Population standard deviation of a sketch's weighted items (two-pass). NaN when empty. */
@@ -228,7 +232,11 @@ export function wassersteinNormalized(
   current: SketchOrView,
   baselineStdDev?: number,
 ): number {
-  const w = wasserstein(baseline, current);
+  return normalizeWasserstein(wasserstein(baseline, current), baseline, baselineStdDev);
+}
+
+/** A W₁ already computed (stepDistances) normalised as wassersteinNormalized does. */
+export function normalizeWasserstein(w: number, baseline: SketchOrView, baselineStdDev?: number): number {
   if (Number.isNaN(w)) return NaN;
   const sd = baselineStdDev ?? sketchStdDev(baseline);
   return sd > 0 && Number.isFinite(sd) ? w / sd : w;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dbl, formatJackson, quoteJson } from './jackson-json.js';
+import { dbl, dbls, formatJackson, quoteJson } from './jackson-json.js';
 
 describe('quoteJson', () => {
   it('escapes like Jackson: short escapes, upper-case \\u00XX, raw non-ASCII', () => {
@@ -11,6 +11,12 @@ describe('quoteJson', () => {
 });
 
 describe('formatJackson', () => {
+  it('writes an array of doubles (dbls) exactly as the same array of dbl', () => {
+    const xs = [0, -0, 1, 1.5, 1e7, 1.0e-4, -2.5e-300, Number.NaN, Infinity, -Infinity, 123456.789];
+    for (const items of [xs, [], [3]]) {
+      expect(formatJackson({ data: [dbls(Float64Array.from(items)), dbls(items)] })).toBe(formatJackson({ data: [items.map(dbl), items.map(dbl)] }));
+    }
+  });
   it('lays out objects and arrays like DefaultPrettyPrinter', () => {
     const text = formatJackson({
       version: dbl(0),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { javaDoubleToString } from './java-double.js';
+import { rng } from '../../test/support/random.js';
 
 describe('javaDoubleToString', () => {
   it.each([
@@ -23,5 +24,18 @@ describe('javaDoubleToString', () => {
     // 9.999999999999999E22 for 1e23); we print the shortest form, as JDK ≥ 19 does.
   ])('%s → %s (as printed by java.lang.Double.toString)', (x, s) => {
     expect(javaDoubleToString(x)).toBe(s);
+  });
+
+  it('prints plain-range values as String(x) does (+ ".0" for whole numbers): short decimals, long ones, negatives', () => {
+    const r = rng(7);
+    for (let i = 0; i < 200_000; i++) {
+      const k = 1 + (i % 8);
+      const m = Math.floor(r.next() * 10 ** (1 + (i % 15)));
+      const x = (i % 3 === 0 ? -1 : 1) * (i % 5 === 0 ? r.next() * 10 ** ((i % 10) - 3) : m / 10 ** k);
+      const ax = Math.abs(x);
+      if (!(ax >= 1e-3 && ax < 1e7)) continue;
+      const s = String(x);
+      expect(javaDoubleToString(x)).toBe(s.includes('.') ? s : `${s}.0`);
+    }
   });
 });

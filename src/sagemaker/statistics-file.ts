@@ -32,7 +32,7 @@ import {
   type NumericalStatistics,
   type StringStatistics,
 } from './data-quality-model.js';
-import { dbl, formatJackson, type JsonNode } from './jackson-json.js';
+import { dbl, dbls, formatJackson, type JsonNode } from './jackson-json.js';
 import {
   arrayAt,
   checkNumber,
@@ -263,7 +263,7 @@ function numericalNode(name: string, s: NumericalStatistics): JsonNode {
         })),
         sketch: {
           parameters: { c: dbl(sketch.parameters.c), k: dbl(sketch.parameters.k) },
-          data: sketch.data.map((level) => level.map(dbl)),
+          data: sketch.data.map(dbls),
         },
       },
     },

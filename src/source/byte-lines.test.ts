@@ -16,6 +16,11 @@ describe('ByteLineSplitter', () => {
     for (const size of [1, 2, 3, 5, 1000]) expect(split(Buffer.from(text), size)).toEqual(['é1', '€2', '😀3', '', 'tail']);
   });
 
+  it('splits ASCII LF and CRLF lines (decoded line by line) the same way, blank and CR-only lines included', () => {
+    const text = 'a1\r\nb2\n\r\n\nc3\rx\ntail';
+    for (const size of [1, 2, 3, 5, 1000]) expect(split(Buffer.from(text), size)).toEqual(['a1', 'b2', '', '', 'c3\rx', 'tail']);
+  });
+
   it('drops a UTF-8 BOM at the start only, whatever the chunking', () => {
     const text = '\uFEFF{"a":1}\n\uFEFFx\n';
     for (const size of [1, 2, 4, 1000]) expect(split(Buffer.from(text), size)).toEqual(['{"a":1}', '\uFEFFx']);

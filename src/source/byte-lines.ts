@@ -7,9 +7,9 @@
  * are both accepted.
  *
  * The common case stays one validation and one decode per chunk: the complete lines of a chunk are
- * checked together (Buffer's isUtf8), and only a chunk that fails is checked line by line.
+ * checked together (Buffer's isAscii, else isUtf8), and only a chunk that fails is checked line by line.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { RecordErrorReason } from '../errors.js';
 
 /** How much of an over-long line is kept for its dead letter. */
@@ -63,7 +63,16 @@ export class ByteLineSplitter {
     const last = chunk.lastIndexOf(10);
     if (last >= start) {
       const body = chunk.subarray(start, last);
-      if (body.length <= this.maxBytes && isUtf8(body)) {
+      const fits = body.length <= this.maxBytes;
+      if (fits && isAscii(body)) {
+        // ASCII (capture files nearly always are): each line decoded on its own as latin1 — the same
+        // text, a plain copy where UTF-8 decoding costs about 3× as much, and a flat string, which
+        // the decoder scans faster than a slice of one chunk-wide string
+        for (let s = start; s <= last; s = nl + 1) {
+          nl = chunk.indexOf(10, s);
+          out.push(chunk.toString('latin1', s, nl > s && chunk[nl - 1] === 13 ? nl - 1 : nl));
+        }
+      } else if (fits && isUtf8(body)) {
         for (const line of body.toString('utf8').split('\n')) out.push(stripCr(line));
       } else {
         for (let s = start; s <= last; s = nl + 1) {
