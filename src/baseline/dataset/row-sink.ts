@@ -20,6 +20,8 @@ export class RowSink {
     readonly registry: FeatureRegistry,
     private readonly onRow: RowCallback,
     private readonly input: string,
+    /** Register new columns with keepText (numbers' text handed on). */
+    private readonly keepNumberText = true,
   ) {}
 
   /**
@@ -36,7 +38,7 @@ export class RowSink {
         `${this.input} has more than ${this.registry.maxFeatures} features (at ${JSON.stringify(name)})`,
       );
     }
-    return this.registry.declare(name, { keepText: true }).index;
+    return this.registry.declare(name, { keepText: this.keepNumberText }).index;
   }
 
   /** Start a row whose slots are all missing. */
