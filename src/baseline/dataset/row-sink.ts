@@ -81,6 +81,15 @@ export class RowSink {
     }
   }
 
+  /** A number the caller parsed, in a feature whose text is not kept (the caller checked keepText). */
+  setNumber(i: number, kind: ValueKind, value: number): void {
+    this.widen(i);
+    const r = this.row;
+    r.kinds[i] = kind;
+    r.numbers[i] = value;
+    r.strings[i] = undefined;
+  }
+
   /** A JSON leaf (json-text.ts value that is not an object or array). */
   setJson(i: number, v: JsonValue): void {
     this.widen(i);
