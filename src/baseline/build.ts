@@ -42,6 +42,8 @@ export interface BuildDataBaselineOptions {
   progress?: boolean;
   /** Most distinct feature names accepted (default 10 000). */
   maxFeatures?: number;
+  /** CSV byte ranges read in parallel (default: by file size and cores; see dataset/csv-dataset.ts). */
+  ranges?: number;
 }
 
 export interface DataBaseline {
@@ -66,6 +68,7 @@ export async function buildDataBaseline(options: BuildDataBaselineOptions): Prom
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     ...(options.nested === undefined ? {} : { nested: options.nested }),
+    ...(options.ranges === undefined ? {} : { ranges: options.ranges }),
   };
   const file = input(options);
   const read = await readDataset(file, (row) => profile.updateRow(row), {

@@ -13,13 +13,16 @@
  * delimiter is one ASCII character, else from papaparse, whose reading the tokenizer follows.
  */
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import Papa from 'papaparse';
 import { createScanResult } from '../../record/classify.js';
 import { scanWholeNumberBytes } from '../../record/classify-bytes.js';
 import { ValueKind } from '../../record/row.js';
 import { HEADER_SNIFF_ROWS, looksLikeHeader, safeHeader, type HeaderOption } from './csv-header.js';
-import { tokenizeAll, type CsvRecord } from './csv-tokenizer.js';
+import { BAD_RECORD, EMPTY_LINE, type RowBlock } from './csv-block.js';
+import { rangeWorkersAvailable, readInRanges } from './csv-ranges.js';
+import { guessNewline, NEWLINE_SNIFF_BYTES, tokenizeAll, type CsvRecord } from './csv-tokenizer.js';
 import { countingStream, type Progress } from './read-progress.js';
 import { RecordProblems } from './record-problems.js';
 import type { RowSink } from './row-sink.js';
@@ -30,7 +33,13 @@ export interface CsvOptions {
   header?: HeaderOption;
   /** Default ',' (tab for a .tsv file). */
   delimiter?: string;
+  /** Byte ranges read in parallel (csv-ranges.ts); default: os.availableParallelism() for files of 16 MiB or more, else 1. */
+  ranges?: number;
 }
+
+/** Smaller files are read on one thread: starting workers costs more than it saves. */
+const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
 
 /** Data rows of one kind of raggedness: how many, and the line (1-based, in the file) of the first. */
 export interface RaggedRows {
@@ -52,7 +61,7 @@ export async function readCsv(input: string, sink: RowSink, progress: Progress, 
   const rows = new CsvRows(sink, options.header ?? 'auto');
   const delimiter = options.delimiter ?? (extname(input).toLowerCase() === '.tsv' ? '\t' : ',');
   const byte = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
-  if (byte > 0 && byte < 0x80 && byte !== 34 && byte !== 10 && byte !== 13) await tokenize(input, progress, byte, rows);
+  if (byte > 0 && byte < 0x80 && byte !== 34 && byte !== 10 && byte !== 13) await tokenize(input, progress, byte, rows, options, sink.keepNumberText);
   else await withPapaparse(input, progress, delimiter, rows);
   return rows.finish(input);
 }
@@ -91,6 +100,43 @@ class CsvRows {
     if (fields.length === 1 && fields[0] === '') return; // an empty line
     if (this.slots !== undefined) this.dataRow(fields, line);
     else this.early(fields, line);
+  }
+
+  /** Whether worker blocks can be taken: the columns are known, and numbers' text is kept in every column or in none. */
+  readyForBlocks(keepNumberText: boolean): boolean {
+    return this.slots !== undefined && this.keepText.every((k) => k === keepNumberText);
+  }
+
+  /** Records a worker classified (csv-block.ts), after readyForBlocks. */
+  block(b: RowBlock): void {
+    const s = this.slots as number[];
+    const sink = this.sink;
+    const { lines, widths, cellStart, kinds, numbers, textIds, texts } = b;
+    let bad = 0;
+    for (let r = 0; r < b.rows; r++) {
+      this.record++;
+      const n = widths[r] as number;
+      if (n === BAD_RECORD) {
+        for (const message of b.errors[bad++] as string[]) this.problems.add(`record ${this.record}: ${message}`);
+        continue;
+      }
+      const line = this.advance((lines[r] as number) - 1);
+      if (n === EMPTY_LINE) continue;
+      if (n !== s.length) this.countRagged(n, line);
+      const first = cellStart[r] as number;
+      // begin() leaves every slot missing; cells past the record's width stay so
+      sink.begin();
+      const m = Math.min(n, s.length);
+      for (let j = 0; j < m; j++) {
+        const c = first + j;
+        const kind = kinds[c] as ValueKind;
+        if (kind === ValueKind.MISSING) continue;
+        const t = textIds[c] as number;
+        if (t < 0) sink.setNumber(s[j] as number, kind, numbers[c] as number);
+        else sink.setClassified(s[j] as number, kind, numbers[c] as number, texts[t]);
+      }
+      sink.emit();
+    }
   }
 
   /** A record from the tokenizer. */
@@ -200,9 +246,22 @@ class CsvRows {
 }
 
 /** Read `input` through the tokenizer. */
-async function tokenize(input: string, progress: Progress, delimiter: number, rows: CsvRows): Promise<void> {
+/** Read `input` through the tokenizer: in byte ranges on several cores when large (csv-ranges.ts), else here. */
+async function tokenize(input: string, progress: Progress, delimiter: number, rows: CsvRows, options: CsvOptions, keepNumberText: boolean): Promise<void> {
   const file = await open(input, 'r');
+  let closed = false;
   try {
+    const size = (await file.stat()).size;
+    const ranges = options.ranges ?? (size >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
+    if (ranges > 1 && rangeWorkersAvailable()) {
+      const head = Buffer.allocUnsafe(Math.min(size, NEWLINE_SNIFF_BYTES));
+      await file.read(head, 0, head.length, 0);
+      await file.close();
+      closed = true;
+      const target = { bytes: (r: CsvRecord) => rows.bytes(r), readyForBlocks: () => rows.readyForBlocks(keepNumberText), block: (b: RowBlock) => rows.block(b) };
+      await readInRanges(input, size, ranges, delimiter, guessNewline(head.toString('utf8')), keepNumberText, progress, target);
+      return;
+    }
     await tokenizeAll(
       async (buf, offset, length) => {
         const { bytesRead } = await file.read(buf, offset, length, null);
@@ -213,7 +272,7 @@ async function tokenize(input: string, progress: Progress, delimiter: number, ro
       (r) => rows.bytes(r),
     );
   } finally {
-    await file.close();
+    if (!closed) await file.close();
   }
 }
 

@@ -31,7 +31,7 @@ export function guessNewline(text: string): Newline {
 /** Bytes read at a time. */
 const CHUNK_BYTES = 1 << 20;
 /** papaparse guessed the newline from its first stream chunk (64 KiB), so do we. */
-const NEWLINE_SNIFF_BYTES = 64 * 1024;
+export const NEWLINE_SNIFF_BYTES = 64 * 1024;
 
 /** Reads up to `length` bytes into buf at `offset`; 0 at the end of the input. */
 export type ReadInto = (buf: Buffer, offset: number, length: number) => Promise<number>;
@@ -39,12 +39,14 @@ export type ReadInto = (buf: Buffer, offset: number, length: number) => Promise<
 /**
  * Tokenize the whole input that `read` gives, up to `chunk` bytes a read: the newline guessed from
  * the first 64 KiB unless given, a record cut by a read's end offered again, whole, with the next.
+ * `start` is the input's offset in its file (records' `offset`s count from the file's start).
+ * Stops early when onRecord returns false.
  */
 export async function tokenizeAll(
   read: ReadInto,
   delimiter: number,
-  onRecord: (record: CsvRecord) => void,
-  options: { chunk?: number; newline?: Newline } = {},
+  onRecord: (record: CsvRecord) => boolean | void,
+  options: { chunk?: number; newline?: Newline; start?: number } = {},
 ): Promise<void> {
   const chunk = options.chunk ?? CHUNK_BYTES;
   let buf = Buffer.allocUnsafe(Math.max(chunk, NEWLINE_SNIFF_BYTES));
@@ -61,9 +63,10 @@ export async function tokenizeAll(
     newline = guessNewline(buf.toString('utf8', 0, Math.min(filled, NEWLINE_SNIFF_BYTES)));
   } else await fill();
   const tokenizer = new CsvTokenizer(delimiter, newline, onRecord);
+  tokenizer.base = options.start ?? 0;
   for (;;) {
     const done = tokenizer.feed(buf, filled, final);
-    if (final) return;
+    if (final || tokenizer.stopped) return;
     if (done === 0 && filled === buf.length) {
       // one record longer than the buffer
       const bigger = Buffer.allocUnsafe(buf.length * 2);
@@ -72,6 +75,7 @@ export async function tokenizeAll(
     } else {
       buf.copyWithin(0, done, filled);
       filled -= done;
+      tokenizer.base += done;
     }
     await fill();
   }
@@ -98,6 +102,8 @@ const RECORD_END = 1;
 /** One record: its fields as byte ranges of `bytes` (valid during the onRecord call only). */
 export class CsvRecord {
   bytes: Buffer = Buffer.alloc(0);
+  /** Where the record starts in its file. */
+  offset = 0;
   count = 0;
   starts = new Int32Array(64);
   ends = new Int32Array(64);
@@ -166,6 +172,10 @@ export class CsvRecord {
 
 export class CsvTokenizer {
   private readonly record = new CsvRecord();
+  /** The file offset of the bytes fed (records' offsets are base + their position). */
+  base = 0;
+  /** Set when onRecord returned false: feed handed on nothing more. */
+  stopped = false;
   private readonly crlf: boolean;
   /** First byte of the newline. */
   private readonly nl: number;
@@ -175,7 +185,7 @@ export class CsvTokenizer {
     /** A single ASCII byte other than a quote, CR or LF. */
     private readonly delimiter: number,
     newline: Newline,
-    private readonly onRecord: (record: CsvRecord) => void,
+    private readonly onRecord: (record: CsvRecord) => boolean | void,
   ) {
     this.crlf = newline === '\r\n';
     this.nl = newline === '\n' ? LF : CR;
@@ -197,7 +207,11 @@ export class CsvTokenizer {
       record.mayHoldNewlines = false;
       if (!this.parseRecord(bytes, pos, end, final)) return pos;
       if (this.nl === CR && !record.mayHoldNewlines) record.mayHoldNewlines = this.lfInside(bytes, pos, record.ends[record.count - 1] as number);
-      this.onRecord(record);
+      record.offset = this.base + pos;
+      if (this.onRecord(record) === false) {
+        this.stopped = true;
+        return pos;
+      }
       pos = this.cursor;
     }
     return pos;

@@ -21,7 +21,7 @@ export class RowSink {
     private readonly onRow: RowCallback,
     private readonly input: string,
     /** Register new columns with keepText (numbers' text handed on). */
-    private readonly keepNumberText = true,
+    readonly keepNumberText = true,
   ) {}
 
   /**
@@ -69,16 +69,8 @@ export class RowSink {
 
   /** A value given as text (CSV cell, text column). */
   setText(i: number, text: string): void {
-    this.widen(i);
-    const r = this.row;
     const kind = classifyText(text, 0, text.length, this.scan);
-    r.kinds[i] = kind;
-    if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {
-      r.numbers[i] = this.scan.value;
-      r.strings[i] = this.registry.at(i).keepText ? text : undefined;
-    } else {
-      r.strings[i] = kind === ValueKind.MISSING ? undefined : text;
-    }
+    this.setClassified(i, kind, this.scan.value, kind === ValueKind.MISSING ? undefined : text);
   }
 
   /** A number the caller parsed, in a feature whose text is not kept (the caller checked keepText). */
@@ -88,6 +80,19 @@ export class RowSink {
     r.kinds[i] = kind;
     r.numbers[i] = value;
     r.strings[i] = undefined;
+  }
+
+  /** A cell classified as setText does (also by csv-block.ts); `text` for text kinds and numbers whose text is kept. */
+  setClassified(i: number, kind: ValueKind, value: number, text: string | undefined): void {
+    this.widen(i);
+    const r = this.row;
+    r.kinds[i] = kind;
+    if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {
+      r.numbers[i] = value;
+      r.strings[i] = this.registry.at(i).keepText ? text : undefined;
+    } else {
+      r.strings[i] = kind === ValueKind.MISSING ? undefined : text;
+    }
   }
 
   /** A JSON leaf (json-text.ts value that is not an object or array). */
@@ -104,17 +109,9 @@ export class RowSink {
     }
   }
 
-  /** A typed value whose kind is known (Parquet numeric and boolean columns). */
+  /** A typed value whose kind is known (Parquet numeric and boolean columns; never MISSING). */
   setTyped(i: number, kind: ValueKind, value: number, text: string): void {
-    this.widen(i);
-    const r = this.row;
-    r.kinds[i] = kind;
-    if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {
-      r.numbers[i] = value;
-      r.strings[i] = this.registry.at(i).keepText ? text : undefined;
-    } else {
-      r.strings[i] = text;
-    }
+    this.setClassified(i, kind, value, text);
   }
 
   emit(): void {
