@@ -10,7 +10,8 @@
  *   quoting is an error (INPUT_UNREADABLE, every bad record listed up to a limit).
  *
  * Records come from csv-tokenizer.ts (byte ranges; numeric cells parsed in place) when the
- * delimiter is one ASCII character, else from papaparse, whose reading the tokenizer follows.
+ * delimiter is one ASCII character — for a large file, in byte ranges on worker threads
+ * (csv-ranges.ts) — else from papaparse, whose reading the tokenizer follows.
  */
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
