@@ -46,8 +46,13 @@ export class RowSink {
     const r = this.row;
     const w = this.registry.size;
     ensureRowCapacity(r, w);
-    r.kinds.fill(ValueKind.MISSING, 0, w);
-    r.strings.fill(undefined, 0, w);
+    // a loop, not fill(): two fill calls on a row of a few dozen slots were 10 % of a CSV baseline
+    const kinds = r.kinds;
+    const strings = r.strings;
+    for (let i = 0; i < w; i++) {
+      kinds[i] = ValueKind.MISSING;
+      strings[i] = undefined;
+    }
     r.width = w;
   }
 
