@@ -85,7 +85,9 @@ export class FeatureTracker {
   addCategory(text: string): void {
     let f = this.frequencies;
     if (f === null) f = this.frequencies = new BoundedFrequencies(this.config.frequencyCap);
-    f.add(text);
+    // A value the frequencies hold entered the distinct counter with them (merges and snapshots
+    // keep both together), and HyperLogLog ignores a value it has: skip its hash.
+    if (f.add(text)) return;
     let h = this.distinct;
     if (h === null) h = this.distinct = new HyperLogLog(this.config.hllPrecision);
     h.addString(text);
