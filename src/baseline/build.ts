@@ -1,6 +1,7 @@
 /**
  * `baseline data`: profile a training dataset and suggest constraints, like SageMaker's
  * `suggest_baseline` job. Reads the dataset row by row (dataset/dataset-reader.ts) into a DatasetProfile,
+ * without numbers' text except for the columns that need it (mixed-columns.ts, a second read),
  * takes its statistics and suggests constraints from them (suggest.ts).
  *
  * statistics.json stores Deequ KLL sketches, so only a baseline built with the KLL quantile
@@ -21,6 +22,7 @@ import type { NestedOption } from './dataset/json-lines-dataset.js';
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics } from '../sagemaker/data-quality-model.js';
 import { formatStatistics } from '../sagemaker/statistics-file.js';
 import { formatSketchBounds, sketchBoundsPath } from './sketch-bounds-file.js';
+import { recountMixedColumns } from './mixed-columns.js';
 import { suggestConstraints } from './suggest.js';
 
 export interface BuildDataBaselineOptions {
@@ -40,6 +42,8 @@ export interface BuildDataBaselineOptions {
   progress?: boolean;
   /** Most distinct feature names accepted (default 10 000). */
   maxFeatures?: number;
+  /** CSV byte ranges read in parallel (default: by file size and cores; see dataset/csv-dataset.ts). */
+  ranges?: number;
 }
 
 export interface DataBaseline {
@@ -59,14 +63,21 @@ export async function buildDataBaseline(options: BuildDataBaselineOptions): Prom
   const profile = new DatasetProfile(registry, {
     quantiles: quantileSketchFactory(options.quantiles ?? QuantileSketchKind.KLL),
   });
-  const read = await readDataset(input(options), (row) => profile.updateRow(row), {
-    registry,
+  const readOptions = {
     ...(options.format === undefined ? {} : { format: options.format }),
     ...(options.header === undefined ? {} : { header: options.header }),
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     ...(options.nested === undefined ? {} : { nested: options.nested }),
+    ...(options.ranges === undefined ? {} : { ranges: options.ranges }),
+  };
+  const file = input(options);
+  const read = await readDataset(file, (row) => profile.updateRow(row), {
+    registry,
+    ...readOptions,
     progress: options.progress ?? true,
+    keepNumberText: false,
   });
+  await recountMixedColumns(profile, (again, onRow) => readDataset(file, onRow, { registry: again, ...readOptions, progress: false }));
   const statistics = profile.toStatistics();
   const out: DataBaseline = {
     statistics,

@@ -13,6 +13,8 @@ export interface BaselineDataOptions {
 
 export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions): Promise<number> {
   const header = opts.header === 'auto' ? 'auto' : opts.header === 'true';
+  // CSV byte ranges read in parallel; set by tests to compare 1 and N ranges on small files
+  const ranges = Number(io.env.DRIFTMON_CSV_RANGES ?? NaN);
   const result = await buildDataBaseline({
     input: opts.input,
     ...(opts.format ? { format: opts.format } : {}),
@@ -21,6 +23,7 @@ export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions):
     // statistics.json holds KLL sketches only (SageMaker's format), so baselines always use KLL
     quantiles: 'kll',
     progress: io.isTTY,
+    ...(Number.isInteger(ranges) && ranges > 0 ? { ranges } : {}),
   });
   for (const w of result.warnings) io.err(`driftmon: warning: ${opts.input}: ${w}\n`);
   const files = await writeDataBaseline(opts.output, result);

@@ -76,13 +76,32 @@ export class FeatureTracker {
     if (text !== undefined) this.addCategory(text);
   }
 
-  private addCategory(text: string): void {
+  /** Whether this feature saw numbers (non-finite ones too) and also BOOLEAN or STRING values. */
+  get mixesNumbersWithText(): boolean {
+    return this.integral + this.fractional + this.nonFinite > 0 && this.boolean + this.string > 0;
+  }
+
+  /** Count `text` in the categories only (the type counts untouched): see replaceCategories. */
+  addCategory(text: string): void {
     let f = this.frequencies;
     if (f === null) f = this.frequencies = new BoundedFrequencies(this.config.frequencyCap);
-    f.add(text);
+    // A value the frequencies hold entered the distinct counter with them (merges and snapshots
+    // keep both together), and HyperLogLog ignores a value it has: skip its hash.
+    if (f.add(text)) return;
     let h = this.distinct;
     if (h === null) h = this.distinct = new HyperLogLog(this.config.hllPrecision);
     h.addString(text);
+  }
+
+  /** A tracker with this one's settings and nothing counted. */
+  emptyLike(): FeatureTracker {
+    return new FeatureTracker(this.config);
+  }
+
+  /** Take `other`'s categories (frequencies and distinct counter) in place of this tracker's. */
+  replaceCategories(other: FeatureTracker): void {
+    this.frequencies = other.frequencies;
+    this.distinct = other.distinct;
   }
 
   merge(other: FeatureTracker): void {

@@ -74,6 +74,16 @@ describe('readDataset: CSV', () => {
     expect(seen).toBe(300);
   });
 
+  it('a multi-byte character across the 64 KiB papaparse decoded on its own is read whole', async () => {
+    let text = 'a,b\n';
+    for (let i = 0; Buffer.byteLength(text) < 65_520; i++) text += `${i},x\n`;
+    text += '1'.repeat(65_534 - Buffer.byteLength(text));
+    text += ',é\n';
+    expect(Buffer.from(text).indexOf(Buffer.from('é'))).toBe(65_535);
+    const { rows } = await cells(file('split.csv', text));
+    expect(rows.at(-1)?.[1]).toEqual({ name: 'b', kind: ValueKind.STRING, text: 'é' });
+  });
+
   it('lists malformed records', async () => {
     const e = await errorOf(cells(file('bad.csv', 'a,b\n"x"y,1\n')));
     expect(e.code).toBe(ErrorCode.INPUT_UNREADABLE);

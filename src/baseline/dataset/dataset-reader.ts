@@ -1,6 +1,7 @@
 /**
  * Reads a baseline dataset (CSV, JSON Lines or Parquet) row by row into one reusable FeatureRow,
- * registering columns in a FeatureRegistry (with keepAllText, so String statistics can be built)
+ * registering columns in a FeatureRegistry (with keepAllText unless told otherwise, so String
+ * statistics can be built)
  * and classifying every value the way SageMaker's analyzer (Spark + Deequ) would (row-sink.ts).
  * Each format has its file: csv-dataset.ts (with csv-header.ts), json-lines-dataset.ts,
  * parquet-dataset.ts.
@@ -40,6 +41,11 @@ export interface ReadDatasetOptions extends CsvOptions {
   nested?: NestedOption;
   /** Allow a progress bar on stderr (shown only on a TTY for inputs > 50 MB). Default true. */
   progress?: boolean;
+  /**
+   * Hand numbers' text to onRow too (default true). The baseline job turns it off: only a column
+   * that mixes numbers with text needs it, and that one is recounted (../mixed-columns.ts).
+   */
+  keepNumberText?: boolean;
 }
 
 export interface ReadDatasetResult {
@@ -102,9 +108,10 @@ export async function readDataset(
       `cannot tell the format of ${input} from its extension; give the format (${DATASET_FORMATS.join(', ')})`,
     );
   }
-  options.registry.keepAllText();
+  const keepNumberText = options.keepNumberText ?? true;
+  if (keepNumberText) options.registry.keepAllText();
   const progress = createProgress(size, options.progress ?? true);
-  const sink = new RowSink(options.registry, onRow, input);
+  const sink = new RowSink(options.registry, onRow, input, keepNumberText);
   try {
     let extra: Partial<ReadDatasetResult>;
     switch (format) {

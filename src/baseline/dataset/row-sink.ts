@@ -20,6 +20,8 @@ export class RowSink {
     readonly registry: FeatureRegistry,
     private readonly onRow: RowCallback,
     private readonly input: string,
+    /** Register new columns with keepText (numbers' text handed on). */
+    readonly keepNumberText = true,
   ) {}
 
   /**
@@ -36,7 +38,7 @@ export class RowSink {
         `${this.input} has more than ${this.registry.maxFeatures} features (at ${JSON.stringify(name)})`,
       );
     }
-    return this.registry.declare(name, { keepText: true }).index;
+    return this.registry.declare(name, { keepText: this.keepNumberText }).index;
   }
 
   /** Start a row whose slots are all missing. */
@@ -44,8 +46,13 @@ export class RowSink {
     const r = this.row;
     const w = this.registry.size;
     ensureRowCapacity(r, w);
-    r.kinds.fill(ValueKind.MISSING, 0, w);
-    r.strings.fill(undefined, 0, w);
+    // a loop, not fill(): two fill calls on a row of a few dozen slots were 10 % of a CSV baseline
+    const kinds = r.kinds;
+    const strings = r.strings;
+    for (let i = 0; i < w; i++) {
+      kinds[i] = ValueKind.MISSING;
+      strings[i] = undefined;
+    }
     r.width = w;
   }
 
@@ -67,12 +74,26 @@ export class RowSink {
 
   /** A value given as text (CSV cell, text column). */
   setText(i: number, text: string): void {
+    const kind = classifyText(text, 0, text.length, this.scan);
+    this.setClassified(i, kind, this.scan.value, kind === ValueKind.MISSING ? undefined : text);
+  }
+
+  /** A number the caller parsed, in a feature whose text is not kept (the caller checked keepText). */
+  setNumber(i: number, kind: ValueKind, value: number): void {
     this.widen(i);
     const r = this.row;
-    const kind = classifyText(text, 0, text.length, this.scan);
+    r.kinds[i] = kind;
+    r.numbers[i] = value;
+    r.strings[i] = undefined;
+  }
+
+  /** A cell classified as setText does (also by csv-block.ts); `text` for text kinds and numbers whose text is kept. */
+  setClassified(i: number, kind: ValueKind, value: number, text: string | undefined): void {
+    this.widen(i);
+    const r = this.row;
     r.kinds[i] = kind;
     if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {
-      r.numbers[i] = this.scan.value;
+      r.numbers[i] = value;
       r.strings[i] = this.registry.at(i).keepText ? text : undefined;
     } else {
       r.strings[i] = kind === ValueKind.MISSING ? undefined : text;
@@ -93,17 +114,9 @@ export class RowSink {
     }
   }
 
-  /** A typed value whose kind is known (Parquet numeric and boolean columns). */
+  /** A typed value whose kind is known (Parquet numeric and boolean columns; never MISSING). */
   setTyped(i: number, kind: ValueKind, value: number, text: string): void {
-    this.widen(i);
-    const r = this.row;
-    r.kinds[i] = kind;
-    if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {
-      r.numbers[i] = value;
-      r.strings[i] = this.registry.at(i).keepText ? text : undefined;
-    } else {
-      r.strings[i] = text;
-    }
+    this.setClassified(i, kind, value, text);
   }
 
   emit(): void {

@@ -72,19 +72,21 @@ export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
   /**
    * Offer `value` with `weight` (> 0; 0 is a no-op). Amortized O(1): a reduction costs O(cap) but
    * subtracts at least (cap + 1)·min-weight from the counters, which can only have been added.
+   * Returns whether the value was held already (so a companion sketch fed on insertion has it).
    */
-  add(value: string, weight = 1): void {
+  add(value: string, weight = 1): boolean {
     if (!(weight >= 0 && weight < Infinity)) throw new RangeError(`frequency weight must be finite and ≥ 0: ${weight}`);
-    if (weight === 0) return;
+    if (weight === 0) return false;
     this.totalWeight += weight;
     const counts = this.counts;
     const c = counts.get(value);
     if (c !== undefined) {
       counts.set(value, c + weight);
-      return;
+      return true;
     }
     counts.set(value, weight);
     if (counts.size > this.cap) this.reduce();
+    return false;
   }
 
   /** Lower-bound estimate of value's weight (exact while isExact). */
