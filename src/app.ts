@@ -36,6 +36,7 @@ import { FileSource } from './source/file-source.js';
 import type { createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
 import { WorkerFetcher } from './source/kafka-fetcher-worker.js';
+import type { FetchOptions } from './source/kafka-fetcher.js';
 import { ensureKeyedTopics, ensurePartialsTopic, inputPartitionKeys } from './source/scale-out-topics.js';
 import { KafkaChangelogReader } from './source/kafka-changelog-reader.js';
 import { GaugeSeries } from './observability/gauge-series.js';
@@ -123,8 +124,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       source = new KafkaSource({
         // a client of its own that never gives up on a broker that is down (see KafkaSource)
         kafka: createKafka(connection, logger),
-        // the input's fetching and record decoding off the pipeline's thread
-        fetcher: (o) => new WorkerFetcher(connection, o, logger),
+        // the input's fetching and record decoding off the pipeline's thread, when asked
+        ...(settings.source.fetchInWorker ? { fetcher: (o: FetchOptions) => new WorkerFetcher(connection, o, logger) } : {}),
         monitor: settings.name,
         topics: [...settings.source.topics, ...(settings.labels?.topics ?? [])],
         groupId: settings.source.groupId,

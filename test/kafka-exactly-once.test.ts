@@ -1,7 +1,8 @@
 /**
  * Crash safety on a real broker: 200k capture records on a 4-partition topic, `driftmon run`
  * killed with SIGKILL twice mid-stream and restarted. Every closed window's item_count must equal
- * the count computed from what was produced: nothing lost, nothing counted twice.
+ * the count computed from what was produced: nothing lost, nothing counted twice. The consumer
+ * fetches in a worker thread here (source.fetchInWorker): the same exactly-once through it.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ describeWithServices(['kafka'], 'exactly-once over SIGKILL (real broker)', ({ ka
       windows: ['10s'],
       grace: '2s',
       // slow enough to be killed mid-stream: ~10 s for the whole topic
-      source: { maxMessagesPerSecond: 20_000, partitionIdle: '10m' },
+      source: { maxMessagesPerSecond: 20_000, partitionIdle: '10m', fetchInWorker: true },
       monitorExtra: { checkpointInterval: '1s' },
     });
     const out = join(dir, 'out');

@@ -21,6 +21,8 @@ export interface KafkaSourceSettings {
   scaleOut?: ScaleOutSettings | undefined;
   /** The consumer group's session timeout (undefined: 30 s). */
   sessionTimeoutMs?: number | undefined;
+  /** Kafka's fetching and record-batch decoding in a worker thread (kafka-fetcher-worker.ts). */
+  fetchInWorker: boolean;
 }
 
 export interface ScaleOutSettings {
@@ -65,6 +67,7 @@ export function resolveKafkaSource(
     maxMessagesPerSecond: k.maxMessagesPerSecond,
     ssl: k.ssl ?? false,
     sasl,
+    fetchInWorker: k.fetchInWorker ?? false,
   };
   if (k.sessionTimeout !== undefined) {
     const ms = duration(k.sessionTimeout, `${at}/source/sessionTimeout`);

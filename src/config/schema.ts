@@ -58,6 +58,8 @@ export const SourceConfig = Type.Union([
       partitionIdle: Type.Optional(Duration),
       /** The consumer group's session timeout (default 30s): how long a member that died holds its partitions. */
       sessionTimeout: Type.Optional(Duration),
+      /** Fetch and decode Kafka's record batches in a worker thread (default false; pays with a core to spare). */
+      fetchInWorker: Type.Optional(Type.Boolean()),
       /** Several driftmon processes share this monitor's partitions (docs/scale-out.md). */
       scaleOut: Type.Optional(
         Type.Object(

@@ -187,7 +187,7 @@ export function scenarioMonitorSettings(o: { windowMs: number; horizonMs: number
   };
   return {
     name: 'quality',
-    source: { type: 'kafka', brokers: ['unused:9092'], topics: ['inf'], groupId: 'g', clientId: 'c', fromBeginning: true, deadLetterTopic: undefined, maxMessagesPerSecond: undefined, ssl: false, sasl: undefined },
+    source: { type: 'kafka', brokers: ['unused:9092'], topics: ['inf'], groupId: 'g', clientId: 'c', fromBeginning: true, deadLetterTopic: undefined, maxMessagesPerSecond: undefined, ssl: false, sasl: undefined, fetchInWorker: false },
     record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
     labels,
     baseline: { statisticsPath: undefined, constraintsPath: '' },
