@@ -3,7 +3,7 @@
  * (test/kafka-fetcher.test.ts): the consuming half of KafkaSource, wherever it runs.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChunkVerdict, FetchedChunk, FetchOptions, KafkaFetcher } from './kafka-fetcher.js';
+import type { ChunkVerdict, FetchedChunk, FetchHandlers, FetchOptions, KafkaFetcher } from './kafka-fetcher.js';
 
 export interface FetcherFixture {
   /** A topic of `partitions` partitions holding `perPartition` messages each: key `k<p>-<i>`, value `v<p>-<i>`, timestamp 1,000 + i. */
@@ -33,16 +33,21 @@ async function until(what: string, ok: () => boolean, timeoutMs = 30_000): Promi
   }
 }
 
+/** Connect and run `fetcher`, answering each chunk with `chunk` (group events ignored unless handled). */
+async function started(fetcher: KafkaFetcher, handlers: Partial<FetchHandlers> & Pick<FetchHandlers, 'chunk'>): Promise<KafkaFetcher> {
+  await fetcher.connect();
+  await fetcher.run({ groupJoined: () => undefined, crashed: () => undefined, ...handlers });
+  return fetcher;
+}
+
 export function describeKafkaFetcherContract(name: string, fixture: () => FetcherFixture): void {
   describe(`KafkaFetcher contract: ${name}`, () => {
     it('delivers every message once, in order per partition, in chunks of at most chunkSize, the group join first; keys, values, offsets and timestamps intact', async () => {
       const f = fixture();
       const topic = await f.topic(2, 20);
-      const fetcher = f.fetcher(options(topic, f.groupId()));
       const events: string[] = [];
       const got: FetchedChunk[] = [];
-      await fetcher.connect();
-      await fetcher.run({
+      const fetcher = await started(f.fetcher(options(topic, f.groupId())), {
         groupJoined: (a) => events.push(`join:${JSON.stringify(a[topic] ?? [])}`),
         crashed: (e) => events.push(`crash:${e.message}`),
         chunk: (c) => {
@@ -71,13 +76,9 @@ export function describeKafkaFetcherContract(name: string, fixture: () => Fetche
     it('a seek verdict drops the rest of the batch and fetches again from the offset; a stop verdict leaves the chunk unresolved', async () => {
       const f = fixture();
       const topic = await f.topic(1, 10);
-      const fetcher = f.fetcher(options(topic, f.groupId(), { chunkSize: 4 }));
       const offsets: string[] = [];
       const verdicts: ChunkVerdict[] = [{ kind: 'seek', offset: 2 }, { kind: 'stop' }];
-      await fetcher.connect();
-      await fetcher.run({
-        groupJoined: () => undefined,
-        crashed: () => undefined,
+      const fetcher = await started(f.fetcher(options(topic, f.groupId(), { chunkSize: 4 })), {
         chunk: (c) => {
           offsets.push(c.messages.map((m) => m.offset).join(','));
           return Promise.resolve(verdicts.shift() ?? { kind: 'processed' });
@@ -97,12 +98,8 @@ export function describeKafkaFetcherContract(name: string, fixture: () => Fetche
       const f = fixture();
       const topic = await f.topic(1, 60);
       const groupId = f.groupId();
-      const fetcher = f.fetcher(options(topic, groupId, { chunkSize: 5, maxMessagesPerSecond: 20 }));
       let delivered = 0;
-      await fetcher.connect();
-      await fetcher.run({
-        groupJoined: () => undefined,
-        crashed: () => undefined,
+      const fetcher = await started(f.fetcher(options(topic, groupId, { chunkSize: 5, maxMessagesPerSecond: 20 })), {
         chunk: (c) => {
           delivered += c.messages.length;
           return Promise.resolve({ kind: 'processed' });
