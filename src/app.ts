@@ -16,7 +16,7 @@ import type { LabelEvaluator } from './monitors/label/label-evaluator.js';
 import type { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
 import type { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
-import { MonitorPipeline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
+import { MonitorPipeline, decodeTask, type Baseline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
 import type {
@@ -106,6 +106,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const closers: Array<() => Promise<void>> = [];
   const baselines = await Promise.all(config.monitors.map((m) => (m.labels === undefined ? loadBaseline(m.baseline) : undefined)));
   for (const [i, settings] of config.monitors.entries()) {
+    const wrap = deps.wrapDecoder;
     let source: Source;
     let deadLetters: DeadLetterSink = fileDeadLetters;
     let member: MemberDeps | undefined;
@@ -147,6 +148,16 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         metrics.inputFilesUnreadableTotal.labels(settings.name).inc();
       };
       source = createSource(settings, deps.stdin, onUnreadable);
+      const s = settings.source;
+      // data quality over files: reading and decoding beside the sketching, when it pays (and not
+      // under a test's clock or decoder wrapper, which only this thread's decoder would see)
+      if (s.type === 'files' && settings.labels === undefined && wrap === undefined && deps.clock === undefined) {
+        const { decodeInWorker, WorkerDecodedFileSource } = await import('./source/worker-decoded-file-source.js');
+        if (await decodeInWorker(s.decodeInWorker, s.paths, s.follow)) {
+          const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };
+          source = new WorkerDecodedFileSource(decodeTask(settings, baselines[i] as Baseline, files), onUnreadable);
+        }
+      }
       // a label monitor over files (replay): every capture file, then every ground-truth file
       if (settings.labels !== undefined) {
         const { LABELS_STREAM } = await import('./monitors/label/label-ingress.js');
@@ -155,7 +166,6 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     }
     sources.push(source);
     const kafkaMonitor = settings.source.type === 'kafka';
-    const wrap = deps.wrapDecoder;
     const backoff = settings.backoff ? new BackoffController({ sampleRatio: settings.backoff.sampleRatio, budgets: settings.backoff.budgets }) : undefined;
     if (settings.labels !== undefined && settings.source.type === 'kafka' && settings.source.scaleOut !== undefined) {
       const labels = settings.labels;

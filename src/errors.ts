@@ -145,3 +145,17 @@ export function exitCodeFor(e: unknown): ExitCode {
       return ExitCode.INTERNAL;
   }
 }
+
+/** Characters of a thrown message kept in a dead letter (a message can quote a whole record). */
+export const ERROR_MESSAGE_MAX_CHARS = 1024;
+
+/** A thrown value as `Name: message`, bounded (a non-Error throw is shown as text): a poison record's dead-letter text. */
+export function describeThrown(e: unknown): string {
+  let text: string;
+  try {
+    text = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
+  } catch {
+    text = 'thrown: a value that cannot be shown'; // e.g. a null-prototype object
+  }
+  return text.length <= ERROR_MESSAGE_MAX_CHARS ? text : `${text.slice(0, ERROR_MESSAGE_MAX_CHARS - 1)}…`;
+}

@@ -121,6 +121,11 @@ export function buildProgram(io: CliIo): Program {
     .option('--time-field <name>', 'flat-json: the top-level event-time field (default inferenceTime)')
     .addOption(new Option('--format <format>', 'record format').choices(['sagemaker-capture', 'flat-json']).default('sagemaker-capture'))
     .option('--port <port>', 'also serve /metrics on this port while replaying')
+    .addOption(
+      new Option('--decode-in-worker <when>', 'read and decode the capture files in a worker thread, beside the sketching (auto: with 2+ cores and 16 MiB+ of input)')
+        .choices(['auto', 'on', 'off'])
+        .default('auto'),
+    )
     .option('--fail-on-violation', 'exit with code 4 when any window has violations', false)
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(import('./run-command.js').then((m) => m.replayCommand(io, opts))));

@@ -92,6 +92,7 @@ export interface ReplayOptions {
   format: 'sagemaker-capture' | 'flat-json';
   port?: string;
   failOnViolation: boolean;
+  decodeInWorker: 'auto' | 'on' | 'off';
 }
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
@@ -127,7 +128,7 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
     monitors: [
       {
         name: 'replay',
-        source: { type: 'files', paths: (opts.capture ?? []).map((p) => resolve(p)) },
+        source: { type: 'files', paths: (opts.capture ?? []).map((p) => resolve(p)), decodeInWorker: opts.decodeInWorker === 'auto' ? 'auto' : opts.decodeInWorker === 'on' },
         record: { format: opts.format, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...(opts.timeField === undefined ? {} : { timeField: opts.timeField }) },
         baseline: { dir: resolve(opts.baseline as string) },
         windows: opts.window,

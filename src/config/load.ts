@@ -20,7 +20,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export type { KafkaSourceSettings, ScaleOutSettings } from './kafka-source-config.js';
 
 export type SourceSettings =
-  | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number }
+  | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number; decodeInWorker: boolean | 'auto' }
   | { type: 'stdin' }
   | KafkaSourceSettings;
 
@@ -351,6 +351,7 @@ function resolveMonitor(
       paths,
       follow,
       pollIntervalMs: m.source.pollInterval === undefined ? DEFAULTS.pollIntervalMs : duration(m.source.pollInterval, `${at}/source/pollInterval`),
+      decodeInWorker: m.source.decodeInWorker ?? 'auto',
     };
   } else if (m.source?.type === 'kafka') {
     source = resolveKafkaSource(m.source, { at, monitor: m.name, labelTopics: m.labels?.topics ?? [], env, problems, duration });

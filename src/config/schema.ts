@@ -35,6 +35,11 @@ export const SourceConfig = Type.Union([
       /** Keep reading as files grow and new files appear. */
       follow: Type.Optional(Type.Boolean()),
       pollInterval: Type.Optional(Duration),
+      /**
+       * Data-quality monitors: read and decode the files in a worker thread, beside the sketching.
+       * auto (default): when there are 2 or more cores and the files hold 16 MiB or more.
+       */
+      decodeInWorker: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('auto')])),
     },
     { additionalProperties: false },
   ),

@@ -24,10 +24,10 @@
  * - Infrastructure faults (a dead-letter or report sink, the source, the join store's disk) are
  *   not the record's fault: dead-lettering the record would lose it, so they propagate as before.
  */
-import { DriftmonError, ErrorCode } from '../errors.js';
-
-/** Characters of the thrown message kept in the dead letter (a message can quote a whole record). */
-export const ERROR_MESSAGE_MAX_CHARS = 1024;
+import type { Logger } from 'pino';
+import { DriftmonError, ErrorCode, RecordErrorReason, describeThrown } from '../errors.js';
+import type { DeadLetterSink } from '../sink/dead-letter.js';
+import type { RawBatch } from '../source/source.js';
 
 const INFRASTRUCTURE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ErrorCode.SINK_WRITE_FAILED,
@@ -45,20 +45,33 @@ export function poisonRecordError(monitor: string, origin: string, e: unknown, t
   if (touchedState) {
     throw new DriftmonError(
       ErrorCode.INTERNAL,
-      `monitor ${monitor}: record ${origin} failed after reaching window state, which is now inexact: ${describe(e)}`,
+      `monitor ${monitor}: record ${origin} failed after reaching window state, which is now inexact: ${describeThrown(e)}`,
       { cause: e },
     );
   }
-  return describe(e);
+  return describeThrown(e);
 }
 
-/** `Name: message`, bounded (a non-Error throw is shown as text). */
-function describe(e: unknown): string {
-  let text: string;
-  try {
-    text = e instanceof Error ? `${e.name}: ${e.message}` : `thrown: ${String(e)}`;
-  } catch {
-    text = 'thrown: a value that cannot be shown'; // e.g. a null-prototype object
+/** A batch's poison records: each dead-lettered as it is met, then one warning for the batch. */
+export class PoisonTally {
+  private count = 0;
+  private first: { source: string; error: string } | undefined;
+
+  /** Record i of `batch` (its text `record`) threw `e`: dead-letter it, or throw when the monitor must stop. */
+  dead(monitor: string, batch: RawBatch, i: number, record: string, e: unknown, touchedState: boolean, deadLetters: DeadLetterSink): void {
+    const source = batch.origin(i);
+    const error = poisonRecordError(monitor, source, e, touchedState);
+    deadLetters.write({ monitor, reason: RecordErrorReason.PROCESSING_ERROR, source, record, bytes: batch.bytes?.(i), key: batch.key?.(i), error });
+    this.seen(source, error);
   }
-  return text.length <= ERROR_MESSAGE_MAX_CHARS ? text : `${text.slice(0, ERROR_MESSAGE_MAX_CHARS - 1)}…`;
+
+  /** A poison record dead-lettered elsewhere (a decoding thread). */
+  seen(source: string, error: string): void {
+    this.count++;
+    this.first ??= { source, error };
+  }
+
+  warn(monitor: string, logger: Logger): void {
+    if (this.first !== undefined) logger.warn({ monitor, records: this.count, first: this.first }, 'records dead-lettered: processing them threw');
+  }
 }

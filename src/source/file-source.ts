@@ -16,10 +16,10 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { LineBatcher } from './line-batcher.js';
+import { LineBatcher, type LineBatch } from './line-batcher.js';
 import { DEFAULTS } from '../config/load.js';
 import { ByteLineSplitter } from './byte-lines.js';
-import type { RawBatch, Source, UnreadableInput } from './source.js';
+import type { Source, UnreadableInput } from './source.js';
 
 const CAPTURE_FILE = /\.(jsonl|json|ndjson)(\.gz)?$/;
 
@@ -47,7 +47,7 @@ export class FileSource implements Source {
     this.description = `files ${options.paths.join(', ')}${options.follow ? ' (follow)' : ''}`;
   }
 
-  async *batches(): AsyncIterable<RawBatch> {
+  async *batches(): AsyncIterable<LineBatch> {
     const batchSize = this.options.batchSize ?? 4096;
     do {
       const files = await listCaptureFiles(this.options.paths, this.options.follow ?? false);
@@ -79,7 +79,7 @@ export class FileSource implements Source {
     this.options.onUnreadable?.(input);
   }
 
-  private async *readFile(file: string, batchSize: number): AsyncIterable<RawBatch> {
+  private async *readFile(file: string, batchSize: number): AsyncIterable<LineBatch> {
     let state = this.offsets.get(file);
     if (state === undefined) {
       state = { bytes: 0, line: 0, splitter: new ByteLineSplitter(this.options.maxLineLength ?? DEFAULTS.maxLineLength) };

@@ -9,14 +9,13 @@
  * Group joins and crashes come over in order with the chunks, so a join is handled before the
  * first chunk of its generation. kafkajs's log lines are relayed to this thread's logger.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { unpackChunk, type PackedChunk } from './kafka-chunk-transfer.js';
 import type { KafkaConnection } from './kafka-client.js';
 import type { ChunkVerdict, FetchHandlers, FetchOptions, KafkaFetcher } from './kafka-fetcher.js';
+import { workerScript } from './worker-script.js';
 
 export interface FetchWorkerData {
   readonly connection: KafkaConnection;
@@ -38,12 +37,6 @@ export type FromFetchWorker =
   | { readonly type: 'chunk'; readonly id: number; readonly chunk: PackedChunk }
   | { readonly type: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly fields: Record<string, unknown>; readonly msg: string };
 
-/** The worker's script: next to this module when built; from dist/ when this runs from src/ (tests). */
-function workerScript(): URL {
-  const built = new URL('./kafka-fetch-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : new URL('../../dist/src/source/kafka-fetch-worker.js', import.meta.url);
-}
-
 export class WorkerFetcher implements KafkaFetcher {
   private worker: Worker | undefined;
   private handlers: FetchHandlers | undefined;
@@ -59,7 +52,7 @@ export class WorkerFetcher implements KafkaFetcher {
 
   connect(): Promise<void> {
     const data: FetchWorkerData = { connection: this.connection, options: this.options };
-    const worker = new Worker(workerScript(), { workerData: data });
+    const worker = new Worker(workerScript('kafka-fetch-worker.js'), { workerData: data });
     this.worker = worker;
     worker.on('message', (m: FromFetchWorker) => this.onMessage(m));
     worker.on('error', (e) => this.lost(e));

@@ -11,6 +11,12 @@ interface Rejection {
   readonly bytes: number;
 }
 
+/** A batch of one origin's lines, which also says each record's line number apart. */
+export interface LineBatch extends RawBatch {
+  readonly originName: string;
+  lineNo(i: number): number;
+}
+
 export class LineBatcher {
   private records: string[] = [];
   private lineNos: number[] = [];
@@ -26,7 +32,7 @@ export class LineBatcher {
    * Add line number `lineNo`; returns a batch once `size` lines are held. Blank lines (empty or
    * whitespace only) are not records: they are skipped and counted in the next batch's blankLines.
    */
-  add(line: string, lineNo: number): RawBatch | undefined {
+  add(line: string, lineNo: number): LineBatch | undefined {
     if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim().length === 0)) {
       this.blank++;
       return undefined;
@@ -37,7 +43,7 @@ export class LineBatcher {
   }
 
   /** Add a line the source rejected (`text` is what its dead letter keeps); returns a batch as add() does. */
-  reject(text: string, lineNo: number, rejection: Rejection): RawBatch | undefined {
+  reject(text: string, lineNo: number, rejection: Rejection): LineBatch | undefined {
     (this.rejections ??= new Map()).set(this.records.length, rejection);
     this.records.push(text);
     this.lineNos.push(lineNo);
@@ -45,7 +51,7 @@ export class LineBatcher {
   }
 
   /** A line from ByteLineSplitter: text is added, a rejection is kept as one. */
-  addLine(line: ByteLine, lineNo: number): RawBatch | undefined {
+  addLine(line: ByteLine, lineNo: number): LineBatch | undefined {
     return typeof line === 'string' ? this.add(line, lineNo) : this.reject(line.text, lineNo, line);
   }
 
@@ -55,7 +61,7 @@ export class LineBatcher {
   }
 
   /** The lines held so far as a batch (undefined when none, and no blank line was skipped). */
-  flush(): RawBatch | undefined {
+  flush(): LineBatch | undefined {
     if (this.records.length === 0 && this.blank === 0) return undefined;
     const records = this.records;
     const lines = this.lineNos;
@@ -66,7 +72,7 @@ export class LineBatcher {
     this.rejections = undefined;
     const blankLines = this.blank;
     this.blank = 0;
-    const batch: RawBatch = { records, origin: (i) => `${origin}:${lines[i] ?? '?'}`, ...(blankLines > 0 ? { blankLines } : {}) };
+    const batch: LineBatch = { records, origin: (i) => `${origin}:${lines[i] ?? '?'}`, originName: origin, lineNo: (i) => lines[i] ?? 0, ...(blankLines > 0 ? { blankLines } : {}) };
     return rejections === undefined ? batch : { ...batch, rejected: (i) => rejections.get(i) };
   }
 }

@@ -8,6 +8,7 @@
  * built from them, and a restarted source resumes from the checkpoint's positions.
  */
 import type { RecordErrorReason } from '../errors.js';
+import type { DecodedBlock } from '../record/decoded-block.js';
 import type { SourcePosition } from '../state/source-position.js';
 
 export interface RawBatch {
@@ -36,6 +37,11 @@ export interface RawBatch {
   readonly stream?: string;
   /** Partitioned sources: which partition the whole batch came from, and the position after it. */
   readonly partition?: { readonly key: string; readonly position: SourcePosition };
+  /**
+   * Records already decoded in another thread (file-decode-worker.ts): `records` is then empty and
+   * the block holds them; origin(i) still names record i.
+   */
+  readonly decoded?: DecodedBlock;
 }
 
 /** An input file that could not be read (gone, unreadable, corrupt or truncated), and why. */

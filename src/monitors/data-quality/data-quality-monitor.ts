@@ -13,11 +13,8 @@
  * the source to resume from its positions; on stop it checkpoints the open windows instead of
  * dropping them.
  */
-import type { Logger } from 'pino';
-import type { Constraints, DatasetStatistics } from '../../sagemaker/data-quality-model.js';
 import { baselineFeatureOrder } from '../../baseline/load-files.js';
 import { formatDuration } from '../../config/duration.js';
-import type { MonitorSettings } from '../../config/load.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
 import { DatasetProfile } from '../../profile/dataset-profile.js';
 import { createDecoder } from '../../record/create-decoder.js';
@@ -25,19 +22,9 @@ import type { ColumnNaming } from '../../record/column-naming.js';
 import type { RecordDecoder } from '../../record/decoder.js';
 import { FeatureRegistry } from '../../record/feature-registry.js';
 import type { FeatureRow } from '../../record/row.js';
+import { DecodedBlockReader, type DecodedBlock } from '../../record/decoded-block.js';
 import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
-import type { DeadLetterSink } from '../../sink/dead-letter.js';
-import type {
-  BackoffMetrics,
-  CheckpointMetrics,
-  ScaleOutMetrics,
-  DataQualityGaugeMetrics,
-  DataQualityWindowMetrics,
-  RecordMetrics,
-} from '../../observability/component-metrics.js';
-import type { ReportSink } from '../../sink/report.js';
-import type { RawBatch, Source } from '../../source/source.js';
-import type { CheckpointStore } from '../../state/checkpoint-store.js';
+import type { RawBatch } from '../../source/source.js';
 import { PartitionClock, type PartitionClockEntry } from '../../window/partition-clock.js';
 import { StreamClock } from '../../window/stream-clock.js';
 import { MemoryWindowStore, type WindowState } from '../../window/window-store.js';
@@ -45,80 +32,18 @@ import { decodeFramed, encodeFramed } from '../../state/framed.js';
 import { Windower } from '../../window/windower.js';
 import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
-import { MemberCycle, type MemberCycleOptions } from '../member-cycle.js';
+import { MemberCycle } from '../member-cycle.js';
 import { PartialsOutbox } from './partials-outbox.js';
 import { PartitionWindows } from '../../window/partition-windows.js';
-import { poisonRecordError } from '../record-fault.js';
+import { PoisonTally } from '../record-fault.js';
 import { WindowCloser } from './window-closer.js';
 import { WindowOwner } from './window-owner.js';
 
-export interface Baseline {
-  statistics: DatasetStatistics | undefined;
-  constraints: Constraints;
-}
+import { baselineDeclarations } from './decode-task.js';
+import type { MonitorDeps, MonitorSummary } from './monitor-deps.js';
 
-export interface MonitorDeps {
-  settings: MonitorSettings;
-  baseline: Baseline;
-  source: Source;
-  reports: ReportSink;
-  deadLetters: DeadLetterSink;
-  /** Its own counters, and those of its stages: checkpoints, back-off, the window gauges. */
-  metrics: RecordMetrics & DataQualityWindowMetrics & DataQualityGaugeMetrics & CheckpointMetrics & BackoffMetrics & ScaleOutMetrics;
-  logger: Logger;
-  clock?: () => number;
-  /** Partitioned sources: where checkpoints go (state + positions, then offsets are committed). */
-  checkpoints?: CheckpointStore;
-  /** Back-off at 75 %: samples by inference-ID hash while lag or disk pressure is high. */
-  backoff?: BackoffController;
-  /** The latest used fraction of the state disk (sampled elsewhere; read once per back-off update). */
-  diskUsage?: () => number | undefined;
-  /** Wraps the record decoder (tests make chosen records throw with it; see record-fault.ts). */
-  wrapDecoder?: (decoder: RecordDecoder) => RecordDecoder;
-  /** Scaled out (docs/scale-out.md): this process is a member; windows go to their owners as partials. */
-  member?: MemberDeps;
-}
-
-/**
- * What a member needs beyond a one-process monitor: where partials go and how they are committed,
- * and, as the owner of some windows, the partials topic's source (group `<group>.partials`) and the
- * input partitions whose progress its watermark waits for.
- */
-export interface MemberDeps extends Pick<MemberCycleOptions, 'groupId' | 'transactionalIdPrefix' | 'transactions'> {
-  partialsTopic: string;
-  partialsPartitions: number;
-  partialsSource: Source;
-  ownerGroupId: string;
-  inputPartitions: () => readonly string[];
-}
-
-/** What a finished run saw: used by the CLI's summary and by tests. */
-export interface MonitorSummary {
-  monitor: string;
-  records: number;
-  rows: number;
-  invalid: Partial<Record<RecordErrorReason, number>>;
-  lateRows: Record<string, number>;
-  /** Rows skipped by back-off sampling. */
-  sampledOut: number;
-  /** Blank lines (empty or whitespace only) of line-oriented sources: skipped, not records. */
-  blankLines: number;
-  windowsClosed: number;
-  windowsWithViolations: number;
-  /** feature → check type → number of windows that violated it (null-prototype objects: feature names are input). */
-  violations: Record<string, Record<string, number>>;
-  /** feature → number of windows driftmon's drift verdict raised it in (null-prototype, like violations). */
-  drifted: Record<string, number>;
-  reportPaths: string[];
-  /** Headerless columns: named from the baseline's features, or left `_cN` (a count mismatch). */
-  columnNaming?: ColumnNaming;
-  /** Problems the user should act on, each logged once when met; printed again after the summary. */
-  warnings: string[];
-  /** The source ended by itself (every input read), rather than being stopped. */
-  finished: boolean;
-  /** File sources: capture files found (read or unreadable); undefined for other sources. */
-  inputFiles: number | undefined;
-}
+export type { Baseline, MemberDeps, MonitorDeps, MonitorSummary } from './monitor-deps.js';
+export { baselineDeclarations, decodeTask } from './decode-task.js';
 
 export class MonitorPipeline {
   readonly registry: FeatureRegistry;
@@ -144,11 +69,16 @@ export class MonitorPipeline {
       this.batchSampledOut++;
       return;
     }
+    this.admit(row);
+  };
+
+  /** A row passed the checks: into its windows. */
+  private admit(row: FeatureRow): void {
     this.row = row;
     this.batchRows++;
     this.recordTimeMs = row.eventTimeMs;
     this.current.add(row.eventTimeMs, this.applyRow, this.rowWeight);
-  };
+  }
   private batchRows = 0;
   private batchSampledOut = 0;
   /** Per batch: event times beyond this (wall-clock now + maxFutureSkew) are rejected. */
@@ -172,6 +102,8 @@ export class MonitorPipeline {
   private readonly cycle: CheckpointCycle;
   private readonly state = async (): Promise<CheckpointState> => ({ state: this.snapshot() });
   private lastBackoffUpdateMs = Number.NEGATIVE_INFINITY;
+  /** Records decoded in another thread: how that decoder named headerless columns, once decided. */
+  private decodedNaming: ColumnNaming | undefined;
 
   constructor(private readonly deps: MonitorDeps) {
     const s = deps.settings;
@@ -179,10 +111,7 @@ export class MonitorPipeline {
     this.clock = deps.clock ?? Date.now;
     this.cycle = new CheckpointCycle(s.name, deps, this.clock, s.checkpointIntervalMs);
     this.registry = new FeatureRegistry(s.maxFeatures);
-    // Baseline features first, in the baseline's order; String-typed ones keep their text.
-    for (const f of deps.baseline.constraints.features) {
-      this.registry.declare(f.name, { keepText: f.inferredType === 'String' || f.inferredType === 'Boolean' });
-    }
+    for (const d of baselineDeclarations(deps.baseline)) this.registry.declare(d.name, { keepText: d.keepText });
     const decoder = createDecoder(s.record, this.registry, { baselineNames: baselineFeatureOrder(deps.baseline) });
     this.decoder = deps.wrapDecoder?.(decoder) ?? decoder;
     const quantiles = quantileSketchFactory(s.quantileSketch);
@@ -336,9 +265,7 @@ export class MonitorPipeline {
    * windows closed.
    */
   async processBatch(batch: RawBatch): Promise<number> {
-    const { metrics, deadLetters } = this.deps;
-    const records = batch.records;
-    let invalid: Map<RecordErrorReason, number> | undefined;
+    const { metrics } = this.deps;
     this.batchRows = 0;
     this.batchSampledOut = 0;
     const batchStartMs = this.clock();
@@ -354,64 +281,16 @@ export class MonitorPipeline {
     const backoff = this.deps.backoff;
     const sampling = backoff !== undefined && backoff.ratio < 1;
     this.rowWeight = sampling ? 1 / backoff.ratio : 1;
-    const maxLength = this.deps.settings.maxLineLength;
-    // The try wraps the whole loop, not each record: a poison record is dead-lettered in the catch
-    // and the loop resumes after it (see record-fault.ts for what stops the monitor instead).
-    let i = 0;
-    let rowsBeforeRecord = 0;
-    let poisoned = 0;
-    let firstPoison: { source: string; error: string } | undefined;
-    while (i < records.length) {
-      try {
-        for (; i < records.length; i++) {
-          rowsBeforeRecord = this.batchRows;
-          const line = records[i] as string;
-          if (sampling) {
-            // keyed messages (key = inference ID) are decided before decoding, which is the saving
-            const key = batch.key?.(i);
-            this.filterRows = key === undefined || key === null || key.length === 0;
-            if (!this.filterRows && !backoff.keepBytes(key as Uint8Array)) {
-              this.batchSampledOut++;
-              continue;
-            }
-          }
-          const rejected = batch.rejected?.(i);
-          this.rowReason = undefined;
-          this.recordTimeMs = Number.NaN;
-          const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow) ?? this.rowReason);
-          if (this.recordTimeMs === this.recordTimeMs) {
-            // once per record, not per row: the rows of one record share its event time
-            streamClock.record(this.recordTimeMs);
-            if (!partitioned) this.current.advanceTo(streamClock.confirmedMs);
-          }
-          if (reason !== undefined) {
-            invalid = tally(invalid, reason);
-            deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, recordBytes: rejected?.bytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
-          }
-        }
-      } catch (e) {
-        const source = batch.origin(i);
-        // rows counted since the record began reached a window: its state cannot be taken back
-        const error = poisonRecordError(this.name, source, e, this.batchRows !== rowsBeforeRecord);
-        const reason = RecordErrorReason.PROCESSING_ERROR;
-        invalid = tally(invalid, reason);
-        deadLetters.write({ monitor: this.name, reason, source, record: records[i] as string, bytes: batch.bytes?.(i), key: batch.key?.(i), error });
-        poisoned++;
-        firstPoison ??= { source, error };
-        i++;
-      }
-    }
-    if (firstPoison !== undefined) {
-      this.deps.logger.warn({ monitor: this.name, records: poisoned, first: firstPoison }, 'records dead-lettered: processing them threw');
-    }
+    const invalid = batch.decoded !== undefined ? this.applyDecoded(batch, batch.decoded, streamClock, partitioned) : this.decodeRecords(batch, streamClock, partitioned, sampling);
     this.filterRows = false;
-    this.summary.records += records.length;
+    const recordCount = batch.decoded?.records ?? batch.records.length;
+    this.summary.records += recordCount;
     if (batch.blankLines !== undefined) {
       this.summary.blankLines += batch.blankLines;
       metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
     }
     this.summary.rows += this.batchRows;
-    metrics.recordsTotal.labels(this.name).inc(records.length);
+    metrics.recordsTotal.labels(this.name).inc(recordCount);
     metrics.rowsTotal.labels(this.name).inc(this.batchRows);
     if (this.batchSampledOut > 0) {
       this.summary.sampledOut += this.batchSampledOut;
@@ -449,6 +328,105 @@ export class MonitorPipeline {
     return closed.length;
   }
 
+  /** Decode the batch's lines and window their rows; returns the rejected records by reason. */
+  private decodeRecords(batch: RawBatch, streamClock: StreamClock, partitioned: boolean, sampling: boolean): Map<RecordErrorReason, number> | undefined {
+    const { deadLetters } = this.deps;
+    const backoff = this.deps.backoff as BackoffController;
+    const records = batch.records;
+    let invalid: Map<RecordErrorReason, number> | undefined;
+    const maxLength = this.deps.settings.maxLineLength;
+    // The try wraps the whole loop, not each record: a poison record is dead-lettered in the catch
+    // and the loop resumes after it (see record-fault.ts for what stops the monitor instead).
+    let i = 0;
+    let rowsBeforeRecord = 0;
+    const poison = new PoisonTally();
+    while (i < records.length) {
+      try {
+        for (; i < records.length; i++) {
+          rowsBeforeRecord = this.batchRows;
+          const line = records[i] as string;
+          if (sampling) {
+            // keyed messages (key = inference ID) are decided before decoding, which is the saving
+            const key = batch.key?.(i);
+            this.filterRows = key === undefined || key === null || key.length === 0;
+            if (!this.filterRows && !backoff.keepBytes(key as Uint8Array)) {
+              this.batchSampledOut++;
+              continue;
+            }
+          }
+          const rejected = batch.rejected?.(i);
+          this.rowReason = undefined;
+          this.recordTimeMs = Number.NaN;
+          const reason = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.decoder.decode(line, this.onRow) ?? this.rowReason);
+          this.recordDone(streamClock, partitioned);
+          if (reason !== undefined) {
+            invalid = tally(invalid, reason);
+            deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: line, recordBytes: rejected?.bytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
+          }
+        }
+      } catch (e) {
+        invalid = tally(invalid, RecordErrorReason.PROCESSING_ERROR);
+        poison.dead(this.name, batch, i, records[i] as string, e, this.batchRows !== rowsBeforeRecord, deadLetters);
+        i++;
+      }
+    }
+    poison.warn(this.name, this.deps.logger);
+    return invalid;
+  }
+
+  /**
+   * Window the rows of records decoded in another thread (file-decode-worker.ts decided each
+   * record's rejection, future event times included); returns the rejected records by reason.
+   * Only files are decoded there, and back-off (sampling) applies to Kafka sources only.
+   */
+  private applyDecoded(batch: RawBatch, block: DecodedBlock, streamClock: StreamClock, partitioned: boolean): Map<RecordErrorReason, number> | undefined {
+    const { deadLetters } = this.deps;
+    const reader = new DecodedBlockReader(block, this.registry);
+    if (block.columnNaming !== undefined) this.decodedNaming = block.columnNaming;
+    const problems = block.problems;
+    const rowCounts = reader.arrays.rowCounts;
+    let invalid: Map<RecordErrorReason, number> | undefined;
+    let next = 0;
+    let i = 0;
+    let rowsBeforeRecord = 0;
+    const poison = new PoisonTally();
+    while (i < block.records) {
+      try {
+        for (; i < block.records; i++) {
+          rowsBeforeRecord = this.batchRows;
+          this.recordTimeMs = Number.NaN;
+          const n = rowCounts[i] as number;
+          for (let k = 0; k < n; k++) this.admit(reader.next());
+          this.recordDone(streamClock, partitioned);
+          const p = problems[next];
+          if (p !== undefined && p.record === i) {
+            next++;
+            invalid = tally(invalid, p.reason);
+            const letter = { monitor: this.name, reason: p.reason, source: batch.origin(i), record: p.text, recordBytes: p.bytes };
+            deadLetters.write(p.error === undefined ? letter : { ...letter, error: p.error });
+            if (p.error !== undefined) poison.seen(batch.origin(i), p.error);
+          }
+        }
+      } catch (e) {
+        const p = problems[next];
+        const text = p !== undefined && p.record === i ? p.text : '';
+        if (text !== '') next++;
+        invalid = tally(invalid, RecordErrorReason.PROCESSING_ERROR);
+        poison.dead(this.name, batch, i, text, e, this.batchRows !== rowsBeforeRecord, deadLetters);
+        i++;
+      }
+    }
+    poison.warn(this.name, this.deps.logger);
+    return invalid;
+  }
+
+  /** After a record's rows: its event time (if a row was used) moves the stream clock, once per record. */
+  private recordDone(streamClock: StreamClock, partitioned: boolean): void {
+    if (this.recordTimeMs !== this.recordTimeMs) return;
+    streamClock.record(this.recordTimeMs);
+    if (!partitioned) this.current.advanceTo(streamClock.confirmedMs);
+  }
+
   private async restoreCheckpoint(): Promise<void> {
     const { logger } = this.deps;
     const c = await this.cycle.load();
@@ -465,7 +443,7 @@ export class MonitorPipeline {
 
   /** Once the decoder has named headerless columns: say how, once (a warning on a count mismatch). */
   private noteColumnNaming(): void {
-    const naming = this.decoder.columnNaming?.();
+    const naming = this.decodedNaming ?? this.decoder.columnNaming?.();
     if (naming === undefined) return;
     this.summary.columnNaming = naming;
     const { logger } = this.deps;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
 import type { RecordDecoder } from '../../record/decoder.js';
 import { asDataQualityReport } from '../../sink/report.js';
-import { ERROR_MESSAGE_MAX_CHARS } from '../record-fault.js';
+import { ERROR_MESSAGE_MAX_CHARS } from '../../errors.js';
 import { baselineOf, runPipeline } from './test-support/run-lines.js';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,0 +1,294 @@
+/**
+ * Decoded rows in flat typed arrays, so that decoding can run in another thread than sketching
+ * (source/file-decode-worker.ts) and hand its result over without a copy: the arrays' buffers are
+ * transferred, and only the few strings (categorical values, dead letters, new feature names) are
+ * cloned. The builder takes rows from a RecordDecoder's callback; the reader gives them back, one
+ * at a time, in the same reusable FeatureRow, so the monitor's per-row code is the one it runs for
+ * lines decoded in its own thread.
+ */
+import { DriftmonError, ErrorCode, RecordErrorReason } from '../errors.js';
+import type { ColumnNaming } from './column-naming.js';
+import type { FeatureRegistry, FeatureSpec } from './feature-registry.js';
+import { ValueKind, createRow, ensureRowCapacity, type FeatureRow } from './row.js';
+
+/** A record that produced no rows and goes to the dead letters: why, and what the letter keeps. */
+export interface DecodedProblem {
+  /** Index of the record in its block. */
+  readonly record: number;
+  readonly reason: RecordErrorReason;
+  /** The line (or what the source kept of a rejected one). */
+  readonly text: string;
+  /** The line's true length in bytes, when the source rejected it before decoding. */
+  readonly bytes?: number;
+  /** A decoder that threw: the thrown error, described (a poison record). */
+  readonly error?: string;
+}
+
+export interface DecodedBlock {
+  /** Records (non-blank lines) in the block, in input order. */
+  readonly records: number;
+  readonly blankLines: number;
+  /** Where the records came from (a file path); each record's line number is in the buffer. */
+  readonly origin: string;
+  readonly problems: readonly DecodedProblem[];
+  readonly rows: number;
+  /** Slots per row. */
+  readonly stride: number;
+  /** The numeric part, laid out by blockLayout (transferred, and handed back for reuse). */
+  readonly buffer: ArrayBuffer;
+  readonly recordCapacity: number;
+  readonly rowCapacity: number;
+  /** Row by row, slot by slot: the text of every BOOLEAN or STRING value and of keepText numbers. */
+  readonly texts: readonly (string | undefined)[];
+  /** Features the decoder registered while building this block, in order. */
+  readonly newFeatures: readonly { readonly name: string; readonly isOutput: boolean; readonly index: number }[];
+  /** The decoder's column naming, once decided. */
+  readonly columnNaming: ColumnNaming | undefined;
+}
+
+/** The arrays in a block's buffer. */
+export interface BlockArrays {
+  /** Per row: event time. */
+  readonly times: Float64Array;
+  /** Per row and slot: the value (kinds INTEGRAL and FRACTIONAL). */
+  readonly numbers: Float64Array;
+  /** Per record: its line number, and how many rows it produced. */
+  readonly lineNos: Int32Array;
+  readonly rowCounts: Int32Array;
+  /** Per row: its width (registry size when decoded). */
+  readonly widths: Int32Array;
+  /** Per row and slot: the ValueKind. */
+  readonly kinds: Uint8Array;
+}
+
+/** Bytes of a buffer for these capacities (8-byte sections first, so every view is aligned). */
+function blockBytes(records: number, rows: number, stride: number): number {
+  return 8 * rows * (1 + stride) + 4 * (2 * records + rows) + rows * stride;
+}
+
+/** The arrays of a block's buffer, for these capacities. */
+export function blockArrays(buffer: ArrayBuffer, records: number, rows: number, stride: number): BlockArrays {
+  let at = 0;
+  const take = <T>(make: (offset: number) => T, bytes: number): T => {
+    const a = make(at);
+    at += bytes;
+    return a;
+  };
+  return {
+    times: take((o) => new Float64Array(buffer, o, rows), 8 * rows),
+    numbers: take((o) => new Float64Array(buffer, o, rows * stride), 8 * rows * stride),
+    lineNos: take((o) => new Int32Array(buffer, o, records), 4 * records),
+    rowCounts: take((o) => new Int32Array(buffer, o, records), 4 * records),
+    widths: take((o) => new Int32Array(buffer, o, rows), 4 * rows),
+    kinds: take((o) => new Uint8Array(buffer, o, rows * stride), rows * stride),
+  };
+}
+
+const hasText = (kind: number, spec: FeatureSpec | undefined): boolean =>
+  kind === ValueKind.BOOLEAN || kind === ValueKind.STRING || ((kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) && spec?.keepText === true);
+
+/**
+ * Builds blocks from one decoder's rows (the decoder's registry is `registry`). Buffers handed back
+ * (reuse) are taken again for later blocks, so a steady stream allocates none.
+ */
+export class DecodedBlockBuilder {
+  private records = 0;
+  private rows = 0;
+  private stride: number;
+  private recordCap: number;
+  private rowCap: number;
+  private buffer: ArrayBuffer;
+  private a: BlockArrays;
+  private texts: (string | undefined)[] = [];
+  private problems: DecodedProblem[] = [];
+  private registered: number;
+  private recordRows = 0;
+  private recordTexts = 0;
+  private futureRow = false;
+  private readonly spare: ArrayBuffer[] = [];
+  /** Rows with a later event time are refused (EVENT_TIME_IN_FUTURE), as the monitor refuses them. */
+  futureLimitMs = Number.POSITIVE_INFINITY;
+
+  /** `records`: the usual records per block (the source's batch size). */
+  constructor(
+    private readonly registry: FeatureRegistry,
+    records: number,
+  ) {
+    this.stride = Math.max(8, registry.size);
+    this.registered = registry.size;
+    this.recordCap = this.rowCap = Math.max(16, records);
+    this.buffer = this.acquire();
+    this.a = blockArrays(this.buffer, this.recordCap, this.rowCap, this.stride);
+  }
+
+  get recordCount(): number {
+    return this.records;
+  }
+
+  /** A buffer the monitor is done with. */
+  reuse(buffer: ArrayBuffer): void {
+    if (this.spare.length < 8) this.spare.push(buffer);
+  }
+
+  /** Start the next record (line `lineNo`). */
+  beginRecord(lineNo: number): void {
+    const r = this.records;
+    if (r === this.recordCap) this.relayout(this.recordCap * 2, this.rowCap, this.stride);
+    this.a.lineNos[r] = lineNo;
+    this.a.rowCounts[r] = 0;
+    this.recordRows = this.rows;
+    this.recordTexts = this.texts.length;
+    this.futureRow = false;
+  }
+
+  /** The decoder's row callback: copies the row in. */
+  readonly onRow = (row: FeatureRow): void => {
+    if (row.eventTimeMs > this.futureLimitMs) {
+      this.futureRow = true;
+      return;
+    }
+    const width = row.width;
+    const n = this.rows;
+    if (width > this.stride || n === this.rowCap) this.relayout(this.recordCap, n === this.rowCap ? this.rowCap * 2 : this.rowCap, Math.max(width, this.stride));
+    const a = this.a;
+    const stride = this.stride;
+    const base = n * stride;
+    const kinds = a.kinds;
+    const numbers = a.numbers;
+    const specs = this.registry.features;
+    for (let i = 0; i < width; i++) {
+      const kind = row.kinds[i] as number;
+      kinds[base + i] = kind;
+      if (kind === ValueKind.MISSING) continue;
+      numbers[base + i] = row.numbers[i] as number;
+      if (hasText(kind, specs[i])) this.texts.push(row.strings[i]);
+    }
+    a.widths[n] = width;
+    a.times[n] = row.eventTimeMs;
+    this.rows = n + 1;
+    (a.rowCounts[this.records] as number)++;
+  };
+
+  /**
+   * End the current record (`line`): `problem` when it goes to the dead letters; without one, a row
+   * refused for its future event time sends it there (its other rows still count, as in the monitor).
+   */
+  endRecord(line: string, problem?: Omit<DecodedProblem, 'record' | 'text'>): void {
+    if (problem !== undefined) this.problems.push({ record: this.records, text: line, ...problem });
+    else if (this.futureRow) this.problems.push({ record: this.records, text: line, reason: RecordErrorReason.EVENT_TIME_IN_FUTURE });
+    this.records++;
+  }
+
+  /** The current record threw while decoding: forget the rows it emitted (a poison record emits none). */
+  dropRecordRows(): void {
+    this.rows = this.recordRows;
+    this.texts.length = this.recordTexts;
+    this.a.rowCounts[this.records] = 0;
+  }
+
+  /** The block so far; its buffer is handed over and the builder takes another. */
+  take(origin: string, blankLines: number, columnNaming: ColumnNaming | undefined): DecodedBlock {
+    const specs = this.registry.features;
+    const newFeatures = specs.slice(this.registered).map((f) => ({ name: f.name, isOutput: f.isOutput, index: f.index }));
+    this.registered = specs.length;
+    const block: DecodedBlock = {
+      records: this.records,
+      blankLines,
+      origin,
+      problems: this.problems,
+      rows: this.rows,
+      stride: this.stride,
+      buffer: this.buffer,
+      recordCapacity: this.recordCap,
+      rowCapacity: this.rowCap,
+      texts: this.texts,
+      newFeatures,
+      columnNaming,
+    };
+    this.records = 0;
+    this.rows = 0;
+    this.problems = [];
+    this.texts = [];
+    this.buffer = this.acquire();
+    this.a = blockArrays(this.buffer, this.recordCap, this.rowCap, this.stride);
+    return block;
+  }
+
+  private acquire(): ArrayBuffer {
+    const bytes = blockBytes(this.recordCap, this.rowCap, this.stride);
+    for (;;) {
+      const b = this.spare.pop();
+      if (b === undefined) return new ArrayBuffer(bytes);
+      if (b.byteLength === bytes) return b;
+    }
+  }
+
+  /** More records, rows or slots than the buffer was laid out for: lay what it holds out again. */
+  private relayout(recordCap: number, rowCap: number, stride: number): void {
+    const old = this.a;
+    const oldStride = this.stride;
+    this.recordCap = recordCap;
+    this.rowCap = rowCap;
+    this.stride = stride;
+    this.spare.length = 0; // sized for the old layout
+    this.buffer = new ArrayBuffer(blockBytes(recordCap, rowCap, stride));
+    const a = (this.a = blockArrays(this.buffer, recordCap, rowCap, stride));
+    a.lineNos.set(old.lineNos.subarray(0, this.records + 1));
+    a.rowCounts.set(old.rowCounts.subarray(0, this.records + 1));
+    a.widths.set(old.widths.subarray(0, this.rows));
+    a.times.set(old.times.subarray(0, this.rows));
+    for (let r = 0; r < this.rows; r++) {
+      a.kinds.set(old.kinds.subarray(r * oldStride, (r + 1) * oldStride), r * stride);
+      a.numbers.set(old.numbers.subarray(r * oldStride, (r + 1) * oldStride), r * stride);
+    }
+  }
+}
+
+/**
+ * Replays a block's rows into one reusable FeatureRow. The block's new features are registered
+ * first, on a registry that must match the decoder's slot for slot (both declared the same
+ * features in the same order); a mismatch is a broken invariant.
+ */
+export class DecodedBlockReader {
+  readonly row: FeatureRow;
+  readonly arrays: BlockArrays;
+  private textAt = 0;
+  private rowAt = 0;
+
+  constructor(
+    private readonly block: DecodedBlock,
+    private readonly registry: FeatureRegistry,
+  ) {
+    for (const f of block.newFeatures) {
+      const at = registry.indexOf(f.name, f.isOutput);
+      if (at !== f.index) {
+        throw new DriftmonError(ErrorCode.INTERNAL, `decoded block: feature "${f.name}" registered at slot ${at}, out of step with the decoding thread`);
+      }
+    }
+    this.arrays = blockArrays(block.buffer, block.recordCapacity, block.rowCapacity, block.stride);
+    this.row = createRow(Math.max(8, registry.size, block.stride));
+  }
+
+  /** The next row of the block (the same object each time). */
+  next(): FeatureRow {
+    const a = this.arrays;
+    const r = this.rowAt++;
+    const row = this.row;
+    const width = a.widths[r] as number;
+    if (row.kinds.length < width) ensureRowCapacity(row, width);
+    const base = r * this.block.stride;
+    const specs = this.registry.features;
+    const kinds = a.kinds;
+    const numbers = a.numbers;
+    for (let i = 0; i < width; i++) {
+      const kind = kinds[base + i] as number;
+      row.kinds[i] = kind;
+      if (kind === ValueKind.MISSING) continue;
+      row.numbers[i] = numbers[base + i] as number;
+      if (hasText(kind, specs[i])) row.strings[i] = this.block.texts[this.textAt++];
+    }
+    row.width = width;
+    row.eventTimeMs = a.times[r] as number;
+    return row;
+  }
+}
