@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm start`'s build: runs `tsc -p tsconfig.build.json` only when dist/ is missing or older than
+ * `npm start`'s build: runs `tsc -p tsconfig.build.json` (and gen-config-check.mjs) only when dist/ is missing or older than
  * its sources. After a build, dist/.build-stamp.json records the list of inputs and the newest
  * input time seen before tsc started; the next run rebuilds if a file was added, removed or
  * modified since (an edit during the build is caught too). Usage: build-if-stale.mjs [ROOT]
@@ -56,6 +56,11 @@ if (upToDate) {
   const tsc = join(here, '..', 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  // the config validator compiled ahead of time, as `npm run build` makes it (driftmon's tree only)
+  if (existsSync(join(root, 'src', 'config', 'schema.ts'))) {
+    const gen = spawnSync(process.execPath, [join(here, 'gen-config-check.mjs'), root], { cwd: root, stdio: 'inherit' });
+    if (gen.status !== 0) process.exit(gen.status ?? 1);
+  }
   mkdirSync(dirname(STAMP), { recursive: true });
   writeFileSync(STAMP, `${JSON.stringify({ newestInputMs: newest, files })}\n`);
   process.stderr.write('build: dist/ rebuilt\n');

@@ -12,37 +12,10 @@
  *     fields: { idFields: [inferenceId, eventId], labelField: label, timeField: time }   # flat JSON
  */
 import { join } from 'node:path';
-import { Type, type Static } from 'typebox';
 import { GROUND_TRUTH_DEFAULT_FIELDS, type GroundTruthFieldNames } from '../record/ground-truth-decoder.js';
 import { parseDurationMs } from './duration.js';
+import type { GroundTruthIngestInput } from './schema.js';
 
-export const GroundTruthIngestConfig = Type.Object(
-  {
-    topic: Type.String({ minLength: 1 }),
-    /** Default: the first Kafka monitor's brokers (with its ssl and sasl settings). */
-    brokers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
-    clientId: Type.Optional(Type.String({ minLength: 1 })),
-    /** With brokers: connect over TLS. */
-    ssl: Type.Optional(Type.Boolean()),
-    /** Names of the environment variables holding the accepted bearer tokens (several: rotation). */
-    tokenEnvs: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
-    bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1 })),
-    stateDir: Type.Optional(Type.String({ minLength: 1 })),
-    dedupRetention: Type.Optional(Type.String()),
-    fields: Type.Optional(
-      Type.Object(
-        {
-          idFields: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
-          labelField: Type.Optional(Type.String({ minLength: 1 })),
-          timeField: Type.Optional(Type.String({ minLength: 1 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-export type GroundTruthIngestInput = Static<typeof GroundTruthIngestConfig>;
 
 export interface GroundTruthIngestSettings {
   topic: string;

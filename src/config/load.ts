@@ -5,15 +5,34 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Value } from 'typebox/value';
 import { SAGEMAKER_FILES } from '../sagemaker/data-quality-model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ProblemType } from '../sagemaker/problem-type.js';
 import { formatDuration, parseDurationMs } from './duration.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
-import { ConfigSchema, type ConfigInput, type LabelsConfigInput, type MonitorConfigInput, type RecordSchemaInput } from './schema.js';
-import { schemaProblems } from './schema-problems.js';
+import type { ConfigInput, LabelsConfigInput, MonitorConfigInput, RecordSchemaInput } from './schema.js';
 import { ENV_KAFKA_BROKERS, resolveKafkaSource, type KafkaSourceSettings } from './kafka-source-config.js';
+
+/**
+ * The schema check: the validator compiled at build time (scripts/gen-config-check.mjs) when it is
+ * there, so that a start does not load TypeBox (0.25–0.4 s); else TypeBox's Value.Check (tests run
+ * from src/). The problems of an invalid config are TypeBox's either way, loaded when needed.
+ */
+let problemsOf: ((value: unknown) => string[]) | undefined;
+const checkSchema: (value: unknown) => boolean = await import(new URL('./config-check.js', import.meta.url).href).then(
+  (m: { Check: (value: unknown) => boolean }) => m.Check,
+  async () => {
+    const [{ Value }, { ConfigSchema }, { schemaProblems }] = await Promise.all([import('typebox/value'), import('./schema.js'), import('./schema-problems.js')]);
+    problemsOf = schemaProblems;
+    return (value: unknown) => Value.Check(ConfigSchema, value);
+  },
+);
+
+/** TypeBox's problems for an invalid config (built: loaded by require(esm) on the first invalid config). */
+function schemaProblemsOf(value: unknown): string[] {
+  problemsOf ??= (createRequire(import.meta.url)('./schema-problems.js') as typeof import('./schema-problems.js')).schemaProblems;
+  return problemsOf(value);
+}
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -218,8 +237,8 @@ export function resolveConfig(raw: unknown, options: ResolveOptions): Config {
   const problems: Problems = Object.assign([] as string[], { missingInputs: new Set<string>() });
   const warnings: string[] = [];
   const input = applyEnv(raw, env, problems);
-  const schemaOk = Value.Check(ConfigSchema, input);
-  if (!schemaOk) problems.push(...schemaProblems(input));
+  const schemaOk = checkSchema(input);
+  if (!schemaOk) problems.push(...schemaProblemsOf(input));
   // With schema problems, the checks of meaning still run over whatever is well-formed; a part too
   // malformed to check is skipped (its schema problem is already listed).
   const tolerant = <T>(fn: () => T, fallback: T): T => {

@@ -4,7 +4,35 @@
  */
 import { Type, type Static } from 'typebox';
 import { PROBLEM_TYPES } from '../sagemaker/problem-type.js';
-import { GroundTruthIngestConfig } from './ground-truth-ingest.js';
+
+/** POST /v1/ground-truth (resolved and documented in ground-truth-ingest.ts). */
+export const GroundTruthIngestConfig = Type.Object(
+  {
+    topic: Type.String({ minLength: 1 }),
+    /** Default: the first Kafka monitor's brokers (with its ssl and sasl settings). */
+    brokers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    clientId: Type.Optional(Type.String({ minLength: 1 })),
+    /** With brokers: connect over TLS. */
+    ssl: Type.Optional(Type.Boolean()),
+    /** Names of the environment variables holding the accepted bearer tokens (several: rotation). */
+    tokenEnvs: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1 })),
+    stateDir: Type.Optional(Type.String({ minLength: 1 })),
+    dedupRetention: Type.Optional(Type.String()),
+    fields: Type.Optional(
+      Type.Object(
+        {
+          idFields: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+          labelField: Type.Optional(Type.String({ minLength: 1 })),
+          timeField: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type GroundTruthIngestInput = Static<typeof GroundTruthIngestConfig>;
 
 const Duration = Type.String({ description: 'duration: 500ms, 10s, 5m, 1h, 1d or ISO-8601 (PT1H, P8D)' });
 
