@@ -43,7 +43,7 @@
  *     the in-process pipeline: at about 225k records/s, 50M records take under 4 minutes here.
  *
  *   npm run bench:throughput [-- --records N (400000) --csv-rows N (400000) --rounds N (3)
- *       --window 1m --event-rate N (1000) --file-lines N (50000) --gzip
+ *       --window 1m --event-rate N (1000) --file-lines N (50000) --gzip --decode-in-worker auto|on|off
  *       --max-records N (10000000) --rss-sizes 1000000,5000000,10000000,20000000,50000000
  *       --rss-event-rate N (1000) --profile auto|always|never --skip-replay --skip-baseline
  *       --skip-rss --results NAME (throughput) --keep]
@@ -80,6 +80,8 @@ const WINDOW = opt('window', '1m');
 const EVENT_RATE = num('event-rate', 1000);
 const FILE_LINES = num('file-lines', 50_000);
 const GZIP = flag('gzip');
+/** replay's --decode-in-worker (auto: what a user gets; the bench's input is large enough for the worker). */
+const DECODE_IN_WORKER = opt('decode-in-worker', 'auto');
 const MAX_RECORDS = num('max-records', 10_000_000);
 const RSS_SIZES = opt('rss-sizes', '1000000,5000000,10000000,20000000,50000000')
   .split(',')
@@ -291,7 +293,7 @@ async function compare(
 // ------------------------------------------------------------------------------------------------
 const work = cleaner.tempDir('work');
 
-async function replayComparison(): Promise<Comparison & { files: number; bytes: number; window: string; event_rate: number; gzip: boolean }> {
+async function replayComparison(): Promise<Comparison & { files: number; bytes: number; window: string; event_rate: number; gzip: boolean; decode_in_worker: string }> {
   const capture = join(work, 'capture', 'model', 'AllTraffic');
   const t = Date.now();
   const { files, bytes } = writeCaptureFiles(capture);
@@ -300,7 +302,7 @@ async function replayComparison(): Promise<Comparison & { files: number; bytes: 
   const driftmon = async (round: number, nodeArgs: string[] = []): Promise<ChildRun> => {
     const out = join(work, 'replay-out');
     rmSync(out, { recursive: true, force: true });
-    const args = [MAIN, 'replay', '--capture', join(work, 'capture'), '--baseline', join(work, 'baseline'), '--window', WINDOW, '--output', out];
+    const args = [MAIN, 'replay', '--capture', join(work, 'capture'), '--baseline', join(work, 'baseline'), '--window', WINDOW, '--output', out, '--decode-in-worker', DECODE_IN_WORKER];
     const r = await runMeasured([...args, '--outputs', FEATURES[0] as string, '--inputs', FEATURES.slice(1).join(',')], RECORDS, 'driftmon', round, nodeArgs);
     const items = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8')
       .trim()
@@ -317,7 +319,7 @@ async function replayComparison(): Promise<Comparison & { files: number; bytes: 
   };
   const c = await compare('replay', RECORDS, TARGET.replay, driftmon, readParse);
   rmSync(join(work, 'capture'), { recursive: true, force: true });
-  return { ...c, files, bytes, window: WINDOW, event_rate: EVENT_RATE, gzip: GZIP };
+  return { ...c, files, bytes, window: WINDOW, event_rate: EVENT_RATE, gzip: GZIP, decode_in_worker: DECODE_IN_WORKER };
 }
 
 async function baselineComparison(): Promise<Comparison & { bytes: number; columns: number }> {
