@@ -7,7 +7,7 @@
  *    "description": "Feature attribution drift 0.7639720923277322 exceeds threshold 0.9"}]}
  * The check itself is evaluate/attribution/attribution-drift-check.ts.
  */
-import { formatPythonJson, pythonFloat, type PyJson } from './python-json.js';
+import { formatClarifyViolations, pythonFloat } from './python-json.js';
 
 export const FEATURE_ATTRIBUTION_DRIFT_CHECK = 'feature_attribution_drift_check';
 
@@ -24,14 +24,5 @@ export function attributionDriftDescription(ndcg: number, threshold: number): st
 }
 
 export function formatAttributionViolations(violations: readonly AttributionViolation[]): string {
-  const node: PyJson = {
-    version: '1.0',
-    violations: violations.map((v) => ({
-      label: v.label,
-      metric_name: v.metricName,
-      constraint_check_type: v.constraintCheckType,
-      description: v.description,
-    })),
-  };
-  return formatPythonJson(node);
+  return formatClarifyViolations(violations.map((v) => ({ label: v.label, metric_name: v.metricName, constraint_check_type: v.constraintCheckType, description: v.description })));
 }

@@ -2,7 +2,7 @@
  * The bias monitor's constraint_violations.json: `bias_drift_check` violations in Clarify's (Python)
  * layout. The check itself is evaluate/bias/bias-drift-check.ts.
  */
-import { formatPythonJson, type PyJson } from './python-json.js';
+import { formatClarifyViolations } from './python-json.js';
 
 export const BIAS_DRIFT_CHECK = 'bias_drift_check';
 
@@ -16,15 +16,7 @@ export interface BiasViolation {
 
 /** The violations file: `{"version": "1.0", "violations": [...]}` in Clarify's (Python) layout. */
 export function formatBiasViolations(violations: readonly BiasViolation[]): string {
-  const node: PyJson = {
-    version: '1.0',
-    violations: violations.map((v) => ({
-      facet: v.facet,
-      facet_value: v.facetValue,
-      metric_name: v.metricName,
-      constraint_check_type: v.constraintCheckType,
-      description: v.description,
-    })),
-  };
-  return formatPythonJson(node);
+  return formatClarifyViolations(
+    violations.map((v) => ({ facet: v.facet, facet_value: v.facetValue, metric_name: v.metricName, constraint_check_type: v.constraintCheckType, description: v.description })),
+  );
 }

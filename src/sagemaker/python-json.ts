@@ -103,3 +103,8 @@ function writeEntries(entries: readonly (readonly [string, PyJson])[], level: nu
 export function pythonString(s: string): string {
   return JSON.stringify(s).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** A Clarify constraint_violations.json: `{"version": "1.0", "violations": [...]}`, each violation's keys in snake case as given. */
+export function formatClarifyViolations(violations: readonly Record<string, string>[]): string {
+  return formatPythonJson({ version: '1.0', violations: violations.map((v) => ({ ...v })) });
+}
