@@ -4,9 +4,7 @@
  * mean_sq = mean of φ². And the logit link `use_logit` applies to model outputs.
  */
 
-export const AggMethod = { MEAN_ABS: 'mean_abs', MEDIAN: 'median', MEAN_SQ: 'mean_sq' } as const;
-export type AggMethod = (typeof AggMethod)[keyof typeof AggMethod];
-export const AGG_METHODS: readonly AggMethod[] = Object.values(AggMethod);
+import { AggMethod } from '../../sagemaker/explainability-config.js';
 
 /** The global value of each feature over the rows' local values (rows × features). */
 export function aggregateShap(local: readonly ArrayLike<number>[], features: number, method: AggMethod): Float64Array {

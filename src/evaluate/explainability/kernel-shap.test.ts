@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { binomial, sampleCoalitions, seededRandom, shapleyKernelWeight } from './coalitions.js';
 import { planRow, solveRow, syntheticRows, varyingFeatures, type FeatureValue } from './kernel-shap.js';
-import { aggregateShap, AggMethod, logit } from './global-shap.js';
+import { AggMethod } from '../../sagemaker/explainability-config.js';
+import { aggregateShap, logit } from './global-shap.js';
 
 type Model = (row: readonly number[]) => number;
 

@@ -14,10 +14,10 @@
  *   feature is eliminated (φ_last = Δ − Σ others), leaving an unconstrained weighted least squares
  *   solved through its normal equations. shap's optional L1 feature selection is not applied.
  */
-import { sampleCoalitions, type Coalitions } from './coalitions.js';
+import type { FeatureValue } from '../../sagemaker/explainability-config.js';
+import { defaultNumSamples, sampleCoalitions, type Coalitions } from './coalitions.js';
 
-/** A feature value as sent to the model. */
-export type FeatureValue = number | string | null;
+export type { FeatureValue };
 
 export interface RowPlan {
   /** Indices (into the feature list) of the features that vary against the baseline. */
@@ -32,15 +32,19 @@ export function varyingFeatures(x: readonly FeatureValue[], baseline: readonly (
   return out;
 }
 
-/** The coalitions KernelSHAP evaluates for x (none when fewer than two features vary). */
+/**
+ * The coalitions KernelSHAP evaluates for x (none when fewer than two features vary); the budget
+ * defaults as shap's to 2·m + 2048 for m varying features.
+ */
 export function planRow(
   x: readonly FeatureValue[],
   baseline: readonly (readonly FeatureValue[])[],
-  numSamples: number,
+  numSamples: number | undefined,
   random: () => number,
 ): RowPlan {
   const varying = varyingFeatures(x, baseline);
-  return { varying, coalitions: sampleCoalitions(varying.length, numSamples, random) };
+  const m = varying.length;
+  return { varying, coalitions: sampleCoalitions(m, numSamples ?? defaultNumSamples(m), random) };
 }
 
 /**
