@@ -74,6 +74,7 @@ describe('explainability baseline: KernelSHAP of a linear model over HTTP', () =
     const result = await explain(CSV, config({ endpoint_url: `${server.url}/csv` }));
     expect(result.rows).toBe(150);
     expect(result.labels).toEqual(['label0']);
+    expect(result.underdetermined).toBe(0);
     expectExact(result);
     // x itself and 60 coalitions × 5 baseline rows per row, plus the 5 baseline rows once
     expect(server.rows - before).toBe(150 * (1 + 60 * 5) + 5);
@@ -123,6 +124,16 @@ describe('explainability baseline: KernelSHAP of a linear model over HTTP', () =
       const exact = ROWS.reduce((s, x) => s + (MODEL.weights[i]! * (x[i]! - b[i]!)) ** 2, 0) / ROWS.length;
       expect(Math.abs(v - exact) / exact).toBeLessThan(1e-6);
     });
+  });
+
+  it('excluded_columns are not sent to the model; a num_samples too small to tell features apart is reported', async () => {
+    const json = { ...config({ endpoint_url: `${server.url}/csv` }, { baseline: BASELINE.map((b) => b.slice(0, M - 1)) }), excluded_columns: ['f7'] };
+    const result = await explain(CSV, json);
+    expect(result.features).toEqual(FEATURES.slice(0, M - 1));
+    expect(result.underdetermined).toBe(0);
+    result.analysis.kernelShap[0]!.globalShapValues.forEach(([, v], i) => expect(v).toBeCloseTo(exactGlobal[i]!, 12));
+    const few = await explain(CSV, config({ endpoint_url: `${server.url}/csv` }, { num_samples: 4 }));
+    expect(few.underdetermined).toBe(150);
   });
 
   it('a model answering 503 for a while is retried with backoff and the result is the same', async () => {

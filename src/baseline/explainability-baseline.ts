@@ -17,7 +17,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { seededRandom } from '../evaluate/explainability/coalitions.js';
 import { aggregateShap, logit } from '../evaluate/explainability/global-shap.js';
-import { planRow, solveRow, syntheticRows, type RowPlan } from '../evaluate/explainability/kernel-shap.js';
+import { planRow, solveRow, syntheticRows, type RowPlan, type SolveStats } from '../evaluate/explainability/kernel-shap.js';
 import {
   formatExplainabilityAnalysis,
   formatLocalShapCsv,
@@ -57,6 +57,8 @@ export interface ExplainabilityBaselineResult {
   /** Model calls made (retries included) and rows predicted. */
   requests: number;
   predictedRows: number;
+  /** Rows whose coalitions (num_samples too small) could not tell every feature apart. */
+  underdetermined: number;
 }
 
 /** Read an explainability analysis_config.json (INPUT_NOT_FOUND / INPUT_UNREADABLE / CONFIG_INVALID). */
@@ -71,7 +73,8 @@ export async function buildExplainabilityBaseline(options: ExplainabilityBaselin
     ...(options.format !== undefined ? { format: options.format } : {}),
     ...(options.header !== undefined ? { header: options.header } : {}),
   });
-  const features = featureColumns(table, options.input, config.headers, config.label);
+  const omit = [...(config.label !== undefined ? [config.label] : []), ...(config.excludedColumns ?? [])];
+  const features = featureColumns(table, options.input, config.headers, omit);
   const data = project(table, features.slots);
   let baseline: readonly (readonly FeatureValue[])[];
   if ('rows' in shap.baseline) {
@@ -83,7 +86,7 @@ export async function buildExplainabilityBaseline(options: ExplainabilityBaselin
     }
   } else {
     const file = isAbsolute(shap.baseline.file) ? shap.baseline.file : resolve(options.configDir ?? '.', shap.baseline.file);
-    baseline = baselineRows(await readTable(file, { header: 'auto' }), file, features.names, config.headers, config.label);
+    baseline = baselineRows(await readTable(file, { header: 'auto' }), file, features.names, config.headers, omit);
   }
 
   const client = new ModelClient({ ...options, predictor });
@@ -98,6 +101,7 @@ export async function buildExplainabilityBaseline(options: ExplainabilityBaselin
   }
 
   const random = seededRandom(shap.seed);
+  const stats: SolveStats = { singular: 0 };
   const local: Float64Array[][] = [];
   for (let start = 0; start < data.length; ) {
     const plans: RowPlan[] = [];
@@ -117,7 +121,7 @@ export async function buildExplainabilityBaseline(options: ExplainabilityBaselin
       const n = baseline.length;
       const ey = plan.coalitions.masks.map((_, c) => meanOutputs(predicted, at + c * n, at + (c + 1) * n, outputs).map(link));
       at += plan.coalitions.masks.length * n;
-      local.push(solveRow(plan, features.names.length, ey, fx, fnull));
+      local.push(solveRow(plan, features.names.length, ey, fx, fnull, stats));
     });
     start = end;
   }
@@ -138,6 +142,7 @@ export async function buildExplainabilityBaseline(options: ExplainabilityBaselin
     baselineRows: baseline.length,
     requests: client.requests,
     predictedRows: client.rows,
+    underdetermined: stats.singular,
   };
 }
 

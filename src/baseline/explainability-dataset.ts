@@ -3,11 +3,12 @@
  * SHAP baseline file, read with the baseline dataset readers (CSV with or without header, JSON
  * Lines, Parquet) and narrowed to the model's features.
  *
- * Features are the config's `headers` without the `label` (Clarify's rule: the model sees every
- * column but the label), or, without headers, the dataset's columns without the label. A headerless
+ * Features are the config's `headers` without the `label` and the `excluded_columns` (Clarify's
+ * rule: the model sees every other column), or, without headers, the dataset's columns without
+ * those. A headerless
  * CSV's columns `_c0`, `_c1`, … are named by `headers` (index i ↔ headers[i]). A baseline file's
  * columns are matched by name when it names every feature, else by position: as many columns as
- * features, or as many as headers (the label's column then skipped).
+ * features, or as many as headers (the label's and excluded columns then skipped).
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ColumnRef } from '../sagemaker/analysis-config.js';
@@ -56,35 +57,35 @@ export interface FeatureColumns {
   readonly slots: readonly number[];
 }
 
-/** Resolve the features in `table` (CONFIG_INVALID listing the features it lacks). */
-export function featureColumns(table: Table, input: string, headers: readonly string[] | undefined, label: ColumnRef | undefined): FeatureColumns {
+/** Position of a column reference among `names` (-1 when absent). */
+function indexIn(names: readonly string[], ref: ColumnRef): number {
+  return typeof ref === 'number' ? (ref < names.length ? ref : -1) : names.indexOf(ref);
+}
+
+/**
+ * Resolve the features in `table`: the columns (headers, else the dataset's) but those in `omit`
+ * (the label and `excluded_columns`). CONFIG_INVALID lists what the dataset lacks.
+ */
+export function featureColumns(table: Table, input: string, headers: readonly string[] | undefined, omit: readonly ColumnRef[]): FeatureColumns {
   const { columns } = table;
+  const names = headers ?? columns;
+  const omitted = new Set(omit.map((ref) => indexIn(names, ref)));
+  const problems: string[] = [];
   if (headers === undefined) {
-    const labelSlot = label === undefined ? -1 : typeof label === 'number' ? label : columns.indexOf(label);
-    if (label !== undefined && (labelSlot < 0 || labelSlot >= columns.length)) {
-      throw new DriftmonError(ErrorCode.CONFIG_INVALID, `analysis_config.json does not match ${input}`, {
-        details: [`label ${JSON.stringify(label)} is not a column of ${input} (columns: ${columns.join(', ')})`],
-      });
-    }
-    const slots = columns.map((_, i) => i).filter((i) => i !== labelSlot);
-    return { names: slots.map((i) => columns[i]!), slots };
+    omit.forEach((ref) => indexIn(columns, ref) < 0 && problems.push(`${JSON.stringify(ref)} (label or excluded column) is not a column of ${input}`));
   }
-  const labelIndex = label === undefined ? -1 : typeof label === 'number' ? label : headers.indexOf(label);
-  const names: string[] = [];
-  const slots: number[] = [];
-  const missing: string[] = [];
-  headers.forEach((name, h) => {
-    if (h === labelIndex) return;
-    const byName = columns.indexOf(name);
+  const kept = names.map((_, i) => i).filter((i) => !omitted.has(i));
+  const slots = kept.map((h) => {
+    if (headers === undefined) return h;
+    const byName = columns.indexOf(names[h]!);
     const slot = byName >= 0 ? byName : columns.indexOf(`_c${h}`);
-    if (slot < 0) missing.push(`feature ${JSON.stringify(name)} is not a column of ${input}`);
-    names.push(name);
-    slots.push(slot);
+    if (slot < 0) problems.push(`feature ${JSON.stringify(names[h])} is not a column of ${input}`);
+    return slot;
   });
-  if (missing.length > 0) {
-    throw new DriftmonError(ErrorCode.CONFIG_INVALID, `analysis_config.json does not match ${input} (columns: ${columns.join(', ')})`, { details: missing });
+  if (problems.length > 0) {
+    throw new DriftmonError(ErrorCode.CONFIG_INVALID, `analysis_config.json does not match ${input} (columns: ${columns.join(', ')})`, { details: problems });
   }
-  return { names, slots };
+  return { names: kept.map((h) => names[h]!), slots };
 }
 
 /** Each row's feature values, in feature order. */
@@ -93,14 +94,14 @@ export function project(table: Table, slots: readonly number[]): FeatureValue[][
 }
 
 /** A SHAP baseline file's rows as feature values (see the header comment for how columns match). */
-export function baselineRows(table: Table, file: string, features: readonly string[], headers: readonly string[] | undefined, label: ColumnRef | undefined): FeatureValue[][] {
+export function baselineRows(table: Table, file: string, features: readonly string[], headers: readonly string[] | undefined, omit: readonly ColumnRef[]): FeatureValue[][] {
   const byName = features.map((f) => table.columns.indexOf(f));
   if (byName.every((s) => s >= 0)) return project(table, byName);
   const width = table.columns.length;
   if (width === features.length) return project(table, features.map((_, i) => i));
   if (headers !== undefined && width === headers.length) {
-    const labelIndex = label === undefined ? -1 : typeof label === 'number' ? label : headers.indexOf(label);
-    return project(table, headers.map((_, i) => i).filter((i) => i !== labelIndex));
+    const omitted = new Set(omit.map((ref) => indexIn(headers, ref)));
+    return project(table, headers.map((_, i) => i).filter((i) => !omitted.has(i)));
   }
   throw new DriftmonError(ErrorCode.CONFIG_INVALID, `the SHAP baseline ${file} does not match the ${features.length} features`, {
     details: [`it has ${width} columns (${table.columns.join(', ')}); expected the features by name, or ${features.length} columns in feature order`],

@@ -48,6 +48,12 @@ export async function baselineExplainabilityCommand(io: CliIo, opts: BaselineExp
     timeoutMs: timeoutMs!,
     signal: io.signal,
   });
+  if (result.underdetermined > 0) {
+    io.err(
+      `driftmon: warning: ${result.underdetermined} of ${result.rows} row(s): num_samples is too small to tell every feature apart; ` +
+        `their values are a least-squares choice, not an estimate: raise methods.shap.num_samples\n`,
+    );
+  }
   const paths = await writeExplainabilityBaseline(opts.output, result, config.shap.saveLocalShapValues);
   io.out(
     `explainability baseline (kernel SHAP, ${config.shap.aggMethod}) of ${result.rows} rows, ${result.features.length} features, ` +

@@ -37,6 +37,17 @@ describe('explainability analysis_config.json', () => {
     expect(problems(with_('s3://bucket/b.csv'))).toEqual(['$.methods.shap.baseline: "s3://bucket/b.csv": only local files are read (download s3 objects first)']);
   });
 
+  it('excluded_columns are not features: the baseline rows are checked against what is left', () => {
+    const json = { ...fixture(), excluded_columns: ['Sex', 2], predictor: { endpoint_url: 'http://m/x' } };
+    expect(problems(json)).toEqual(['$.methods.shap.baseline[0]: has 14 values, expected 12 (the headers without the label and excluded columns)']);
+    const ok = { ...json, methods: { shap: { baseline: [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]] } } };
+    expect(parseExplainabilityConfig(ok).excludedColumns).toEqual(['Sex', 2]);
+    expect(problems({ ...ok, excluded_columns: ['Nope', -1] })).toEqual([
+      '$.excluded_columns[1]: expected a column name or a 0-based index, got the number -1',
+      '$.excluded_columns[0]: "Nope" is not one of the headers',
+    ]);
+  });
+
   it('every problem listed at once', () => {
     const list = problems({
       headers: ['y', 'a', 'b'],
@@ -46,7 +57,7 @@ describe('explainability analysis_config.json', () => {
     });
     expect(list).toEqual([
       '$.label: "z" is not one of the headers',
-      '$.methods.shap.baseline[1]: has 3 values, expected 2 (the headers without the label)',
+      '$.methods.shap.baseline[1]: has 3 values, row 0 has 2',
       '$.methods.shap.baseline[2][1]: expected a number, a string or null, got an object',
       '$.methods.shap.num_samples: expected a number ≥ 1, got 0',
       '$.methods.shap.agg_method: unknown agg_method the string "max"; expected one of mean_abs, median, mean_sq',

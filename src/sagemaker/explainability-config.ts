@@ -59,6 +59,8 @@ export interface PredictorConfig {
 export interface ExplainabilityConfig {
   readonly headers?: readonly string[];
   readonly label?: ColumnRef;
+  /** Columns not sent to the model (besides the label). */
+  readonly excludedColumns?: readonly ColumnRef[];
   readonly shap: ShapConfig;
   readonly predictor: PredictorConfig;
 }
@@ -72,13 +74,26 @@ export function parseExplainabilityConfig(json: unknown, source?: string): Expla
   if (headers !== undefined && label !== undefined) {
     if (typeof label === 'number' ? label >= headers.length : !headers.includes(label)) p.add('$.label', `${JSON.stringify(label)} is not one of the headers`);
   }
+  const excludedColumns = arrayAt(root, 'excluded_columns', '$', p, true)?.flatMap((ref, i): ColumnRef[] => {
+    if ((typeof ref === 'string' && ref !== '') || (typeof ref === 'number' && Number.isInteger(ref) && ref >= 0)) return [ref];
+    p.add(`$.excluded_columns[${i}]`, `expected a column name or a 0-based index, got ${describe(ref)}`);
+    return [];
+  });
+  if (headers !== undefined) {
+    excludedColumns?.forEach((ref, i) => {
+      if (typeof ref === 'number' ? ref >= headers.length : !headers.includes(ref)) p.add(`$.excluded_columns[${i}]`, `${JSON.stringify(ref)} is not one of the headers`);
+    });
+  }
   const datasetType = stringAt(root, 'dataset_type', '$', p, true);
   if (datasetType !== undefined && !['text/csv', 'application/jsonlines'].includes(datasetType)) {
     p.add('$.dataset_type', `driftmon reads text/csv and application/jsonlines datasets, not ${JSON.stringify(datasetType)}`);
   }
   const methods = objectAt(root, 'methods', '$', p);
   const shapNode = methods === undefined ? undefined : objectAt(methods, 'shap', '$.methods', p);
-  const features = headers === undefined ? undefined : headers.length - (label === undefined ? 0 : 1);
+  // the number of features, when every left-out column is one of the headers
+  const omitted = [...(label !== undefined ? [label] : []), ...(excludedColumns ?? [])].map((ref) => (typeof ref === 'number' ? headers?.[ref] : ref));
+  const features =
+    headers === undefined || omitted.some((h) => h === undefined || !headers.includes(h)) ? undefined : headers.filter((h) => !omitted.includes(h)).length;
   const shap = shapNode === undefined ? undefined : shapConfig(shapNode, features, p);
   const predictorNode = objectAt(root, 'predictor', '$', p);
   const predictor = predictorNode === undefined ? undefined : predictorConfig(predictorNode, p);
@@ -86,6 +101,7 @@ export function parseExplainabilityConfig(json: unknown, source?: string): Expla
   return {
     ...(headers !== undefined ? { headers } : {}),
     ...(label !== undefined ? { label } : {}),
+    ...(excludedColumns !== undefined && excludedColumns.length > 0 ? { excludedColumns } : {}),
     shap: shap!,
     predictor: predictor!,
   };
@@ -132,7 +148,7 @@ function shapBaseline(node: JsonObject, features: number | undefined, p: Problem
       return;
     }
     if (features !== undefined && row.length !== features) {
-      p.add(`${at}[${i}]`, `has ${row.length} values, expected ${features} (the headers without the label)`);
+      p.add(`${at}[${i}]`, `has ${row.length} values, expected ${features} (the headers without the label and excluded columns)`);
     } else if (rows.length > 0 && row.length !== rows[0]!.length) {
       p.add(`${at}[${i}]`, `has ${row.length} values, row 0 has ${rows[0]!.length}`);
     }

@@ -160,6 +160,22 @@ describe('KernelSHAP against brute-force Shapley values', () => {
     }
   });
 
+  it('too few coalitions to tell features apart: counted as singular, efficiency still exact', () => {
+    const m = 8;
+    const baseline = randomRows(1, m, 31);
+    const x = randomRows(1, m, 32)[0]!;
+    const plan = planRow(x, baseline, 4, seededRandom(9));
+    expect(plan.coalitions.masks).toHaveLength(4);
+    const ey = plan.coalitions.masks.map((z) => [value(interacting, x, baseline, (i) => z[i] === 1)]);
+    const stats = { singular: 0 };
+    const phi = solveRow(plan, m, ey, [interacting(x)], [interacting(baseline[0]!)], stats)[0]!;
+    expect(stats.singular).toBe(1);
+    expect(phi.every(Number.isFinite)).toBe(true);
+    expect(Math.abs(phi.reduce((a, b) => a + b, 0) - (interacting(x) - interacting(baseline[0]!)))).toBeLessThan(1e-9);
+    solveRow(planRow(x, baseline, 254, seededRandom(9)), m, Array.from({ length: 254 }, () => [0]), [1], [0], stats);
+    expect(stats.singular).toBe(1);
+  });
+
   it('features equal to every baseline row get 0 and take no part; one varying feature gets f(x) − E[f]', () => {
     const baseline: FeatureValue[][] = [[1, 'a', 3]];
     expect(varyingFeatures([1, 'b', 3], baseline)).toEqual([1]);

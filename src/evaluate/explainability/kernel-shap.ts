@@ -69,6 +69,11 @@ export function syntheticRows(
   return rows;
 }
 
+/** Counts kept across rows: regressions the coalitions could not determine (solved with a ridge). */
+export interface SolveStats {
+  singular: number;
+}
+
 /**
  * SHAP values of one row for each model output (label): result[k][f] for output k and feature f
  * (of `features` features). `ey[c][k]` is the (linked) value of coalition c, `fx[k]` the (linked)
@@ -80,6 +85,7 @@ export function solveRow(
   ey: readonly ArrayLike<number>[],
   fx: ArrayLike<number>,
   fnull: ArrayLike<number>,
+  stats?: SolveStats,
 ): Float64Array[] {
   const outputs = fx.length;
   const phi = Array.from({ length: outputs }, () => new Float64Array(features));
@@ -112,7 +118,8 @@ export function solveRow(
       for (let i = 0; i < last; i++) r[i] = r[i]! + w * row[i]! * y;
     }
   });
-  const solve = factor(a, last);
+  const { solve, ridged } = factor(a, last);
+  if (ridged && stats !== undefined) stats.singular++;
   for (let k = 0; k < outputs; k++) {
     const beta = solve(rhs[k]!);
     let sum = 0;
@@ -126,11 +133,12 @@ export function solveRow(
 }
 
 /**
- * LU with partial pivoting of the n × n matrix a (row-major, overwritten); returns a solver. A
- * singular system (fewer distinct coalitions than features) gets a tiny ridge, 1e-10 of the mean
- * diagonal, so every feature still gets a value (the minimum-norm-like choice).
+ * LU with partial pivoting of the n × n matrix a (row-major); returns a solver. A singular system
+ * (coalitions too few to tell some features apart) gets a tiny ridge, 1e-10 of the mean diagonal,
+ * so every feature still gets a value (close to the minimum-norm least-squares solution, which is
+ * what shap falls back to, with a warning); `ridged` says so.
  */
-function factor(a: Float64Array, n: number): (b: Float64Array) => Float64Array {
+function factor(a: Float64Array, n: number): { solve: (b: Float64Array) => Float64Array; ridged: boolean } {
   let trace = 0;
   for (let i = 0; i < n; i++) trace += a[i * n + i]!;
   const scale = trace / n || 1;
@@ -160,13 +168,14 @@ function factor(a: Float64Array, n: number): (b: Float64Array) => Float64Array {
     }
     return true;
   };
-  if (!tryFactor()) {
+  const ridged = !tryFactor();
+  if (ridged) {
     lu.set(a);
     piv.forEach((_, i) => (piv[i] = i));
     for (let i = 0; i < n; i++) lu[i * n + i] = lu[i * n + i]! + 1e-10 * scale;
     if (!tryFactor()) throw new Error('KernelSHAP: the regression is singular even with a ridge');
   }
-  return (b) => {
+  const solve = (b: Float64Array): Float64Array => {
     const x = Float64Array.from({ length: n }, (_, i) => b[piv[i]!]!);
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) x[i] = x[i]! - lu[i * n + j]! * x[j]!;
     for (let i = n - 1; i >= 0; i--) {
@@ -175,4 +184,5 @@ function factor(a: Float64Array, n: number): (b: Float64Array) => Float64Array {
     }
     return x;
   };
+  return { solve, ridged };
 }
