@@ -73,6 +73,11 @@ describe('driftmon baseline explainability (built CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('4 problems found');
     for (const s of ['$.methods.shap.baseline', '$.methods.shap.agg_method', '$.predictor.endpoint_url', '$.predictor.accept_type']) expect(r.stderr).toContain(s);
+    const features = join(dir, 'features-only.csv');
+    writeFileSync(features, '1,2,3\n4,5,6\n');
+    const w = await runCli(['baseline', 'explainability', '--input', features, '--analysis-config', writeConfig('ok3.json', { endpoint_url: `${server.url}/csv` }), '--output', join(dir, 'w')]);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain(`${features} has 3 columns, the config's headers name 4`);
     const o = await run(writeConfig('ok2.json', { endpoint_url: `${server.url}/csv` }), join(dir, 'opts'), ['--batch-rows', '0', '--timeout', 'soon']);
     expect(o.code).toBe(2);
     expect(o.stderr).toContain('--batch-rows "0"');

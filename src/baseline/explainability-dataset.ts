@@ -71,6 +71,10 @@ export function featureColumns(table: Table, input: string, headers: readonly st
   const names = headers ?? columns;
   const omitted = new Set(omit.map((ref) => indexIn(names, ref)));
   const problems: string[] = [];
+  const headerless = columns.every((c, i) => c === `_c${i}`);
+  if (headers !== undefined && headerless && columns.length !== headers.length) {
+    problems.push(`${input} has ${columns.length} columns, the config's headers name ${headers.length} (a headerless dataset holds every header's column, the label's too)`);
+  }
   if (headers === undefined) {
     omit.forEach((ref) => indexIn(columns, ref) < 0 && problems.push(`${JSON.stringify(ref)} (label or excluded column) is not a column of ${input}`));
   }
