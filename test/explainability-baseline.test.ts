@@ -9,12 +9,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildExplainabilityBaseline, writeExplainabilityBaseline, type ExplainabilityBaselineResult } from '../src/baseline/explainability-baseline.js';
 import { DriftmonError, ErrorCode } from '../src/errors.js';
 import { parseExplainabilityAnalysis } from '../src/sagemaker/explainability-analysis.js';
 import { parseExplainabilityConfig } from '../src/sagemaker/explainability-config.js';
-import { deadUrl, linear, startModelServer, type ModelServer } from './support/model-server.js';
+import { deadUrl, linear, useModelServer } from './support/model-server.js';
 import { rng } from './support/random.js';
 
 const M = 8;
@@ -63,27 +63,23 @@ function expectExact(result: ExplainabilityBaselineResult, label = 0, sign = 1):
 }
 
 describe('explainability baseline: KernelSHAP of a linear model over HTTP', () => {
-  let server: ModelServer;
-  beforeAll(async () => {
-    server = await startModelServer(MODEL);
-  });
-  afterAll(() => server.close());
+  const server = useModelServer(MODEL);
 
   it('CSV model, CSV dataset with header, inline baseline rows: global mean |SHAP| within 2 % of exact (sampled: 60 of 254 coalitions)', async () => {
-    const before = server.rows;
-    const result = await explain(CSV, config({ endpoint_url: `${server.url}/csv` }));
+    const before = server().rows;
+    const result = await explain(CSV, config({ endpoint_url: `${server().url}/csv` }));
     expect(result.rows).toBe(150);
     expect(result.labels).toEqual(['label0']);
     expect(result.underdetermined).toBe(0);
     expectExact(result);
     // x itself and 60 coalitions × 5 baseline rows per row, plus the 5 baseline rows once
-    expect(server.rows - before).toBe(150 * (1 + 60 * 5) + 5);
-    expect(result.predictedRows).toBe(server.rows - before);
+    expect(server().rows - before).toBe(150 * (1 + 60 * 5) + 5);
+    expect(result.predictedRows).toBe(server().rows - before);
   });
 
   it('JSON Lines model and dataset, baseline from a local CSV file, two outputs named by label_headers', async () => {
     const json = config(
-      { endpoint_url: `${server.url}/jsonl`, content_type: 'application/jsonlines', accept_type: 'application/jsonlines', probability: 'scores', label_headers: ['up', 'down'] },
+      { endpoint_url: `${server().url}/jsonl`, content_type: 'application/jsonlines', accept_type: 'application/jsonlines', probability: 'scores', label_headers: ['up', 'down'] },
       { baseline: 'baseline.csv' },
     );
     const result = await explain(JSONL, json);
@@ -93,7 +89,7 @@ describe('explainability baseline: KernelSHAP of a linear model over HTTP', () =
   });
 
   it('the same seed gives the same values; writes analysis.json in Clarify\'s layout (as the fixture) and explanations_shap/out.csv', async () => {
-    const json = config({ endpoint_url: `${server.url}/jsonl`, content_type: 'application/jsonlines', accept_type: 'application/jsonlines', probability: 'score' });
+    const json = config({ endpoint_url: `${server().url}/jsonl`, content_type: 'application/jsonlines', accept_type: 'application/jsonlines', probability: 'score' });
     const a = await explain(JSONL, json);
     const b = await explain(JSONL, json);
     expect(a.local).toEqual(b.local);
@@ -117,7 +113,7 @@ describe('explainability baseline: KernelSHAP of a linear model over HTTP', () =
 
   it('use_logit: SHAP values of a logistic model in log-odds, exact with one baseline row', async () => {
     const b = BASELINE[0]!;
-    const result = await explain(CSV, config({ endpoint_url: `${server.url}/logistic` }, { baseline: [b], use_logit: true, agg_method: 'mean_sq' }));
+    const result = await explain(CSV, config({ endpoint_url: `${server().url}/logistic` }, { baseline: [b], use_logit: true, agg_method: 'mean_sq' }));
     const label = result.analysis.kernelShap[0]!;
     expect(label.expectedValue).toBeCloseTo(linear(MODEL, b), 9);
     label.globalShapValues.forEach(([, v], i) => {
@@ -127,20 +123,20 @@ describe('explainability baseline: KernelSHAP of a linear model over HTTP', () =
   });
 
   it('excluded_columns are not sent to the model; a num_samples too small to tell features apart is reported', async () => {
-    const json = { ...config({ endpoint_url: `${server.url}/csv` }, { baseline: BASELINE.map((b) => b.slice(0, M - 1)) }), excluded_columns: ['f7'] };
+    const json = { ...config({ endpoint_url: `${server().url}/csv` }, { baseline: BASELINE.map((b) => b.slice(0, M - 1)) }), excluded_columns: ['f7'] };
     const result = await explain(CSV, json);
     expect(result.features).toEqual(FEATURES.slice(0, M - 1));
     expect(result.underdetermined).toBe(0);
     result.analysis.kernelShap[0]!.globalShapValues.forEach(([, v], i) => expect(v).toBeCloseTo(exactGlobal[i]!, 12));
-    const few = await explain(CSV, config({ endpoint_url: `${server.url}/csv` }, { num_samples: 4 }));
+    const few = await explain(CSV, config({ endpoint_url: `${server().url}/csv` }, { num_samples: 4 }));
     expect(few.underdetermined).toBe(150);
   });
 
   it('a model answering 503 for a while is retried with backoff and the result is the same', async () => {
-    server.failNext(2);
-    const before = server.requests;
-    const result = await explain(CSV, config({ endpoint_url: `${server.url}/flaky` }, { num_samples: 40 }), { retries: 3 });
-    expect(result.requests).toBe(server.requests - before);
+    server().failNext(2);
+    const before = server().requests;
+    const result = await explain(CSV, config({ endpoint_url: `${server().url}/flaky` }, { num_samples: 40 }), { retries: 3 });
+    expect(result.requests).toBe(server().requests - before);
     expect(result.requests).toBe(Math.ceil(5 / 500) + Math.ceil((150 * (1 + 40 * 5)) / 500) + 2);
     expectExact(result);
   });
@@ -154,10 +150,10 @@ describe('explainability baseline: KernelSHAP of a linear model over HTTP', () =
   });
 
   it('malformed answers: MODEL_OUTPUT_INVALID saying what is wrong', async () => {
-    const short = await explain(CSV, config({ endpoint_url: `${server.url}/malformed/short` })).catch((e: unknown) => e);
+    const short = await explain(CSV, config({ endpoint_url: `${server().url}/malformed/short` })).catch((e: unknown) => e);
     expect((short as DriftmonError).code).toBe(ErrorCode.MODEL_OUTPUT_INVALID);
     expect((short as DriftmonError).message).toMatch(/expected 5 output line\(s\), one per row sent, got 4/);
-    const text = await explain(CSV, config({ endpoint_url: `${server.url}/malformed/text` })).catch((e: unknown) => e);
+    const text = await explain(CSV, config({ endpoint_url: `${server().url}/malformed/text` })).catch((e: unknown) => e);
     expect((text as DriftmonError).code).toBe(ErrorCode.MODEL_OUTPUT_INVALID);
     expect((text as DriftmonError).message).toContain('line 1: expected numbers: "positive"');
   });

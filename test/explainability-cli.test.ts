@@ -6,10 +6,10 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseExplainabilityAnalysis } from '../src/sagemaker/explainability-analysis.js';
 import { runCli } from './support/cli.js';
-import { deadUrl, startModelServer, type ModelServer } from './support/model-server.js';
+import { deadUrl, useModelServer } from './support/model-server.js';
 
 const MODEL = { bias: 1, weights: [2, -1, 0.5] };
 const dir = mkdtempSync(join(tmpdir(), 'driftmon-shap-cli-'));
@@ -36,15 +36,11 @@ const run = (config: string, out: string, extra: string[] = []) =>
   runCli(['baseline', 'explainability', '--input', DATA, '--analysis-config', config, '--output', out, '--retries', '0', ...extra]);
 
 describe('driftmon baseline explainability (built CLI)', () => {
-  let server: ModelServer;
-  beforeAll(async () => {
-    server = await startModelServer(MODEL);
-  });
-  afterAll(() => server.close());
+  const server = useModelServer(MODEL);
 
   it('writes analysis.json and explanations_shap/out.csv (exit 0); exact for the linear model with one baseline row', async () => {
     const out = join(dir, 'ok');
-    const r = await run(writeConfig('ok.json', { endpoint_url: `${server.url}/csv` }), out);
+    const r = await run(writeConfig('ok.json', { endpoint_url: `${server().url}/csv` }), out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('explainability baseline (kernel SHAP, mean_abs) of 20 rows, 3 features, 1 label(s), 1 baseline row(s)');
@@ -62,7 +58,7 @@ describe('driftmon baseline explainability (built CLI)', () => {
 
   it('save_local_shap_values false: analysis.json only', async () => {
     const out = join(dir, 'global-only');
-    const r = await run(writeConfig('global.json', { endpoint_url: `${server.url}/csv` }, { save_local_shap_values: false }), out);
+    const r = await run(writeConfig('global.json', { endpoint_url: `${server().url}/csv` }, { save_local_shap_values: false }), out);
     expect(r.code).toBe(0);
     expect(existsSync(join(out, 'analysis.json'))).toBe(true);
     expect(existsSync(join(out, 'explanations_shap'))).toBe(false);
@@ -75,10 +71,10 @@ describe('driftmon baseline explainability (built CLI)', () => {
     for (const s of ['$.methods.shap.baseline', '$.methods.shap.agg_method', '$.predictor.endpoint_url', '$.predictor.accept_type']) expect(r.stderr).toContain(s);
     const features = join(dir, 'features-only.csv');
     writeFileSync(features, '1,2,3\n4,5,6\n');
-    const w = await runCli(['baseline', 'explainability', '--input', features, '--analysis-config', writeConfig('ok3.json', { endpoint_url: `${server.url}/csv` }), '--output', join(dir, 'w')]);
+    const w = await runCli(['baseline', 'explainability', '--input', features, '--analysis-config', writeConfig('ok3.json', { endpoint_url: `${server().url}/csv` }), '--output', join(dir, 'w')]);
     expect(w.code).toBe(2);
     expect(w.stderr).toContain(`${features} has 3 columns, the config's headers name 4`);
-    const o = await run(writeConfig('ok2.json', { endpoint_url: `${server.url}/csv` }), join(dir, 'opts'), ['--batch-rows', '0', '--timeout', 'soon']);
+    const o = await run(writeConfig('ok2.json', { endpoint_url: `${server().url}/csv` }), join(dir, 'opts'), ['--batch-rows', '0', '--timeout', 'soon']);
     expect(o.code).toBe(2);
     expect(o.stderr).toContain('--batch-rows "0"');
     expect(o.stderr).toContain('--timeout "soon"');
@@ -93,8 +89,8 @@ describe('driftmon baseline explainability (built CLI)', () => {
   });
 
   it('a malformed model answer: a clear message and exit 5', async () => {
-    const r = await run(writeConfig('text.json', { endpoint_url: `${server.url}/malformed/text` }), join(dir, 'text'));
+    const r = await run(writeConfig('text.json', { endpoint_url: `${server().url}/malformed/text` }), join(dir, 'text'));
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain(`driftmon: the model at ${server.url}/malformed/text: line 1: expected numbers: "positive"`);
+    expect(r.stderr).toContain(`driftmon: the model at ${server().url}/malformed/text: line 1: expected numbers: "positive"`);
   });
 });

@@ -4,6 +4,7 @@
  * routes (503 first, malformed answers). Counts the requests and rows it served.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface LinearModel {
   readonly bias: number;
@@ -78,4 +79,14 @@ export async function deadUrl(): Promise<string> {
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   await app.close();
   return `${address}/csv`;
+}
+
+/** Starts a model server before the suite's tests and closes it after them; call the result for the server. */
+export function useModelServer(model: LinearModel): () => ModelServer {
+  let server: ModelServer | undefined;
+  beforeAll(async () => {
+    server = await startModelServer(model);
+  });
+  afterAll(() => server?.close());
+  return () => server as ModelServer;
 }
