@@ -27,6 +27,10 @@ export const ErrorCode = {
   STATE_STORE_FAILED: 'STATE_STORE_FAILED',
   /** The HTTP server could not start (port in use, …). */
   HTTP_FAILED: 'HTTP_FAILED',
+  /** The model endpoint (explainability baseline) cannot be reached, times out or keeps failing (5xx, 4xx). */
+  MODEL_UNREACHABLE: 'MODEL_UNREACHABLE',
+  /** The model endpoint answered, but not with one output line of numbers per row sent. */
+  MODEL_OUTPUT_INVALID: 'MODEL_OUTPUT_INVALID',
   /** An internal invariant was broken: a bug. */
   INTERNAL: 'INTERNAL',
 } as const;
@@ -115,7 +119,7 @@ export const ExitCode = {
   INPUT: 3,
   /** `check`/`replay` finished and found constraint violations (with --fail-on-violation). */
   VIOLATIONS: 4,
-  /** A sink or source failed at run time. */
+  /** A sink, source or model endpoint failed at run time. */
   RUNTIME: 5,
   /**
    * Stopped by SIGTERM/SIGINT, but not everything was done within shutdownTimeout (the broker did
@@ -140,6 +144,8 @@ export function exitCodeFor(e: unknown): ExitCode {
     case ErrorCode.SOURCE_FAILED:
     case ErrorCode.HTTP_FAILED:
     case ErrorCode.STATE_STORE_FAILED:
+    case ErrorCode.MODEL_UNREACHABLE:
+    case ErrorCode.MODEL_OUTPUT_INVALID:
       return ExitCode.RUNTIME;
     default:
       return ExitCode.INTERNAL;

@@ -15,7 +15,8 @@ Exit codes:
   3  an input could not be found or read (data, baseline, statistics or constraints file);
      for run/replay also: no input at all, or no valid record in it
   4  violations found, with --fail-on-violation
-  5  a source or sink failed at run time (report directory not writable, port in use, …)
+  5  a source, sink or model endpoint failed at run time (report directory not writable, port in use,
+     model unreachable or answering malformed output, …)
   6  stopped by SIGTERM/SIGINT, but offsets not committed within the shutdown timeout (broker down);
      the next start resumes from the local checkpoint
 `;
@@ -40,7 +41,7 @@ export function buildProgram(io: CliIo): Program {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
 
-  const baseline = program.command('baseline').description('build SageMaker-compatible baselines (statistics.json, constraints.json)');
+  const baseline = program.command('baseline').description('build SageMaker-compatible baselines (statistics.json, constraints.json, analysis.json)');
   baseline
     .command('data')
     .description('data-quality baseline from a training dataset (CSV with or without header, JSON Lines, Parquet)')
@@ -67,6 +68,20 @@ export function buildProgram(io: CliIo): Program {
     .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(import('./baseline-bias-command.js').then((m) => m.baselineBiasCommand(io, opts))));
+  baseline
+    .command('explainability')
+    .description('feature-attribution baseline (SageMaker Clarify analysis.json, kernel SHAP) from a dataset, an analysis_config.json and the model over HTTP')
+    .requiredOption('--input <file>', 'dataset to explain (CSV with or without header, JSON Lines, Parquet)')
+    .requiredOption('--analysis-config <file>', 'Clarify analysis_config.json (headers, label, methods.shap, predictor with endpoint_url)')
+    .requiredOption('--output <dir>', 'where to write analysis.json (and explanations_shap/out.csv with save_local_shap_values)')
+    .addOption(new Option('--format <format>', 'input format (default: from the file extension)').choices(['csv', 'jsonl', 'parquet']))
+    .addOption(new Option('--header <mode>', 'CSV header row').choices(['true', 'false', 'auto']).default('auto'))
+    .option('--batch-rows <n>', 'rows per request to the model', '1000')
+    .option('--concurrency <n>', 'requests to the model in flight at most', '4')
+    .option('--timeout <duration>', 'per request to the model', '60s')
+    .option('--retries <n>', 'retries of a request after a connection error, timeout or 5xx answer', '3')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action((opts) => set(import('./baseline-explainability-command.js').then((m) => m.baselineExplainabilityCommand(io, opts))));
   baseline
     .command('model-quality')
     .description('model-quality baseline (SageMaker ModelQualityMonitor) from predictions with ground truth (CSV, JSON Lines, Parquet)')

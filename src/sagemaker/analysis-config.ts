@@ -61,17 +61,10 @@ export function parseAnalysisConfigText(text: string, source?: string): Analysis
 /** Check a parsed analysis_config.json; throws CONFIG_INVALID listing every problem. */
 export function parseAnalysisConfig(json: unknown, source?: string): AnalysisConfig {
   const p = new Problems();
-  if (!isObject(json)) {
-    p.add('$', `expected an object, got ${describe(json)}`);
-    throwConfigProblems(p, source);
-  }
-  const root = json as JsonObject;
+  const root = configRoot(json, source, p);
   const version = root['version'] === undefined || root['version'] === null ? undefined : String(root['version']);
   const datasetType = stringAt(root, 'dataset_type', '$', p, true);
-  const headers = arrayAt(root, 'headers', '$', p, true)?.map((h, i) => {
-    if (typeof h !== 'string') p.add(`$.headers[${i}]`, `expected a string, got ${describe(h)}`);
-    return String(h);
-  });
+  const headers = headersAt(root, p);
   const label = columnRef(root, 'label', '$', p, false);
   const labelValuesOrThreshold = labelValues(root, p);
   const facets = facetList(root, p);
@@ -116,7 +109,25 @@ export function columnName(ref: ColumnRef, columns: readonly string[] | undefine
   return columns?.[ref] ?? `_c${ref}`;
 }
 
-function throwConfigProblems(p: Problems, source: string | undefined): void {
+/** The root object of an analysis_config.json; a non-object root throws CONFIG_INVALID at once. */
+export function configRoot(json: unknown, source: string | undefined, p: Problems): JsonObject {
+  if (!isObject(json)) {
+    p.add('$', `expected an object, got ${describe(json)}`);
+    throwConfigProblems(p, source);
+  }
+  return json as JsonObject;
+}
+
+/** `$.headers`: column names, if given. */
+export function headersAt(root: JsonObject, p: Problems): string[] | undefined {
+  return arrayAt(root, 'headers', '$', p, true)?.map((h, i) => {
+    if (typeof h !== 'string') p.add(`$.headers[${i}]`, `expected a string, got ${describe(h)}`);
+    return String(h);
+  });
+}
+
+/** Throw CONFIG_INVALID listing every problem of an analysis_config.json, if there is any. */
+export function throwConfigProblems(p: Problems, source: string | undefined): void {
   if (p.size === 0) return;
   const where = source === undefined ? 'analysis_config.json' : `${source} (analysis_config.json)`;
   throw new DriftmonError(
@@ -126,7 +137,8 @@ function throwConfigProblems(p: Problems, source: string | undefined): void {
   );
 }
 
-function columnRef(parent: JsonObject, k: string, path: string, p: Problems, optional: boolean): ColumnRef | undefined {
+/** A column name or 0-based index member (`label`, `name_or_index`, …). */
+export function columnRef(parent: JsonObject, k: string, path: string, p: Problems, optional: boolean): ColumnRef | undefined {
   const v = parent[k];
   const at = key(path, k);
   if (v === undefined || v === null) {

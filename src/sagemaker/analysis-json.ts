@@ -13,7 +13,7 @@
  * come first).
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { arrayAt, checkNumber, describe, isObject, key, objectAt, Problems, type JsonObject } from './json-check.js';
+import { arrayAt, checkNumber, describe, isObject, key, objectAt, objectRoot, Problems, type JsonObject } from './json-check.js';
 import type { BiasMetricResult } from './clarify-metrics.js';
 import { formatPythonJson, PyObject, type PyJson } from './python-json.js';
 
@@ -100,11 +100,7 @@ export function parseBiasAnalysisText(text: string, source?: string): BiasAnalys
 /** Check a parsed analysis.json (lenient: unknown keys ignored, numbers where strings are due accepted). */
 export function parseBiasAnalysis(json: unknown, source?: string): BiasAnalysis {
   const p = new Problems();
-  if (!isObject(json)) {
-    p.add('$', `expected an object, got ${describe(json)}`);
-    p.throwIfAny('analysis.json', source);
-  }
-  const root = json as JsonObject;
+  const root = objectRoot(json, 'analysis.json', source, p);
   const v = root['version'];
   if (v !== undefined && typeof v !== 'string' && typeof v !== 'number') p.add('$.version', `expected a string, got ${describe(v)}`);
   const preTraining = stage(root, 'pre_training_bias_metrics', p);

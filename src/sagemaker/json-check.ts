@@ -245,13 +245,18 @@ export function checkVersion(root: JsonObject, p: Problems): void {
 
 /** The root object of a SageMaker file, its version checked; a non-object root throws at once. */
 export function rootObject(json: unknown, file: string, source: string | undefined, p: Problems): JsonObject {
+  const root = objectRoot(json, file, source, p);
+  checkVersion(root, p);
+  return root;
+}
+
+/** The root object of a JSON file; a non-object root throws BASELINE_INVALID at once. */
+export function objectRoot(json: unknown, file: string, source: string | undefined, p: Problems): JsonObject {
   if (!isObject(json)) {
     p.add('$', `expected an object, got ${describe(json)}`);
     p.throwIfAny(file, source);
   }
-  const root = json as JsonObject;
-  checkVersion(root, p);
-  return root;
+  return json as JsonObject;
 }
 
 /** `$.features`: each entry parsed by `parse`; non-objects and duplicate names are problems. */
