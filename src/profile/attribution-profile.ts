@@ -9,11 +9,11 @@
  * means are exact up to floating-point summation; the median comes from the quantile sketch, so it is
  * within the sketch's rank error of the exact median (KLL: about 1 % of the rows at Deequ's size).
  */
+import { AggMethod } from '../sagemaker/explainability-config.js';
 import { ByteReader, ByteWriter, incompatible, type MergeableSketch } from '../sketch/mergeable.js';
 import { Moments } from '../sketch/moments.js';
 import type { QuantileSketch, QuantileSketchFactory } from '../sketch/quantile-sketch.js';
 
-export type AggMethod = 'mean_abs' | 'median' | 'mean_sq';
 
 const MAGIC = 'DMAT';
 const VERSION = 1;
@@ -36,8 +36,8 @@ class FeatureAttribution {
   }
 
   global(method: AggMethod): number {
-    if (method === 'mean_abs') return this.abs.mean;
-    if (method === 'mean_sq') return this.sq.mean;
+    if (method === AggMethod.MEAN_ABS) return this.abs.mean;
+    if (method === AggMethod.MEAN_SQ) return this.sq.mean;
     return this.values.quantile(0.5);
   }
 }
