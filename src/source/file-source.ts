@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { LineBatcher, type LineBatch } from './line-batcher.js';
-import { DEFAULTS } from '../config/load.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { ByteLineSplitter } from './byte-lines.js';
 import type { Source, UnreadableInput } from './source.js';
 

@@ -11,7 +11,7 @@
  * buffered whole or silently repaired, and a leading BOM is dropped.
  */
 import type { Readable } from 'node:stream';
-import { DEFAULTS } from '../config/load.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { ByteLineSplitter } from './byte-lines.js';
 import { LineBatcher } from './line-batcher.js';
 import type { RawBatch, Source } from './source.js';
