@@ -42,50 +42,57 @@ export async function decodeInWorker(setting: boolean | 'auto', paths: readonly 
 
 export class WorkerDecodedFileSource implements Source {
   readonly description: string;
-  private worker: Worker | undefined;
+  private readonly worker: Worker;
+  private readonly queue: FileDecodeMessage[] = [];
+  private wake: (() => void) | undefined;
+  private lost: Error | undefined;
   private readonly failures: UnreadableInput[] = [];
   private found = 0;
   private closed = false;
 
+  /**
+   * The worker starts here, so that its start-up (loading its modules, listing and opening the
+   * files) overlaps the monitor's own; it holds the process open only once batches() is iterated.
+   */
   constructor(
-    private readonly task: FileDecodeTask,
+    task: FileDecodeTask,
     private readonly onUnreadable?: FileSourceOptions['onUnreadable'],
   ) {
     this.description = `files ${task.files.paths.join(', ')}${task.files.follow ? ' (follow)' : ''} (decoded in a worker thread)`;
+    const worker = (this.worker = new Worker(workerScript('file-decode-worker.js'), { workerData: task }));
+    worker.unref();
+    worker.on('message', (m: FileDecodeMessage) => {
+      this.queue.push(m);
+      this.notify();
+    });
+    worker.on('error', (e) => {
+      this.lost ??= e;
+      this.notify();
+    });
+    worker.on('exit', (code) => {
+      this.lost ??= new Error(`the file decoding worker exited (code ${code})`);
+      this.notify();
+    });
+  }
+
+  private notify(): void {
+    this.wake?.();
+    this.wake = undefined;
   }
 
   async *batches(): AsyncIterable<RawBatch> {
     if (this.closed) return;
-    const queue: FileDecodeMessage[] = [];
-    let wake: (() => void) | undefined;
-    let lost: Error | undefined;
-    const worker = new Worker(workerScript('file-decode-worker.js'), { workerData: this.task });
-    this.worker = worker;
-    const notify = (): void => {
-      wake?.();
-      wake = undefined;
-    };
-    worker.on('message', (m: FileDecodeMessage) => {
-      queue.push(m);
-      notify();
-    });
-    worker.on('error', (e) => {
-      lost ??= e;
-      notify();
-    });
-    worker.on('exit', (code) => {
-      lost ??= new Error(`the file decoding worker exited (code ${code})`);
-      notify();
-    });
+    const worker = this.worker;
+    worker.ref();
     try {
       for (;;) {
-        const m = queue.shift();
+        const m = this.queue.shift();
         if (m === undefined) {
-          if (lost !== undefined) {
+          if (this.lost !== undefined) {
             if (this.closed) return;
-            throw new DriftmonError(ErrorCode.SOURCE_FAILED, `reading capture files failed: ${lost.message}`, { cause: lost });
+            throw new DriftmonError(ErrorCode.SOURCE_FAILED, `reading capture files failed: ${this.lost.message}`, { cause: this.lost });
           }
-          await new Promise<void>((resolve) => (wake = resolve));
+          await new Promise<void>((resolve) => (this.wake = resolve));
           continue;
         }
         if (m.type === 'block') {
@@ -106,14 +113,14 @@ export class WorkerDecodedFileSource implements Source {
         if (this.closed) return;
       }
     } finally {
-      this.worker = undefined;
+      this.closed = true;
       await worker.terminate();
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.worker?.terminate();
+    await this.worker.terminate();
   }
 
   unreadable(): readonly UnreadableInput[] {
