@@ -17,6 +17,7 @@ import { DecodedBlockBuilder, type DecodedBlock } from '../record/decoded-block.
 import { FeatureRegistry } from '../record/feature-registry.js';
 import type { DatasetSchema } from '../record/schema.js';
 import { FileSource, type FileSourceOptions } from './file-source.js';
+import { LINE_BATCH_SIZE } from './line-batcher.js';
 
 export interface FileDecodeTask {
   files: Omit<FileSourceOptions, 'onUnreadable'>;
@@ -36,7 +37,7 @@ export type FileDecodeMessage =
   | { type: 'end'; filesFound: number }
   | { type: 'error'; code: string | undefined; message: string };
 
-const CREDITS = 4;
+const CREDITS = 8;
 
 const port = parentPort;
 if (port === null) throw new Error('file-decode-worker runs as a worker thread');
@@ -60,7 +61,7 @@ async function run(): Promise<void> {
   const registry = new FeatureRegistry(task.maxFeatures);
   for (const d of task.declarations) registry.declare(d.name, { keepText: d.keepText });
   const decoder = createDecoder(task.record, registry, { baselineNames: task.baselineNames });
-  const blocks = (builder = new DecodedBlockBuilder(registry, task.files.batchSize ?? 4096));
+  const blocks = (builder = new DecodedBlockBuilder(registry, task.files.batchSize ?? LINE_BATCH_SIZE));
   const source = new FileSource({ ...task.files, onUnreadable: (u) => post({ type: 'unreadable', path: u.path, reason: u.reason }) });
   const maxLength = task.maxLineLength;
   for await (const batch of source.batches()) {

@@ -16,7 +16,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { LineBatcher, type LineBatch } from './line-batcher.js';
+import { LINE_BATCH_SIZE, LineBatcher, type LineBatch } from './line-batcher.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { ByteLineSplitter } from './byte-lines.js';
 import type { Source, UnreadableInput } from './source.js';
@@ -48,7 +48,7 @@ export class FileSource implements Source {
   }
 
   async *batches(): AsyncIterable<LineBatch> {
-    const batchSize = this.options.batchSize ?? 4096;
+    const batchSize = this.options.batchSize ?? LINE_BATCH_SIZE;
     do {
       const files = await listCaptureFiles(this.options.paths, this.options.follow ?? false);
       for (const file of files) {

@@ -13,7 +13,7 @@
 import type { Readable } from 'node:stream';
 import { DEFAULTS } from '../config/defaults.js';
 import { ByteLineSplitter } from './byte-lines.js';
-import { LineBatcher } from './line-batcher.js';
+import { LINE_BATCH_SIZE, LineBatcher } from './line-batcher.js';
 import type { RawBatch, Source } from './source.js';
 
 /** How long a partial batch waits for more input before it is processed. */
@@ -41,7 +41,7 @@ export class StreamSource implements Source {
     readonly description = 'stdin',
     options: StreamSourceOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 4096;
+    this.batchSize = options.batchSize ?? LINE_BATCH_SIZE;
     this.idleFlushMs = options.idleFlushMs ?? STDIN_IDLE_FLUSH_MS;
     this.maxLineLength = options.maxLineLength ?? DEFAULTS.maxLineLength;
   }
