@@ -43,7 +43,7 @@
  *     the in-process pipeline: at about 225k records/s, 50M records take under 4 minutes here.
  *
  *   npm run bench:throughput [-- --records N (400000) --csv-rows N (400000) --rounds N (3)
- *       --window 1m --event-rate N (1000) --file-lines N (50000) --gzip --decode-in-worker auto|on|off
+ *       --window 1m --event-rate N (1000) --file-lines N (50000) --gzip --decode-in-worker auto|on|off|both
  *       --max-records N (10000000) --rss-sizes 1000000,5000000,10000000,20000000,50000000
  *       --rss-event-rate N (1000) --profile auto|always|never --skip-replay --skip-baseline
  *       --skip-rss --results NAME (throughput) --keep]
@@ -80,7 +80,7 @@ const WINDOW = opt('window', '1m');
 const EVENT_RATE = num('event-rate', 1000);
 const FILE_LINES = num('file-lines', 50_000);
 const GZIP = flag('gzip');
-/** replay's --decode-in-worker (auto: what a user gets; the bench's input is large enough for the worker). */
+/** replay's --decode-in-worker; `both`: (b) twice, with the worker (on) and without (off), each against its own read + parse rounds. */
 const DECODE_IN_WORKER = opt('decode-in-worker', 'auto');
 const MAX_RECORDS = num('max-records', 10_000_000);
 const RSS_SIZES = opt('rss-sizes', '1000000,5000000,10000000,20000000,50000000')
@@ -293,16 +293,24 @@ async function compare(
 // ------------------------------------------------------------------------------------------------
 const work = cleaner.tempDir('work');
 
-async function replayComparison(): Promise<Comparison & { files: number; bytes: number; window: string; event_rate: number; gzip: boolean; decode_in_worker: string }> {
+type ReplayComparison = Comparison & { files: number; bytes: number; window: string; event_rate: number; gzip: boolean; decode_in_worker: string };
+
+let captureWritten: { files: number; bytes: number } | undefined;
+
+async function replayComparison(decodeInWorker: string, keepInput: boolean): Promise<ReplayComparison> {
   const capture = join(work, 'capture', 'model', 'AllTraffic');
-  const t = Date.now();
-  const { files, bytes } = writeCaptureFiles(capture);
-  await buildCaptureBaseline(work, SEED);
-  log(`(b) ${fmt(RECORDS)} capture lines in ${files} files, ${fmt(bytes / 2 ** 20)} MiB${GZIP ? ' gzipped' : ''} (generated in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  if (captureWritten === undefined) {
+    const t = Date.now();
+    captureWritten = writeCaptureFiles(capture);
+    await buildCaptureBaseline(work, SEED);
+    log(`(b) ${fmt(RECORDS)} capture lines in ${captureWritten.files} files, ${fmt(captureWritten.bytes / 2 ** 20)} MiB${GZIP ? ' gzipped' : ''} (generated in ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  }
+  const { files, bytes } = captureWritten;
+  log(`(b) replay --decode-in-worker ${decodeInWorker}`);
   const driftmon = async (round: number, nodeArgs: string[] = []): Promise<ChildRun> => {
     const out = join(work, 'replay-out');
     rmSync(out, { recursive: true, force: true });
-    const args = [MAIN, 'replay', '--capture', join(work, 'capture'), '--baseline', join(work, 'baseline'), '--window', WINDOW, '--output', out, '--decode-in-worker', DECODE_IN_WORKER];
+    const args = [MAIN, 'replay', '--capture', join(work, 'capture'), '--baseline', join(work, 'baseline'), '--window', WINDOW, '--output', out, '--decode-in-worker', decodeInWorker];
     const r = await runMeasured([...args, '--outputs', FEATURES[0] as string, '--inputs', FEATURES.slice(1).join(',')], RECORDS, 'driftmon', round, nodeArgs);
     const items = readFileSync(join(out, 'replay', 'index.jsonl'), 'utf8')
       .trim()
@@ -318,8 +326,8 @@ async function replayComparison(): Promise<Comparison & { files: number; bytes: 
     return r;
   };
   const c = await compare('replay', RECORDS, TARGET.replay, driftmon, readParse);
-  rmSync(join(work, 'capture'), { recursive: true, force: true });
-  return { ...c, files, bytes, window: WINDOW, event_rate: EVENT_RATE, gzip: GZIP, decode_in_worker: DECODE_IN_WORKER };
+  if (!keepInput) rmSync(join(work, 'capture'), { recursive: true, force: true });
+  return { ...c, files, bytes, window: WINDOW, event_rate: EVENT_RATE, gzip: GZIP, decode_in_worker: decodeInWorker };
 }
 
 async function baselineComparison(): Promise<Comparison & { bytes: number; columns: number }> {
@@ -506,14 +514,18 @@ async function main(): Promise<void> {
   };
   const lines: string[] = [];
   if (!flag('skip-replay')) {
-    const b = await replayComparison();
-    result.replay = b;
-    lines.push(
-      `(b) replay vs read + JSON.parse, ${fmt(RECORDS)} lines in ${b.files} files (${fmt(b.bytes / 2 ** 20)} MiB), ${WINDOW} windows:`,
-      `  ratio ${b.ratio} (per round ${b.ratio_per_round.join(', ')}; by CPU time ${b.ratio_cpu}; target ≥ ${b.target})`,
-      `  driftmon ${fmt(b.driftmon_rows_per_s)} rows/s, CPU ${b.driftmon_cpu_s} s, peak RSS ${b.driftmon_peak_rss_mb} MB; read+parse ${fmt(b.read_parse_rows_per_s)} rows/s, CPU ${b.read_parse_cpu_s} s, peak RSS ${b.read_parse_peak_rss_mb} MB`,
-      ...profileLines('replay', b.profile),
-    );
+    const modes = DECODE_IN_WORKER === 'both' ? ['on', 'off'] : [DECODE_IN_WORKER];
+    for (const [i, mode] of modes.entries()) {
+      const b = await replayComparison(mode, i < modes.length - 1);
+      if (i === 0) result.replay = b;
+      else result.replay_in_thread = b;
+      lines.push(
+        `(b) replay (--decode-in-worker ${mode}) vs read + JSON.parse, ${fmt(RECORDS)} lines in ${b.files} files (${fmt(b.bytes / 2 ** 20)} MiB), ${WINDOW} windows:`,
+        `  ratio ${b.ratio} (per round ${b.ratio_per_round.join(', ')}; by CPU time ${b.ratio_cpu}; target ≥ ${b.target})`,
+        `  driftmon ${fmt(b.driftmon_rows_per_s)} rows/s, CPU ${b.driftmon_cpu_s} s, peak RSS ${b.driftmon_peak_rss_mb} MB; read+parse ${fmt(b.read_parse_rows_per_s)} rows/s, CPU ${b.read_parse_cpu_s} s, peak RSS ${b.read_parse_peak_rss_mb} MB`,
+        ...profileLines('replay', b.profile),
+      );
+    }
   }
   if (!flag('skip-baseline')) {
     const c = await baselineComparison();
