@@ -489,7 +489,11 @@ function shuffled<T>(r: Rng, xs: T[]): T[] {
   return a;
 }
 
-const CELLS = ['0', '17', '-3', '2.5', '0.302709460258', '1e3', '-0.5E-2', 'true', 'abc', '', 'x y', '"q,""r"""', '12345678901234567.25', 'é'];
+const CELLS = ['0', '17', '-3', '2.5', '0.302709460258', '1e3', '-0.5E-2', 'true', 'abc', '', 'x y', '"q,""r"""', '12345678901234567.25',
+  'é',
+  // signs on the inline path's edges
+  '-0', '-0.0', '-', '--1', '-1.', '-.5', '+4', '-123456789012345', '-1234567890123456', '-98765.4321098765', '-98765.43210987654',
+];
 
 function randomPayload(r: Rng, rows: number, cols: number): { csv: string; json: string; jsonl: string } {
   const csvRows: string[] = [];

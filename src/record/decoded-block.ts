@@ -38,8 +38,13 @@ export interface DecodedBlock {
   readonly buffer: ArrayBuffer;
   readonly recordCapacity: number;
   readonly rowCapacity: number;
-  /** Row by row, slot by slot: the text of every BOOLEAN or STRING value and of keepText numbers. */
-  readonly texts: readonly (string | undefined)[];
+  /**
+   * Row by row, slot by slot: the text of every BOOLEAN or STRING value and of keepText numbers, as
+   * an index into `dictionary` (the block's distinct texts, each cloned once: categorical values
+   * repeat, and cloning a string per value cost more than the decoding it moved).
+   */
+  readonly textIds: Int32Array;
+  readonly dictionary: readonly (string | undefined)[];
   /** Features the decoder registered while building this block, in order. */
   readonly newFeatures: readonly { readonly name: string; readonly isOutput: boolean; readonly index: number }[];
   /** The decoder's column naming, once decided. */
@@ -84,6 +89,11 @@ export function blockArrays(buffer: ArrayBuffer, records: number, rows: number, 
   };
 }
 
+/** The buffers a block is posted with (transferred, not copied). */
+export function blockTransfers(b: DecodedBlock): ArrayBuffer[] {
+  return [b.buffer, b.textIds.buffer as ArrayBuffer];
+}
+
 const hasText = (kind: number, spec: FeatureSpec | undefined): boolean =>
   kind === ValueKind.BOOLEAN || kind === ValueKind.STRING || ((kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) && spec?.keepText === true);
 
@@ -99,7 +109,10 @@ export class DecodedBlockBuilder {
   private rowCap: number;
   private buffer: ArrayBuffer;
   private a: BlockArrays;
-  private texts: (string | undefined)[] = [];
+  private textIds = new Int32Array(1024);
+  private texts = 0;
+  private dictionary: (string | undefined)[] = [];
+  private readonly dictionaryIds = new Map<string | undefined, number>();
   private problems: DecodedProblem[] = [];
   private registered: number;
   private recordRows = 0;
@@ -137,7 +150,7 @@ export class DecodedBlockBuilder {
     this.a.lineNos[r] = lineNo;
     this.a.rowCounts[r] = 0;
     this.recordRows = this.rows;
-    this.recordTexts = this.texts.length;
+    this.recordTexts = this.texts;
     this.futureRow = false;
   }
 
@@ -161,7 +174,7 @@ export class DecodedBlockBuilder {
       kinds[base + i] = kind;
       if (kind === ValueKind.MISSING) continue;
       numbers[base + i] = row.numbers[i] as number;
-      if (hasText(kind, specs[i])) this.texts.push(row.strings[i]);
+      if (hasText(kind, specs[i])) this.addText(row.strings[i]);
     }
     a.widths[n] = width;
     a.times[n] = row.eventTimeMs;
@@ -182,7 +195,7 @@ export class DecodedBlockBuilder {
   /** The current record threw while decoding: forget the rows it emitted (a poison record emits none). */
   dropRecordRows(): void {
     this.rows = this.recordRows;
-    this.texts.length = this.recordTexts;
+    this.texts = this.recordTexts;
     this.a.rowCounts[this.records] = 0;
   }
 
@@ -201,17 +214,35 @@ export class DecodedBlockBuilder {
       buffer: this.buffer,
       recordCapacity: this.recordCap,
       rowCapacity: this.rowCap,
-      texts: this.texts,
+      textIds: this.textIds.slice(0, this.texts),
+      dictionary: this.dictionary,
       newFeatures,
       columnNaming,
     };
     this.records = 0;
     this.rows = 0;
     this.problems = [];
-    this.texts = [];
+    this.texts = 0;
+    this.dictionary = [];
+    this.dictionaryIds.clear();
     this.buffer = this.acquire();
     this.a = blockArrays(this.buffer, this.recordCap, this.rowCap, this.stride);
     return block;
+  }
+
+  private addText(text: string | undefined): void {
+    let id = this.dictionaryIds.get(text);
+    if (id === undefined) {
+      id = this.dictionary.length;
+      this.dictionary.push(text);
+      this.dictionaryIds.set(text, id);
+    }
+    if (this.texts === this.textIds.length) {
+      const ids = new Int32Array(this.texts * 2);
+      ids.set(this.textIds);
+      this.textIds = ids;
+    }
+    this.textIds[this.texts++] = id;
   }
 
   private acquire(): ArrayBuffer {
@@ -285,7 +316,7 @@ export class DecodedBlockReader {
       row.kinds[i] = kind;
       if (kind === ValueKind.MISSING) continue;
       row.numbers[i] = numbers[base + i] as number;
-      if (hasText(kind, specs[i])) row.strings[i] = this.block.texts[this.textAt++];
+      if (hasText(kind, specs[i])) row.strings[i] = this.block.dictionary[this.block.textIds[this.textAt++] as number];
     }
     row.width = width;
     row.eventTimeMs = a.times[r] as number;

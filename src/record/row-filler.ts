@@ -228,19 +228,22 @@ export class RowFiller {
         slots = cols.slots;
         known = cols.n;
       }
-      // Common case inline: unsigned `\d+(\.\d+)?` of at most 15 digits ending the field. Exact:
-      // the digits form an integer below 2^53 and 10^f (f ≤ 15) is exact, so one division rounds
-      // correctly — the same double as Number(text). The digit loops need no bounds check: the
-      // character at b is never a digit ('"' in place, '\n' / '\r' / end of text otherwise), and
-      // q > b is checked after them anyway.
+      // Common case inline: `-?\d+(\.\d+)?` with at most 15 digits, ending the field. Exact: the
+      // digits form an integer below 2^53 and 10^f (f ≤ 15) is exact, so one division rounds
+      // correctly, and negation is exact — the same double as Number(text) ("-0" is -0 in both).
+      // The digit loops need no bounds check: the character at b is never a digit ('"' in place,
+      // '\n' / '\r' / end of text otherwise), and q > b is checked after them anyway.
       let q = p;
       let c = text.charCodeAt(q);
+      const negative = c === 45;
+      if (negative) c = text.charCodeAt(++q);
+      const d0 = q;
       let m = 0;
       while (c >= 48 && c <= 57) {
         m = m * 10 + (c - 48);
         c = text.charCodeAt(++q);
       }
-      if (q !== p) {
+      if (q !== d0) {
         let fd = 0;
         let ok: boolean;
         if (c === 46) {
@@ -251,18 +254,14 @@ export class RowFiller {
             c = text.charCodeAt(++q);
           }
           fd = q - f0;
-          ok = fd !== 0 && q - p <= 16; // "1." is no number here; at most 15 digits besides the '.'
+          ok = fd !== 0 && q - d0 <= 16; // "1." is no number here; at most 15 digits besides the '.'
         } else {
-          ok = q - p <= 15;
+          ok = q - d0 <= 15;
         }
         if (ok && (q === b || (c === 44 && q < b))) {
-          if (fd === 0) {
-            kinds[slot] = ValueKind.INTEGRAL;
-            numbers[slot] = m;
-          } else {
-            kinds[slot] = ValueKind.FRACTIONAL;
-            numbers[slot] = m / (POW10[fd] as number);
-          }
+          const x = fd === 0 ? m : m / (POW10[fd] as number);
+          kinds[slot] = fd === 0 ? ValueKind.INTEGRAL : ValueKind.FRACTIONAL;
+          numbers[slot] = negative ? -x : x;
           if (cols.anyKeep && cols.keep[j] === 1) this.setString(slot, text.slice(p, q));
           j++;
           if (q === b) return j;

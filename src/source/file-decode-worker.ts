@@ -13,7 +13,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DriftmonError, RecordErrorReason, describeThrown } from '../errors.js';
 import { createDecoder } from '../record/create-decoder.js';
-import { DecodedBlockBuilder, type DecodedBlock } from '../record/decoded-block.js';
+import { DecodedBlockBuilder, blockTransfers, type DecodedBlock } from '../record/decoded-block.js';
 import { FeatureRegistry } from '../record/feature-registry.js';
 import type { DatasetSchema } from '../record/schema.js';
 import { FileSource, type FileSourceOptions } from './file-source.js';
@@ -92,7 +92,7 @@ async function run(): Promise<void> {
     }
     const block = blocks.take(batch.originName, batch.blankLines ?? 0, decoder.columnNaming?.());
     outstanding++;
-    post({ type: 'block', block, filesFound: source.filesFound() }, [block.buffer]);
+    post({ type: 'block', block, filesFound: source.filesFound() }, blockTransfers(block));
     while (outstanding >= CREDITS) await new Promise<void>((resolve) => (wake = resolve));
   }
   post({ type: 'end', filesFound: source.filesFound() });
