@@ -1,0 +1,210 @@
+/**
+ * A feature attribution monitor (Clarify's ModelExplainabilityMonitor, over attributions the model
+ * returns with each prediction): capture lines → attributions at the configured output path
+ * (record/attribution-extractor.ts) → event-time windows of AttributionProfile (the data-quality
+ * monitor's windowing: sizes, grace, late rows, the outlier-safe StreamClock) → at each close, the
+ * global attribution by agg_method, nDCG against the baseline analysis.json, and the window's
+ * Clarify files (attribution-report.ts) through the report sink, with its gauges.
+ *
+ * Sources: one ordered stream (capture files, stdin). Records it cannot use are counted by reason
+ * and dead-lettered; the stream goes on.
+ */
+import type { Logger } from 'pino';
+import type { AttributionSettings } from '../../config/attribution-config.js';
+import { formatDuration } from '../../config/duration.js';
+import type { MonitorSettings } from '../../config/load.js';
+import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
+import type { LabelAttributions } from '../../evaluate/attribution/attribution-drift-check.js';
+import type { AttributionGaugeMetrics, DataQualityWindowMetrics, RecordMetrics } from '../../observability/component-metrics.js';
+import { AttributionProfile } from '../../profile/attribution-profile.js';
+import { AttributionExtractor } from '../../record/attribution-extractor.js';
+import type { ExplainabilityAnalysis } from '../../sagemaker/explainability-analysis.js';
+import type { DeadLetterSink } from '../../sink/dead-letter.js';
+import type { ReportSink } from '../../sink/report.js';
+import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
+import type { RawBatch, Source } from '../../source/source.js';
+import { StreamClock } from '../../window/stream-clock.js';
+import { MemoryWindowStore, type WindowState } from '../../window/window-store.js';
+import { Windower } from '../../window/windower.js';
+import { publishAttributionGauges } from './attribution-gauges.js';
+import { baselineAttributions, buildAttributionReport, evaluateAttributionWindow } from './attribution-report.js';
+
+export interface AttributionMonitorSummary {
+  monitor: string;
+  records: number;
+  /** Explained rows (a record may carry several). */
+  rows: number;
+  lateRows: number;
+  invalid: Partial<Record<RecordErrorReason, number>>;
+  blankLines: number;
+  windowsClosed: number;
+  windowsWithViolations: number;
+  /** Windows reported as not evaluated (too few rows). */
+  windowsNotEvaluated: number;
+  reportPaths: string[];
+}
+
+export interface AttributionMonitorDeps {
+  settings: MonitorSettings & { attribution: AttributionSettings };
+  baseline: ExplainabilityAnalysis;
+  source: Source;
+  reports: ReportSink;
+  deadLetters: DeadLetterSink;
+  metrics: RecordMetrics & Pick<DataQualityWindowMetrics, 'rowsLateTotal' | 'windowsOpen'>;
+  gauges: AttributionGaugeMetrics;
+  logger: Logger;
+  clock?: () => number;
+}
+
+export class AttributionMonitorPipeline {
+  readonly name: string;
+  readonly summary: AttributionMonitorSummary;
+  private readonly extractor: AttributionExtractor;
+  private readonly features: readonly string[];
+  private readonly label: string;
+  private readonly windower: Windower<AttributionProfile>;
+  private readonly streamClock = new StreamClock();
+  private readonly baseline: LabelAttributions;
+  private readonly baselineFeatures: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly clock: () => number;
+  private lateReported: number[];
+  private ready = false;
+
+  constructor(private readonly deps: AttributionMonitorDeps) {
+    const s = deps.settings;
+    this.name = s.name;
+    this.clock = deps.clock ?? Date.now;
+    this.label = s.attribution.label;
+    this.baseline = baselineAttributions(deps.baseline);
+    this.baselineFeatures = new Map([...this.baseline].map(([label, f]) => [label, new Set(f.keys())]));
+    const base = this.baseline.get(this.label);
+    if (base === undefined) {
+      throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${s.name}: attribution.label "${this.label}" is not a label of the baseline ${s.attribution.baselinePath} (it has ${[...this.baseline.keys()].join(', ') || 'none'})`);
+    }
+    this.features = s.attribution.features ?? [...base.keys()];
+    const unknown = [...base.keys()].filter((f) => !this.features.includes(f));
+    if (unknown.length > 0) throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${s.name}: attribution.features lacks the baseline's feature(s) ${unknown.join(', ')}`);
+    this.extractor = new AttributionExtractor({ path: s.attribution.path, features: this.features });
+    const quantiles = quantileSketchFactory(s.quantileSketch);
+    this.windower = new Windower(
+      new MemoryWindowStore<AttributionProfile>({
+        create: () => new AttributionProfile(quantiles),
+        serialize: (p) => p.serialize(),
+        deserialize: (b) => AttributionProfile.deserialize(b, quantiles),
+      }),
+      { sizesMs: s.windowsMs, graceMs: s.graceMs },
+    );
+    this.lateReported = s.windowsMs.map(() => 0);
+    this.summary = { monitor: s.name, records: 0, rows: 0, lateRows: 0, invalid: {}, blankLines: 0, windowsClosed: 0, windowsWithViolations: 0, windowsNotEvaluated: 0, reportPaths: [] };
+    deps.gauges.attributionNdcgThreshold.labels(s.name).set(s.attribution.threshold);
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Read the source to its end (or the signal), reporting windows as they close; then the rest. */
+  async run(signal?: AbortSignal): Promise<AttributionMonitorSummary> {
+    const { source, logger } = this.deps;
+    logger.info({ monitor: this.name, source: source.description, label: this.label, features: this.features.length }, 'attribution monitor started');
+    this.ready = true;
+    const onAbort = (): void => (source.stop ? source.stop() : void source.close());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const batch of source.batches()) {
+        this.read(batch);
+        await this.report(this.windower.closeDue());
+        if (signal?.aborted) break;
+      }
+      if (signal?.aborted) logger.warn({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped before the end of the input: windows dropped unreported');
+      else await this.report(this.windower.closeAll());
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await this.deps.reports.flush();
+      await this.deps.deadLetters.flush();
+      await source.close();
+    }
+    const { reportPaths: _paths, ...counts } = this.summary;
+    logger.info(counts, 'attribution monitor finished');
+    return this.summary;
+  }
+
+  /** One batch: each record's attributions into its windows, or the record counted and dead-lettered. */
+  read(batch: RawBatch): void {
+    const { metrics } = this.deps;
+    const futureLimitMs = this.clock() + this.deps.settings.maxFutureSkewMs;
+    const maxLength = this.deps.settings.maxLineLength;
+    let rows = 0;
+    for (let i = 0; i < batch.records.length; i++) {
+      const line = batch.records[i] as string;
+      const rejected = batch.rejected?.(i);
+      let r = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.extractor.extract(line));
+      if (typeof r !== 'string' && r.timeMs > futureLimitMs) r = RecordErrorReason.EVENT_TIME_IN_FUTURE;
+      if (typeof r === 'string') {
+        this.reject(r, batch, i, rejected?.bytes);
+        continue;
+      }
+      const got = r;
+      this.windower.add(got.timeMs, (p) => {
+        for (const row of got.rows) p.add(this.label, this.features, row);
+      });
+      this.streamClock.record(got.timeMs);
+      this.windower.advanceTo(this.streamClock.confirmedMs);
+      rows += got.rows.length;
+    }
+    this.summary.records += batch.records.length;
+    this.summary.rows += rows;
+    metrics.recordsTotal.labels(this.name).inc(batch.records.length);
+    metrics.rowsTotal.labels(this.name).inc(rows);
+    if (batch.blankLines !== undefined && batch.blankLines > 0) {
+      this.summary.blankLines += batch.blankLines;
+      metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
+    }
+    this.publishWindowCounts();
+  }
+
+  private reject(reason: RecordErrorReason, batch: RawBatch, i: number, recordBytes: number | undefined): void {
+    const { metrics } = this.deps;
+    this.summary.invalid[reason] = (this.summary.invalid[reason] ?? 0) + 1;
+    metrics.recordsInvalidTotal.labels(this.name, reason).inc();
+    this.deps.deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: batch.records[i] as string, recordBytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
+    metrics.deadLettersTotal.labels(this.name).inc();
+  }
+
+  /** Late rows (per window size, each row counted once per record's window) and open windows. */
+  private publishWindowCounts(): void {
+    const { metrics } = this.deps;
+    this.windower.sizesMs.forEach((size, i) => {
+      const label = formatDuration(size);
+      const late = this.windower.lateBySize[i] as number;
+      const delta = late - (this.lateReported[i] as number);
+      if (delta > 0) {
+        metrics.rowsLateTotal.labels(this.name, label).inc(delta);
+        this.summary.lateRows += delta;
+      }
+      metrics.windowsOpen.labels(this.name, label).set(this.windower.openCount(size));
+    });
+    this.lateReported = [...this.windower.lateBySize];
+  }
+
+  private async report(closed: readonly WindowState<AttributionProfile>[]): Promise<void> {
+    const s = this.deps.settings;
+    for (const w of closed) {
+      const window = formatDuration(w.sizeMs);
+      const evaluation = evaluateAttributionWindow(w.profile, w.profile.rowCount, this.baseline, s.attribution);
+      const report = buildAttributionReport(this.name, w, evaluation, this.deps.baseline, s.attribution, { window, nowMs: this.clock() });
+      try {
+        this.summary.reportPaths.push(await this.deps.reports.write(report));
+      } catch (e) {
+        this.deps.metrics.reportWriteFailuresTotal.labels(this.name).inc();
+        this.deps.logger.error({ monitor: this.name, err: e, window, start: new Date(w.startMs).toISOString() }, 'report write failed');
+        throw e;
+      }
+      publishAttributionGauges(this.deps.gauges, this.name, window, evaluation, this.baselineFeatures);
+      this.summary.windowsClosed++;
+      if (evaluation.drift.violations.length > 0) this.summary.windowsWithViolations++;
+      if (evaluation.drift.scores.length === 0) this.summary.windowsNotEvaluated++;
+    }
+    if (closed.length > 0) this.publishWindowCounts();
+  }
+}
