@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { DriftmonError } from '../errors.js';
+import { resolveConfig } from './load.js';
+
+const files = { type: 'files', paths: ['capture'] };
+
+function problems(raw: unknown): readonly string[] {
+  try {
+    resolveConfig(raw, { baseDir: '/cfg', checkFiles: false });
+  } catch (e) {
+    if (e instanceof DriftmonError) return e.details;
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('attribution config', () => {
+  it('resolves with defaults and takes no data-quality baseline', () => {
+    const c = resolveConfig({ monitors: [{ name: 'm', source: files, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] }] }, { baseDir: '/cfg', checkFiles: false });
+    expect(c.monitors[0]?.attribution).toEqual({ baselinePath: '/cfg/a.json', path: 'shap', features: undefined, label: 'label0', aggMethod: 'mean_abs', threshold: 0.9, minRows: 1 });
+  });
+
+  it('lists every problem at once: threshold, agg method, duplicate features, labels, baseline, kafka, flat JSON', () => {
+    const kafka = { type: 'kafka', brokers: ['b:9092'], topics: ['t'] };
+    const got = problems({
+      monitors: [
+        {
+          name: 'm',
+          source: files,
+          record: { format: 'flat-json' },
+          attribution: { baseline: 'a.json', path: 'shap', threshold: 0, aggMethod: 'max', features: ['x', 'x'] },
+          labels: { paths: ['gt'], probabilityAttribute: 's', modelQuality: { problemType: 'BinaryClassification' } },
+          baseline: { dir: 'b' },
+          windows: ['1h'],
+        },
+        { name: 'k', source: kafka, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] },
+      ],
+    });
+    expect(got).toEqual(expect.arrayContaining([
+      '/monitors/0: "attribution" and "labels" are separate monitors: give each its own',
+      '/monitors/0: a monitor with "attribution" takes no data-quality "baseline" (its baseline is attribution.baseline)',
+      '/monitors/0/record/format: attribution monitors read SageMaker capture lines (sagemaker-capture)',
+      '/monitors/0/attribution/threshold: 0 is not in (0, 1] (an nDCG threshold; SageMaker\'s is 0.9)',
+      '/monitors/0/attribution/aggMethod: "max" is not one of mean_abs, median, mean_sq',
+      '/monitors/0/attribution/features: "x" is listed twice',
+      '/monitors/1/source: attribution monitors read capture files or stdin (a Kafka source is not supported for them yet)',
+    ]));
+  });
+});
