@@ -15,9 +15,14 @@ function problems(raw: unknown): readonly string[] {
 }
 
 describe('attribution config', () => {
+  it('resolves "paths" to one label each', () => {
+    const c = resolveConfig({ monitors: [{ name: 'm', source: files, attribution: { baseline: 'a.json', paths: { yes: 'shap.0', no: 'shap.1' } }, windows: ['1h'] }] }, { baseDir: '/cfg', checkFiles: false });
+    expect(c.monitors[0]?.attribution?.labels).toEqual([{ label: 'yes', path: 'shap.0' }, { label: 'no', path: 'shap.1' }]);
+  });
+
   it('resolves with defaults and takes no data-quality baseline', () => {
     const c = resolveConfig({ monitors: [{ name: 'm', source: files, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] }] }, { baseDir: '/cfg', checkFiles: false });
-    expect(c.monitors[0]?.attribution).toEqual({ baselinePath: '/cfg/a.json', path: 'shap', features: undefined, label: 'label0', aggMethod: 'mean_abs', threshold: 0.9, minRows: 1 });
+    expect(c.monitors[0]?.attribution).toEqual({ baselinePath: '/cfg/a.json', labels: [{ label: 'label0', path: 'shap' }], features: undefined, aggMethod: 'mean_abs', threshold: 0.9, minRows: 1 });
   });
 
   it('lists every problem at once: threshold, agg method, duplicate features, labels, baseline, kafka, flat JSON', () => {
@@ -34,6 +39,8 @@ describe('attribution config', () => {
           windows: ['1h'],
         },
         { name: 'k', source: kafka, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] },
+        { name: 'both', source: files, attribution: { baseline: 'a.json', path: 'shap', paths: { label0: 's.0' }, label: 'label0' }, windows: ['1h'] },
+        { name: 'neither', source: files, attribution: { baseline: 'a.json' }, windows: ['1h'] },
       ],
     });
     expect(got).toEqual(expect.arrayContaining([
@@ -43,6 +50,9 @@ describe('attribution config', () => {
       '/monitors/0/attribution/threshold: 0 is not in (0, 1] (an nDCG threshold; SageMaker\'s is 0.9)',
       '/monitors/0/attribution/aggMethod: "max" is not one of mean_abs, median, mean_sq',
       '/monitors/0/attribution/features: "x" is listed twice',
+      '/monitors/2/attribution: give "path" or "paths", not both',
+      '/monitors/2/attribution/label: goes with "path"; "paths" names its labels',
+      '/monitors/3/attribution: give "path" (where the attributions are in the output JSON) or "paths" (label → path)',
       '/monitors/1/source: attribution monitors read capture files or stdin (a Kafka source is not supported for them yet)',
     ]));
   });

@@ -8,11 +8,10 @@ import type { AttributionConfigInput } from './schema.js';
 
 export interface AttributionSettings {
   baselinePath: string;
-  /** Dot-separated path of the attributions in the output JSON. */
-  path: string;
+  /** Per label explained (a baseline label): the dot-separated path of its attributions in the output JSON. */
+  labels: { label: string; path: string }[];
   /** Feature order of array attributions (undefined: the baseline's). */
   features: string[] | undefined;
-  label: string;
   aggMethod: AggMethod;
   threshold: number;
   minRows: number;
@@ -37,6 +36,11 @@ export function resolveAttribution(a: AttributionConfigInput, c: AttributionCont
   if (typeof threshold === 'number' && !(threshold > 0 && threshold <= 1)) problems.push(`${at}/threshold: ${threshold} is not in (0, 1] (an nDCG threshold; SageMaker's is 0.9)`);
   const aggMethod = a.aggMethod ?? ATTRIBUTION_DEFAULTS.aggMethod;
   if (!(AGG_METHODS as readonly string[]).includes(aggMethod)) problems.push(`${at}/aggMethod: "${aggMethod}" is not one of ${AGG_METHODS.join(', ')}`);
+  const paths = a.paths === undefined ? [] : Object.entries(a.paths);
+  if (a.path === undefined && a.paths === undefined) problems.push(`${at}: give "path" (where the attributions are in the output JSON) or "paths" (label → path)`);
+  if (a.path !== undefined && a.paths !== undefined) problems.push(`${at}: give "path" or "paths", not both`);
+  if (a.paths !== undefined && paths.length === 0) problems.push(`${at}/paths: name at least one label`);
+  if (a.paths !== undefined && a.label !== undefined) problems.push(`${at}/label: goes with "path"; "paths" names its labels`);
   const features = a.features;
   if (features !== undefined) {
     const seen = new Set<string>();
@@ -47,9 +51,8 @@ export function resolveAttribution(a: AttributionConfigInput, c: AttributionCont
   }
   return {
     baselinePath,
-    path: a.path,
+    labels: a.path !== undefined ? [{ label: a.label ?? ATTRIBUTION_DEFAULTS.label, path: a.path }] : paths.map(([label, path]) => ({ label, path })),
     features: features === undefined ? undefined : [...features],
-    label: a.label ?? ATTRIBUTION_DEFAULTS.label,
     aggMethod: aggMethod as AggMethod,
     threshold,
     minRows: a.minRows ?? ATTRIBUTION_DEFAULTS.minRows,

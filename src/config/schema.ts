@@ -200,10 +200,12 @@ export const AttributionConfig = Type.Object(
     /** Baseline analysis.json (Clarify's explainability analysis; `driftmon baseline explainability`). */
     baseline: Type.String({ minLength: 1 }),
     /** Where the attributions are in the endpoint output's JSON: dot-separated keys ('' = the payload itself). */
-    path: Type.String(),
+    path: Type.Optional(Type.String()),
+    /** Or, for a model explaining several outputs: the baseline's label → where its attributions are. */
+    paths: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String())),
     /** Feature names in the order array attributions hold them (default: the baseline's features, in its order). */
     features: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
-    /** The baseline's label these attributions explain (default label0). */
+    /** With `path`: the baseline's label these attributions explain (default label0). */
     label: Type.Optional(Type.String({ minLength: 1 })),
     /** Clarify's agg_method for the global attribution: mean_abs (default), median or mean_sq. */
     aggMethod: Type.Optional(Type.String()),

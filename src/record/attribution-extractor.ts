@@ -1,13 +1,15 @@
 /**
  * A capture line → the feature attributions (SHAP values) the model returned with its prediction:
  * the endpoint OUTPUT payload is JSON, and `path` (dot-separated keys, or array indexes) names where
- * the attributions are in it. What is there may be, for `features` [f1, …, fm]:
+ * the attributions are in it (one path per label, for a model that explains several outputs). What
+ * is there may be, for `features` [f1, …, fm]:
  *   - one row as an array of m numbers, in feature order (XGBoost `pred_contribs` without its bias
  *     column),
  *   - one row as an object keyed by feature name ({"f1": φ1, …}; other keys ignored),
  *   - several rows: an array of such arrays or objects (a batch request).
  * Anything else rejects the record: nothing at the path → missing_attributions; a value that is not
- * a finite number, a row of the wrong length, a feature missing from a row → bad_attributions.
+ * a finite number, a row of the wrong length, a feature missing from a row, labels with different
+ * numbers of rows → bad_attributions.
  * Envelope problems keep the capture decoder's reasons (not_json, missing_capture_data,
  * missing/bad_event_time, unsupported_encoding, bad_base64, bad_payload).
  */
@@ -18,26 +20,26 @@ import { parseIsoTimeMs } from './iso-time.js';
 import { Encoding, decodeBase64Text } from './payload.js';
 
 export interface AttributionFields {
-  /** Where the attributions are in the output JSON: dot-separated keys ('' = the payload itself). */
-  readonly path: string;
+  /** Where each label's attributions are in the output JSON: dot-separated keys ('' = the payload itself). */
+  readonly paths: readonly string[];
   /** The features, in the order array rows hold them. */
   readonly features: readonly string[];
 }
 
 export interface ExtractedAttributions {
   readonly timeMs: number;
-  /** One array of attributions per explained row, in feature order. */
-  readonly rows: readonly Float64Array[];
+  /** Per path (label): one array of attributions per explained row, in feature order; as many rows for each. */
+  readonly rows: readonly (readonly Float64Array[])[];
 }
 
 const OUTPUT = ['endpointOutput'] as const;
 
 export class AttributionExtractor {
-  private readonly steps: readonly string[];
+  private readonly steps: readonly (readonly string[])[];
   private readonly parts = new CaptureRecordParts(1);
 
   constructor(private readonly fields: AttributionFields) {
-    this.steps = fields.path === '' ? [] : fields.path.split('.');
+    this.steps = fields.paths.map((path) => (path === '' ? [] : path.split('.')));
   }
 
   extract(line: string): ExtractedAttributions | RecordErrorReason {
@@ -58,20 +60,15 @@ export class AttributionExtractor {
     } catch {
       return RecordErrorReason.BAD_PAYLOAD;
     }
-    const found = this.at(payload);
-    if (found === undefined || found === null || (Array.isArray(found) && found.length === 0)) return RecordErrorReason.MISSING_ATTRIBUTIONS;
-    const rows = this.rowsOf(found);
-    return rows === undefined ? RecordErrorReason.BAD_ATTRIBUTIONS : { timeMs, rows };
-  }
-
-  private at(payload: unknown): unknown {
-    let v = payload;
-    for (const step of this.steps) {
-      if (Array.isArray(v)) v = /^\d+$/.test(step) ? v[Number(step)] : undefined;
-      else if (isPlainObject(v)) v = Object.hasOwn(v, step) ? v[step] : undefined;
-      else return undefined;
+    const rows: Float64Array[][] = [];
+    for (const steps of this.steps) {
+      const found = valueAt(payload, steps);
+      if (found === undefined || found === null || (Array.isArray(found) && found.length === 0)) return RecordErrorReason.MISSING_ATTRIBUTIONS;
+      const labelRows = this.rowsOf(found);
+      if (labelRows === undefined || (rows.length > 0 && labelRows.length !== (rows[0] as Float64Array[]).length)) return RecordErrorReason.BAD_ATTRIBUTIONS;
+      rows.push(labelRows);
     }
-    return v;
+    return { timeMs, rows };
   }
 
   /** The rows at the path, or undefined when they are not rows of finite attributions. */
@@ -114,6 +111,17 @@ export class AttributionExtractor {
     }
     return out;
   }
+}
+
+/** The value at `steps` (own keys only; array indexes as digits), or undefined. */
+function valueAt(payload: unknown, steps: readonly string[]): unknown {
+  let v = payload;
+  for (const step of steps) {
+    if (Array.isArray(v)) v = /^\d+$/.test(step) ? v[Number(step)] : undefined;
+    else if (isPlainObject(v)) v = Object.hasOwn(v, step) ? v[step] : undefined;
+    else return undefined;
+  }
+  return v;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

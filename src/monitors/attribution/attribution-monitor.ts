@@ -61,7 +61,8 @@ export class AttributionMonitorPipeline {
   readonly summary: AttributionMonitorSummary;
   private readonly extractor: AttributionExtractor;
   private readonly features: readonly string[];
-  private readonly label: string;
+  /** The labels explained, in the order of the extractor's paths. */
+  private readonly labels: readonly string[];
   private readonly windower: Windower<AttributionProfile>;
   private readonly streamClock = new StreamClock();
   private readonly baseline: LabelAttributions;
@@ -74,17 +75,13 @@ export class AttributionMonitorPipeline {
     const s = deps.settings;
     this.name = s.name;
     this.clock = deps.clock ?? Date.now;
-    this.label = s.attribution.label;
-    this.baseline = baselineAttributions(deps.baseline);
+    this.labels = s.attribution.labels.map((l) => l.label);
+    const baseline = baselineAttributions(deps.baseline);
+    this.features = featuresOf(s.name, s.attribution, baseline);
+    // only the labels this monitor explains are checked (a baseline may hold more)
+    this.baseline = new Map([...baseline].filter(([label]) => this.labels.includes(label)));
     this.baselineFeatures = new Map([...this.baseline].map(([label, f]) => [label, new Set(f.keys())]));
-    const base = this.baseline.get(this.label);
-    if (base === undefined) {
-      throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${s.name}: attribution.label "${this.label}" is not a label of the baseline ${s.attribution.baselinePath} (it has ${[...this.baseline.keys()].join(', ') || 'none'})`);
-    }
-    this.features = s.attribution.features ?? [...base.keys()];
-    const unknown = [...base.keys()].filter((f) => !this.features.includes(f));
-    if (unknown.length > 0) throw new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${s.name}: attribution.features lacks the baseline's feature(s) ${unknown.join(', ')}`);
-    this.extractor = new AttributionExtractor({ path: s.attribution.path, features: this.features });
+    this.extractor = new AttributionExtractor({ paths: s.attribution.labels.map((l) => l.path), features: this.features });
     const quantiles = quantileSketchFactory(s.quantileSketch);
     this.windower = new Windower(
       new MemoryWindowStore<AttributionProfile>({
@@ -106,7 +103,7 @@ export class AttributionMonitorPipeline {
   /** Read the source to its end (or the signal), reporting windows as they close; then the rest. */
   async run(signal?: AbortSignal): Promise<AttributionMonitorSummary> {
     const { source, logger } = this.deps;
-    logger.info({ monitor: this.name, source: source.description, label: this.label, features: this.features.length }, 'attribution monitor started');
+    logger.info({ monitor: this.name, source: source.description, labels: this.labels, features: this.features.length }, 'attribution monitor started');
     this.ready = true;
     const onAbort = (): void => (source.stop ? source.stop() : void source.close());
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -146,11 +143,14 @@ export class AttributionMonitorPipeline {
       }
       const got = r;
       this.windower.add(got.timeMs, (p) => {
-        for (const row of got.rows) p.add(this.label, this.features, row);
+        // a row counts once, however many labels it explains
+        got.rows.forEach((rows, k) => {
+          for (const row of rows) p.add(this.labels[k] as string, this.features, row, k === 0);
+        });
       });
       this.streamClock.record(got.timeMs);
       this.windower.advanceTo(this.streamClock.confirmedMs);
-      rows += got.rows.length;
+      rows += got.rows[0]?.length ?? 0;
     }
     this.summary.records += batch.records.length;
     this.summary.rows += rows;
@@ -207,4 +207,18 @@ export class AttributionMonitorPipeline {
     }
     if (closed.length > 0) this.publishWindowCounts();
   }
+}
+
+/** The features of array attributions (default: the first label's baseline order); every label's baseline features among them. */
+function featuresOf(monitor: string, a: AttributionSettings, baseline: LabelAttributions): readonly string[] {
+  const problem = (text: string): DriftmonError => new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${monitor}: ${text}`);
+  let features = a.features;
+  for (const { label } of a.labels) {
+    const base = baseline.get(label);
+    if (base === undefined) throw problem(`attribution label "${label}" is not a label of the baseline ${a.baselinePath} (it has ${[...baseline.keys()].join(', ') || 'none'})`);
+    features ??= [...base.keys()];
+    const missing = [...base.keys()].filter((f) => !(features as string[]).includes(f));
+    if (missing.length > 0) throw problem(`attribution.features lacks the baseline's feature(s) ${missing.join(', ')} of label "${label}"`);
+  }
+  return features ?? [];
 }

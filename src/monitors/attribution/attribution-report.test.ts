@@ -12,7 +12,7 @@ import { baselineAttributions, buildAttributionReport, evaluateAttributionWindow
 
 const FEATURES = ['a', 'b', 'c'];
 const BASELINE: ExplainabilityAnalysis = { version: '1.0', kernelShap: [{ label: 'label0', globalShapValues: [['a', 0.6], ['b', 0.3], ['c', 0.1]], expectedValue: 0.4 }] };
-const settings = (over: Partial<AttributionSettings> = {}): AttributionSettings => ({ baselinePath: 'analysis.json', path: 'shap', features: undefined, ...ATTRIBUTION_DEFAULTS, ...over });
+const settings = (over: Partial<AttributionSettings> = {}): AttributionSettings => ({ baselinePath: 'analysis.json', labels: [{ label: 'label0', path: 'shap' }], features: undefined, aggMethod: ATTRIBUTION_DEFAULTS.aggMethod, threshold: ATTRIBUTION_DEFAULTS.threshold, minRows: ATTRIBUTION_DEFAULTS.minRows, ...over });
 
 function window(rows: number[][]): WindowState<AttributionProfile> {
   const profile = new AttributionProfile(quantileSketchFactory('kll'));
