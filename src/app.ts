@@ -206,6 +206,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
           gauges: attributionGauges as NonNullable<typeof attributionGauges>,
           logger,
           ...(deps.clock ? { clock: deps.clock } : {}),
+          ...(kafkaMonitor && checkpoints ? { checkpoints } : {}),
         }),
       );
       continue;

@@ -25,7 +25,7 @@ describe('attribution config', () => {
     expect(c.monitors[0]?.attribution).toEqual({ baselinePath: '/cfg/a.json', labels: [{ label: 'label0', path: 'shap' }], features: undefined, aggMethod: 'mean_abs', threshold: 0.9, minRows: 1 });
   });
 
-  it('lists every problem at once: threshold, agg method, duplicate features, labels, baseline, kafka, flat JSON', () => {
+  it('lists every problem at once: threshold, agg method, duplicate features, labels, baseline, kafka scale-out, flat JSON', () => {
     const kafka = { type: 'kafka', brokers: ['b:9092'], topics: ['t'] };
     const got = problems({
       monitors: [
@@ -38,7 +38,7 @@ describe('attribution config', () => {
           baseline: { dir: 'b' },
           windows: ['1h'],
         },
-        { name: 'k', source: kafka, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] },
+        { name: 'k', source: { ...kafka, scaleOut: {} }, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] },
         { name: 'both', source: files, attribution: { baseline: 'a.json', path: 'shap', paths: { label0: 's.0' }, label: 'label0' }, windows: ['1h'] },
         { name: 'neither', source: files, attribution: { baseline: 'a.json' }, windows: ['1h'] },
       ],
@@ -53,7 +53,7 @@ describe('attribution config', () => {
       '/monitors/2/attribution: give "path" or "paths", not both',
       '/monitors/2/attribution/label: goes with "path"; "paths" names its labels',
       '/monitors/3/attribution: give "path" (where the attributions are in the output JSON) or "paths" (label → path)',
-      '/monitors/1/source: attribution monitors read capture files or stdin (a Kafka source is not supported for them yet)',
+      '/monitors/1/source/scaleOut: attribution monitors run as one process per consumer group (no scaleOut yet)',
     ]));
   });
 });

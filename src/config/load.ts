@@ -446,7 +446,7 @@ function resolveMonitor(
 function resolveAttributionMonitor(m: MonitorConfigInput, at: string, source: SourceSettings, abs: (p: string) => string, problems: Problems, checkFiles: boolean): AttributionSettings {
   if (m.labels !== undefined) problems.push(`${at}: "attribution" and "labels" are separate monitors: give each its own`);
   if (m.baseline !== undefined) problems.push(`${at}: a monitor with "attribution" takes no data-quality "baseline" (its baseline is attribution.baseline)`);
-  if (source.type === 'kafka') problems.push(`${at}/source: attribution monitors read capture files or stdin (a Kafka source is not supported for them yet)`);
+  if (source.type === 'kafka' && source.scaleOut !== undefined) problems.push(`${at}/source/scaleOut: attribution monitors run as one process per consumer group (no scaleOut yet)`);
   if (m.record?.format === 'flat-json') problems.push(`${at}/record/format: attribution monitors read SageMaker capture lines (sagemaker-capture)`);
   return resolveAttribution(m.attribution as NonNullable<MonitorConfigInput['attribution']>, {
     at: `${at}/attribution`,

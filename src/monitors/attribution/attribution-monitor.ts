@@ -6,8 +6,11 @@
  * global attribution by agg_method, nDCG against the baseline analysis.json, and the window's
  * Clarify files (attribution-report.ts) through the report sink, with its gauges.
  *
- * Sources: one ordered stream (capture files, stdin). Records it cannot use are counted by reason
- * and dead-lettered; the stream goes on.
+ * Sources: one ordered stream (capture files, stdin: stream time from its StreamClock), or Kafka
+ * (the watermark over its partitions' clocks, and the checkpoint cycle of the other monitors: the
+ * open windows and clocks saved with the positions they cover, offsets committed after them, a
+ * stop checkpoints instead of reporting). Records it cannot use are counted by reason and
+ * dead-lettered; the stream goes on.
  */
 import type { Logger } from 'pino';
 import type { AttributionSettings } from '../../config/attribution-config.js';
@@ -15,7 +18,7 @@ import { formatDuration } from '../../config/duration.js';
 import type { MonitorSettings } from '../../config/load.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
 import type { LabelAttributions } from '../../evaluate/attribution/attribution-drift-check.js';
-import type { AttributionGaugeMetrics, DataQualityWindowMetrics, RecordMetrics } from '../../observability/component-metrics.js';
+import type { AttributionGaugeMetrics, CheckpointMetrics, DataQualityWindowMetrics, RecordMetrics } from '../../observability/component-metrics.js';
 import { AttributionProfile } from '../../profile/attribution-profile.js';
 import { AttributionExtractor } from '../../record/attribution-extractor.js';
 import type { ExplainabilityAnalysis } from '../../sagemaker/explainability-analysis.js';
@@ -23,7 +26,11 @@ import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { ReportSink } from '../../sink/report.js';
 import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
 import type { RawBatch, Source } from '../../source/source.js';
+import type { CheckpointStore } from '../../state/checkpoint-store.js';
+import { PartitionClock } from '../../window/partition-clock.js';
 import { StreamClock } from '../../window/stream-clock.js';
+import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
+import { decodeAttributionCheckpoint, encodeAttributionCheckpoint } from './attribution-checkpoint.js';
 import { MemoryWindowStore, type WindowState } from '../../window/window-store.js';
 import { Windower } from '../../window/windower.js';
 import { publishAttributionGauges } from './attribution-gauges.js';
@@ -50,10 +57,12 @@ export interface AttributionMonitorDeps {
   source: Source;
   reports: ReportSink;
   deadLetters: DeadLetterSink;
-  metrics: RecordMetrics & Pick<DataQualityWindowMetrics, 'rowsLateTotal' | 'windowsOpen'>;
+  metrics: RecordMetrics & CheckpointMetrics & Pick<DataQualityWindowMetrics, 'rowsLateTotal' | 'windowsOpen'>;
   gauges: AttributionGaugeMetrics;
   logger: Logger;
   clock?: () => number;
+  /** Kafka sources: where window state is checkpointed with the offsets it covers. */
+  checkpoints?: CheckpointStore;
 }
 
 export class AttributionMonitorPipeline {
@@ -63,8 +72,11 @@ export class AttributionMonitorPipeline {
   private readonly features: readonly string[];
   /** The labels explained, in the order of the extractor's paths. */
   private readonly labels: readonly string[];
+  private readonly store: MemoryWindowStore<AttributionProfile>;
   private readonly windower: Windower<AttributionProfile>;
   private readonly streamClock = new StreamClock();
+  private readonly partitionClock: PartitionClock;
+  private readonly cycle: CheckpointCycle;
   private readonly baseline: LabelAttributions;
   private readonly baselineFeatures: ReadonlyMap<string, ReadonlySet<string>>;
   private readonly clock: () => number;
@@ -83,14 +95,14 @@ export class AttributionMonitorPipeline {
     this.baselineFeatures = new Map([...this.baseline].map(([label, f]) => [label, new Set(f.keys())]));
     this.extractor = new AttributionExtractor({ paths: s.attribution.labels.map((l) => l.path), features: this.features });
     const quantiles = quantileSketchFactory(s.quantileSketch);
-    this.windower = new Windower(
-      new MemoryWindowStore<AttributionProfile>({
-        create: () => new AttributionProfile(quantiles),
-        serialize: (p) => p.serialize(),
-        deserialize: (b) => AttributionProfile.deserialize(b, quantiles),
-      }),
-      { sizesMs: s.windowsMs, graceMs: s.graceMs },
-    );
+    this.store = new MemoryWindowStore<AttributionProfile>({
+      create: () => new AttributionProfile(quantiles),
+      serialize: (p) => p.serialize(),
+      deserialize: (b) => AttributionProfile.deserialize(b, quantiles),
+    });
+    this.windower = new Windower(this.store, { sizesMs: s.windowsMs, graceMs: s.graceMs });
+    this.partitionClock = new PartitionClock(s.partitionIdleMs);
+    this.cycle = new CheckpointCycle(s.name, deps, this.clock, s.checkpointIntervalMs);
     this.lateReported = s.windowsMs.map(() => 0);
     this.summary = { monitor: s.name, records: 0, rows: 0, lateRows: 0, invalid: {}, blankLines: 0, windowsClosed: 0, windowsWithViolations: 0, windowsNotEvaluated: 0, reportPaths: [] };
     deps.gauges.attributionNdcgThreshold.labels(s.name).set(s.attribution.threshold);
@@ -103,17 +115,21 @@ export class AttributionMonitorPipeline {
   /** Read the source to its end (or the signal), reporting windows as they close; then the rest. */
   async run(signal?: AbortSignal): Promise<AttributionMonitorSummary> {
     const { source, logger } = this.deps;
+    await this.start();
     logger.info({ monitor: this.name, source: source.description, labels: this.labels, features: this.features.length }, 'attribution monitor started');
     this.ready = true;
     const onAbort = (): void => (source.stop ? source.stop() : void source.close());
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for await (const batch of source.batches()) {
-        this.read(batch);
-        await this.report(this.windower.closeDue());
+        const reported = await this.processBatch(batch);
+        await this.cycle.afterBatch(batch, reported > 0, this.state);
         if (signal?.aborted) break;
       }
-      if (signal?.aborted) logger.warn({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped before the end of the input: windows dropped unreported');
+      if (this.cycle.enabled && source.partitioned === true) {
+        await this.cycle.save(this.state, true);
+        logger.info({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped: open windows checkpointed');
+      } else if (signal?.aborted) logger.warn({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped before the end of the input: windows dropped unreported');
       else await this.report(this.windower.closeAll());
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -126,8 +142,24 @@ export class AttributionMonitorPipeline {
     return this.summary;
   }
 
-  /** One batch: each record's attributions into its windows, or the record counted and dead-lettered. */
-  read(batch: RawBatch): void {
+  /** One batch into its windows; then the windows stream time has passed are reported (how many). */
+  async processBatch(batch: RawBatch): Promise<number> {
+    const now = this.clock();
+    const key = batch.partition?.key;
+    this.read(batch, key === undefined ? this.streamClock : this.partitionClock.clockOf(key, now), key === undefined);
+    if (key !== undefined) {
+      const assigned = this.deps.source.assignment?.();
+      if (assigned !== undefined) this.partitionClock.assign(assigned, now);
+      this.partitionClock.seen(key, now);
+      this.windower.advanceTo(this.partitionClock.watermark(now));
+    }
+    const closed = this.windower.closeDue();
+    await this.report(closed);
+    return closed.length;
+  }
+
+  /** Each record's attributions into its windows, or the record counted and dead-lettered. */
+  private read(batch: RawBatch, clock: StreamClock, ordered: boolean): void {
     const { metrics } = this.deps;
     const futureLimitMs = this.clock() + this.deps.settings.maxFutureSkewMs;
     const maxLength = this.deps.settings.maxLineLength;
@@ -148,8 +180,9 @@ export class AttributionMonitorPipeline {
           for (const row of rows) p.add(this.labels[k] as string, this.features, row, k === 0);
         });
       });
-      this.streamClock.record(got.timeMs);
-      this.windower.advanceTo(this.streamClock.confirmedMs);
+      clock.record(got.timeMs);
+      // one ordered stream moves stream time record by record; partitions by their watermark, after the batch
+      if (ordered) this.windower.advanceTo(clock.confirmedMs);
       rows += got.rows[0]?.length ?? 0;
     }
     this.summary.records += batch.records.length;
@@ -161,6 +194,31 @@ export class AttributionMonitorPipeline {
       metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
     }
     this.publishWindowCounts();
+  }
+
+  /** The open windows, clocks and counters, for a checkpoint. */
+  private readonly state = (): Promise<CheckpointState> => {
+    const { reportPaths: _paths, monitor: _monitor, ...counts } = this.summary;
+    const t = this.windower.streamTimeMs;
+    return Promise.resolve({
+      state: encodeAttributionCheckpoint({ partitions: this.partitionClock.snapshot(), streamTimeMs: Number.isFinite(t) ? t : null, lateBySize: [...this.windower.lateBySize], counts, windows: this.store.snapshot() }),
+    });
+  };
+
+  /** Restore from the last checkpoint, if there is one (Kafka sources). */
+  private async start(): Promise<void> {
+    const c = await this.cycle.load();
+    if (c === undefined) return;
+    const cp = decodeAttributionCheckpoint(c.state, (why) => {
+      throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `monitor ${this.name}: checkpoint state is invalid: ${why}`);
+    });
+    this.store.restore(cp.windows);
+    this.partitionClock.restore(cp.partitions, this.clock());
+    if (cp.streamTimeMs !== null) this.windower.setStreamTime(cp.streamTimeMs);
+    cp.lateBySize.forEach((n, i) => (this.windower.lateBySize[i] = n));
+    this.lateReported = [...this.windower.lateBySize];
+    Object.assign(this.summary, cp.counts);
+    this.deps.logger.info({ monitor: this.name, checkpoint: this.cycle.describe(), openWindows: this.windower.openCount() }, 'restored from checkpoint');
   }
 
   private reject(reason: RecordErrorReason, batch: RawBatch, i: number, recordBytes: number | undefined): void {
