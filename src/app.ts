@@ -16,6 +16,7 @@ import type { LabelEvaluator } from './monitors/label/label-evaluator.js';
 import type { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
 import type { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
+import type { AttributionMonitorPipeline, AttributionMonitorSummary } from './monitors/attribution/attribution-monitor.js';
 import { MonitorPipeline, decodeTask, type Baseline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
@@ -72,6 +73,10 @@ export interface AppHandle {
   monitors: MonitorPipeline[];
   /** Model-quality / bias monitors (predictions joined with labels). */
   labelMonitors: LabelMonitor[];
+  /** Feature attribution monitors (attributions carried in the model's output). */
+  attributionMonitors: AttributionMonitorPipeline[];
+  /** Resolves when every attribution monitor's source has ended (or the signal aborted). */
+  attributionDone: Promise<AttributionMonitorSummary[]>;
   /** Resolves when every data-quality monitor's source has ended (or the signal aborted). */
   done: Promise<MonitorSummary[]>;
   /** The same for the label monitors (they end only when stopped). */
@@ -104,7 +109,9 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const ownSinks: DeadLetterSink[] = [];
   const sources: Source[] = [];
   const closers: Array<() => Promise<void>> = [];
-  const baselines = await Promise.all(config.monitors.map((m) => (m.labels === undefined ? loadBaseline(m.baseline) : undefined)));
+  const attributionMonitors: AttributionMonitorPipeline[] = [];
+  const attributionGauges = config.monitors.some((m) => m.attribution !== undefined) ? (await import('./observability/attribution-metrics.js')).createAttributionMetrics(registry) : undefined;
+  const baselines = await Promise.all(config.monitors.map((m) => (m.labels === undefined && m.attribution === undefined ? loadBaseline(m.baseline) : undefined)));
   for (const [i, settings] of config.monitors.entries()) {
     const wrap = deps.wrapDecoder;
     let source: Source;
@@ -151,7 +158,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       const s = settings.source;
       // data quality over files: reading and decoding beside the sketching, when it pays (and not
       // under a test's clock or decoder wrapper, which only this thread's decoder would see)
-      if (s.type === 'files' && settings.labels === undefined && wrap === undefined && deps.clock === undefined) {
+      if (s.type === 'files' && settings.labels === undefined && settings.attribution === undefined && wrap === undefined && deps.clock === undefined) {
         const { decodeInWorker, WorkerDecodedFileSource } = await import('./source/worker-decoded-file-source.js');
         if (await decodeInWorker(s.decodeInWorker, s.paths, s.follow)) {
           const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };
@@ -183,6 +190,25 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       });
       closers.push(scaled.close);
       labelMonitors.push(scaled.monitor);
+      continue;
+    }
+    if (settings.attribution !== undefined) {
+      const attribution = settings.attribution;
+      const [{ AttributionMonitorPipeline }, { parseExplainabilityAnalysis }] = await Promise.all([import('./monitors/attribution/attribution-monitor.js'), import('./sagemaker/explainability-analysis.js')]);
+      attributionMonitors.push(
+        new AttributionMonitorPipeline({
+          settings: { ...settings, attribution },
+          baseline: parseExplainabilityAnalysis(await readJsonFile(attribution.baselinePath), attribution.baselinePath),
+          source,
+          reports,
+          deadLetters,
+          metrics,
+          gauges: attributionGauges as NonNullable<typeof attributionGauges>,
+          logger,
+          ...(deps.clock ? { clock: deps.clock } : {}),
+          ...(kafkaMonitor && checkpoints ? { checkpoints } : {}),
+        }),
+      );
       continue;
     }
     if (settings.labels !== undefined) {
@@ -237,7 +263,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const http = server
     ? server.buildHttpApp({
         registry,
-        notReady: () => [...monitors, ...labelMonitors].filter((m) => !m.isReady).map((m) => m.name),
+        notReady: () => [...monitors, ...labelMonitors, ...attributionMonitors].filter((m) => !m.isReady).map((m) => m.name),
         recentWindows: () => reports.list(),
       })
     : undefined;
@@ -249,6 +275,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
 
   const done = Promise.all(monitors.map((m) => m.run(deps.signal)));
   const labelDone = Promise.all(labelMonitors.map((m) => m.run(deps.signal)));
+  const attributionDone = Promise.all(attributionMonitors.map((m) => m.run(deps.signal)));
   return {
     url,
     registry,
@@ -256,11 +283,14 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     labelMonitors,
     done,
     labelDone,
+    attributionMonitors,
+    attributionDone,
     unreadableInputs: () => sources.flatMap((s) => s.unreadable?.() ?? []),
     stopProblems: () => sources.flatMap((s) => s.stopProblem?.() ?? []),
     async close() {
       await done.catch(() => undefined);
       await labelDone.catch(() => undefined);
+      await attributionDone.catch(() => undefined);
       disk?.stop();
       await reports.close();
       await fileDeadLetters.close();

@@ -94,6 +94,10 @@ export const RecordErrorReason = {
   BAD_LABEL: 'bad_label',
   /** A capture record whose output lacks the inference/probability attribute a monitor needs. */
   MISSING_PREDICTION: 'missing_prediction',
+  /** A capture record whose output holds no attributions where the attribution monitor reads them. */
+  MISSING_ATTRIBUTIONS: 'missing_attributions',
+  /** Attributions that are not one finite number per feature (wrong length, a string, NaN, a missing feature). */
+  BAD_ATTRIBUTIONS: 'bad_attributions',
   /** An inference or event ID longer than the label join keeps (1,024 UTF-8 bytes). */
   ID_TOO_LONG: 'id_too_long',
   /** A line (of a capture or ground-truth file) that is not valid UTF-8. */

@@ -8,7 +8,7 @@ import { DriftmonError, ErrorCode, ExitCode } from '../errors.js';
 import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
 import { reportEmptyRuns } from './empty-run.js';
 import type { CliIo } from './io.js';
-import { printLabelSummary, printSummary } from './summary.js';
+import { printAttributionSummary, printLabelSummary, printSummary } from './summary.js';
 
 export async function runCommand(io: CliIo, opts: { config: string; shutdownTimeout?: string }): Promise<number> {
   const { unreadable, empty, stopIncomplete } = await runBounded(io, loadConfig(opts.config, io.env, { shutdownTimeout: opts.shutdownTimeout }));
@@ -21,6 +21,8 @@ interface RunResult {
   unreadable: number;
   /** Monitors whose input ended with nothing to monitor (named on stderr). */
   empty: number;
+  /** Attribution monitors' windows with feature_attribution_drift_check violations. */
+  attributionViolations?: number;
   /** Stopped by a signal without committing every offset in time (the restart resumes from the checkpoints). */
   stopIncomplete: boolean;
 }
@@ -64,6 +66,8 @@ async function runToEnd(io: CliIo, config: Config): Promise<RunResult> {
   await app.close();
   printSummary(io, summaries, config);
   printLabelSummary(io, await app.labelDone, config);
+  const attributions = await app.attributionDone;
+  printAttributionSummary(io, attributions, config);
   const unreadable = app.unreadableInputs();
   if (unreadable.length > 0) {
     io.err(`driftmon: ${unreadable.length} input file(s) could not be read and were skipped:\n`);
@@ -71,7 +75,8 @@ async function runToEnd(io: CliIo, config: Config): Promise<RunResult> {
   }
   const stopProblems = app.stopProblems();
   for (const p of stopProblems) io.err(`driftmon: stopped, but ${p}; the next start resumes from the last checkpoint\n`);
-  return { summaries, unreadable: unreadable.length, empty: reportEmptyRuns(io, summaries, config), stopIncomplete: stopProblems.length > 0 };
+  const attributionViolations = attributions.reduce((n, a) => n + a.windowsWithViolations, 0);
+  return { summaries, unreadable: unreadable.length, empty: reportEmptyRuns(io, summaries, config), stopIncomplete: stopProblems.length > 0, attributionViolations };
 }
 
 function whenAborted(signal: AbortSignal): Promise<void> {
@@ -97,10 +102,10 @@ export interface ReplayOptions {
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
   const config = opts.config !== undefined ? forReplay(loadConfig(opts.config, io.env)) : configFromFlags(opts, io.env);
-  const { summaries, unreadable, empty, stopIncomplete } = await runBounded(io, config);
+  const { summaries, unreadable, empty, stopIncomplete, attributionViolations } = await runBounded(io, config);
   if (stopIncomplete) return ExitCode.STOPPED_UNCOMMITTED;
   if (unreadable > 0 || empty > 0) return ExitCode.INPUT;
-  const violations = summaries.some((s) => s.windowsWithViolations > 0);
+  const violations = summaries.some((s) => s.windowsWithViolations > 0) || (attributionViolations ?? 0) > 0;
   return opts.failOnViolation && violations ? ExitCode.VIOLATIONS : ExitCode.OK;
 }
 

@@ -1,5 +1,6 @@
 /** The human summary printed after a run: counts, where the reports are, what drifted. */
 import type { Config } from '../config/load.js';
+import type { AttributionMonitorSummary } from '../monitors/attribution/attribution-monitor.js';
 import type { LabelMonitorSummary } from '../monitors/label/label-summary.js';
 import type { MonitorSummary } from '../monitors/data-quality/data-quality-monitor.js';
 import type { CliIo } from './io.js';
@@ -43,5 +44,15 @@ export function printLabelSummary(io: CliIo, summaries: LabelMonitorSummary[], c
     if (invalid > 0) io.out(`  invalid records by reason: ${Object.entries(s.invalid).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
     if (s.blankLines > 0) io.out(`  blank lines skipped: ${s.blankLines}\n`);
     io.out(`  ${s.reports} window reports (${s.finalReports} final): ${config.output.dir}/${s.monitor}/\n`);
+  }
+}
+
+export function printAttributionSummary(io: CliIo, summaries: AttributionMonitorSummary[], config: Config): void {
+  for (const s of summaries) {
+    const invalid = Object.values(s.invalid).reduce((a, b) => a + (b ?? 0), 0);
+    io.out(`\nattribution monitor ${s.monitor}: ${s.records} records, ${s.rows} explained rows, ${s.lateRows} late rows, ${invalid} invalid\n`);
+    if (invalid > 0) io.out(`  invalid records by reason: ${Object.entries(s.invalid).map(([r, n]) => `${r} ${n}`).join(', ')} → ${config.output.deadLetterDir}/${s.monitor}.jsonl\n`);
+    if (s.blankLines > 0) io.out(`  blank lines skipped: ${s.blankLines}\n`);
+    io.out(`  ${s.windowsClosed} windows, ${s.windowsWithViolations} with feature_attribution_drift_check violations, ${s.windowsNotEvaluated} not evaluated: ${config.output.dir}/${s.monitor}/\n`);
   }
 }

@@ -9,6 +9,7 @@ import { SAGEMAKER_FILES } from '../sagemaker/data-quality-model.js';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ProblemType } from '../sagemaker/problem-type.js';
 import { formatDuration, parseDurationMs } from './duration.js';
+import { resolveAttribution, type AttributionSettings } from './attribution-config.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
 import type { ConfigInput, LabelsConfigInput, MonitorConfigInput, RecordSchemaInput } from './schema.js';
 import { ENV_KAFKA_BROKERS, resolveKafkaSource, type KafkaSourceSettings } from './kafka-source-config.js';
@@ -79,6 +80,8 @@ export interface MonitorSettings {
   record: RecordSchemaInput;
   /** Set for label monitors (model quality / bias); their `baseline` is unused. */
   labels?: LabelSettings | undefined;
+  /** Set for feature attribution monitors; their `baseline` is unused. */
+  attribution?: AttributionSettings | undefined;
   baseline: { statisticsPath: string | undefined; constraintsPath: string };
   windowsMs: number[];
   graceMs: number;
@@ -374,6 +377,7 @@ function resolveMonitor(
   if (labels !== undefined && m.baseline !== undefined) {
     problems.push(`${at}: a monitor with "labels" (model quality / bias) takes no data-quality "baseline": monitor data quality with a second monitor`);
   }
+  const attribution = m.attribution === undefined ? undefined : tolerant(() => resolveAttributionMonitor(m, at, source, abs, problems, checkFiles), undefined);
   const b = m.baseline ?? {};
   const dir = b.dir === undefined ? undefined : abs(b.dir);
   let statisticsPath = b.statistics === undefined ? undefined : abs(b.statistics);
@@ -384,7 +388,7 @@ function resolveMonitor(
     statisticsPath ??= join(dir, SAGEMAKER_FILES.statistics);
     constraintsPath ??= join(dir, SAGEMAKER_FILES.constraints);
   }
-  if (constraintsPath === undefined && labels === undefined) {
+  if (constraintsPath === undefined && labels === undefined && m.attribution === undefined) {
     problems.push(`${at}/baseline: give "constraints" (constraints.json) or "dir" (a folder with statistics.json and constraints.json)`);
   }
   if (checkFiles) {
@@ -401,6 +405,7 @@ function resolveMonitor(
     source,
     record: { format: 'sagemaker-capture', ...(m.record ?? {}) },
     labels,
+    ...(attribution === undefined ? {} : { attribution }),
     baseline: { statisticsPath, constraintsPath: constraintsPath ?? '' },
     windowsMs,
     graceMs,
@@ -414,6 +419,21 @@ function resolveMonitor(
     backoff,
     ...(m.driftVerdict === undefined ? {} : { driftVerdict: driftVerdictOf(m.driftVerdict) }),
   };
+}
+
+/** The attribution section and what it excludes: labels, a data-quality baseline, sources it does not read yet. */
+function resolveAttributionMonitor(m: MonitorConfigInput, at: string, source: SourceSettings, abs: (p: string) => string, problems: Problems, checkFiles: boolean): AttributionSettings {
+  if (m.labels !== undefined) problems.push(`${at}: "attribution" and "labels" are separate monitors: give each its own`);
+  if (m.baseline !== undefined) problems.push(`${at}: a monitor with "attribution" takes no data-quality "baseline" (its baseline is attribution.baseline)`);
+  if (source.type === 'kafka' && source.scaleOut !== undefined) problems.push(`${at}/source/scaleOut: attribution monitors run as one process per consumer group (no scaleOut yet)`);
+  if (m.record?.format === 'flat-json') problems.push(`${at}/record/format: attribution monitors read SageMaker capture lines (sagemaker-capture)`);
+  return resolveAttribution(m.attribution as NonNullable<MonitorConfigInput['attribution']>, {
+    at: `${at}/attribution`,
+    abs,
+    checkFiles,
+    problems,
+    missingInput: (line) => missingInput(problems, line),
+  });
 }
 
 function driftVerdictOf(v: NonNullable<MonitorConfigInput['driftVerdict']>): DriftVerdictSettings {

@@ -191,6 +191,32 @@ export const LabelsConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Feature attribution drift (Clarify's ModelExplainabilityMonitor) over attributions the model
+ * returns with its predictions (config/attribution-config.ts resolves and checks it).
+ */
+export const AttributionConfig = Type.Object(
+  {
+    /** Baseline analysis.json (Clarify's explainability analysis; `driftmon baseline explainability`). */
+    baseline: Type.String({ minLength: 1 }),
+    /** Where the attributions are in the endpoint output's JSON: dot-separated keys ('' = the payload itself). */
+    path: Type.Optional(Type.String()),
+    /** Or, for a model explaining several outputs: the baseline's label → where its attributions are. */
+    paths: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String())),
+    /** Feature names in the order array attributions hold them (default: the baseline's features, in its order). */
+    features: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+    /** With `path`: the baseline's label these attributions explain (default label0). */
+    label: Type.Optional(Type.String({ minLength: 1 })),
+    /** Clarify's agg_method for the global attribution: mean_abs (default), median or mean_sq. */
+    aggMethod: Type.Optional(Type.String()),
+    /** nDCG below this is a feature_attribution_drift_check violation (default 0.9, SageMaker's; in (0, 1]). */
+    threshold: Type.Optional(Type.Number()),
+    /** A window with fewer explained rows is reported as not evaluated (default 1). */
+    minRows: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
 /** Practical floors of the drift verdict's effect sizes (README, "Drift verdict"). */
 const EffectFloors = Type.Object(
   {
@@ -211,7 +237,9 @@ export const MonitorConfig = Type.Object(
     record: Type.Optional(RecordSchemaConfig),
     /** Model quality / bias drift from joined labels (a label monitor: no data-quality baseline). */
     labels: Type.Optional(LabelsConfig),
-    /** Data quality: required unless the monitor has `labels`. */
+    /** Feature attribution drift from attributions in the model's output (not with `labels` or `baseline`). */
+    attribution: Type.Optional(AttributionConfig),
+    /** Data quality: required unless the monitor has `labels` or `attribution`. */
     baseline: Type.Optional(Type.Object(
       {
         /** SageMaker statistics.json (baseline distributions; needed for baseline_drift_check). */
@@ -325,3 +353,4 @@ export type ConfigInput = Static<typeof ConfigSchema>;
 export type MonitorConfigInput = Static<typeof MonitorConfig>;
 export type RecordSchemaInput = Static<typeof RecordSchemaConfig>;
 export type LabelsConfigInput = Static<typeof LabelsConfig>;
+export type AttributionConfigInput = Static<typeof AttributionConfig>;

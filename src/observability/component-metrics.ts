@@ -117,6 +117,14 @@ export interface ModelQualityGaugeMetrics {
   modelViolations: GaugeMetric<'monitor' | 'window' | 'state'>;
 }
 
+/** Feature attribution monitors: the newest closed window's global attributions and nDCG, per window size. */
+export interface AttributionGaugeMetrics {
+  featureAttribution: GaugeMetric<'monitor' | 'label' | 'feature' | 'window'>;
+  attributionNdcg: GaugeMetric<'monitor' | 'label' | 'window'>;
+  attributionNdcgThreshold: GaugeMetric<'monitor'>;
+  attributionViolations: GaugeMetric<'monitor' | 'window'>;
+}
+
 /** Every bias metric code Clarify can report (pre- and post-training): one gauge each. */
 export const BIAS_GAUGE_CODES = ['AD', 'CDDL', 'CDDPL', 'CI', 'DAR', 'DCA', 'DCR', 'DI', 'DPL', 'DPPL', 'DRR', 'FT', 'GE', 'JS', 'KL', 'KS', 'LP', 'RD', 'SD', 'TE', 'TVD'] as const;
 export type BiasGaugeCode = (typeof BIAS_GAUGE_CODES)[number];

@@ -12,7 +12,8 @@
  * below the window's: model-quality statistics.json / constraints.json / constraint_violations.json,
  * or Clarify's analysis.json and constraint_violations.json. A label window is written again each
  * time labels change it (same keys, a higher `version` in driftmon-report.json; `final` at the
- * horizon), so the folder always holds its newest version.
+ * horizon), so the folder always holds its newest version. Feature attribution monitors write
+ * Clarify's explainability analysis.json and constraint_violations.json into `feature-attribution/`.
  */
 import { SAGEMAKER_FILES, type Constraints, type DatasetStatistics, type Violation } from '../sagemaker/data-quality-model.js';
 import { formatDuration } from '../config/duration.js';
@@ -40,10 +41,10 @@ export interface ReportObject {
   body: string;
 }
 
-export const LabelReportKind = { MODEL_QUALITY: 'model-quality', BIAS: 'bias' } as const;
+export const LabelReportKind = { MODEL_QUALITY: 'model-quality', BIAS: 'bias', FEATURE_ATTRIBUTION: 'feature-attribution' } as const;
 export type LabelReportKind = (typeof LabelReportKind)[keyof typeof LabelReportKind];
 
-/** A model-quality or bias window: its SageMaker files come formatted (driftmon-report.json is added by the sinks). */
+/** A model-quality, bias or feature-attribution window: its SageMaker files come formatted (driftmon-report.json is added by the sinks). */
 export interface LabelReport extends ReportBase {
   kind: LabelReportKind;
   itemCount: number;
@@ -55,7 +56,7 @@ export interface LabelReport extends ReportBase {
 export type WindowReport = DataQualityReport | LabelReport;
 
 export function isLabelReport(r: WindowReport): r is LabelReport {
-  return r.kind === LabelReportKind.MODEL_QUALITY || r.kind === LabelReportKind.BIAS;
+  return r.kind === LabelReportKind.MODEL_QUALITY || r.kind === LabelReportKind.BIAS || r.kind === LabelReportKind.FEATURE_ATTRIBUTION;
 }
 
 /** The report as a data-quality one (tests and tools that only handle those). */
@@ -66,7 +67,7 @@ export function asDataQualityReport(r: WindowReport): DataQualityReport {
 
 export interface ReportIndexEntry {
   monitor: string;
-  /** Label reports only: model-quality or bias. */
+  /** Label and attribution reports only: model-quality, bias or feature-attribution. */
   kind?: LabelReportKind;
   window: string;
   window_start: string;

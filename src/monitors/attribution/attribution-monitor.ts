@@ -1,0 +1,282 @@
+/**
+ * A feature attribution monitor (Clarify's ModelExplainabilityMonitor, over attributions the model
+ * returns with each prediction): capture lines → attributions at the configured output path
+ * (record/attribution-extractor.ts) → event-time windows of AttributionProfile (the data-quality
+ * monitor's windowing: sizes, grace, late rows, the outlier-safe StreamClock) → at each close, the
+ * global attribution by agg_method, nDCG against the baseline analysis.json, and the window's
+ * Clarify files (attribution-report.ts) through the report sink, with its gauges.
+ *
+ * Sources: one ordered stream (capture files, stdin: stream time from its StreamClock), or Kafka
+ * (the watermark over its partitions' clocks, and the checkpoint cycle of the other monitors: the
+ * open windows and clocks saved with the positions they cover, offsets committed after them, a
+ * stop checkpoints instead of reporting). Records it cannot use are counted by reason and
+ * dead-lettered; the stream goes on.
+ */
+import type { Logger } from 'pino';
+import type { AttributionSettings } from '../../config/attribution-config.js';
+import { formatDuration } from '../../config/duration.js';
+import type { MonitorSettings } from '../../config/load.js';
+import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
+import type { LabelAttributions } from '../../evaluate/attribution/attribution-drift-check.js';
+import type { AttributionGaugeMetrics, CheckpointMetrics, DataQualityWindowMetrics, RecordMetrics } from '../../observability/component-metrics.js';
+import { AttributionProfile } from '../../profile/attribution-profile.js';
+import { AttributionExtractor } from '../../record/attribution-extractor.js';
+import type { ExplainabilityAnalysis } from '../../sagemaker/explainability-analysis.js';
+import type { DeadLetterSink } from '../../sink/dead-letter.js';
+import type { ReportSink } from '../../sink/report.js';
+import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
+import type { RawBatch, Source } from '../../source/source.js';
+import type { CheckpointStore } from '../../state/checkpoint-store.js';
+import { PartitionClock } from '../../window/partition-clock.js';
+import { StreamClock } from '../../window/stream-clock.js';
+import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
+import { decodeAttributionCheckpoint, encodeAttributionCheckpoint } from './attribution-checkpoint.js';
+import { MemoryWindowStore, type WindowState } from '../../window/window-store.js';
+import { Windower } from '../../window/windower.js';
+import { publishAttributionGauges } from './attribution-gauges.js';
+import { baselineAttributions, buildAttributionReport, evaluateAttributionWindow } from './attribution-report.js';
+
+export interface AttributionMonitorSummary {
+  monitor: string;
+  records: number;
+  /** Explained rows (a record may carry several). */
+  rows: number;
+  lateRows: number;
+  invalid: Partial<Record<RecordErrorReason, number>>;
+  blankLines: number;
+  windowsClosed: number;
+  windowsWithViolations: number;
+  /** Windows reported as not evaluated (too few rows). */
+  windowsNotEvaluated: number;
+  reportPaths: string[];
+}
+
+export interface AttributionMonitorDeps {
+  settings: MonitorSettings & { attribution: AttributionSettings };
+  baseline: ExplainabilityAnalysis;
+  source: Source;
+  reports: ReportSink;
+  deadLetters: DeadLetterSink;
+  metrics: RecordMetrics & CheckpointMetrics & Pick<DataQualityWindowMetrics, 'rowsLateTotal' | 'windowsOpen'>;
+  gauges: AttributionGaugeMetrics;
+  logger: Logger;
+  clock?: () => number;
+  /** Kafka sources: where window state is checkpointed with the offsets it covers. */
+  checkpoints?: CheckpointStore;
+}
+
+export class AttributionMonitorPipeline {
+  readonly name: string;
+  readonly summary: AttributionMonitorSummary;
+  private readonly extractor: AttributionExtractor;
+  private readonly features: readonly string[];
+  /** The labels explained, in the order of the extractor's paths. */
+  private readonly labels: readonly string[];
+  private readonly store: MemoryWindowStore<AttributionProfile>;
+  private readonly windower: Windower<AttributionProfile>;
+  private readonly streamClock = new StreamClock();
+  private readonly partitionClock: PartitionClock;
+  private readonly cycle: CheckpointCycle;
+  private readonly baseline: LabelAttributions;
+  private readonly baselineFeatures: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly clock: () => number;
+  private lateReported: number[];
+  private ready = false;
+
+  constructor(private readonly deps: AttributionMonitorDeps) {
+    const s = deps.settings;
+    this.name = s.name;
+    this.clock = deps.clock ?? Date.now;
+    this.labels = s.attribution.labels.map((l) => l.label);
+    const baseline = baselineAttributions(deps.baseline);
+    this.features = featuresOf(s.name, s.attribution, baseline);
+    // only the labels this monitor explains are checked (a baseline may hold more)
+    this.baseline = new Map([...baseline].filter(([label]) => this.labels.includes(label)));
+    this.baselineFeatures = new Map([...this.baseline].map(([label, f]) => [label, new Set(f.keys())]));
+    this.extractor = new AttributionExtractor({ paths: s.attribution.labels.map((l) => l.path), features: this.features });
+    const quantiles = quantileSketchFactory(s.quantileSketch);
+    this.store = new MemoryWindowStore<AttributionProfile>({
+      create: () => new AttributionProfile(quantiles),
+      serialize: (p) => p.serialize(),
+      deserialize: (b) => AttributionProfile.deserialize(b, quantiles),
+    });
+    this.windower = new Windower(this.store, { sizesMs: s.windowsMs, graceMs: s.graceMs });
+    this.partitionClock = new PartitionClock(s.partitionIdleMs);
+    this.cycle = new CheckpointCycle(s.name, deps, this.clock, s.checkpointIntervalMs);
+    this.lateReported = s.windowsMs.map(() => 0);
+    this.summary = { monitor: s.name, records: 0, rows: 0, lateRows: 0, invalid: {}, blankLines: 0, windowsClosed: 0, windowsWithViolations: 0, windowsNotEvaluated: 0, reportPaths: [] };
+    deps.gauges.attributionNdcgThreshold.labels(s.name).set(s.attribution.threshold);
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Read the source to its end (or the signal), reporting windows as they close; then the rest. */
+  async run(signal?: AbortSignal): Promise<AttributionMonitorSummary> {
+    const { source, logger } = this.deps;
+    await this.start();
+    logger.info({ monitor: this.name, source: source.description, labels: this.labels, features: this.features.length }, 'attribution monitor started');
+    this.ready = true;
+    const onAbort = (): void => (source.stop ? source.stop() : void source.close());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const batch of source.batches()) {
+        const reported = await this.processBatch(batch);
+        await this.cycle.afterBatch(batch, reported > 0, this.state);
+        if (signal?.aborted) break;
+      }
+      if (this.cycle.enabled && source.partitioned === true) {
+        await this.cycle.save(this.state, true);
+        logger.info({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped: open windows checkpointed');
+      } else if (signal?.aborted) logger.warn({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped before the end of the input: windows dropped unreported');
+      else await this.report(this.windower.closeAll());
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await this.deps.reports.flush();
+      await this.deps.deadLetters.flush();
+      await source.close();
+    }
+    const { reportPaths: _paths, ...counts } = this.summary;
+    logger.info(counts, 'attribution monitor finished');
+    return this.summary;
+  }
+
+  /** One batch into its windows; then the windows stream time has passed are reported (how many). */
+  async processBatch(batch: RawBatch): Promise<number> {
+    const now = this.clock();
+    const key = batch.partition?.key;
+    this.read(batch, key === undefined ? this.streamClock : this.partitionClock.clockOf(key, now), key === undefined);
+    if (key !== undefined) {
+      const assigned = this.deps.source.assignment?.();
+      if (assigned !== undefined) this.partitionClock.assign(assigned, now);
+      this.partitionClock.seen(key, now);
+      this.windower.advanceTo(this.partitionClock.watermark(now));
+    }
+    const closed = this.windower.closeDue();
+    await this.report(closed);
+    return closed.length;
+  }
+
+  /** Each record's attributions into its windows, or the record counted and dead-lettered. */
+  private read(batch: RawBatch, clock: StreamClock, ordered: boolean): void {
+    const { metrics } = this.deps;
+    const futureLimitMs = this.clock() + this.deps.settings.maxFutureSkewMs;
+    const maxLength = this.deps.settings.maxLineLength;
+    let rows = 0;
+    for (let i = 0; i < batch.records.length; i++) {
+      const line = batch.records[i] as string;
+      const rejected = batch.rejected?.(i);
+      let r = rejected?.reason ?? (line.length > maxLength ? RecordErrorReason.LINE_TOO_LONG : this.extractor.extract(line));
+      if (typeof r !== 'string' && r.timeMs > futureLimitMs) r = RecordErrorReason.EVENT_TIME_IN_FUTURE;
+      if (typeof r === 'string') {
+        this.reject(r, batch, i, rejected?.bytes);
+        continue;
+      }
+      const got = r;
+      this.windower.add(got.timeMs, (p) => {
+        // a row counts once, however many labels it explains
+        got.rows.forEach((rows, k) => {
+          for (const row of rows) p.add(this.labels[k] as string, this.features, row, k === 0);
+        });
+      });
+      clock.record(got.timeMs);
+      // one ordered stream moves stream time record by record; partitions by their watermark, after the batch
+      if (ordered) this.windower.advanceTo(clock.confirmedMs);
+      rows += got.rows[0]?.length ?? 0;
+    }
+    this.summary.records += batch.records.length;
+    this.summary.rows += rows;
+    metrics.recordsTotal.labels(this.name).inc(batch.records.length);
+    metrics.rowsTotal.labels(this.name).inc(rows);
+    if (batch.blankLines !== undefined && batch.blankLines > 0) {
+      this.summary.blankLines += batch.blankLines;
+      metrics.blankLinesTotal.labels(this.name).inc(batch.blankLines);
+    }
+    this.publishWindowCounts();
+  }
+
+  /** The open windows, clocks and counters, for a checkpoint. */
+  private readonly state = (): Promise<CheckpointState> => {
+    const { reportPaths: _paths, monitor: _monitor, ...counts } = this.summary;
+    const t = this.windower.streamTimeMs;
+    return Promise.resolve({
+      state: encodeAttributionCheckpoint({ partitions: this.partitionClock.snapshot(), streamTimeMs: Number.isFinite(t) ? t : null, lateBySize: [...this.windower.lateBySize], counts, windows: this.store.snapshot() }),
+    });
+  };
+
+  /** Restore from the last checkpoint, if there is one (Kafka sources). */
+  private async start(): Promise<void> {
+    const c = await this.cycle.load();
+    if (c === undefined) return;
+    const cp = decodeAttributionCheckpoint(c.state, (why) => {
+      throw new DriftmonError(ErrorCode.SNAPSHOT_INVALID, `monitor ${this.name}: checkpoint state is invalid: ${why}`);
+    });
+    this.store.restore(cp.windows);
+    this.partitionClock.restore(cp.partitions, this.clock());
+    if (cp.streamTimeMs !== null) this.windower.setStreamTime(cp.streamTimeMs);
+    cp.lateBySize.forEach((n, i) => (this.windower.lateBySize[i] = n));
+    this.lateReported = [...this.windower.lateBySize];
+    Object.assign(this.summary, cp.counts);
+    this.deps.logger.info({ monitor: this.name, checkpoint: this.cycle.describe(), openWindows: this.windower.openCount() }, 'restored from checkpoint');
+  }
+
+  private reject(reason: RecordErrorReason, batch: RawBatch, i: number, recordBytes: number | undefined): void {
+    const { metrics } = this.deps;
+    this.summary.invalid[reason] = (this.summary.invalid[reason] ?? 0) + 1;
+    metrics.recordsInvalidTotal.labels(this.name, reason).inc();
+    this.deps.deadLetters.write({ monitor: this.name, reason, source: batch.origin(i), record: batch.records[i] as string, recordBytes, bytes: batch.bytes?.(i), key: batch.key?.(i) });
+    metrics.deadLettersTotal.labels(this.name).inc();
+  }
+
+  /** Late rows (per window size, each row counted once per record's window) and open windows. */
+  private publishWindowCounts(): void {
+    const { metrics } = this.deps;
+    this.windower.sizesMs.forEach((size, i) => {
+      const label = formatDuration(size);
+      const late = this.windower.lateBySize[i] as number;
+      const delta = late - (this.lateReported[i] as number);
+      if (delta > 0) {
+        metrics.rowsLateTotal.labels(this.name, label).inc(delta);
+        this.summary.lateRows += delta;
+      }
+      metrics.windowsOpen.labels(this.name, label).set(this.windower.openCount(size));
+    });
+    this.lateReported = [...this.windower.lateBySize];
+  }
+
+  private async report(closed: readonly WindowState<AttributionProfile>[]): Promise<void> {
+    const s = this.deps.settings;
+    for (const w of closed) {
+      const window = formatDuration(w.sizeMs);
+      const evaluation = evaluateAttributionWindow(w.profile, w.profile.rowCount, this.baseline, s.attribution);
+      const report = buildAttributionReport(this.name, w, evaluation, this.deps.baseline, s.attribution, { window, nowMs: this.clock() });
+      try {
+        this.summary.reportPaths.push(await this.deps.reports.write(report));
+      } catch (e) {
+        this.deps.metrics.reportWriteFailuresTotal.labels(this.name).inc();
+        this.deps.logger.error({ monitor: this.name, err: e, window, start: new Date(w.startMs).toISOString() }, 'report write failed');
+        throw e;
+      }
+      publishAttributionGauges(this.deps.gauges, this.name, window, evaluation, this.baselineFeatures);
+      this.summary.windowsClosed++;
+      if (evaluation.drift.violations.length > 0) this.summary.windowsWithViolations++;
+      if (evaluation.drift.scores.length === 0) this.summary.windowsNotEvaluated++;
+    }
+    if (closed.length > 0) this.publishWindowCounts();
+  }
+}
+
+/** The features of array attributions (default: the first label's baseline order); every label's baseline features among them. */
+function featuresOf(monitor: string, a: AttributionSettings, baseline: LabelAttributions): readonly string[] {
+  const problem = (text: string): DriftmonError => new DriftmonError(ErrorCode.CONFIG_INVALID, `monitor ${monitor}: ${text}`);
+  let features = a.features;
+  for (const { label } of a.labels) {
+    const base = baseline.get(label);
+    if (base === undefined) throw problem(`attribution label "${label}" is not a label of the baseline ${a.baselinePath} (it has ${[...baseline.keys()].join(', ') || 'none'})`);
+    features ??= [...base.keys()];
+    const missing = [...base.keys()].filter((f) => !(features as string[]).includes(f));
+    if (missing.length > 0) throw problem(`attribution.features lacks the baseline's feature(s) ${missing.join(', ')} of label "${label}"`);
+  }
+  return features ?? [];
+}
