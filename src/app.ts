@@ -25,14 +25,13 @@ import type {
   DeadLetterTopicMetrics,
   ModelQualityGaugeMetrics,
   ReportDeliveryMetrics,
-  StateDiskMetrics,
 } from './observability/component-metrics.js';
 import { createLogger } from './observability/logger.js';
 import { createIngestMetrics, createLabelMetrics, createMetrics, type LabelMetrics } from './observability/metrics.js';
 import type { RecordDecoder } from './record/decoder.js';
 import type { ReportSink } from './sink/report.js';
 import { RecentWindowsSink } from './sink/recent-windows.js';
-import { diskUsage } from './source/disk-usage.js';
+import { DiskWatch } from './source/disk-usage.js';
 import { FileSource } from './source/file-source.js';
 import type { createKafka } from './source/kafka-client.js';
 import { KafkaSource } from './source/kafka-source.js';
@@ -97,7 +96,10 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const usesKafka = config.monitors.some((m) => m.source.type === 'kafka');
   const usesJoin = config.monitors.some((m) => m.labels !== undefined);
   if (usesKafka || usesJoin || config.output.s3 !== undefined) mkdirSync(config.state.dir, { recursive: true });
-  const reports = new RecentWindowsSink(await createReportSink(config, metrics, logger, deps.clock));
+  const stored = await createReportSink(config, metrics, logger, deps.clock);
+  const webhook = config.actions?.webhook;
+  // actions on violations run after a report is stored, never on the monitor's path
+  const reports = new RecentWindowsSink(webhook === undefined ? stored : new (await import('./sink/webhook-action.js')).WebhookActionSink(stored, webhook, metrics, logger));
   const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
   const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
   const disk = usesKafka ? new DiskWatch(config.state.dir, metrics, logger) : undefined;
@@ -529,40 +531,6 @@ async function kafkaDeadLetters(
     });
   }
   return new KafkaDeadLetterSink({ kafka, topic: s.deadLetterTopic, metrics, logger, ...(clock ? { clock } : {}) });
-}
-
-/** Samples the state disk's usage every few seconds for back-off and the gauge. */
-class DiskWatch {
-  usage: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private warned = false;
-
-  constructor(
-    private readonly path: string,
-    private readonly metrics: StateDiskMetrics,
-    private readonly logger: Logger,
-    private readonly everyMs = 5_000,
-  ) {}
-
-  async start(): Promise<void> {
-    await this.sample();
-    this.timer = setInterval(() => void this.sample(), this.everyMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private async sample(): Promise<void> {
-    try {
-      this.usage = await diskUsage(this.path);
-      this.metrics.stateDiskUsage.set(this.usage);
-    } catch (e) {
-      if (!this.warned) this.logger.warn({ err: e, path: this.path }, 'cannot measure state disk usage');
-      this.warned = true;
-    }
-  }
 }
 
 function createSource(settings: MonitorSettings, stdin: Readable | undefined, onUnreadable: (input: UnreadableInput) => void): Source {

@@ -11,6 +11,7 @@ import type { ProblemType } from '../sagemaker/problem-type.js';
 import { formatDuration, parseDurationMs } from './duration.js';
 import { resolveAttribution, type AttributionSettings } from './attribution-config.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
+import { resolveActions, type ActionsSettings } from './actions-config.js';
 import type { ConfigInput, LabelsConfigInput, MonitorConfigInput, RecordSchemaInput } from './schema.js';
 import { ENV_KAFKA_BROKERS, resolveKafkaSource, type KafkaSourceSettings } from './kafka-source-config.js';
 
@@ -122,6 +123,8 @@ export interface Config {
   log: { level: LogLevel };
   /** POST /v1/ground-truth, when configured. */
   groundTruthIngest?: GroundTruthIngestSettings | undefined;
+  /** Actions on windows with violations (a webhook), when configured. */
+  actions?: ActionsSettings | undefined;
   /** Legal but doubtful settings (e.g. a grace not shorter than the smallest window), one line each. */
   warnings?: string[] | undefined;
   /** SIGTERM/SIGINT end the process within this, whatever the broker does. */
@@ -293,6 +296,7 @@ function finish(
     },
     problems,
   );
+  config.actions = resolveActions(cfg.actions, env, problems);
   return config;
 }
 

@@ -330,6 +330,29 @@ export const ConfigSchema = Type.Object(
     ),
     /** POST /v1/ground-truth: labels validated and produced to a Kafka topic (config/ground-truth-ingest.ts). */
     groundTruthIngest: Type.Optional(GroundTruthIngestConfig),
+    /** What happens when a window has violations (config/actions-config.ts). */
+    actions: Type.Optional(
+      Type.Object(
+        {
+          webhook: Type.Optional(
+            Type.Object(
+              {
+                /** http(s) URL that receives one POST (JSON) per window report with violations. */
+                url: Type.String({ minLength: 1 }),
+                /** Per attempt (default 10s). */
+                timeout: Type.Optional(Duration),
+                /** Attempts after the first, with capped backoff (default 5). */
+                retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+                /** Header name → the environment variable holding its value (tokens stay out of the file). */
+                headerEnvs: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     log: Type.Optional(
       Type.Object(
         {

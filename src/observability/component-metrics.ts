@@ -22,6 +22,11 @@ export interface ReportDeliveryMetrics {
   reportSpoolOldestAge: GaugeMetric<never>;
 }
 
+export interface ActionMetrics {
+  /** action: webhook; outcome: sent, failed (after its retries), dropped (too many waiting). */
+  actionsTotal: CounterMetric<'action' | 'outcome'>;
+}
+
 export interface DeadLetterTopicMetrics {
   deadLetterPublishFailuresTotal: CounterMetric<never>;
 }

@@ -262,6 +262,14 @@ export function createMetrics(registry: Registry) {
       registers,
     }),
 
+    // --- Actions on violations -----------------------------------------------------------------
+    actionsTotal: new Counter({
+      name: 'driftmon_actions_total',
+      help: 'Actions on window reports with violations, by action (webhook) and outcome (sent; failed after its retries; dropped, too many waiting).',
+      labelNames: ['action', 'outcome'] as const,
+      registers,
+    }),
+
     // --- Dead-letter topic --------------------------------------------------------------------
     deadLetterPublishFailuresTotal: new Counter({
       name: 'driftmon_dead_letter_publish_failures_total',

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { LabelReportKind, type LabelReport } from './report.js';
+import { webhookBody } from './webhook-action.js';
+
+describe('webhook body', () => {
+  it('a label window carries its version and finality, and its key names the version', () => {
+    const report: LabelReport = {
+      kind: LabelReportKind.BIAS,
+      monitor: 'credit',
+      windowSizeMs: 3_600_000,
+      windowStartMs: Date.UTC(2026, 0, 1, 5),
+      windowEndMs: Date.UTC(2026, 0, 1, 6),
+      summary: { version: 3, final: true },
+      itemCount: 120,
+      violationCount: 2,
+      files: [],
+    };
+    const { body, key } = webhookBody(report, 'out/credit/1h/2026/01/01/05/bias');
+    expect(key).toBe('credit/bias/1h/2026-01-01T05:00:00.000Z/3');
+    expect(JSON.parse(body)).toEqual({
+      monitor: 'credit',
+      kind: 'bias',
+      window: '1h',
+      window_start: '2026-01-01T05:00:00.000Z',
+      window_end: '2026-01-01T06:00:00.000Z',
+      path: 'out/credit/1h/2026/01/01/05/bias',
+      item_count: 120,
+      violations: 2,
+      status: 'CompletedWithViolations',
+      version: 3,
+      final: true,
+    });
+  });
+});
