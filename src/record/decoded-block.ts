@@ -134,10 +134,6 @@ export class DecodedBlockBuilder {
     this.a = blockArrays(this.buffer, this.recordCap, this.rowCap, this.stride);
   }
 
-  get recordCount(): number {
-    return this.records;
-  }
-
   /** A buffer the monitor is done with. */
   reuse(buffer: ArrayBuffer): void {
     if (this.spare.length < 8) this.spare.push(buffer);
