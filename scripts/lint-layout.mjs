@@ -24,6 +24,7 @@ export const ORDER = [
   'main.ts',
   'cli',
   'app.ts',
+  'app',
   'monitors',
   'http',
   'ingest',
@@ -45,7 +46,7 @@ export const ORDER = [
 ];
 export const MAX_LINES = 600;
 /** Our folders that talk to Kafka, S3, disk or HTTP. */
-const IO_UNITS = new Set(['source', 'sink', 'state', 'ingest', 'http', 'baseline', 'monitors', 'app.ts', 'cli', 'main.ts']);
+const IO_UNITS = new Set(['source', 'sink', 'state', 'ingest', 'http', 'baseline', 'monitors', 'app.ts', 'app', 'cli', 'main.ts']);
 /** Modules (Node built-ins and packages) that reach disk, network, processes, metrics or logs. */
 const IO_MODULE = /^(node:)?(fs|fs\/promises|net|http|https|http2|dgram|dns|tls|child_process|cluster|worker_threads|readline)$|^(kafkajs|@aws-sdk\/|fastify|prom-client|pino|cli-progress|hyparquet)/;
 
