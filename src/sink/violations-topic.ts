@@ -77,9 +77,14 @@ class Outbox {
     private readonly logger: Logger,
     private readonly backoff: { baseMs: number; maxMs: number },
   ) {
-    this.done = this.run().catch((e: unknown) => {
-      this.logger.error({ monitor, err: (e as Error).message, spooled: spool.depth }, 'violations topic: sending stopped; the messages stay spooled for the next start');
-    });
+    this.done = this.run()
+      .catch((e: unknown) => {
+        if (!this.stop.signal.aborted) this.logger.error({ monitor, err: (e as Error).message, spooled: spool.depth }, 'violations topic: sending stopped; the messages stay spooled for the next start');
+      })
+      .finally(() => {
+        this.stopped = true;
+        for (const r of this.idle.splice(0)) r();
+      });
   }
 
   async add(m: ViolationMessage): Promise<void> {
@@ -98,7 +103,6 @@ class Outbox {
     this.stop.abort();
     this.wake?.();
     await this.done;
-    for (const r of this.idle.splice(0)) r();
     await this.log.close();
   }
 
