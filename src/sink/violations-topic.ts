@@ -159,6 +159,8 @@ class Outbox {
 export class ViolationsTopicSink implements ReportSink {
   private readonly outboxes = new Map<string, Outbox>();
   private readonly flushTimeoutMs: number;
+  /** A wait for the spool timed out (the broker is away): close() does not wait a second time. */
+  private gaveUp = false;
 
   constructor(
     private readonly inner: ReportSink,
@@ -197,7 +199,7 @@ export class ViolationsTopicSink implements ReportSink {
   }
 
   async close(): Promise<void> {
-    await this.drained();
+    if (!this.gaveUp) await this.drained();
     await Promise.all([...this.outboxes.values()].map((o) => o.close()));
     await this.inner.close();
   }
@@ -208,6 +210,7 @@ export class ViolationsTopicSink implements ReportSink {
     const all = Promise.all([...this.outboxes.values()].map((o) => o.drained())).then(() => true);
     const done = await Promise.race([all, timeout]);
     clearTimeout(timer);
+    this.gaveUp = !done;
     if (!done) {
       const spooled = [...this.outboxes.values()].reduce((n, o) => n + o.spool.depth, 0);
       this.logger.warn({ spooled, waitedMs: this.flushTimeoutMs }, 'violations topic: messages still spooled; the next start sends them');
