@@ -4,7 +4,9 @@
  * killed with SIGKILL twice while it sends and restarted. A file source keeps no checkpoint, so
  * each restart reports every window again: the harshest case for exactly once. Read back
  * read_committed, the topic holds exactly one message per violating window (key = the monitor,
- * header = the window's identity, value = the webhook's body), none for clean windows.
+ * header = the window's identity, value = the webhook's body), none for clean windows. A monitor
+ * over Kafka sends on its source's brokers (none given), and a SIGKILL after its first message
+ * neither loses nor repeats one (its restart resumes from the checkpoint).
  */
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { createKafka } from '../src/source/kafka-client.js';
 import { runCli } from './support/cli.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
-import { uniqueTopic } from './support/kafka.js';
+import { createTopic, produceAll, uniqueTopic } from './support/kafka.js';
 import { captureLines, replayDirs } from './support/replay-fixture.js';
 import { describeWithServices } from './support/services.js';
 
@@ -25,23 +27,26 @@ const MINUTES = 12; // the last stays open (follow: true), so windows 0–10 are
 const windowStart = (minute: number): string => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
 
 /** Capture lines, one a second; rows of the BAD minutes get one more input column. */
-function capture(cap: string): void {
+function captureOf(): string[] {
   const lines: string[] = [];
   for (let m = 0; m < MINUTES; m++) {
     const minute = captureLines(m * 60, 60);
     lines.push(...(BAD.includes(m) ? minute.map((l) => l.replace(/("data":")([^"]*)(")/, '$1$2,7$3')) : minute));
   }
-  writeFileSync(join(cap, 'capture.jsonl'), `${lines.join('\n')}\n`);
+  return lines;
 }
 
-function config(dir: string, cap: string, baselineDir: string, topic: string, brokers: readonly string[] | undefined): string {
+/** The monitor's source: the capture file (followed), or a Kafka topic. */
+const fileSource = (cap: string): string => `{ type: files, paths: ["${join(cap, 'capture.jsonl')}"], follow: true }`;
+
+function config(dir: string, source: string, baselineDir: string, topic: string, brokers: readonly string[] | undefined): string {
   const file = join(dir, 'driftmon.yaml');
   writeFileSync(
     file,
     [
       'monitors:',
       `  - name: ${MONITOR}`,
-      `    source: { type: files, paths: ["${join(cap, 'capture.jsonl')}"], follow: true }`,
+      `    source: ${source}`,
       `    baseline: { dir: "${baselineDir}" }`,
       '    windows: [1m]',
       `output: { dir: "${join(dir, 'out')}" }`,
@@ -93,6 +98,18 @@ async function readCommitted(brokers: readonly string[], topic: string): Promise
   return got;
 }
 
+/** The topic holds exactly one message per violating window, keyed by the monitor, none for clean windows. */
+async function expectOnePerViolatingWindow(brokers: readonly string[], topic: string, note: string): Promise<void> {
+  const messages = await readCommitted(brokers, topic);
+  expect(messages.map((m) => m.id).sort(), note).toEqual(BAD.map((m) => `${MONITOR}/data-quality/1m/${windowStart(m)}`).sort());
+  for (const m of messages) {
+    expect(m.key).toBe(MONITOR);
+    expect(m.body.kind).toBe('data-quality');
+    expect(m.body.violations).toBeGreaterThan(0);
+    expect(m.id).toBe(`${MONITOR}/data-quality/1m/${m.body.window_start}`);
+  }
+}
+
 const spoolDepth = (dir: string): number => {
   const spool = join(dir, 'state', 'actions', 'kafka', MONITOR);
   return existsSync(spool) ? readdirSync(spool).filter((f) => /^\d+-\d+\.json$/.test(f)).length : 0;
@@ -106,9 +123,9 @@ const reportedWindows = (dir: string): number => {
 describeWithServices(['kafka'], 'actions.kafka: the violations topic (real broker)', ({ kafka }) => {
   it('one message per violating window, exactly once across two SIGKILLs and restarts', async () => {
     const { dir, baselineDir, cap } = await replayDirs('driftmon-vtopic-');
-    capture(cap);
+    writeFileSync(join(cap, 'capture.jsonl'), `${captureOf().join('\n')}\n`);
     const topic = uniqueTopic('violations');
-    const file = config(dir, cap, baselineDir, topic, kafka.brokers);
+    const file = config(dir, fileSource(cap), baselineDir, topic, kafka.brokers);
     const logs: string[] = [];
     const sent = { action: 'kafka', outcome: 'sent' };
 
@@ -140,23 +157,41 @@ describeWithServices(['kafka'], 'actions.kafka: the violations topic (real broke
 
     expect(reportedWindows(dir) - before).toBe(MINUTES - 1);
     expect(spoolDepth(dir)).toBe(0);
-    const messages = await readCommitted(kafka.brokers, topic);
-    const ids = messages.map((m) => m.id).sort();
-    expect(ids, `logs in ${dir}/driftmon.log`).toEqual(BAD.map((m) => `${MONITOR}/data-quality/1m/${windowStart(m)}`).sort());
-    for (const m of messages) {
-      expect(m.key).toBe(MONITOR);
-      expect(m.body.kind).toBe('data-quality');
-      expect(m.body.violations).toBeGreaterThan(0);
-      expect(m.id).toBe(`${MONITOR}/data-quality/1m/${m.body.window_start}`);
-    }
+    await expectOnePerViolatingWindow(kafka.brokers, topic, `logs in ${dir}/driftmon.log`);
     expect(duplicates, `logs in ${dir}/driftmon.log`).toBeGreaterThanOrEqual(1); // the re-reported windows were found on the topic
+  }, 60_000);
+
+  it("a monitor over Kafka: the topic on its source's brokers, exactly once across a SIGKILL after the first message", async () => {
+    const { dir, baselineDir } = await replayDirs('driftmon-vtopic-kafka-');
+    const input = uniqueTopic('vtopic-input');
+    await createTopic(kafka.brokers, input, 1);
+    await produceAll(kafka.brokers, input, captureOf().map((value) => ({ value })));
+    const topic = uniqueTopic('violations');
+    const source = `{ type: kafka, brokers: [${kafka.brokers.map((b) => `"${b}"`).join(', ')}], topics: [${input}], groupId: ${input}.group, fromBeginning: true, maxMessagesPerSecond: 200, sessionTimeout: 6s }`; // a restart waits out the killed member's session
+    const file = config(dir, source, baselineDir, topic, undefined); // no brokers: the source's
+
+    const first = await DriftmonProcess.start(file);
+    await first.waitForMetric('driftmon_actions_total', (v) => v >= 1, 30_000, { action: 'kafka', outcome: 'sent' });
+    first.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const logs = [first.stderr];
+    const last = await DriftmonProcess.start(file);
+    // until every window was reported (by one run or the other) and the spool is empty
+    const deadline = Date.now() + 30_000;
+    while ((reportedWindows(dir) < MINUTES - 1 || spoolDepth(dir) > 0) && Date.now() < deadline) await sleep(100);
+    await sleep(500);
+    last.kill('SIGTERM');
+    expect((await last.exited).code).toBe(0);
+    logs.push(last.stderr);
+    writeFileSync(join(dir, 'driftmon.log'), logs.join('\n----- restart -----\n'));
+    await expectOnePerViolatingWindow(kafka.brokers, topic, `logs in ${dir}/driftmon.log`);
   }, 60_000);
 });
 
 describe('actions.kafka config', () => {
   it('a monitor over files with no brokers for the topic is listed with the other problems (exit 2)', async () => {
     const { dir, baselineDir, cap } = await replayDirs('driftmon-vtopic-bad-');
-    const file = config(dir, cap, baselineDir, 'violations', undefined);
+    const file = config(dir, fileSource(cap), baselineDir, 'violations', undefined);
     writeFileSync(file, readFileSync(file, 'utf8').replace('topic: violations', 'topic: violations, lookback: never'));
     const r = await runCli(['replay', '--config', file]);
     expect(r.code).toBe(2);
