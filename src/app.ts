@@ -93,7 +93,9 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const stored = await createReportSink(config, metrics, logger, deps.clock);
   const webhook = config.actions?.webhook;
   // actions on violations run after a report is stored, never on the monitor's path
-  const reports = new RecentWindowsSink(webhook === undefined ? stored : new (await import('./sink/webhook-action.js')).WebhookActionSink(stored, webhook, metrics, logger));
+  const hooked = webhook === undefined ? stored : new (await import('./sink/webhook-action.js')).WebhookActionSink(stored, webhook, metrics, logger);
+  const topic = config.actions?.kafka;
+  const reports = new RecentWindowsSink(topic === undefined ? hooked : await (await import('./app/violations-topic.js')).violationsTopicSink(config, topic, hooked, metrics, logger, deps.clock));
   const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
   const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
   const disk = usesKafka ? new DiskWatch(config.state.dir, metrics, logger) : undefined;

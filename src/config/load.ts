@@ -296,7 +296,7 @@ function finish(
     },
     problems,
   );
-  config.actions = resolveActions(cfg.actions, env, problems);
+  config.actions = resolveActions(cfg.actions, env, problems, monitors);
   return config;
 }
 

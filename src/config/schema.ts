@@ -349,6 +349,19 @@ export const ConfigSchema = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          /** One message per window report with violations on a Kafka topic, exactly once (sink/violations-topic.ts). */
+          kafka: Type.Optional(
+            Type.Object(
+              {
+                topic: Type.String({ minLength: 1, maxLength: 200 }),
+                /** Default: each monitor's Kafka source's brokers (and TLS/SASL); required when a monitor reads files or stdin. */
+                brokers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+                /** How far back a start reads the topic for windows already sent (default 7d). */
+                lookback: Type.Optional(Duration),
+              },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
