@@ -90,3 +90,55 @@ export function sortValues(len: i32): i32 {
   }
   return 0;
 }
+
+/**
+ * Merge the sorted runs of values [0, 8n) in place: run r starts at the u32 index held at byte
+ * 16n + 4r (`runs` of them, then n). [8n, 16n) is scratch. For sortLevel (sort-level.ts): levels
+ * above 0 are a few sorted runs, merged pairwise in O(n log runs). The caller grows memory to
+ * 16n + 4(runs + 1) bytes. The starts are overwritten.
+ */
+export function mergeRuns(len: i32, runs: i32): void {
+  const starts: usize = <usize>len << 4;
+  let src: usize = 0;
+  let dst: usize = <usize>len << 3;
+  while (runs > 1) {
+    let out = 0;
+    for (let r = 0; r < runs; r += 2) {
+      const a0 = load<u32>(starts + (<usize>r << 2));
+      if (r + 1 == runs) {
+        const end = load<u32>(starts + (<usize>(r + 1) << 2));
+        memory.copy(dst + (<usize>a0 << 3), src + (<usize>a0 << 3), <usize>(end - a0) << 3);
+        store<u32>(starts + (<usize>out << 2), a0);
+        out++;
+        break;
+      }
+      const a1 = load<u32>(starts + (<usize>(r + 1) << 2));
+      const b1 = load<u32>(starts + (<usize>(r + 2) << 2));
+      let i = a0;
+      let j = a1;
+      let k = a0;
+      while (i < a1 && j < b1) {
+        const x = load<f64>(src + (<usize>i << 3));
+        const y = load<f64>(src + (<usize>j << 3));
+        if (y < x) {
+          store<f64>(dst + (<usize>k << 3), y);
+          j++;
+        } else {
+          store<f64>(dst + (<usize>k << 3), x);
+          i++;
+        }
+        k++;
+      }
+      if (i < a1) memory.copy(dst + (<usize>k << 3), src + (<usize>i << 3), <usize>(a1 - i) << 3);
+      else if (j < b1) memory.copy(dst + (<usize>k << 3), src + (<usize>j << 3), <usize>(b1 - j) << 3);
+      store<u32>(starts + (<usize>out << 2), a0);
+      out++;
+    }
+    store<u32>(starts + (<usize>out << 2), <u32>len);
+    runs = out;
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != 0) memory.copy(0, src, <usize>len << 3);
+}

@@ -19,7 +19,7 @@
  * it wherever WebAssembly is available (each thread instantiates its own, on first use) and this
  * file's JavaScript (sortFloat64Portable) elsewhere; a test holds both to the native sort's result.
  */
-import { RADIX_SORT_WASM } from './radix-sort-wasm.js';
+import { wasmSorts } from './wasm-sorts.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Below this many items the native sort wins (radix has fixed per-call costs). */
@@ -44,36 +44,9 @@ function ensureScratch(n: number): void {
   valsB = new Float64Array(cap);
 }
 
-interface RadixSortModule {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  sortValues: (len: number) => number;
-}
-
-/** The part of the WebAssembly global this file uses (the project's lib settings do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
-
-let wasm: RadixSortModule | null | undefined;
-let wasmValues = new Float64Array(0);
-
-function radixSortModule(): RadixSortModule | null {
-  if (wasm !== undefined) return wasm;
-  try {
-    const api = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const module = new api.Module(Buffer.from(RADIX_SORT_WASM, 'base64'));
-    wasm = new api.Instance(module, {}).exports as unknown as RadixSortModule;
-    wasmValues = new Float64Array(wasm.memory.buffer);
-  } catch {
-    wasm = null; // no WebAssembly here (e.g. --jitless): the portable sort
-  }
-  return wasm;
-}
-
 /** Whether sortFloat64 runs the WebAssembly module in this thread. */
 export function sortsWithWebAssembly(): boolean {
-  return radixSortModule() !== null;
+  return wasmSorts() !== null;
 }
 
 /** Sort buf[0, len) ascending in place. No NaN allowed. */
@@ -82,21 +55,16 @@ export function sortFloat64(buf: Float64Array, len: number): void {
     buf.subarray(0, len).sort();
     return;
   }
-  const m = radixSortModule();
+  const m = wasmSorts();
   if (m === null) {
     sortFloat64Portable(buf, len);
     return;
   }
   // values, scratch values, two key arrays, two histograms (wasm/radix-sort.ts)
-  const bytes = 24 * len + 16_384;
-  if (m.memory.buffer.byteLength < bytes) {
-    m.memory.grow(Math.ceil((bytes - m.memory.buffer.byteLength) / 65_536));
-    wasmValues = new Float64Array(m.memory.buffer);
-  }
-  const values = wasmValues;
+  const values = m.reserve(24 * len + 16_384).values;
   values.set(len === buf.length ? buf : buf.subarray(0, len));
   if (m.sortValues(len) !== 0) values.subarray(0, len).sort();
-  buf.set(len === values.length ? values : values.subarray(0, len));
+  buf.set(values.subarray(0, len));
 }
 
 /** sortFloat64 in JavaScript: where WebAssembly is not available, and the wasm path's reference. */
