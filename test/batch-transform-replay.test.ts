@@ -109,6 +109,13 @@ function withoutWriteTimes(v: unknown): unknown {
   return o;
 }
 
+/** A one-monitor replay config in dir/replay.yaml, reporting to dir/<out>, without HTTP. */
+function writeReplayConfig(dir: string, monitor: Record<string, unknown>, out: string): string {
+  const config = join(dir, 'replay.yaml');
+  writeFileSync(config, stringify({ monitors: [monitor], output: { dir: join(dir, out) }, state: { dir: join(dir, 'state') }, http: { enabled: false } }));
+  return config;
+}
+
 async function replay(args: string[], env?: Record<string, string>): Promise<{ out: string; stdout: string }> {
   const r = await runCli(['replay', ...args], env === undefined ? {} : { env });
   expect(r.code, r.stderr).toBe(0);
@@ -183,24 +190,13 @@ describeWithServices(['s3'], 'driftmon replay of batch-transform manifests with 
     const client = s3TestClient(s3);
     for (const [key, text] of objects) await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${prefix}${key}`, Body: text }));
     client.destroy();
-    const config = join(dir, 'replay.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        monitors: [
-          {
-            name: 'replay',
-            source: { type: 'files', paths: [join(root, 'output')], batchTransform: { s3: { endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle } } },
-            record: { format: 'batch-transform-jsonl', outputs: ['_c0'], inputs: ['_c1', '_c2', '_c3', '_c4', '_c5'] },
-            baseline: { dir: baselineDir },
-            windows: ['1h'],
-            grace: '0s',
-          },
-        ],
-        output: { dir: join(dir, 'out-s3') },
-        http: { enabled: false },
-      }),
-    );
+    const config = writeReplayConfig(dir, {
+      name: 'replay',
+      source: { type: 'files', paths: [join(root, 'output')], batchTransform: { s3: { endpoint: s3.endpoint, region: s3.region, forcePathStyle: s3.forcePathStyle } } },
+      record: { format: 'batch-transform-jsonl', outputs: ['_c0'], inputs: ['_c1', '_c2', '_c3', '_c4', '_c5'] },
+      baseline: { dir: baselineDir },
+      windows: ['1h'],
+    }, 'out-s3');
     const r = await replay(['--config', config, '--output', join(dir, 'out-s3')], { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey });
     expect(r.stdout).toMatch(/200 records, 200 rows, 0 invalid/);
     expect(reports(join(dir, 'out-s3'))).toEqual(reports(endpoint.out));
@@ -233,24 +229,13 @@ describe('label monitor over batch-transform output', () => {
     writeFileSync(join(dir, 'transform-output', 'data.jsonl.out'), `${preds.join('\n')}\n`);
     mkdirSync(join(dir, 'ground-truth', '2026', '11', '02', '09'), { recursive: true });
     writeFileSync(join(dir, 'ground-truth', '2026', '11', '02', '09', 'labels.jsonl'), `${labels.join('\n')}\n`);
-    const config = join(dir, 'replay.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        monitors: [
-          {
-            name: 'quality',
-            source: { type: 'files', paths: [join(dir, 'transform-output')], batchTransform: { manifests: false } },
-            record: { format: 'batch-transform-jsonl', inputs: ['x'], outputs: ['score'] },
-            labels: { paths: [join(dir, 'ground-truth')], probabilityAttribute: 'score', modelQuality: { problemType: 'BinaryClassification' } },
-            windows: ['1h'],
-          },
-        ],
-        output: { dir: join(dir, 'out') },
-        state: { dir: join(dir, 'state') },
-        http: { enabled: false },
-      }),
-    );
+    const config = writeReplayConfig(dir, {
+      name: 'quality',
+      source: { type: 'files', paths: [join(dir, 'transform-output')], batchTransform: { manifests: false } },
+      record: { format: 'batch-transform-jsonl', inputs: ['x'], outputs: ['score'] },
+      labels: { paths: [join(dir, 'ground-truth')], probabilityAttribute: 'score', modelQuality: { problemType: 'BinaryClassification' } },
+      windows: ['1h'],
+    }, 'out');
     const res = await runCli(['replay', '--config', config]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/label monitor quality: 200 predictions, 151 labels, 150 joined, 50 expired, 1 orphan labels/);

@@ -60,7 +60,6 @@ export function keyProblem(key: unknown): string | undefined {
   if (key === '') return 'an empty key';
   const shown = JSON.stringify(key.slice(0, 200));
   if (key.startsWith('/')) return `key ${shown} is absolute`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\\]/.test(key)) return `key ${shown} holds a control character or a backslash`;
   if (key.split('/').some((seg) => seg === '..' || seg === '.')) return `key ${shown} leaves its prefix ('..' or '.' segment)`;
   return undefined;

@@ -20,15 +20,14 @@
  * job's capture is complete when the job ends.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DEFAULTS } from '../config/defaults.js';
-import { DriftmonError, ErrorCode } from '../errors.js';
 import { parseManifest, resolveObject, type ObjectLocation } from './batch-manifest.js';
 import { ByteLineSplitter } from './byte-lines.js';
+import { listCaptureFiles } from './file-source.js';
 import { LINE_BATCH_SIZE, LineBatcher, type LineBatch } from './line-batcher.js';
 import type { Source, UnreadableInput } from './source.js';
 
@@ -60,7 +59,7 @@ export class BatchTransformSource implements Source {
   }
 
   async *batches(): AsyncIterable<LineBatch> {
-    const files = await listFiles(this.options.paths, this.options.manifests ? (n) => n.endsWith('.json') : () => true);
+    const files = await listCaptureFiles(this.options.paths, false, this.options.manifests ? (n) => n.endsWith('.json') : () => true);
     if (!this.options.manifests) {
       for (const file of files) {
         if (this.closed) return;
@@ -167,32 +166,4 @@ function describe(e: unknown): string {
   const err = e as { name?: string; message?: string; code?: string };
   if (err.name === 'NoSuchKey' || err.code === 'ENOENT') return `object missing (${err.message ?? err.name})`;
   return err.message ?? String(e);
-}
-
-/** Files under `paths` (directories recursively, in path order) whose names pass `keep`. */
-async function listFiles(paths: readonly string[], keep: (name: string) => boolean): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) {
-    let s;
-    try {
-      s = await stat(p);
-    } catch (e) {
-      throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, `batch-transform path not found: ${p}`, { cause: e });
-    }
-    if (s.isDirectory()) out.push(...(await walk(p, keep)));
-    else out.push(p);
-  }
-  return out;
-}
-
-async function walk(dir: string, keep: (name: string) => boolean): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const out: string[] = [];
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full, keep)));
-    else if (e.isFile() && keep(e.name)) out.push(full);
-  }
-  return out;
 }
