@@ -177,6 +177,38 @@ describe('driftmon replay of batch-transform capture', () => {
   });
 });
 
+describe('driftmon replay of batch-transform output it cannot use', () => {
+  it('says GenerateInferenceId is needed when the output has no id/time columns (exit 3)', async () => {
+    const { dir, baselineDir } = await replayDirs('driftmon-batch-noid-');
+    mkdirSync(join(dir, 'out-files'));
+    writeFileSync(join(dir, 'out-files', 'data.csv.out'), rows().map((r) => r.cols.join(',')).join('\n'));
+    const r = await runCli(['replay', '--format', 'batch-transform-csv', '--batch-outputs', '--capture', join(dir, 'out-files'), '--baseline', baselineDir, '--window', '1h', '--output', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/found no valid record: read 1 file\(s\) under .*200 records, 0 valid; rejected: bad_event_time 200/);
+    expect(r.stderr).toMatch(/GenerateInferenceId=true/);
+  });
+
+  it('lists every batchTransform config problem at once (exit 2)', async () => {
+    const { dir, baselineDir } = await replayDirs('driftmon-batch-config-');
+    const config = writeReplayConfig(dir, {
+      name: 'replay',
+      source: { type: 'files', paths: [dir], follow: true, batchTransform: { prefixMap: { 'http://x/': dir, 's3://b/p/': join(dir, 'absent') }, s3: { endpoint: 'not a url' } } },
+      record: { format: 'sagemaker-capture' },
+      baseline: { dir: baselineDir },
+      windows: ['1h'],
+    }, 'out');
+    const r = await runCli(['run', '--config', config]);
+    expect(r.code).toBe(2);
+    for (const problem of [
+      /batchTransform: batch-transform capture holds transform output: set \/monitors\/0\/record\/format to batch-transform-csv or batch-transform-jsonl/,
+      /batchTransform: a batch job's capture is complete when the job ends: the source cannot "follow"/,
+      /prefixMap: "http:\/\/x\/" is not an s3:\/\/bucket\/… prefix/,
+      /prefixMap\/s3:\/\/b\/p\/: .*absent does not exist/,
+      /s3\/endpoint: "not a url" is not a URL/,
+    ]) expect(r.stderr).toMatch(problem);
+  });
+});
+
 describeWithServices(['s3'], 'driftmon replay of batch-transform manifests with an s3:// prefix (real S3 server)', ({ s3 }) => {
   it('reads the objects from S3 and reports as for the endpoint capture', async () => {
     const { dir, baselineDir, cap } = await replayDirs('driftmon-batch-s3-');
