@@ -188,6 +188,12 @@ describe('driftmon replay of batch-transform output it cannot use', () => {
     expect(r.stderr).toMatch(/GenerateInferenceId=true/);
   });
 
+  it('refuses the batch-transform flags without a batch-transform format (exit 2)', async () => {
+    const r = await runCli(['replay', '--capture', '.', '--baseline', '.', '--window', '1h', '--prefix-map', 's3://b/p/=.']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--prefix-map .* add --format batch-transform-csv or batch-transform-jsonl/);
+  });
+
   it('lists every batchTransform config problem at once (exit 2)', async () => {
     const { dir, baselineDir } = await replayDirs('driftmon-batch-config-');
     const config = writeReplayConfig(dir, {

@@ -129,6 +129,9 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
   if (missing.length > 0) {
     throw new DriftmonError(ErrorCode.CONFIG_INVALID, 'replay needs --config FILE, or these options:', { details: missing });
   }
+  if (!opts.format.startsWith('batch-transform') && (opts.batchOutputs === true || opts.prefixMap !== undefined || opts.s3Endpoint !== undefined)) {
+    throw new DriftmonError(ErrorCode.CONFIG_INVALID, '--batch-outputs, --prefix-map and --s3-endpoint read batch-transform capture: add --format batch-transform-csv or batch-transform-jsonl');
+  }
   const split = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
   const inputs = split(opts.inputs);
   const outputs = split(opts.outputs);
