@@ -139,6 +139,21 @@ describe('BatchTransformDecoder: JSON Lines output', () => {
     expect(bad.rows).toHaveLength(0);
   });
 
+  it("reads a whole-document job's record (instances ↔ predictions, as in AWS's notebook) as one row per instance", () => {
+    const doc = (preds: string): string =>
+      `{"instances":[{"age":30,"k":1},{"age":40,"k":0}],"SageMakerOutput":{"predictions":${preds}},"SageMakerInferenceId":"${ID}","SageMakerInferenceTime":"${T}"}`;
+    const ok = run(jsonl, doc('[{"label":1,"score":0.9},{"label":0,"score":0.2}]'));
+    expect(ok.rows.map((r) => [r.inferenceId, r.values])).toEqual([
+      [ID, { label: `${I}:1`, score: `${F}:0.9`, age: `${I}:30`, k: `${I}:1` }],
+      [ID, { label: `${I}:0`, score: `${F}:0.2`, age: `${I}:40`, k: `${I}:0` }],
+    ]);
+    const scalars = run({ ...jsonl, outputs: ['score'] }, doc('[0.9, 0.2]'));
+    expect(scalars.rows.map((r) => r.values['score'])).toEqual([`${F}:0.9`, `${F}:0.2`]);
+    const mismatch = run(jsonl, doc('[{"label":1,"score":0.9}]'));
+    expect(mismatch.reason).toBe(RecordErrorReason.ROW_COUNT_MISMATCH);
+    expect(mismatch.rows).toHaveLength(0);
+  });
+
   it('reads merged envelopes: CSV and BASE64 data, id and time from eventMetadata when the records lack them', () => {
     const csvEnv = JSON.stringify({ eventMetadata: { eventId: 'ev' }, captureData: { batchTransformOutput: { data: `1,0.9,${ID},${T}\n0,0.2,id2,${T}\n`, encoding: 'CSV' } } });
     const a = run(jsonl, csvEnv);

@@ -16,7 +16,9 @@
  *     time; with join_source=Input the prediction is under `SageMakerOutput` and the other keys
  *     are the input record, else the other keys are the model's output. `inputPath`/`outputPath`
  *     (default instance keys as for capture JSON: instances, inputs, data, features /
- *     predictions, outputs, scores) select the instance inside each part;
+ *     predictions, outputs, scores) select the instance inside each part; a list of instances
+ *     (a whole-document job: `{"instances": […], "SageMakerOutput": {"predictions": […]}}`) gives
+ *     one row per instance, paired by position;
  *   - a merged/batch capture envelope `{"captureData": {"batchTransformOutput": {data, encoding}},
  *     "eventMetadata": {…}}`: `data` (CSV, JSON or BASE64) holds transform output records, read as
  *     above; eventMetadata gives the id (inferenceId, else eventId) and time records lack;
@@ -28,7 +30,8 @@
  * Rejections (nothing emitted): empty_payload (a blank CSV line, no values before the id/time
  * columns, an empty array or data) · not_json (not JSON, not an object or array of objects) ·
  * missing_capture_data (an envelope without batchTransformOutput.data) · unsupported_encoding /
- * bad_base64 / bad_payload (envelope data) · missing_event_time (no time column / key) ·
+ * bad_base64 / bad_payload (envelope data) · row_count_mismatch (instance lists of different
+ * lengths) · missing_event_time (no time column / key) ·
  * bad_event_time · too_many_features. A line holding several records emits only once all of them
  * decoded (RecordDecoder contract).
  */
@@ -59,7 +62,8 @@ interface Defaults {
 const NO_DEFAULTS: Defaults = { eventId: undefined, inferenceId: undefined, time: undefined };
 
 /** One record of a line: a JSON object, or a CSV record text[a, b). */
-type Unit = { json: JsonObject; defaults: Defaults } | { text: string; a: number; b: number; defaults: Defaults };
+/** One row of a line: a JSON record's input and output instances, or a CSV record text[a, b). */
+type Unit = { json: JsonObject; input: JsonValue | undefined; output: JsonValue | undefined; defaults: Defaults } | { text: string; a: number; b: number; defaults: Defaults };
 
 export class BatchTransformDecoder implements RecordDecoder {
   readonly schema: ResolvedSchema;
@@ -127,8 +131,7 @@ export class BatchTransformDecoder implements RecordDecoder {
     }
     if (!isJsonObject(doc)) return RecordErrorReason.NOT_JSON;
     if (!Object.prototype.hasOwnProperty.call(doc, 'captureData')) {
-      units.push({ json: doc, defaults: NO_DEFAULTS });
-      return undefined;
+      return this.collectRecord(doc, NO_DEFAULTS, units);
     }
     return this.collectEnvelope(doc, units);
   }
@@ -177,13 +180,39 @@ export class BatchTransformDecoder implements RecordDecoder {
     if (docs.length === 0) return RecordErrorReason.EMPTY_PAYLOAD;
     for (const d of docs) {
       if (!isJsonObject(d)) return RecordErrorReason.BAD_PAYLOAD;
-      units.push({ json: d, defaults });
+      const r = this.collectRecord(d, defaults, units);
+      if (r !== undefined) return r;
     }
     return undefined;
   }
 
+  /**
+   * A JSON transform output record's rows. Without SageMakerOutput the record's other keys are the
+   * model's output; with it they are the input. A side holding a list of instances (an array of
+   * arrays or objects, e.g. `instances` / `predictions` of a whole-document job) gives one row per
+   * instance, paired by position with the other side's array (row_count_mismatch when the lengths
+   * differ).
+   */
+  private collectRecord(rec: JsonObject, defaults: Defaults, units: Unit[]): RecordErrorReason | undefined {
+    const rest: JsonObject = Object.create(null) as JsonObject;
+    for (const k in rec) if (!RESERVED.has(k)) rest[k] = rec[k] as JsonValue;
+    const s = this.schema;
+    const joined = Object.prototype.hasOwnProperty.call(rec, BATCH_OUTPUT_KEY);
+    const input = joined ? instance(rest, s.inputPath, DEFAULT_INPUT_PATHS) : undefined;
+    const output = instance(joined ? (rec[BATCH_OUTPUT_KEY] as JsonValue) : rest, s.outputPath, DEFAULT_OUTPUT_PATHS);
+    const n = isInstanceList(input) ? input.length : isInstanceList(output) ? output.length : 0;
+    if (n === 0) {
+      units.push({ json: rec, input, output, defaults });
+      return undefined;
+    }
+    const paired = (v: JsonValue | undefined): boolean => v === undefined || (Array.isArray(v) && v.length === n);
+    if (!paired(input) || !paired(output)) return RecordErrorReason.ROW_COUNT_MISMATCH;
+    for (let i = 0; i < n; i++) units.push({ json: rec, input: (input as JsonValue[] | undefined)?.[i], output: (output as JsonValue[] | undefined)?.[i], defaults });
+    return undefined;
+  }
+
   private fill(u: Unit): RecordErrorReason | undefined {
-    return 'json' in u ? this.fillJson(u.json, u.defaults) : this.fillCsv(u.text, u.a, u.b, u.defaults);
+    return 'json' in u ? this.fillJson(u.json, u.input, u.output, u.defaults) : this.fillCsv(u.text, u.a, u.b, u.defaults);
   }
 
   /** A CSV record text[a, b) with its trailing id and time columns into the row. */
@@ -225,8 +254,8 @@ export class BatchTransformDecoder implements RecordDecoder {
     return status(f.fillCsvRow(text, split + 1, b, false, first === Side.OUTPUT ? Side.INPUT : Side.OUTPUT, n));
   }
 
-  /** A JSON transform output record into the row. */
-  private fillJson(rec: JsonObject, d: Defaults): RecordErrorReason | undefined {
+  /** One row of a JSON transform output record into the row: its id and time, then its instances. */
+  private fillJson(rec: JsonObject, input: JsonValue | undefined, output: JsonValue | undefined, d: Defaults): RecordErrorReason | undefined {
     const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(rec, k);
     const time = has(BATCH_TIME_KEY) ? rec[BATCH_TIME_KEY] : d.time;
     if (time === undefined || time === null) return RecordErrorReason.MISSING_EVENT_TIME;
@@ -236,13 +265,6 @@ export class BatchTransformDecoder implements RecordDecoder {
     this.timeMs = timeMs;
     this.eventId = d.eventId;
     this.inferenceId = (has(BATCH_ID_KEY) ? idText(rec[BATCH_ID_KEY]) : undefined) ?? d.inferenceId;
-    // the record without the reserved keys: the input record (joined), else the model's output
-    const rest: JsonObject = Object.create(null) as JsonObject;
-    for (const k in rec) if (!RESERVED.has(k)) rest[k] = rec[k] as JsonValue;
-    const s = this.schema;
-    const joined = has(BATCH_OUTPUT_KEY);
-    const input = joined ? instance(rest, s.inputPath, DEFAULT_INPUT_PATHS) : undefined;
-    const output = instance(joined ? (rec[BATCH_OUTPUT_KEY] as JsonValue) : rest, s.outputPath, DEFAULT_OUTPUT_PATHS);
     let r = this.fillJsonSides(input, output);
     if (r === FillStatus.NAMES_PENDING) {
       this.names.decide(columnCount(input) + columnCount(output));
@@ -291,6 +313,11 @@ function instance(part: JsonValue, path: readonly string[] | undefined, defaults
   if (path !== undefined) return resolvePath(part, path);
   if (isJsonObject(part)) for (const k of defaults) if (Object.prototype.hasOwnProperty.call(part, k)) return part[k];
   return part;
+}
+
+/** An array of instances (arrays or objects), not one instance's positional values. */
+function isInstanceList(v: JsonValue | undefined): v is JsonValue[] {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => Array.isArray(x) || isJsonObject(x));
 }
 
 /** Columns a JSON instance contributes to the analysed row (as RowFiller counts them). */
