@@ -5,7 +5,22 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { keyProblem, parseManifest, resolveObject } from './batch-manifest.js';
 import { BatchTransformSource } from './batch-transform-source.js';
+import { describeSourceContract } from './source.contract.js';
 import type { UnreadableInput } from './source.js';
+
+describeSourceContract('BatchTransformSource (output files)', async (text, batchSize) => {
+  const dir = mkdtempSync(join(tmpdir(), 'driftmon-batch-contract-'));
+  writeFileSync(join(dir, 'part-0.out'), text);
+  return new BatchTransformSource({ paths: [dir], manifests: false, prefixMap: new Map(), batchSize });
+});
+
+describeSourceContract('BatchTransformSource (manifest, mapped local copy)', async (text, batchSize) => {
+  const dir = mkdtempSync(join(tmpdir(), 'driftmon-batch-contract-'));
+  mkdirSync(join(dir, 'copy'));
+  writeFileSync(join(dir, 'copy', 'part-0.out.gz'), gzipSync(text));
+  writeFileSync(join(dir, 'm.json'), JSON.stringify([{ prefix: 's3://bucket/out/' }, 'part-0.out.gz']));
+  return new BatchTransformSource({ paths: [join(dir, 'm.json')], manifests: true, prefixMap: new Map([['s3://bucket/out/', join(dir, 'copy')]]), batchSize });
+});
 
 describe('parseManifest', () => {
   it("reads AWS's documented manifest", () => {
