@@ -1,3 +1,8 @@
+/**
+ * BatchTransformDecoder: the RecordDecoder contract over CSV output, JSON Lines output records and
+ * batchTransformOutput envelopes; AWS's documented lines; layouts (outputs first or last, joined or
+ * not, whole-document jobs); and hostile lines, each rejected with its reason and nothing emitted.
+ */
 import { describe, expect, it } from 'vitest';
 import { RecordErrorReason } from '../errors.js';
 import { BatchTransformDecoder } from './batch-transform-decoder.js';

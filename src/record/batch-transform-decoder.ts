@@ -61,7 +61,6 @@ interface Defaults {
 }
 const NO_DEFAULTS: Defaults = { eventId: undefined, inferenceId: undefined, time: undefined };
 
-/** One record of a line: a JSON object, or a CSV record text[a, b). */
 /** One row of a line: a JSON record's input and output instances, or a CSV record text[a, b). */
 type Unit = { json: JsonObject; input: JsonValue | undefined; output: JsonValue | undefined; defaults: Defaults } | { text: string; a: number; b: number; defaults: Defaults };
 
@@ -114,7 +113,7 @@ export class BatchTransformDecoder implements RecordDecoder {
     }
     for (const u of units) {
       const bad = this.fill(u);
-      if (bad !== undefined) return bad; // cannot happen after the first pass; kept for safety
+      if (bad !== undefined) return bad; // only a single unit can fail here: several were all filled once above
       onRow(this.filler.end(this.timeMs, this.eventId, this.inferenceId));
     }
     return undefined;
