@@ -191,10 +191,12 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     if (settings.attribution !== undefined) {
       const attribution = settings.attribution;
       const [{ AttributionMonitorPipeline }, { parseExplainabilityAnalysis }] = await Promise.all([import('./monitors/attribution/attribution-monitor.js'), import('./sagemaker/explainability-analysis.js')]);
+      const baseline = parseExplainabilityAnalysis(await readJsonFile(attribution.baselinePath), attribution.baselinePath);
       attributionMonitors.push(
         new AttributionMonitorPipeline({
           settings: { ...settings, attribution },
-          baseline: parseExplainabilityAnalysis(await readJsonFile(attribution.baselinePath), attribution.baselinePath),
+          baseline,
+          ...(await (await import('./app/attribution-explainer.js')).attributionExplainer(settings.name, attribution, baseline, deps.signal)),
           source,
           reports,
           deadLetters,

@@ -1,0 +1,193 @@
+/**
+ * Attribution windows explained live against the model endpoint (issue 14, 2(b)), through the built
+ * CLI over stdin, with a linear model served by fastify on 127.0.0.1: f(x) = b + Σ wᵢxᵢ with
+ * independent features, so exact SHAP against the SHAP baseline rows is φᵢ = wᵢ·(xᵢ − mean of the
+ * baseline's xᵢ) and the window's mean |φ| over its sample can be computed here exactly.
+ *
+ * The rank flip: the first three minutes go in, the test waits until their windows are reported,
+ * switches the server's weights (f1 > … > f5 becomes f5 > … > f1) and sends the rest. nDCG < 0.9 and
+ * feature_attribution_drift_check in exactly the windows after the switch, the window's global
+ * attributions equal to the exact mean |φ| over its sample (the records with the smallest
+ * inference-ID hashes), and the same verdicts as the carried-attributions monitor over the same
+ * records (their outputs carry the exact φ of the weights in force).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { attributionNdcg } from '../src/evaluate/attribution/ndcg.js';
+import { CaptureEncoding, encodeCaptureLine } from '../src/record/capture-encoder.js';
+import { idHash32 } from '../src/record/id-hash.js';
+import { formatExplainabilityAnalysis, parseExplainabilityAnalysis } from '../src/sagemaker/explainability-analysis.js';
+import { reportFolder } from '../src/sink/report.js';
+import { MAIN, REPO, runCli } from './support/cli.js';
+import { LiveModel } from './support/live-model.js';
+import { rng } from './support/random.js';
+
+const M = 60_000;
+const START_MS = Date.UTC(2026, 4, 1, 10, 0, 0);
+const FEATURES = ['f1', 'f2', 'f3', 'f4', 'f5'];
+const BEFORE = [5, 4, 3, 2, 1];
+const AFTER = [...BEFORE].reverse();
+const BIAS = 0.25;
+/** The SHAP baseline rows; exact SHAP subtracts their per-feature mean. */
+const SHAP_BASELINE = [
+  [1, 2, 0, 4, 1],
+  [3, 0, 2, 2, 1],
+  [2, 1, 1, 0, 4],
+  [2, 3, 1, 2, 2],
+];
+const BASE_MEAN = FEATURES.map((_, j) => SHAP_BASELINE.reduce((s, r) => s + (r[j] as number), 0) / SHAP_BASELINE.length);
+const SAMPLES = 10;
+const TOLERANCE = 1e-9;
+
+interface Rec {
+  id: string;
+  t: number;
+  x: number[];
+  line: string;
+}
+
+/** Records every `stepMs` over `minutes`; φ carried in the output with `weightsAt(minute)`. */
+function stream(minutes: number, stepMs: number, weightsAt: (minute: number) => readonly number[], seed: number): Rec[] {
+  const r = rng(seed);
+  const out: Rec[] = [];
+  for (let t = START_MS, i = 0; t < START_MS + minutes * M; t += stepMs, i++) {
+    const w = weightsAt(Math.floor((t - START_MS) / M));
+    // |x − mean| in [0.8, 1.2], either sign: each window ranks features by |w|
+    const x = BASE_MEAN.map((m) => Number((m + (r.next() < 0.5 ? -1 : 1) * (0.8 + 0.4 * r.next())).toFixed(4)));
+    const phi = x.map((v, j) => (w[j] as number) * (v - (BASE_MEAN[j] as number)));
+    const f = BIAS + x.reduce((s, v, j) => s + (w[j] as number) * v, 0);
+    const id = `inf-${seed}-${i}`;
+    const line = encodeCaptureLine({ inputData: x.join(','), outputData: JSON.stringify({ predictions: [f], shap: phi }), encoding: CaptureEncoding.CSV, outputEncoding: CaptureEncoding.JSON, outputContentType: 'application/json', eventId: `e${i}`, inferenceId: id, inferenceTime: t });
+    out.push({ id, t, x, line });
+  }
+  return out;
+}
+
+/** The window's sample: its `n` records with the smallest inference-ID hashes. */
+function sampleOf(records: readonly Rec[], n: number): Rec[] {
+  return [...records].sort((a, b) => idHash32(a.id) - idHash32(b.id) || (a.id < b.id ? -1 : 1)).slice(0, n);
+}
+
+const meanAbsPhi = (records: readonly Rec[], w: readonly number[]): Map<string, number> =>
+  new Map(FEATURES.map((f, j) => [f, records.reduce((s, r) => s + Math.abs((w[j] as number) * ((r.x[j] as number) - (BASE_MEAN[j] as number))), 0) / records.length]));
+
+function setup(dir: string, model: LiveModel, explain: Record<string, unknown>): { baseline: Map<string, number> } {
+  const baseline = new Map(FEATURES.map((f, j) => [f, (BEFORE[j] as number) * 0.5]));
+  writeFileSync(join(dir, 'analysis.json'), formatExplainabilityAnalysis({ version: '1.0', kernelShap: [{ label: 'label0', globalShapValues: [...baseline], expectedValue: 0 }] }));
+  writeFileSync(
+    join(dir, 'analysis_config.json'),
+    JSON.stringify({ headers: FEATURES, methods: { shap: { baseline: SHAP_BASELINE, agg_method: 'mean_abs', seed: 3 } }, predictor: { endpoint_url: model.url, content_type: 'text/csv' } }),
+  );
+  void explain;
+  return { baseline };
+}
+
+function config(dir: string, name: string, attribution: Record<string, unknown>, extra: Record<string, unknown>[] = [], source: Record<string, unknown> = { type: 'stdin' }): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    stringify({
+      monitors: [{ name, source, windows: ['1m'], attribution: { baseline: join(dir, 'analysis.json'), ...attribution } }, ...extra],
+      output: { dir: join(dir, 'out') },
+      http: { enabled: false },
+    }),
+  );
+  return file;
+}
+
+interface WindowResult {
+  start: string;
+  status: string;
+  report: { rows: number; ndcg: Record<string, number>; not_evaluated: { label: string; reason: string }[]; explained?: Record<string, unknown> };
+  global: Map<string, number>;
+}
+
+function windows(out: string, monitor: string): WindowResult[] {
+  const index = join(out, monitor, 'index.jsonl');
+  if (!existsSync(index)) return [];
+  return readFileSync(index, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { window_start: string; status: string; kind: string })
+    .filter((e) => e.kind === 'feature-attribution')
+    .map((e) => {
+      const folder = join(out, reportFolder(monitor, M, Date.parse(e.window_start)), 'feature-attribution');
+      const report = (JSON.parse(readFileSync(join(folder, 'driftmon-report.json'), 'utf8')) as Record<string, WindowResult['report']>)['feature-attribution'] as WindowResult['report'];
+      const analysis = parseExplainabilityAnalysis(JSON.parse(readFileSync(join(folder, 'analysis.json'), 'utf8')));
+      return { start: e.window_start, status: e.status, report, global: new Map(analysis.kernelShap[0]?.globalShapValues ?? []) };
+    });
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs: number, child?: { exitCode: number | null; stderr: string }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (child !== undefined && child.exitCode !== null) throw new Error(`driftmon exited (${child.exitCode}) while waiting for ${what}\n${child.stderr.slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${child ? `\n${child.stderr.slice(-3000)}` : ''}`);
+    await sleep(100);
+  }
+}
+
+/** `driftmon run --config FILE` with stdin piped from the test. */
+function startRun(file: string): { write: (lines: readonly string[]) => void; end: () => void; exited: Promise<number | null>; state: { exitCode: number | null; stderr: string; stdout: string } } {
+  const child = spawn(process.execPath, [MAIN, 'run', '--config', file], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+  const state = { exitCode: null as number | null, stderr: '', stdout: '' };
+  child.stderr.on('data', (d: Buffer) => (state.stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (state.stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((state.exitCode = code ?? -1))));
+  return { write: (lines) => child.stdin.write(`${lines.join('\n')}\n`), end: () => child.stdin.end(), exited, state };
+}
+
+const models: LiveModel[] = [];
+afterEach(async () => {
+  for (const m of models.splice(0)) await m.stop();
+});
+
+describe('attribution monitor explaining a sample of each window against the model endpoint', () => {
+  it('the model switches its weights mid-stream: nDCG < 0.9 and violations in exactly the windows after, as from carried attributions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-attr-explain-'));
+    const model = new LiveModel(BEFORE, BIAS);
+    models.push(model);
+    await model.start();
+    const { baseline } = setup(dir, model, {});
+    const CHANGE = 3;
+    const recs = stream(6, 3000, (m) => (m < CHANGE ? BEFORE : AFTER), 14);
+    const out = join(dir, 'out');
+
+    const run = startRun(config(dir, 'live', { explain: { analysisConfig: join(dir, 'analysis_config.json'), samplesPerWindow: SAMPLES, timeout: '5s', retries: 1 } }));
+    // minutes 0–2, and two records of minute 3 (the second confirms stream time past minute 2)
+    const first = recs.findIndex((r) => r.t >= START_MS + CHANGE * M) + 2;
+    run.write(recs.slice(0, first).map((r) => r.line));
+    await until('the first three windows', () => windows(out, 'live').length === CHANGE, 30_000, run.state);
+    model.weights = [...AFTER];
+    run.write(recs.slice(first).map((r) => r.line));
+    run.end();
+    expect(await run.exited).toBe(0);
+    expect(run.state.stdout).toContain(`samples explained against the endpoint: ${6 * SAMPLES} explained, 0 failed, 0 skipped (queue full), 0 unfinished`);
+
+    const live = windows(out, 'live');
+    expect(live.map((w) => w.start)).toEqual(Array.from({ length: 6 }, (_, m) => new Date(START_MS + m * M).toISOString()));
+    live.forEach((w, m) => {
+      const inWindow = recs.filter((r) => r.t >= START_MS + m * M && r.t < START_MS + (m + 1) * M);
+      const exact = meanAbsPhi(sampleOf(inWindow, SAMPLES), m < CHANGE ? BEFORE : AFTER);
+      expect(w.report.rows).toBe(SAMPLES);
+      for (const f of FEATURES) expect(Math.abs((w.global.get(f) as number) - (exact.get(f) as number))).toBeLessThan(TOLERANCE);
+      const ndcg = attributionNdcg(baseline, exact);
+      expect(Math.abs((w.report.ndcg.label0 as number) - ndcg)).toBeLessThan(TOLERANCE);
+      expect(w.report.explained).toMatchObject({ endpoint: model.url, sampled: SAMPLES, explained: SAMPLES, failed: 0, skipped: 0, unfinished: 0 });
+      if (m < CHANGE) expect(ndcg).toBeGreaterThanOrEqual(0.9);
+      else expect(ndcg).toBeLessThan(0.9);
+    });
+    expect(live.map((w) => w.status)).toEqual(Array.from({ length: 6 }, (_, m) => (m < CHANGE ? 'Completed' : 'CompletedWithViolations')));
+
+    // the same records, their attributions carried in the outputs: the same verdicts
+    const carried = await runCli(['run', '--config', config(dir, 'carried', { path: 'shap' })], { input: `${recs.map((r) => r.line).join('\n')}\n` });
+    expect(carried.code).toBe(0);
+    expect(windows(out, 'carried').map((w) => [w.start, w.status])).toEqual(live.map((w) => [w.start, w.status]));
+  }, 90_000);
+});
