@@ -10,9 +10,18 @@
  * attributions equal to the exact mean |φ| over its sample (the records with the smallest
  * inference-ID hashes), and the same verdicts as the carried-attributions monitor over the same
  * records (their outputs carry the exact φ of the weights in force).
+ *
+ * The outage: a data-quality monitor and the explaining monitor follow the same capture file in one
+ * process; the endpoint is stopped for 30 s and started again on the same port. Every data-quality
+ * window is reported; the attribution windows closed in the outage report "not evaluated" with the
+ * endpoint's failure; those after it are evaluated; SIGTERM ends the process normally.
+ *
+ * The full queue: the endpoint holds its answers; every window still closes and is reported by the
+ * data-quality monitor beside it, and the samples that do not fit the queue are counted as skipped
+ * (in /metrics and in each window's report).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +33,7 @@ import { idHash32 } from '../src/record/id-hash.js';
 import { formatExplainabilityAnalysis, parseExplainabilityAnalysis } from '../src/sagemaker/explainability-analysis.js';
 import { reportFolder } from '../src/sink/report.js';
 import { MAIN, REPO, runCli } from './support/cli.js';
+import { DriftmonProcess } from './support/driftmon-process.js';
 import { LiveModel } from './support/live-model.js';
 import { rng } from './support/random.js';
 
@@ -89,16 +99,38 @@ function setup(dir: string, model: LiveModel, explain: Record<string, unknown>):
 
 function config(dir: string, name: string, attribution: Record<string, unknown>, extra: Record<string, unknown>[] = [], source: Record<string, unknown> = { type: 'stdin' }): string {
   const file = join(dir, `${name}.yaml`);
+  const http = extra.length === 0 ? { enabled: false } : { host: '127.0.0.1', port: 0 };
   writeFileSync(
     file,
     stringify({
       monitors: [{ name, source, windows: ['1m'], attribution: { baseline: join(dir, 'analysis.json'), ...attribution } }, ...extra],
       output: { dir: join(dir, 'out') },
-      http: { enabled: false },
+      http,
     }),
   );
   return file;
 }
+
+/** A data-quality monitor of the same features over `source` (its baseline built from the SHAP baseline's distribution). */
+async function dataQualityMonitor(dir: string, source: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const r = rng(5);
+  const csv = [FEATURES.join(','), ...Array.from({ length: 200 }, () => BASE_MEAN.map((m) => (m + 2 * r.next() - 1).toFixed(4)).join(','))].join('\n');
+  writeFileSync(join(dir, 'baseline.csv'), `${csv}\n`);
+  const built = await runCli(['baseline', 'data', '--input', join(dir, 'baseline.csv'), '--output', join(dir, 'dq-baseline')]);
+  expect(built.code, built.stderr).toBe(0);
+  return { name: 'dq', source, windows: ['1m'], record: { captureIndexNames: ['endpointInput'], inputs: FEATURES }, baseline: { dir: join(dir, 'dq-baseline') } };
+}
+
+/** Data-quality windows reported (index.jsonl lines). */
+function dataQualityWindows(out: string): string[] {
+  const index = join(out, 'dq', 'index.jsonl');
+  if (!existsSync(index)) return [];
+  return readFileSync(index, 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { window_start: string }).window_start);
+}
+
+const minute = (m: number): string => new Date(START_MS + m * M).toISOString();
+/** Records up to and including the second of minute `m` (it confirms stream time past minute m − 1). */
+const upTo = (recs: readonly Rec[], m: number): number => recs.findIndex((r) => r.t >= START_MS + m * M) + 2;
 
 interface WindowResult {
   start: string;
@@ -119,8 +151,10 @@ function windows(out: string, monitor: string): WindowResult[] {
     .map((e) => {
       const folder = join(out, reportFolder(monitor, M, Date.parse(e.window_start)), 'feature-attribution');
       const report = (JSON.parse(readFileSync(join(folder, 'driftmon-report.json'), 'utf8')) as Record<string, WindowResult['report']>)['feature-attribution'] as WindowResult['report'];
-      const analysis = parseExplainabilityAnalysis(JSON.parse(readFileSync(join(folder, 'analysis.json'), 'utf8')));
-      return { start: e.window_start, status: e.status, report, global: new Map(analysis.kernelShap[0]?.globalShapValues ?? []) };
+      // a window not evaluated has no global values: its analysis.json explains no label
+      const json = JSON.parse(readFileSync(join(folder, 'analysis.json'), 'utf8')) as { explanations: { kernel_shap: object } };
+      const analysis = Object.keys(json.explanations.kernel_shap).length === 0 ? undefined : parseExplainabilityAnalysis(json);
+      return { start: e.window_start, status: e.status, report, global: new Map(analysis?.kernelShap[0]?.globalShapValues ?? []) };
     });
 }
 
@@ -190,4 +224,94 @@ describe('attribution monitor explaining a sample of each window against the mod
     expect(carried.code).toBe(0);
     expect(windows(out, 'carried').map((w) => [w.start, w.status])).toEqual(live.map((w) => [w.start, w.status]));
   }, 90_000);
+
+  it('the endpoint down for 30 s: the data-quality monitor goes on, windows in the outage are not evaluated with the reason, later ones are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-attr-outage-'));
+    const model = new LiveModel(BEFORE, BIAS);
+    models.push(model);
+    await model.start();
+    setup(dir, model, {});
+    const recs = stream(7, 3000, () => BEFORE, 21);
+    const capture = join(dir, 'capture.jsonl');
+    writeFileSync(capture, '');
+    const follow = { type: 'files', paths: [capture], follow: true, pollInterval: '100ms' };
+    const file = config(dir, 'live', { explain: { analysisConfig: join(dir, 'analysis_config.json'), samplesPerWindow: 4, timeout: '2s', retries: 1 } }, [await dataQualityMonitor(dir, follow)], follow);
+    const out = join(dir, 'out');
+    const run = await DriftmonProcess.start(file);
+    const watch = { get exitCode() { return run.child.exitCode; }, get stderr() { return run.stderr; } };
+    const append = (from: number, to: number): void => appendFileSync(capture, `${recs.slice(from, to).map((r) => r.line).join('\n')}\n`);
+
+    append(0, upTo(recs, 2));
+    await until('minutes 0–1 explained', () => windows(out, 'live').length === 2, 30_000, watch);
+    await model.stop();
+    const downAt = Date.now();
+    append(upTo(recs, 2), upTo(recs, 4));
+    await until('minutes 2–3 given up', () => windows(out, 'live').length === 4, 30_000, watch);
+    await sleep(Math.max(0, downAt + 30_000 - Date.now()));
+    await model.start();
+    append(upTo(recs, 4), upTo(recs, 6));
+    await until('minutes 4–5 explained', () => windows(out, 'live').length === 6 && dataQualityWindows(out).length === 6, 30_000, watch);
+    const metrics = await run.metricsText();
+    run.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+
+    expect(dataQualityWindows(out)).toEqual([0, 1, 2, 3, 4, 5].map(minute));
+    const live = windows(out, 'live');
+    expect(live.map((w) => w.start)).toEqual([0, 1, 2, 3, 4, 5].map(minute));
+    for (const m of [0, 1, 4, 5]) {
+      const w = live[m] as WindowResult;
+      expect(w.report.rows).toBe(4);
+      expect(w.report.not_evaluated).toEqual([]);
+      expect(w.report.ndcg.label0).toBe(1);
+    }
+    for (const m of [2, 3]) {
+      const w = live[m] as WindowResult;
+      expect(w.report.rows).toBe(0);
+      expect(w.report.ndcg).toEqual({});
+      expect(w.report.explained).toMatchObject({ endpoint: model.url, sampled: 4, explained: 0, failed: 4, skipped: 0, unfinished: 0 });
+      expect(w.report.not_evaluated).toHaveLength(1);
+      const reason = w.report.not_evaluated[0]?.reason ?? '';
+      expect(reason).toContain('no attributions in this window: of 4 sampled record(s): 0 explained, 4 failed');
+      expect(reason).toContain(`cannot reach the model at ${model.url}`);
+      expect(reason).toContain('(2 attempts)');
+    }
+    expect(metrics).toMatch(/^driftmon_attribution_samples_total\{monitor="live",outcome="explained"\} 16$/m);
+    expect(metrics).toMatch(/^driftmon_attribution_samples_total\{monitor="live",outcome="failed"\} 8$/m);
+  }, 90_000);
+
+  it('a full queue: samples skipped and counted, every window still closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-attr-queue-'));
+    const model = new LiveModel(BEFORE, BIAS);
+    models.push(model);
+    await model.start();
+    model.hold();
+    setup(dir, model, {});
+    const recs = stream(4, 3000, () => BEFORE, 33);
+    const capture = join(dir, 'capture.jsonl');
+    writeFileSync(capture, `${recs.map((r) => r.line).join('\n')}\n`);
+    const files = { type: 'files', paths: [capture] };
+    // one sample at the endpoint, two waiting: of the first window's five, two are skipped; every later window's are
+    const explain = { analysisConfig: join(dir, 'analysis_config.json'), samplesPerWindow: 5, queue: 2, concurrency: 1, timeout: '60s' };
+    const file = config(dir, 'live', { explain }, [await dataQualityMonitor(dir, files)], files);
+    const out = join(dir, 'out');
+    const run = await DriftmonProcess.start(file);
+    const watch = { get exitCode() { return run.child.exitCode; }, get stderr() { return run.stderr; } };
+    // the endpoint answers nothing yet: consumption went on all the same
+    await until('every data-quality window', () => dataQualityWindows(out).length === 4, 30_000, watch);
+    await run.waitForMetric('driftmon_attribution_samples_total', (v) => v === 2 + 5 * 3, 30_000, { monitor: 'live', outcome: 'skipped' });
+    expect(await run.metric('driftmon_attribution_explain_queue_depth', { monitor: 'live' })).toBe(2);
+    expect(windows(out, 'live')).toEqual([]);
+    model.release();
+    expect((await run.exited).code).toBe(0);
+
+    const live = windows(out, 'live');
+    expect(live.map((w) => w.start)).toEqual([0, 1, 2, 3].map(minute));
+    expect(live[0]?.report.explained).toMatchObject({ sampled: 5, explained: 3, failed: 0, skipped: 2, unfinished: 0 });
+    expect(live[0]?.report.rows).toBe(3);
+    for (const w of live.slice(1)) {
+      expect(w.report.explained).toMatchObject({ sampled: 5, explained: 0, skipped: 5 });
+      expect(w.report.not_evaluated[0]?.reason).toBe('no attributions in this window: of 5 sampled record(s): 0 explained, 0 failed, 5 skipped (queue full), 0 unfinished');
+    }
+    expect(model.requests).toBe(3);
+  }, 60_000);
 });
