@@ -178,8 +178,14 @@ function startRun(file: string): { write: (lines: readonly string[]) => void; en
 }
 
 const models: LiveModel[] = [];
+const processes: DriftmonProcess[] = [];
 afterEach(async () => {
-  for (const m of models.splice(0)) await m.stop();
+  // a failed test leaves nothing running
+  for (const p of processes.splice(0)) if (p.child.exitCode === null) p.kill('SIGKILL');
+  for (const m of models.splice(0)) {
+    m.release();
+    await m.stop();
+  }
 });
 
 describe('attribution monitor explaining a sample of each window against the model endpoint', () => {
@@ -238,6 +244,7 @@ describe('attribution monitor explaining a sample of each window against the mod
     const file = config(dir, 'live', { explain: { analysisConfig: join(dir, 'analysis_config.json'), samplesPerWindow: 4, timeout: '2s', retries: 1 } }, [await dataQualityMonitor(dir, follow)], follow);
     const out = join(dir, 'out');
     const run = await DriftmonProcess.start(file);
+    processes.push(run);
     const watch = { get exitCode() { return run.child.exitCode; }, get stderr() { return run.stderr; } };
     const append = (from: number, to: number): void => appendFileSync(capture, `${recs.slice(from, to).map((r) => r.line).join('\n')}\n`);
 
@@ -295,6 +302,7 @@ describe('attribution monitor explaining a sample of each window against the mod
     const file = config(dir, 'live', { explain }, [await dataQualityMonitor(dir, files)], files);
     const out = join(dir, 'out');
     const run = await DriftmonProcess.start(file);
+    processes.push(run);
     const watch = { get exitCode() { return run.child.exitCode; }, get stderr() { return run.stderr; } };
     // the endpoint answers nothing yet: consumption went on all the same
     await until('every data-quality window', () => dataQualityWindows(out).length === 4, 30_000, watch);

@@ -73,7 +73,7 @@ export interface AttributionMonitorDeps {
   gauges: AttributionGaugeMetrics & AttributionExplainMetrics;
   logger: Logger;
   /** With `attribution.explain`: KernelSHAP of one row against the model endpoint. */
-  explainer?: RowExplainer;
+  explainer?: Pick<RowExplainer, 'endpointUrl' | 'explain'>;
   clock?: () => number;
   /** Kafka sources: where window state is checkpointed with the offsets it covers. */
   checkpoints?: CheckpointStore;

@@ -57,7 +57,7 @@ interface Job {
 export interface LiveExplanationsDeps {
   monitor: string;
   settings: ExplainSettings;
-  explainer: RowExplainer;
+  explainer: Pick<RowExplainer, 'endpointUrl' | 'explain'>;
   features: readonly string[];
   /** The labels the monitor checks (model outputs named label0, … or by predictor.label_headers). */
   labels: readonly string[];
