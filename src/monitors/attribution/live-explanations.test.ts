@@ -4,19 +4,16 @@
  * stops are checkpointed as they closed and re-queued after the restart, so the two runs together
  * report what one uninterrupted run reports.
  */
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../config/load.js';
-import { createAttributionMetrics } from '../../observability/attribution-metrics.js';
-import { createMetrics } from '../../observability/metrics.js';
 import { CaptureEncoding, encodeCaptureLine } from '../../record/capture-encoder.js';
 import type { FeatureValue } from '../../sagemaker/explainability-config.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { LabelReport, ReportSink, WindowReport } from '../../sink/report.js';
-import type { RawBatch, Source } from '../../source/source.js';
-import type { Checkpoint, CheckpointStore } from '../../state/checkpoint-store.js';
+import type { RawBatch } from '../../source/source.js';
+import type { CheckpointStore } from '../../state/checkpoint-store.js';
 import { AttributionMonitorPipeline } from './attribution-monitor.js';
+import { memoryCheckpoints, memorySource, quietDeps } from './test-support/memory-parts.js';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 const WEIGHTS = [3, 2, 1];
@@ -33,24 +30,6 @@ function batches(): RawBatch[] {
     out.push({ records, origin: (i) => `t/${partition}@${next - records.length + i}`, partition: { key: `t/${partition}`, position: { topic: 't', partition, nextOffset: next } } });
   }
   return out;
-}
-
-function source(list: RawBatch[]): Source {
-  return {
-    description: 'memory',
-    partitioned: true,
-    batches: async function* (): AsyncIterable<RawBatch> {
-      yield* list;
-    },
-    assignment: () => ['t/0', 't/1'],
-    close: async () => undefined,
-    commit: async () => undefined,
-  };
-}
-
-function memoryStore(): CheckpointStore & { saved: Checkpoint[] } {
-  const saved: Checkpoint[] = [];
-  return { saved, load: async () => saved.at(-1), save: async (c) => (saved.push(c), c.state.length), describe: () => 'memory' };
 }
 
 /** φ = w·x (a baseline of zeros); `hold` keeps every answer pending. */
@@ -70,18 +49,14 @@ async function run(list: RawBatch[], store: CheckpointStore, reports: WindowRepo
   if (settings?.attribution === undefined) throw new Error('no attribution settings');
   const sink: ReportSink = { write: async (r) => (reports.push(r), r.monitor), has: async () => false, flush: async () => undefined, close: async () => undefined };
   const deadLetters: DeadLetterSink = { write: () => undefined, count: 0, flush: async () => undefined, close: async () => undefined };
-  const registry = new Registry();
   const pipeline = new AttributionMonitorPipeline({
     settings: { ...settings, attribution: settings.attribution },
     baseline: { version: '1.0', kernelShap: [{ label: 'label0', globalShapValues: [['a', 0.6], ['b', 0.3], ['c', 0.1]], expectedValue: 0 }] },
     explainer: explainer(hold),
-    source: source(list),
+    source: memorySource(list),
     reports: sink,
     deadLetters,
-    metrics: createMetrics(registry),
-    gauges: createAttributionMetrics(registry),
-    logger: pino({ level: 'silent' }),
-    clock: () => Date.UTC(2027, 0, 1),
+    ...quietDeps(),
     checkpoints: store,
   });
   await pipeline.run();
@@ -98,11 +73,11 @@ describe('an explaining attribution monitor stopped with windows still being exp
   it('checkpoints them as they closed and re-queues their samples on restart: the same reports as one run', async () => {
     const all = batches();
     const once: WindowReport[] = [];
-    await run(all, memoryStore(), once, false);
+    await run(all, memoryCheckpoints(), once, false);
     expect(summaryOf(once).map((s) => (s as unknown[])[0])).toEqual(['08:00', '08:01', '08:02', '08:03', '08:04']);
     expect(summaryOf(once).every((s) => (s as unknown[])[1] === 3)).toBe(true);
 
-    const store = memoryStore();
+    const store = memoryCheckpoints();
     const resumed: WindowReport[] = [];
     // the endpoint never answers in the first run: its closed windows are still pending at the stop
     const first = await run(all.slice(0, 13), store, resumed, true);
