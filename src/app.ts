@@ -192,11 +192,13 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       const attribution = settings.attribution;
       const [{ AttributionMonitorPipeline }, { parseExplainabilityAnalysis }] = await Promise.all([import('./monitors/attribution/attribution-monitor.js'), import('./sagemaker/explainability-analysis.js')]);
       const baseline = parseExplainabilityAnalysis(await readJsonFile(attribution.baselinePath), attribution.baselinePath);
+      // explaining monitors: the model endpoint's explainer, features in the model's order
+      const live = await (await import('./app/attribution-explainer.js')).attributionExplainer(settings.name, attribution, baseline, deps.signal);
       attributionMonitors.push(
         new AttributionMonitorPipeline({
-          settings: { ...settings, attribution },
+          settings: { ...settings, attribution: live.attribution },
           baseline,
-          ...(await (await import('./app/attribution-explainer.js')).attributionExplainer(settings.name, attribution, baseline, deps.signal)),
+          ...(live.explainer ? { explainer: live.explainer } : {}),
           source,
           reports,
           deadLetters,

@@ -53,19 +53,29 @@ export class RowExplainer {
   }
 }
 
-/** The analysis_config.json and its SHAP baseline rows, checked against the monitor's features. */
-export async function loadRowExplainerSetup(path: string, features: readonly string[]): Promise<{ config: ExplainabilityConfig; baseline: FeatureValue[][] }> {
+/**
+ * The analysis_config.json and its SHAP baseline rows, and the model's features in the order it
+ * takes them: the config's `headers` without the label and excluded columns when it has headers
+ * (every one of `features` — the baseline analysis.json's — must be among them), else `features`.
+ */
+export async function loadRowExplainerSetup(path: string, features: readonly string[]): Promise<{ config: ExplainabilityConfig; baseline: FeatureValue[][]; features: readonly string[] }> {
   const config = await loadExplainabilityConfigFile(path);
+  const omit = [...(config.label !== undefined ? [config.label] : []), ...(config.excludedColumns ?? [])];
+  const omitted = new Set(omit.map((ref) => (typeof ref === 'number' ? config.headers?.[ref] : ref)));
+  const model = config.headers === undefined ? features : config.headers.filter((h) => !omitted.has(h));
+  const missing = features.filter((f) => !model.includes(f));
+  if (missing.length > 0) {
+    throw new DriftmonError(ErrorCode.CONFIG_INVALID, `${path}: the model's features (headers without label and excluded columns: ${model.join(', ')}) lack the baseline's ${missing.join(', ')}`);
+  }
   let baseline: FeatureValue[][];
   if ('rows' in config.shap.baseline) baseline = config.shap.baseline.rows.map((r) => [...r]);
   else {
     const file = isAbsolute(config.shap.baseline.file) ? config.shap.baseline.file : resolve(dirname(path), config.shap.baseline.file);
-    const omit = [...(config.label !== undefined ? [config.label] : []), ...(config.excludedColumns ?? [])];
-    baseline = baselineRows(await readTable(file, { header: 'auto' }), file, features, config.headers, omit);
+    baseline = baselineRows(await readTable(file, { header: 'auto' }), file, model, config.headers, omit);
   }
   const width = baseline[0]?.length ?? 0;
-  if (width !== features.length) {
-    throw new DriftmonError(ErrorCode.CONFIG_INVALID, `${path}: methods.shap.baseline rows have ${width} values, the monitor explains ${features.length} features (${features.join(', ')})`);
+  if (width !== model.length) {
+    throw new DriftmonError(ErrorCode.CONFIG_INVALID, `${path}: methods.shap.baseline rows have ${width} values, the model takes ${model.length} features (${model.join(', ')})`);
   }
-  return { config, baseline };
+  return { config, baseline, features: model };
 }
