@@ -322,4 +322,18 @@ describe('attribution monitor explaining a sample of each window against the mod
     }
     expect(model.requests).toBe(3);
   }, 60_000);
+
+  it('a config with explain problems lists every one of them, the analysis_config.json\'s too, and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-attr-explain-config-'));
+    writeFileSync(join(dir, 'analysis.json'), formatExplainabilityAnalysis({ version: '1.0', kernelShap: [{ label: 'label0', globalShapValues: [['f1', 1]], expectedValue: 0 }] }));
+    writeFileSync(join(dir, 'analysis_config.json'), JSON.stringify({ methods: { shap: { num_samples: 0 } }, predictor: { endpoint_url: 'ftp://model' } }));
+    const file = config(dir, 'bad', { path: 'shap', explain: { analysisConfig: join(dir, 'analysis_config.json'), timeout: 'soon', samplesPerWindow: 0 } });
+    const run = await runCli(['run', '--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/monitors/0/attribution: give one of "path", "paths" or "explain"');
+    expect(run.stderr).toContain('/monitors/0/attribution/explain/timeout: "soon" is not a positive duration');
+    expect(run.stderr).toMatch(/\/monitors\/0\/attribution\/explain\/samplesPerWindow/);
+    expect(run.stderr).toMatch(/\/monitors\/0\/attribution\/explain\/analysisConfig: .*\$\.methods\.shap\.baseline: missing/);
+    expect(run.stderr).toMatch(/\/monitors\/0\/attribution\/explain\/analysisConfig: .*\$\.predictor\.endpoint_url: expected an http:\/\/ or https:\/\/ URL/);
+  });
 });

@@ -2,8 +2,9 @@
  * A monitor's `attribution` section, resolved: feature attribution drift over the attributions the
  * model returns in its output (monitors/attribution/). Every problem is listed with the others.
  */
-import { existsSync } from 'node:fs';
-import { AGG_METHODS, AggMethod } from '../sagemaker/explainability-config.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { DriftmonError } from '../errors.js';
+import { AGG_METHODS, AggMethod, parseExplainabilityConfig } from '../sagemaker/explainability-config.js';
 import { parseDurationMs } from './duration.js';
 import type { AttributionConfigInput, AttributionExplainConfigInput } from './schema.js';
 
@@ -83,6 +84,7 @@ function resolveExplain(e: AttributionExplainConfigInput, c: AttributionContext)
   const at = `${c.at}/explain`;
   const analysisConfigPath = c.abs(e.analysisConfig);
   if (c.checkFiles && typeof e.analysisConfig === 'string' && !existsSync(analysisConfigPath)) c.missingInput(`${at}/analysisConfig: ${analysisConfigPath} does not exist`);
+  else if (c.checkFiles) checkAnalysisConfig(analysisConfigPath, `${at}/analysisConfig`, c.problems);
   const duration = (text: string | undefined, key: string, fallback: number): number => {
     if (text === undefined) return fallback;
     const ms = parseDurationMs(text);
@@ -98,4 +100,14 @@ function resolveExplain(e: AttributionExplainConfigInput, c: AttributionContext)
     retries: e.retries ?? EXPLAIN_DEFAULTS.retries,
     deadlineMs: duration(e.deadline, 'deadline', EXPLAIN_DEFAULTS.deadlineMs),
   };
+}
+
+/** The analysis_config.json's own problems (predictor, methods.shap), listed with the config's. */
+function checkAnalysisConfig(path: string, at: string, problems: string[]): void {
+  try {
+    parseExplainabilityConfig(JSON.parse(readFileSync(path, 'utf8')), path);
+  } catch (e) {
+    if (e instanceof DriftmonError) problems.push(`${at}: ${e.message}`, ...e.details.map((d) => `${at}: ${d}`));
+    else problems.push(`${at}: ${path} is not readable JSON: ${(e as Error).message}`);
+  }
 }
