@@ -19,14 +19,21 @@
  * The full queue: the endpoint holds its answers; every window still closes and is reported by the
  * data-quality monitor beside it, and the samples that do not fit the queue are counted as skipped
  * (in /metrics and in each window's report).
+ *
+ * From a real broker: the app stops (in process) while the endpoint holds every answer, so its
+ * closed windows are still being explained; they are checkpointed as they closed, and the restarted
+ * app re-queues their samples and reports them with the exact attributions.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { startApp } from '../src/app.js';
+import { loadConfig } from '../src/config/load.js';
 import { attributionNdcg } from '../src/evaluate/attribution/ndcg.js';
 import { CaptureEncoding, encodeCaptureLine } from '../src/record/capture-encoder.js';
 import { idHash32 } from '../src/record/id-hash.js';
@@ -34,6 +41,9 @@ import { formatExplainabilityAnalysis, parseExplainabilityAnalysis } from '../sr
 import { reportFolder } from '../src/sink/report.js';
 import { MAIN, REPO, runCli } from './support/cli.js';
 import { DriftmonProcess } from './support/driftmon-process.js';
+import { createTopic, produceAll, uniqueTopic } from './support/kafka.js';
+import { describeWithServices } from './support/services.js';
+import { metricSum } from './support/wait.js';
 import { LiveModel } from './support/live-model.js';
 import { rng } from './support/random.js';
 
@@ -158,9 +168,9 @@ function windows(out: string, monitor: string): WindowResult[] {
     });
 }
 
-async function until(what: string, ok: () => boolean, timeoutMs: number, child?: { exitCode: number | null; stderr: string }): Promise<void> {
+async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs: number, child?: { exitCode: number | null; stderr: string }): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
+  while (!(await ok())) {
     if (child !== undefined && child.exitCode !== null) throw new Error(`driftmon exited (${child.exitCode}) while waiting for ${what}\n${child.stderr.slice(-3000)}`);
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${child ? `\n${child.stderr.slice(-3000)}` : ''}`);
     await sleep(100);
@@ -336,4 +346,55 @@ describe('attribution monitor explaining a sample of each window against the mod
     expect(run.stderr).toMatch(/\/monitors\/0\/attribution\/explain\/analysisConfig: .*\$\.methods\.shap\.baseline: missing/);
     expect(run.stderr).toMatch(/\/monitors\/0\/attribution\/explain\/analysisConfig: .*\$\.predictor\.endpoint_url: expected an http:\/\/ or https:\/\/ URL/);
   });
+});
+
+describeWithServices(['kafka'], 'explaining attribution monitor on a real broker', ({ kafka }) => {
+  it('stopped while its closed windows are being explained: checkpointed as closed, re-queued and reported after the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-kafka-attr-explain-'));
+    const model = new LiveModel(BEFORE, BIAS);
+    models.push(model);
+    await model.start();
+    model.hold();
+    setup(dir, model, {});
+    const topic = uniqueTopic('inference-attr-explain');
+    await createTopic(kafka.brokers, topic, 2);
+    const recs = stream(6, 2000, () => BEFORE, 44);
+    await produceAll(kafka.brokers, topic, recs.map((r, i) => ({ value: r.line, partition: i % 2 })), 1_000);
+    const source = { type: 'kafka', brokers: kafka.brokers, topics: [topic], fromBeginning: true, partitionIdle: '10m' };
+    const file = join(dir, 'driftmon.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        monitors: [{ name: 'live', source, windows: ['1m'], checkpointInterval: '1s', attribution: { baseline: join(dir, 'analysis.json'), explain: { analysisConfig: join(dir, 'analysis_config.json'), samplesPerWindow: 3, concurrency: 1 } } }],
+        output: { dir: join(dir, 'out') },
+        state: { dir: join(dir, 'state') },
+        http: { enabled: false },
+      }),
+    );
+    const out = join(dir, 'out');
+    const runApp = async (ready: (app: Awaited<ReturnType<typeof startApp>>) => Promise<void>): Promise<void> => {
+      const stop = new AbortController();
+      const app = await startApp(loadConfig(file), { logger: pino({ level: 'silent' }), signal: stop.signal });
+      try {
+        await ready(app);
+      } finally {
+        stop.abort();
+        await app.attributionDone;
+        await app.close();
+      }
+    };
+    // five windows closed at the watermark (the last minute stays open): 15 samples, one at the held endpoint
+    await runApp((app) => until('15 samples queued', async () => (await metricSum(app.registry, 'driftmon_attribution_explain_queue_depth')) === 14, 60_000));
+    expect(windows(out, 'live')).toEqual([]);
+    model.release();
+    await runApp(async () => until('5 windows after the restart', () => windows(out, 'live').length === 5, 60_000));
+    const live = windows(out, 'live');
+    live.forEach((w, m) => {
+      const inWindow = recs.filter((r) => r.t >= START_MS + m * M && r.t < START_MS + (m + 1) * M);
+      const exact = meanAbsPhi(sampleOf(inWindow, 3), BEFORE);
+      expect(w.start).toBe(minute(m));
+      expect(w.report.explained).toMatchObject({ sampled: 3, explained: 3, failed: 0, skipped: 0, unfinished: 0 });
+      for (const f of FEATURES) expect(Math.abs((w.global.get(f) as number) - (exact.get(f) as number))).toBeLessThan(TOLERANCE);
+    });
+  }, 150_000);
 });

@@ -172,9 +172,16 @@ export class AttributionMonitorPipeline {
   async run(signal?: AbortSignal): Promise<AttributionMonitorSummary> {
     const { source, logger } = this.deps;
     await this.start();
+    // windows checkpointed while still being explained: closed again now, their samples re-queued
+    if (this.live !== undefined) await this.closeWindows(this.windower.closeDue(), false);
     logger.info({ monitor: this.name, source: source.description, labels: this.labels, features: this.features.length }, 'attribution monitor started');
     this.ready = true;
-    const onAbort = (): void => (source.stop ? source.stop() : void source.close());
+    const onAbort = (): void => {
+      // before the requests in flight are aborted: their failures are the stop's, not the endpoint's
+      this.live?.stop();
+      if (source.stop) source.stop();
+      else void source.close();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for await (const batch of source.batches()) {
@@ -183,6 +190,9 @@ export class AttributionMonitorPipeline {
         if (signal?.aborted) break;
       }
       if (this.cycle.enabled && source.partitioned === true) {
+        // closed windows still being explained go to the checkpoint, a report being written first
+        this.live?.stop();
+        await this.reporting;
         await this.cycle.save(this.state, true);
         logger.info({ monitor: this.name, openWindows: this.windower.openCount(), closedUnsettled: this.live?.pendingCount ?? 0 }, 'stopped: open windows checkpointed');
       } else if (signal?.aborted) logger.warn({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped before the end of the input: windows dropped unreported');

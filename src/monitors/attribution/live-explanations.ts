@@ -76,6 +76,7 @@ export class LiveExplanations {
   /** Failures logged since the last summary line (no per-sample logging). */
   private failuresUnlogged = 0;
   private lastFailure: string | undefined;
+  private stopped = false;
 
   constructor(private readonly deps: LiveExplanationsDeps) {
     this.endpointUrl = deps.explainer.endpointUrl;
@@ -89,12 +90,14 @@ export class LiveExplanations {
     for (const w of windows) {
       const samples = w.profile.sample?.entries ?? [];
       const p: PendingWindow = { w, progress: { sampled: samples.length, explained: 0, failed: 0, skipped: 0, unfinished: 0, lastError: undefined }, waiting: 0, deadlineMs: now + this.deps.settings.deadlineMs, settled: false };
+      this.pending.push(p);
+      // stopped: the window goes to the checkpoint as it closed
+      if (this.stopped) continue;
       for (const sample of samples) {
         if (this.queue.offer({ pending: p, sample })) p.waiting++;
         else p.progress.skipped++;
       }
       this.count(ExplainOutcome.SKIPPED, p.progress.skipped);
-      this.pending.push(p);
       if (p.waiting > 0) {
         const t = setTimeout(() => {
           this.timers.delete(t);
@@ -108,6 +111,7 @@ export class LiveExplanations {
 
   /** The oldest closed windows that are settled, in close order, with what became of their samples. */
   takeSettled(): { w: WindowState<AttributionProfile>; progress: ExplainProgress }[] {
+    if (this.stopped) return [];
     const now = this.deps.clock();
     const out: { w: WindowState<AttributionProfile>; progress: ExplainProgress }[] = [];
     while (this.pending.length > 0) {
@@ -138,12 +142,18 @@ export class LiveExplanations {
     });
   }
 
-  /** Stop explaining: queued and running samples are counted as unfinished. */
+  /**
+   * Stop explaining (the monitor stops): nothing more is explained or handed back, answers still
+   * coming are ignored, and the windows not handed back stay for the checkpoint
+   * (unsettledAsClosed); their waiting samples are counted as unfinished.
+   */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     this.queue.stop();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const p of this.pending) this.settle(p);
+    for (const p of this.pending) if (!p.settled) this.count(ExplainOutcome.UNFINISHED, p.waiting);
   }
 
   private settle(p: PendingWindow): void {
@@ -155,17 +165,19 @@ export class LiveExplanations {
 
   private async run(job: Job): Promise<void> {
     const { pending: p, sample } = job;
-    if (p.settled) return; // given up at its deadline while it waited
+    // given up at its deadline while it waited, or the monitor stopped
+    if (p.settled || this.stopped) return;
     try {
       const { byLabel } = await this.deps.explainer.explain(sample.values, sample.hash);
       const missing = this.deps.labels.filter((l) => !byLabel.has(l));
       if (missing.length > 0) throw new Error(`the model at ${this.endpointUrl} has no output ${missing.join(', ')} (it has ${[...byLabel.keys()].join(', ')})`);
-      if (p.settled) return;
+      if (p.settled || this.stopped) return;
       this.deps.labels.forEach((label, k) => p.w.profile.add(label, this.deps.features, byLabel.get(label) as Float64Array, k === 0));
       p.progress.explained++;
       this.count(ExplainOutcome.EXPLAINED, 1);
     } catch (e) {
-      if (p.settled) return;
+      // a stop aborts the requests in flight: that is no failure of the endpoint
+      if (p.settled || this.stopped) return;
       p.progress.failed++;
       p.progress.lastError = this.lastFailure = (e as Error).message;
       this.failuresUnlogged++;
