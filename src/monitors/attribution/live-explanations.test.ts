@@ -12,7 +12,12 @@ import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { LabelReport, ReportSink, WindowReport } from '../../sink/report.js';
 import type { RawBatch } from '../../source/source.js';
 import type { CheckpointStore } from '../../state/checkpoint-store.js';
+import { EXPLAIN_DEFAULTS } from '../../config/attribution-config.js';
+import { AttributionProfile } from '../../profile/attribution-profile.js';
+import { ExplainSample } from '../../profile/explain-sample.js';
+import { quantileSketchFactory } from '../../sketch/quantile-factory.js';
 import { AttributionMonitorPipeline } from './attribution-monitor.js';
+import { LiveExplanations } from './live-explanations.js';
 import { memoryCheckpoints, memorySource, quietDeps } from './test-support/memory-parts.js';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
@@ -85,5 +90,46 @@ describe('an explaining attribution monitor stopped with windows still being exp
     expect(first.summary.windowsClosed).toBe(0);
     await run(all.slice(13), store, resumed, false);
     expect(summaryOf(resumed)).toEqual(summaryOf(once));
+  });
+});
+
+describe('LiveExplanations', () => {
+  /** A closed window whose sample holds `n` records. */
+  function closedWindow(n: number): { sizeMs: number; startMs: number; endMs: number; rows: number; weight: number; profile: AttributionProfile } {
+    const profile = new AttributionProfile(quantileSketchFactory('kll'));
+    profile.sample = new ExplainSample(n);
+    for (let i = 0; i < n; i++) profile.sample.offer({ id: `i${i}`, hash: i, values: [1, 2, 3] });
+    return { sizeMs: 60_000, startMs: 0, endMs: 60_000, rows: n, weight: n, profile };
+  }
+
+  it('hands a window back at its deadline with what still waits counted as unfinished; late answers are ignored', async () => {
+    let now = 0;
+    let answer: (() => void) | undefined;
+    const slow = {
+      endpointUrl: 'memory://model',
+      explain: () => new Promise<{ byLabel: Map<string, Float64Array> }>((resolve) => (answer = () => resolve({ byLabel: new Map([['label0', Float64Array.of(1, 1, 1)]]) }))),
+    };
+    const live = new LiveExplanations({
+      monitor: 'm',
+      settings: { ...EXPLAIN_DEFAULTS, analysisConfigPath: 'ac.json', concurrency: 1, deadlineMs: 5_000 },
+      explainer: slow,
+      features: ['a', 'b', 'c'],
+      labels: ['label0'],
+      metrics: quietDeps().gauges,
+      logger: quietDeps().logger,
+      clock: () => now,
+      onSettled: () => undefined,
+    });
+    const w = closedWindow(3);
+    live.closed([w]);
+    expect(live.takeSettled()).toEqual([]);
+    now = 5_000;
+    const [settled] = live.takeSettled();
+    expect(settled?.progress).toEqual({ sampled: 3, explained: 0, failed: 0, skipped: 0, unfinished: 3, lastError: undefined });
+    answer?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(w.profile.rowCount).toBe(0);
+    expect(live.pendingCount).toBe(0);
+    live.stop();
   });
 });
