@@ -23,13 +23,12 @@ import type { MonitorSettings } from '../../config/load.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
 import type { LabelAttributions } from '../../evaluate/attribution/attribution-drift-check.js';
 import type { RowExplainer } from '../../baseline/row-explainer.js';
-import { idHash32 } from '../../record/id-hash.js';
-import { ModelInputReader } from '../../record/model-input-reader.js';
-import { ExplainSample } from '../../profile/explain-sample.js';
-import { LiveExplanations, type ExplainProgress } from './live-explanations.js';
 import type { AttributionExplainMetrics, AttributionGaugeMetrics, CheckpointMetrics, DataQualityWindowMetrics, RecordMetrics } from '../../observability/component-metrics.js';
 import { AttributionProfile } from '../../profile/attribution-profile.js';
+import { ExplainSample } from '../../profile/explain-sample.js';
 import { AttributionExtractor } from '../../record/attribution-extractor.js';
+import { idHash32 } from '../../record/id-hash.js';
+import { ModelInputReader } from '../../record/model-input-reader.js';
 import type { ExplainabilityAnalysis } from '../../sagemaker/explainability-analysis.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { ReportSink } from '../../sink/report.js';
@@ -45,6 +44,7 @@ import { MemoryWindowStore, type ProfileCodec, type WindowState } from '../../wi
 import { Windower } from '../../window/windower.js';
 import { publishAttributionGauges } from './attribution-gauges.js';
 import { baselineAttributions, buildAttributionReport, evaluateAttributionWindow } from './attribution-report.js';
+import { LiveExplanations, type ExplainProgress } from './live-explanations.js';
 
 export interface AttributionMonitorSummary {
   monitor: string;
@@ -357,7 +357,7 @@ export class AttributionMonitorPipeline {
     all.restore(open);
     for (const u of unsettled) Object.assign(all.getOrCreate(u.sizeMs, u.startMs), { rows: u.rows, weight: u.weight, profile: u.profile });
     return all.snapshot();
-  };
+  }
 
   /** Restore from the last checkpoint, if there is one (Kafka sources). */
   private async start(): Promise<void> {
