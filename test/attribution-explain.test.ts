@@ -96,15 +96,19 @@ function sampleOf(records: readonly Rec[], n: number): Rec[] {
 const meanAbsPhi = (records: readonly Rec[], w: readonly number[]): Map<string, number> =>
   new Map(FEATURES.map((f, j) => [f, records.reduce((s, r) => s + Math.abs((w[j] as number) * ((r.x[j] as number) - (BASE_MEAN[j] as number))), 0) / records.length]));
 
-function setup(dir: string, model: LiveModel, explain: Record<string, unknown>): { baseline: Map<string, number> } {
+/** A temp folder with the baseline analysis.json and the analysis_config.json of a linear model served on 127.0.0.1. */
+async function modelAndFiles(prefix: string): Promise<{ dir: string; model: LiveModel; baseline: Map<string, number> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const model = new LiveModel(BEFORE, BIAS);
+  models.push(model);
+  await model.start();
   const baseline = new Map(FEATURES.map((f, j) => [f, (BEFORE[j] as number) * 0.5]));
   writeFileSync(join(dir, 'analysis.json'), formatExplainabilityAnalysis({ version: '1.0', kernelShap: [{ label: 'label0', globalShapValues: [...baseline], expectedValue: 0 }] }));
   writeFileSync(
     join(dir, 'analysis_config.json'),
     JSON.stringify({ headers: FEATURES, methods: { shap: { baseline: SHAP_BASELINE, agg_method: 'mean_abs', seed: 3 } }, predictor: { endpoint_url: model.url, content_type: 'text/csv' } }),
   );
-  void explain;
-  return { baseline };
+  return { dir, model, baseline };
 }
 
 function config(dir: string, name: string, attribution: Record<string, unknown>, extra: Record<string, unknown>[] = [], source: Record<string, unknown> = { type: 'stdin' }): string {
@@ -200,11 +204,7 @@ afterEach(async () => {
 
 describe('attribution monitor explaining a sample of each window against the model endpoint', () => {
   it('the model switches its weights mid-stream: nDCG < 0.9 and violations in exactly the windows after, as from carried attributions', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftmon-attr-explain-'));
-    const model = new LiveModel(BEFORE, BIAS);
-    models.push(model);
-    await model.start();
-    const { baseline } = setup(dir, model, {});
+    const { dir, model, baseline } = await modelAndFiles('driftmon-attr-explain-');
     const CHANGE = 3;
     const recs = stream(6, 3000, (m) => (m < CHANGE ? BEFORE : AFTER), 14);
     const out = join(dir, 'out');
@@ -242,11 +242,7 @@ describe('attribution monitor explaining a sample of each window against the mod
   }, 90_000);
 
   it('the endpoint down for 30 s: the data-quality monitor goes on, windows in the outage are not evaluated with the reason, later ones are', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftmon-attr-outage-'));
-    const model = new LiveModel(BEFORE, BIAS);
-    models.push(model);
-    await model.start();
-    setup(dir, model, {});
+    const { dir, model } = await modelAndFiles('driftmon-attr-outage-');
     const recs = stream(7, 3000, () => BEFORE, 21);
     const capture = join(dir, 'capture.jsonl');
     writeFileSync(capture, '');
@@ -297,12 +293,8 @@ describe('attribution monitor explaining a sample of each window against the mod
   }, 90_000);
 
   it('a full queue: samples skipped and counted, every window still closes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftmon-attr-queue-'));
-    const model = new LiveModel(BEFORE, BIAS);
-    models.push(model);
-    await model.start();
+    const { dir, model } = await modelAndFiles('driftmon-attr-queue-');
     model.hold();
-    setup(dir, model, {});
     const recs = stream(4, 3000, () => BEFORE, 33);
     const capture = join(dir, 'capture.jsonl');
     writeFileSync(capture, `${recs.map((r) => r.line).join('\n')}\n`);
@@ -350,12 +342,8 @@ describe('attribution monitor explaining a sample of each window against the mod
 
 describeWithServices(['kafka'], 'explaining attribution monitor on a real broker', ({ kafka }) => {
   it('stopped while its closed windows are being explained: checkpointed as closed, re-queued and reported after the restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftmon-kafka-attr-explain-'));
-    const model = new LiveModel(BEFORE, BIAS);
-    models.push(model);
-    await model.start();
+    const { dir, model } = await modelAndFiles('driftmon-kafka-attr-explain-');
     model.hold();
-    setup(dir, model, {});
     const topic = uniqueTopic('inference-attr-explain');
     await createTopic(kafka.brokers, topic, 2);
     const recs = stream(6, 2000, () => BEFORE, 44);
