@@ -15,7 +15,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { seededRandom } from '../evaluate/explainability/coalitions.js';
+import { seededRandom } from '../evaluate/seeded-random.js';
 import { aggregateShap, logit } from '../evaluate/explainability/global-shap.js';
 import { planRow, solveRow, syntheticRows, type RowPlan, type SolveStats } from '../evaluate/explainability/kernel-shap.js';
 import {

@@ -8,7 +8,7 @@
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { seededRandom } from '../evaluate/explainability/coalitions.js';
+import { seededRandom } from '../evaluate/seeded-random.js';
 import { planRow, solveRow, syntheticRows } from '../evaluate/explainability/kernel-shap.js';
 import { labelName } from '../sagemaker/explainability-analysis.js';
 import type { ExplainabilityConfig, FeatureValue } from '../sagemaker/explainability-config.js';

@@ -1,4 +1,5 @@
 /** Seeded pseudo-random numbers for statistical tests and benchmarks (mulberry32). */
+import { seededRandom } from '../../src/evaluate/seeded-random.js';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -10,15 +11,8 @@ export interface Rng {
 }
 
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
   let spare: number | undefined;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     normal(): number {

@@ -47,18 +47,6 @@ export function binomial(n: number, k: number): number {
   return c > Number.MAX_SAFE_INTEGER ? c : Math.round(c);
 }
 
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Coalitions over m ≥ 2 features within a budget of numSamples synthetic coalitions. */
 export function sampleCoalitions(m: number, numSamples: number, random: () => number): Coalitions {
   if (m < 2) return { m, masks: [], weights: new Float64Array(0), exact: true };

@@ -4,7 +4,8 @@
  * coalitions enumerated, or an additive model), measured bounds where it samples.
  */
 import { describe, expect, it } from 'vitest';
-import { binomial, sampleCoalitions, seededRandom, shapleyKernelWeight } from './coalitions.js';
+import { binomial, sampleCoalitions, shapleyKernelWeight } from './coalitions.js';
+import { seededRandom } from '../seeded-random.js';
 import { planRow, solveRow, syntheticRows, varyingFeatures, type FeatureValue } from './kernel-shap.js';
 import { AggMethod } from '../../sagemaker/explainability-config.js';
 import { aggregateShap, logit } from './global-shap.js';

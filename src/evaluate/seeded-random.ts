@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a small seeded generator, uniform in [0, 1). Where a result must be reproducible from
+ * a seed (KernelSHAP's sampled coalitions); the tests' generator (test/support/random.ts) draws
+ * from it too.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
