@@ -83,7 +83,7 @@ const QUOTE_MAX = 64;
 const quote = (s: string): string => JSON.stringify(s.length <= QUOTE_MAX ? s : `${s.slice(0, QUOTE_MAX)}…`);
 
 function typeName(v: unknown): string {
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
