@@ -97,7 +97,7 @@ describe('decoded row → hook → row', () => {
     };
     expect(at('f')).toEqual([ValueKind.FRACTIONAL, 5, undefined]);
     expect(at('n')).toEqual([ValueKind.INTEGRAL, 7, '007']);
-    expect(at('renamed_f')).toEqual([ValueKind.INTEGRAL, 5, undefined]);
+    expect(at('renamed_f')).toEqual([ValueKind.INTEGRAL, 5, undefined]); // "f" is still there: a copy, a new value
     expect(at('s2')).toEqual([ValueKind.INTEGRAL, 3, undefined]);
     expect(at('flag')).toEqual([ValueKind.BOOLEAN, undefined, 'false']);
     expect(at('nothing')).toEqual([ValueKind.MISSING, undefined, undefined]);
@@ -105,6 +105,19 @@ describe('decoded row → hook → row', () => {
     expect(at('s')).toEqual([ValueKind.MISSING, undefined, undefined]); // removed by the hook
     expect(row.width).toBe(registry.size);
     expect([row.eventTimeMs, row.inferenceId, row.eventId]).toEqual([42, 'id', undefined]);
+  });
+
+  it('a renamed value (its old name removed) keeps its kind and text', () => {
+    const registry = new FeatureRegistry();
+    registry.declare('n', { keepText: true });
+    const h = hookedRowOf(decoded(registry), registry);
+    registry.declare('m', { keepText: true });
+    const row = fillHookRow(h, [['g', 5], ['m', 7], ['s', 'red']], registry, createHookRowScratch(createRow(2))) as FeatureRow;
+    const g = registry.get('g')?.index as number;
+    const m = registry.get('m')?.index as number;
+    expect([row.kinds[g], row.numbers[g], row.strings[g]]).toEqual([ValueKind.FRACTIONAL, 5, undefined]);
+    expect([row.kinds[m], row.numbers[m], row.strings[m]]).toEqual([ValueKind.INTEGRAL, 7, '007']);
+    expect(row.kinds[registry.get('f')?.index as number]).toBe(ValueKind.MISSING);
   });
 
   it('a changed value under the same name is classified anew; a new name past the cap is too_many_features', () => {

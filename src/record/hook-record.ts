@@ -17,9 +17,10 @@
  *   future-time checks already made); no symbol keys;
  * - features: an object or a Map of string names (not empty, at most the monitor's maxFeatures)
  *   to a number, a string, a boolean or null (missing).
- * A value the hook passes through under the same name keeps its decoded classification ("5.0"
- * stays Fractional); a new or renamed value is classified from its type like a JSON value: an
- * integer-valued number is Integral, a string by its text ("3" Integral), a boolean Boolean.
+ * A value the hook passes through keeps its decoded classification ("5.0" stays Fractional): under
+ * the same name, or renamed (a new name holding the value of a name the hook removed). Any other
+ * value is classified from its type like a JSON value: an integer-valued number is Integral, a
+ * string by its text ("3" Integral), a boolean Boolean, null missing.
  */
 import { RecordErrorReason } from '../errors.js';
 import { classifyJson, createScanResult, type JsonClassification, type ScanResult } from './classify.js';
@@ -145,6 +146,12 @@ export function fillHookRow(hooked: HookedRow, features: HookEntries, registry: 
     if (slot < 0) return RecordErrorReason.TOO_MANY_FEATURES;
     slots.push(slot);
   }
+  // values whose name the hook removed, by value: a new name holding one of them is that value renamed
+  let moved: Map<HookValue, number> | undefined;
+  const kept = new Set(features.map(([name]) => name));
+  hooked.input.features.forEach(([name, value], k) => {
+    if (!kept.has(name) && !(moved ??= new Map()).has(value)) moved.set(value, k);
+  });
   const row = scratch.row;
   const width = registry.size;
   ensureRowCapacity(row, width);
@@ -153,13 +160,17 @@ export function fillHookRow(hooked: HookedRow, features: HookEntries, registry: 
   const { json } = scratch;
   features.forEach(([name, value], k) => {
     const slot = slots[k] as number;
-    const was = given.get(name);
-    if (was !== undefined && Object.is((hooked.input.features[was] as [string, HookValue])[1], value)) {
-      // passed through: its decoded kind and text ("5.0" stays Fractional, a String-typed feature's "007" its text)
+    const same = given.get(name);
+    const was = same !== undefined && Object.is((hooked.input.features[same] as [string, HookValue])[1], value) ? same : same === undefined ? moved?.get(value) : undefined;
+    if (was !== undefined) {
+      // passed through or renamed: its decoded kind and text ("5.0" stays Fractional, a String-typed feature's "007" its text)
       const kind = hooked.kinds[was] as ValueKind;
       row.kinds[slot] = kind;
-      if (typeof value === 'number') row.numbers[slot] = value;
-      row.strings[slot] = hooked.texts[was];
+      if (typeof value !== 'number') row.strings[slot] = value as string;
+      else {
+        row.numbers[slot] = value;
+        if (registry.at(slot).keepText) row.strings[slot] = hooked.texts[was] ?? String(value);
+      }
       return;
     }
     const kind = classifyJson(value, json, scratch.scan);
