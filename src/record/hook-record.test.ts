@@ -4,7 +4,10 @@ import { FeatureRegistry } from './feature-registry.js';
 import { createHookRowScratch, fillHookRow, hookedRowOf, hookRecordOf, hookVerdict, type HookInput } from './hook-record.js';
 import { createRow, ValueKind, type FeatureRow } from './row.js';
 
-const input: HookInput = { inferenceId: 'i1', eventId: 'e1', eventTimeMs: 1000, features: [['a', 1], ['b', 'x']] };
+/** Features as the hook code passes them: names and values from pairs. */
+const feats = (pairs: [string, number | string | boolean | null][]): { names: string[]; values: (number | string | boolean | null)[] } => ({ names: pairs.map(([n]) => n), values: pairs.map(([, v]) => v) });
+
+const input: HookInput = { inferenceId: 'i1', eventId: 'e1', eventTimeMs: 1000, ...feats([['a', 1], ['b', 'x']]) };
 
 function invalidReason(out: unknown, maxFeatures = 100): string {
   const v = hookVerdict(input, out, maxFeatures);
@@ -18,13 +21,13 @@ describe('hookVerdict: what a pre-processor returns', () => {
     const r = hookRecordOf(input);
     r.features.c = true;
     delete r.features.a;
-    expect(hookVerdict(input, r, 100)).toEqual({ outcome: 'kept', features: [['b', 'x'], ['c', true]] });
-    expect(hookVerdict(input, { features: new Map([['z', null]]) }, 100)).toEqual({ outcome: 'kept', features: [['z', null]] });
-    expect(hookVerdict(input, { inferenceId: 'i1', eventTimeMs: 1000, features: { a: 2.5 } }, 100)).toEqual({ outcome: 'kept', features: [['a', 2.5]] });
+    expect(hookVerdict(input, r, 100)).toEqual({ outcome: 'kept', ...feats([['b', 'x'], ['c', true]]) });
+    expect(hookVerdict(input, { features: new Map([['z', null]]) }, 100)).toEqual({ outcome: 'kept', ...feats([['z', null]]) });
+    expect(hookVerdict(input, { inferenceId: 'i1', eventTimeMs: 1000, features: { a: 2.5 } }, 100)).toEqual({ outcome: 'kept', ...feats([['a', 2.5]]) });
   });
 
   it('the record the hook gets: features in a null-prototype object (a feature named __proto__ is a feature)', () => {
-    const r = hookRecordOf({ ...input, features: [['__proto__', 3]] });
+    const r = hookRecordOf({ ...input, ...feats([['__proto__', 3]]) });
     expect(Object.getPrototypeOf(r.features)).toBe(null);
     expect(Object.keys(r.features)).toEqual(['__proto__']);
     expect(r).toMatchObject({ inferenceId: 'i1', eventId: 'e1', eventTimeMs: 1000 });
@@ -81,7 +84,7 @@ describe('decoded row → hook → row', () => {
     const registry = new FeatureRegistry();
     registry.declare('n', { keepText: true });
     const h = hookedRowOf(decoded(registry), registry);
-    expect(h.input).toEqual({ inferenceId: 'id', eventId: null, eventTimeMs: 42, features: [['n', 7], ['f', 5], ['s', 'red']] });
+    expect(h.input).toEqual({ inferenceId: 'id', eventId: null, eventTimeMs: 42, ...feats([['n', 7], ['f', 5], ['s', 'red']]) });
   });
 
   it('passed-through values keep their decoded kind and text; new and renamed ones are classified from their type', () => {
@@ -89,7 +92,7 @@ describe('decoded row → hook → row', () => {
     registry.declare('n', { keepText: true });
     const h = hookedRowOf(decoded(registry), registry);
     const scratch = createHookRowScratch(createRow(2));
-    const row = fillHookRow(h, [['n', 7], ['f', 5], ['renamed_f', 5], ['s2', '3'], ['flag', false], ['nothing', null], ['half', 0.5]], registry, scratch) as FeatureRow;
+    const row = fillHookRow(h, feats([['n', 7], ['f', 5], ['renamed_f', 5], ['s2', '3'], ['flag', false], ['nothing', null], ['half', 0.5]]), registry, scratch) as FeatureRow;
     const at = (name: string): [ValueKind, number | undefined, string | undefined] => {
       const i = registry.get(name)?.index as number;
       const kind = row.kinds[i] as ValueKind;
@@ -112,7 +115,7 @@ describe('decoded row → hook → row', () => {
     registry.declare('n', { keepText: true });
     const h = hookedRowOf(decoded(registry), registry);
     registry.declare('m', { keepText: true });
-    const row = fillHookRow(h, [['g', 5], ['m', 7], ['s', 'red']], registry, createHookRowScratch(createRow(2))) as FeatureRow;
+    const row = fillHookRow(h, feats([['g', 5], ['m', 7], ['s', 'red']]), registry, createHookRowScratch(createRow(2))) as FeatureRow;
     const g = registry.get('g')?.index as number;
     const m = registry.get('m')?.index as number;
     expect([row.kinds[g], row.numbers[g], row.strings[g]]).toEqual([ValueKind.FRACTIONAL, 5, undefined]);
@@ -124,8 +127,8 @@ describe('decoded row → hook → row', () => {
     const registry = new FeatureRegistry(4);
     const h = hookedRowOf(decoded(registry), registry);
     const scratch = createHookRowScratch(createRow(2));
-    const row = fillHookRow(h, [['f', 6]], registry, scratch) as FeatureRow;
+    const row = fillHookRow(h, feats([['f', 6]]), registry, scratch) as FeatureRow;
     expect(row.kinds[registry.get('f')?.index as number]).toBe(ValueKind.INTEGRAL);
-    expect(fillHookRow(h, [['one_too_many', 1]], registry, scratch)).toBe(RecordErrorReason.TOO_MANY_FEATURES);
+    expect(fillHookRow(h, feats([['one_too_many', 1]]), registry, scratch)).toBe(RecordErrorReason.TOO_MANY_FEATURES);
   });
 });

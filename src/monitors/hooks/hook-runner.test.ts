@@ -37,7 +37,7 @@ function runner(source: string, kind: HookKind = 'preprocess', timeoutMs = 200):
   return { runner: r, restarts: () => c.restarts };
 }
 
-const item = (n: number): HookInput => ({ inferenceId: `i${n}`, eventId: null, eventTimeMs: n, features: [['x', n]] });
+const item = (n: number): HookInput => ({ inferenceId: `i${n}`, eventId: null, eventTimeMs: n, names: ['x'], values: [n] });
 
 const MISBEHAVING = `
 export function preprocess(r) {
@@ -60,7 +60,7 @@ describe('HookRunner', () => {
     expect(await r.start()).toBeUndefined();
     const results = await r.run([0, 1, 2, 3, 4, 5, 6, 7, 8].map(item));
     expect(results).toEqual([
-      { outcome: 'kept', features: [['x', 0], ['y', 0]] },
+      { outcome: 'kept', names: ['x', 'y'], values: [0, 0] },
       { outcome: 'dropped' },
       { outcome: 'failed', error: 'RangeError: two' },
       { outcome: 'failed', error: 'Error: three' },
@@ -68,18 +68,18 @@ describe('HookRunner', () => {
       { outcome: 'timeout' },
       { outcome: 'invalid', error: 'returned a number, not a record' },
       { outcome: 'failed', error: "the hook's thread exited (code 3)" },
-      { outcome: 'kept', features: [['x', 8], ['y', 80]] },
+      { outcome: 'kept', names: ['x', 'y'], values: [8, 80] },
     ]);
     expect(restarts()).toBe(3); // the loop, the promise that never settles, the exit
     // the thread after the restarts still serves
-    expect(await r.run([item(9)])).toEqual([{ outcome: 'kept', features: [['x', 9], ['y', 90]] }]);
+    expect(await r.run([item(9)])).toEqual([{ outcome: 'kept', names: ['x', 'y'], values: [9, 90] }]);
   }, 30_000);
 
   it('runs asked for at once run one after the other', async () => {
     const { runner: r } = runner('export async function preprocess(r) { await new Promise((ok) => setTimeout(ok, 5)); return r; }');
     expect(await r.start()).toBeUndefined();
     const all = await Promise.all([r.run([item(1), item(2)]), r.run([item(3)])]);
-    expect(all.flat().map((x) => (x.outcome === 'kept' ? x.features[0]?.[1] : x.outcome))).toEqual([1, 2, 3]);
+    expect(all.flat().map((x) => (x.outcome === 'kept' ? x.values[0] : x.outcome))).toEqual([1, 2, 3]);
   });
 
   it('a thread that dies between runs (a hook timer that throws) is replaced at the next run', async () => {

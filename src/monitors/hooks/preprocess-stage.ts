@@ -136,7 +136,7 @@ export class PreprocessStage {
           let reason = p.reason;
           mine.forEach((r, k) => {
             if (r.outcome !== 'kept' || reason === RecordErrorReason.TOO_MANY_FEATURES) return;
-            const row = fillHookRow(p.rows[k] as HookedRow, r.features, this.registry, this.scratch);
+            const row = fillHookRow(p.rows[k] as HookedRow, r, this.registry, this.scratch);
             if (typeof row === 'string') reason = row;
             else {
               m.admit(row);
