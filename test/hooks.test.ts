@@ -29,7 +29,7 @@ async function receiver(): Promise<{ url: string; received: Record<string, unkno
   return { url, received, close: () => app.close() };
 }
 
-async function setup(prefix: string, pre: string, post: string, timeout: string): Promise<{ dir: string; config: string; out: string }> {
+async function setup(prefix: string, pre: string, post: string, timeout: string, source = ''): Promise<{ dir: string; config: string; out: string }> {
   const { dir, baselineDir, cap } = await replayDirs(prefix);
   writeFileSync(join(cap, 'capture.jsonl'), `${captureLines(0, RECORDS).join('\n')}\n`);
   writeFileSync(join(dir, 'pre.mjs'), pre);
@@ -41,7 +41,7 @@ async function setup(prefix: string, pre: string, post: string, timeout: string)
     [
       'monitors:',
       '  - name: hooked',
-      `    source: { type: files, paths: ["${cap}"] }`,
+      `    source: { type: files, paths: ["${cap}"]${source} }`,
       `    baseline: { dir: "${baselineDir}" }`,
       '    windows: [1m]',
       `    hooks: { preprocess: { module: pre.mjs, timeout: ${timeout} }, postprocess: { module: post.mjs, timeout: ${timeout} } }`,
@@ -83,7 +83,8 @@ describe('hooks', () => {
   it('a pre-processor drops 10 % and renames a feature; a post-processor posts every window as index.jsonl lists it', async () => {
     const hook = await receiver();
     try {
-      const { config, out } = await setup('driftmon-hooks-', PRE, post(hook.url), '5s');
+      // decoding in a worker thread is asked for: a monitor with a pre-processor decodes on its own thread instead
+      const { config, out } = await setup('driftmon-hooks-', PRE, post(hook.url), '5s', ', decodeInWorker: true');
       const r = await runCli(['replay', '--config', config]);
       expect(r.code, r.stderr).toBe(0);
       const kept = Array.from({ length: RECORDS }, (_, i) => i).filter((i) => !dropped(`e${i}`));
