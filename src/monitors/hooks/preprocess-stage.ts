@@ -5,8 +5,9 @@
  *
  * Per batch: every record is decoded and checked as on the monitor's own path (back-off sampling,
  * line length, decoder rejections, future event times) and each surviving row copied as the hook's
- * input (hook-record.ts); then the hook's thread is called once for all of them (hook-runner.ts);
- * then, in record order, the kept rows enter the windows and move the stream clock exactly as the
+ * input (hook-record.ts), sent to the hook's thread in chunks of CHUNK_ROWS as they fill
+ * (hook-runner.ts: this thread goes on decoding meanwhile); then, in record order, chunk by chunk,
+ * the kept rows enter the windows and move the stream clock exactly as the
  * monitor's own path would. A record counts whole: when any of its rows failed, timed out or came
  * back invalid, the record is dead-lettered with that reason (hook_failed, hook_timeout,
  * hook_invalid_output; the error in the letter) and none of its rows is used. A row the hook
@@ -18,7 +19,7 @@ import { RecordErrorReason } from '../../errors.js';
 import type { HookMetrics } from '../../observability/component-metrics.js';
 import type { RecordDecoder } from '../../record/decoder.js';
 import type { FeatureRegistry } from '../../record/feature-registry.js';
-import { createHookRowScratch, fillHookRow, hookedRowOf, type HookedRow, type HookRowScratch } from '../../record/hook-record.js';
+import { createHookRowScratch, fillHookRow, hookedRowOf, type HookedRow, type HookInput, type HookRowScratch } from '../../record/hook-record.js';
 import { createRow, type FeatureRow } from '../../record/row.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { RawBatch } from '../../source/source.js';
@@ -45,6 +46,9 @@ export interface PreprocessBatch {
 
 /** Outcomes per call: the label values of driftmon_hook_calls_total{hook="preprocess"}. */
 export type PreprocessCounts = Record<'kept' | 'dropped' | 'invalid' | 'failed' | 'timeout', number>;
+
+/** Rows per call of the hook's thread: large enough to amortise a message, small enough to overlap. */
+const CHUNK_ROWS = 512;
 
 const REASON = { invalid: RecordErrorReason.HOOK_INVALID_OUTPUT, failed: RecordErrorReason.HOOK_FAILED, timeout: RecordErrorReason.HOOK_TIMEOUT } as const;
 
@@ -85,6 +89,14 @@ export class PreprocessStage {
     const poison = new PoisonTally();
     let sampledOut = 0;
     const pending: Pending[] = [];
+    // rows go to the hook's thread in chunks as they are decoded, so this thread decodes (and then
+    // fills windows) while the hook works on the chunk before
+    const chunks: { end: number; results: Promise<HookCallResult[]> }[] = [];
+    let chunkRows: HookInput[] = [];
+    const send = (): void => {
+      chunks.push({ end: pending.length, results: chunkRows.length === 0 ? Promise.resolve([]) : this.hook.run(chunkRows) });
+      chunkRows = [];
+    };
     let current: Pending | undefined;
     let filterRows = false;
     const onRow = (row: FeatureRow): void => {
@@ -114,42 +126,49 @@ export class PreprocessStage {
         continue;
       }
       pending.push(current);
+      for (const r of current.rows) chunkRows.push(r.input);
+      if (chunkRows.length >= CHUNK_ROWS) send();
     }
-    const inputs = pending.flatMap((p) => p.rows.map((r) => r.input));
-    const results = inputs.length === 0 ? [] : await this.hook.run(inputs);
+    if (chunkRows.length > 0 || chunks.length === 0) send();
     const batchCounts: PreprocessCounts = { kept: 0, dropped: 0, invalid: 0, failed: 0, timeout: 0 };
     let first: { source: string; outcome: string; error: string } | undefined;
-    let next = 0;
-    for (const p of pending) {
-      const mine = results.slice(next, next + p.rows.length);
-      next += p.rows.length;
-      for (const r of mine) batchCounts[r.outcome === 'delivered' ? 'kept' : r.outcome]++;
-      const bad = mine.find((r) => r.outcome === 'invalid' || r.outcome === 'failed' || r.outcome === 'timeout');
-      m.begin();
-      let admitted = false;
-      try {
-        if (bad !== undefined && p.reason === undefined) {
-          const error = bad.outcome === 'timeout' ? `did not return within ${this.timeoutMs} ms` : (bad as { error: string }).error;
-          first ??= { source: batch.origin(p.i), outcome: bad.outcome, error };
-          reject(p, REASON[bad.outcome as keyof typeof REASON], error);
-        } else {
-          let reason = p.reason;
-          mine.forEach((r, k) => {
-            if (r.outcome !== 'kept' || reason === RecordErrorReason.TOO_MANY_FEATURES) return;
-            const row = fillHookRow(p.rows[k] as HookedRow, r, this.registry, this.scratch);
-            if (typeof row === 'string') reason = row;
-            else {
-              m.admit(row);
-              admitted = true;
-            }
-          });
-          if (reason !== undefined) reject(p, reason);
+    let start = 0;
+    for (const chunk of chunks) {
+      const results = await chunk.results;
+      let next = 0;
+      for (let j = start; j < chunk.end; j++) {
+        const p = pending[j] as Pending;
+        const mine = results.slice(next, next + p.rows.length);
+        next += p.rows.length;
+        for (const r of mine) batchCounts[r.outcome === 'delivered' ? 'kept' : r.outcome]++;
+        const bad = mine.find((r) => r.outcome === 'invalid' || r.outcome === 'failed' || r.outcome === 'timeout');
+        m.begin();
+        let admitted = false;
+        try {
+          if (bad !== undefined && p.reason === undefined) {
+            const error = bad.outcome === 'timeout' ? `did not return within ${this.timeoutMs} ms` : (bad as { error: string }).error;
+            first ??= { source: batch.origin(p.i), outcome: bad.outcome, error };
+            reject(p, REASON[bad.outcome as keyof typeof REASON], error);
+          } else {
+            let reason = p.reason;
+            mine.forEach((r, k) => {
+              if (r.outcome !== 'kept' || reason === RecordErrorReason.TOO_MANY_FEATURES) return;
+              const row = fillHookRow(p.rows[k] as HookedRow, r, this.registry, this.scratch);
+              if (typeof row === 'string') reason = row;
+              else {
+                m.admit(row);
+                admitted = true;
+              }
+            });
+            if (reason !== undefined) reject(p, reason);
+          }
+        } catch (e) {
+          invalid.set(RecordErrorReason.PROCESSING_ERROR, (invalid.get(RecordErrorReason.PROCESSING_ERROR) ?? 0) + 1);
+          poison.dead(this.monitor, batch, p.i, p.line, e, admitted, this.deadLetters);
         }
-      } catch (e) {
-        invalid.set(RecordErrorReason.PROCESSING_ERROR, (invalid.get(RecordErrorReason.PROCESSING_ERROR) ?? 0) + 1);
-        poison.dead(this.monitor, batch, p.i, p.line, e, admitted, this.deadLetters);
+        m.end();
       }
-      m.end();
+      start = chunk.end;
     }
     for (const [outcome, n] of Object.entries(batchCounts) as [keyof PreprocessCounts, number][]) {
       if (n === 0) continue;
