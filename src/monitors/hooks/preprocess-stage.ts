@@ -6,7 +6,8 @@
  * Per batch: every record is decoded and checked as on the monitor's own path (back-off sampling,
  * line length, decoder rejections, future event times) and each surviving row copied as the hook's
  * input (hook-record.ts), sent to the hook's thread in chunks of CHUNK_ROWS as they fill
- * (hook-runner.ts: this thread goes on decoding meanwhile); then, in record order, chunk by chunk,
+ * (hook-runner.ts; this thread yields after each chunk, so the hook's answers come in and the next
+ * chunk goes out while it goes on decoding); then, in record order, chunk by chunk,
  * the kept rows enter the windows and move the stream clock exactly as the
  * monitor's own path would. A record counts whole: when any of its rows failed, timed out or came
  * back invalid, the record is dead-lettered with that reason (hook_failed, hook_timeout,
@@ -127,7 +128,11 @@ export class PreprocessStage {
       }
       pending.push(current);
       for (const r of current.rows) chunkRows.push(r.input);
-      if (chunkRows.length >= CHUNK_ROWS) send();
+      if (chunkRows.length >= CHUNK_ROWS) {
+        send();
+        // let the hook's answers in and the next chunk out while decoding goes on
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     if (chunkRows.length > 0 || chunks.length === 0) send();
     const batchCounts: PreprocessCounts = { kept: 0, dropped: 0, invalid: 0, failed: 0, timeout: 0 };
