@@ -4,16 +4,20 @@
  *   and renames a feature: the reports hold exactly the kept records, the renamed feature with the
  *   old one's values and type; a post-processor POSTs every window to a receiver on 127.0.0.1,
  *   which receives each window exactly as index.jsonl lists it;
+ * - a post-processor on a label monitor: every model-quality and bias report, each version;
  * - pre- and post-processors that throw, reject, return garbage, loop and never settle: each such
  *   record is dead-lettered with its reason and counted, each such window counted and logged, and
  *   the run finishes with every other record's reports intact.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { labelScenario } from './support/label-scenario.js';
 import { captureLines, DQ, replayDirs } from './support/replay-fixture.js';
 
 const RECORDS = 300; // one a second: five one-minute windows
@@ -175,6 +179,42 @@ export function preprocess(record) {
       await hook.close();
     }
   }, 90_000);
+
+  it('a post-processor on a label monitor gets every model-quality and bias report, each version, as index.jsonl lists it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftmon-hooks-label-'));
+    const s = labelScenario({ seed: 7, predictions: 3_000, startMs: Date.UTC(2026, 10, 2, 8), stepS: 0.5, labelShare: 0.9, duplicateShare: 0, windowMs: 600_000 });
+    writeFileSync(join(dir, 'capture.jsonl'), `${s.predictions.map((m) => m.value).join('\n')}\n`);
+    writeFileSync(join(dir, 'labels.jsonl'), `${s.labels.map((m) => m.value).join('\n')}\n`);
+    writeFileSync(join(dir, 'analysis_config.json'), JSON.stringify({ label: 'label', label_values_or_threshold: [1], facet: [{ name_or_index: 'k', value_or_threshold: [0] }] }));
+    const calls = join(dir, 'calls.jsonl');
+    writeFileSync(join(dir, 'post.mjs'), `import { appendFileSync } from 'node:fs';\nexport function postprocess(report) { appendFileSync(${JSON.stringify(calls)}, JSON.stringify(report) + '\\n'); }\n`);
+    const config = join(dir, 'replay.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        monitors: [
+          {
+            name: 'quality',
+            source: { type: 'files', paths: [join(dir, 'capture.jsonl')] },
+            record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
+            labels: { paths: [join(dir, 'labels.jsonl')], probabilityAttribute: 'score', modelQuality: { problemType: 'BinaryClassification' }, bias: { analysisConfig: join(dir, 'analysis_config.json') } },
+            windows: ['10m'],
+            hooks: { postprocess: { module: 'post.mjs' } },
+          },
+        ],
+        output: { dir: join(dir, 'out') },
+        state: { dir: join(dir, 'state') },
+        http: { enabled: false },
+      }),
+    );
+    const r = await runCli(['replay', '--config', config]);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = readFileSync(join(dir, 'out', 'quality', 'index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry & { kind: string });
+    const got = readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Entry & { kind: string; key: string; version: number; final: boolean });
+    expect(new Set(listed.map((e) => e.kind))).toEqual(new Set(['model-quality', 'bias']));
+    expect(got.map((g) => `${g.kind} ${g.window_start} ${g.item_count}`).sort()).toEqual(listed.map((e) => `${e.kind} ${e.window_start} ${e.item_count}`).sort());
+    for (const g of got) expect(g.key).toBe(`quality/${g.kind}/10m/${g.window_start}/${g.version}`);
+  }, 60_000);
 
   it('a module that does not load or lacks its export is a config problem, every one listed (exit 2)', async () => {
     const { config, dir } = await setup('driftmon-hooks-load-', 'export function somethingElse() {}\n', "throw new Error('broken at import');\n", '1s');
