@@ -17,7 +17,7 @@ import Fastify from 'fastify';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-import { labelScenario } from './support/label-scenario.js';
+import { labelReplayMonitor, labelScenario } from './support/label-scenario.js';
 import { captureLines, DQ, replayDirs } from './support/replay-fixture.js';
 
 const RECORDS = 300; // one a second: five one-minute windows
@@ -185,23 +185,13 @@ export function preprocess(record) {
     const s = labelScenario({ seed: 7, predictions: 3_000, startMs: Date.UTC(2026, 10, 2, 8), stepS: 0.5, labelShare: 0.9, duplicateShare: 0, windowMs: 600_000 });
     writeFileSync(join(dir, 'capture.jsonl'), `${s.predictions.map((m) => m.value).join('\n')}\n`);
     writeFileSync(join(dir, 'labels.jsonl'), `${s.labels.map((m) => m.value).join('\n')}\n`);
-    writeFileSync(join(dir, 'analysis_config.json'), JSON.stringify({ label: 'label', label_values_or_threshold: [1], facet: [{ name_or_index: 'k', value_or_threshold: [0] }] }));
     const calls = join(dir, 'calls.jsonl');
     writeFileSync(join(dir, 'post.mjs'), `import { appendFileSync } from 'node:fs';\nexport function postprocess(report) { appendFileSync(${JSON.stringify(calls)}, JSON.stringify(report) + '\\n'); }\n`);
     const config = join(dir, 'replay.yaml');
     writeFileSync(
       config,
       stringify({
-        monitors: [
-          {
-            name: 'quality',
-            source: { type: 'files', paths: [join(dir, 'capture.jsonl')] },
-            record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
-            labels: { paths: [join(dir, 'labels.jsonl')], probabilityAttribute: 'score', modelQuality: { problemType: 'BinaryClassification' }, bias: { analysisConfig: join(dir, 'analysis_config.json') } },
-            windows: ['10m'],
-            hooks: { postprocess: { module: 'post.mjs' } },
-          },
-        ],
+        monitors: [{ ...labelReplayMonitor(dir, join(dir, 'capture.jsonl'), join(dir, 'labels.jsonl'), '10m'), hooks: { postprocess: { module: 'post.mjs' } } }],
         output: { dir: join(dir, 'out') },
         state: { dir: join(dir, 'state') },
         http: { enabled: false },
