@@ -95,7 +95,9 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const stored = await createReportSink(config, metrics, logger, deps.clock);
   const webhook = config.actions?.webhook;
   // actions on violations run after a report is stored, never on the monitor's path
-  const sharedReports = new RecentWindowsSink(webhook === undefined ? stored : new (await import('./sink/webhook-action.js')).WebhookActionSink(stored, webhook, metrics, logger));
+  const hooked = webhook === undefined ? stored : new (await import('./sink/webhook-action.js')).WebhookActionSink(stored, webhook, metrics, logger);
+  const topic = config.actions?.kafka;
+  const sharedReports = new RecentWindowsSink(topic === undefined ? hooked : await (await import('./app/violations-topic.js')).violationsTopicSink(config, topic, hooked, metrics, logger, deps.clock));
   const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
   const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
   const disk = usesKafka ? new DiskWatch(config.state.dir, metrics, logger) : undefined;
@@ -154,11 +156,12 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         logger.error({ monitor: settings.name, path: input.path, reason: input.reason }, 'input file could not be read; skipped');
         metrics.inputFilesUnreadableTotal.labels(settings.name).inc();
       };
-      source = createSource(settings, deps.stdin, onUnreadable);
       const s = settings.source;
+      const batch = s.type === 'files' && s.batchTransform !== undefined ? { paths: s.paths, settings: s.batchTransform } : undefined;
+      source = batch ? (await import('./app/batch-transform.js')).batchTransformSource(batch.paths, batch.settings, config.output.s3, settings.maxLineLength, onUnreadable) : createSource(settings, deps.stdin, onUnreadable);
       // data quality over files: reading and decoding beside the sketching, when it pays (and not
       // under a test's clock or decoder wrapper, which only this thread's decoder would see)
-      if (s.type === 'files' && settings.labels === undefined && settings.attribution === undefined && wrap === undefined && deps.clock === undefined && preprocess === undefined) {
+      if (s.type === 'files' && batch === undefined && settings.labels === undefined && settings.attribution === undefined && wrap === undefined && deps.clock === undefined && preprocess === undefined) {
         const { decodeInWorker, WorkerDecodedFileSource } = await import('./source/worker-decoded-file-source.js');
         if (await decodeInWorker(s.decodeInWorker, s.paths, s.follow)) {
           const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };

@@ -64,4 +64,9 @@ describe('the config check compiled at build time', () => {
     expect(valid).toBeGreaterThan(300);
     expect(invalid).toBeGreaterThan(1_000);
   });
+
+  it('loads none of TypeBox (its guard and system parts cost ~70 modules at start)', () => {
+    const text = readFileSync(join(REPO, 'dist', 'src', 'config', 'config-check.js'), 'utf8');
+    expect(text).not.toMatch(/from\s+["']typebox/);
+  });
 });

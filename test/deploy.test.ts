@@ -4,10 +4,11 @@
  * Prometheus (dashboard variables replaced by match-all regexes).
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { REPO } from './support/cli.js';
+import { firstExecutable } from './support/executable.js';
 import { prometheusBinary } from './support/private-prometheus.js';
 import { describeRequiring, describeWithServices } from './support/services.js';
 
@@ -16,16 +17,7 @@ const GRAFANA = join(REPO, 'deploy', 'grafana');
 
 function promtool(): string | undefined {
   const prom = prometheusBinary();
-  for (const c of [prom === undefined ? undefined : join(dirname(prom), 'promtool'), '/usr/bin/promtool']) {
-    if (c === undefined) continue;
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
+  return firstExecutable([prom === undefined ? undefined : join(dirname(prom), 'promtool'), '/usr/bin/promtool']);
 }
 
 const tool = promtool();

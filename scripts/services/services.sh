@@ -165,10 +165,24 @@ install_prometheus() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
 }
 
+# amtool (test/deploy-alertmanager.test.ts checks deploy/alertmanager with it); about 10 s. Its own
+# apt-get update: on a machine that already had prometheus, install_prometheus ran none.
+install_alertmanager() {
+  if command -v amtool >/dev/null 2>&1; then
+    log "amtool: present ($(amtool --version 2>&1 | head -n 1))"; return 0
+  fi
+  log "amtool: apt-get install prometheus-alertmanager"
+  as_root apt-get update
+  # like prometheus, its postinst's daemon start is refused in containers; we never run it
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus-alertmanager
+}
+
 cmd_install() {
   local t0=$SECONDS t
   mkdir -p "$CACHE"
   t=$SECONDS; install_prometheus; log "  prometheus step: $((SECONDS - t))s"
+  # not fatal: only that test needs it, and it fails under CI=true, naming the package
+  t=$SECONDS; install_alertmanager || log "WARNING: prometheus-alertmanager not installed: test/deploy-alertmanager.test.ts will fail"; log "  alertmanager step: $((SECONDS - t))s"
   t=$SECONDS; install_kafka;      log "  kafka step: $((SECONDS - t))s"
   t=$SECONDS; install_versitygw;  log "  versitygw step: $((SECONDS - t))s"
   need node "used for the Kafka readiness probe"

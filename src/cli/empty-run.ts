@@ -24,7 +24,8 @@ export function reportEmptyRuns(io: CliIo, summaries: readonly MonitorSummary[],
     const source = settings?.source;
     const where = source?.type === 'files' ? `${s.inputFiles ?? 0} file(s) under ${source.paths.join(', ')}` : 'stdin';
     if (s.records === 0) {
-      const what = source?.type === 'files' ? ' (capture files: *.jsonl, *.json, optionally .gz)' : '';
+      const batch = source?.type === 'files' && source.batchTransform !== undefined;
+      const what = source?.type !== 'files' ? '' : batch ? ' (batch-transform manifests *.json, or output files)' : ' (capture files: *.jsonl, *.json, optionally .gz)';
       io.err(`driftmon: monitor ${s.monitor} read no input: ${where}${what} held no record\n`);
       continue;
     }
@@ -33,8 +34,11 @@ export function reportEmptyRuns(io: CliIo, summaries: readonly MonitorSummary[],
       .sort((a, b) => b[1] - a[1]);
     const top = reasons.slice(0, TOP_REASONS).map(([r, n]) => `${r} ${n}`).join(', ');
     io.err(`driftmon: monitor ${s.monitor} found no valid record: read ${where}, ${s.records} records, 0 valid; rejected: ${top}\n`);
-    if (reasons[0]?.[0] === RecordErrorReason.MISSING_EVENT_TIME) {
-      const record = settings?.record;
+    const record = settings?.record;
+    const top0 = reasons[0]?.[0];
+    if (record?.format?.startsWith('batch-transform') && (top0 === RecordErrorReason.MISSING_EVENT_TIME || top0 === RecordErrorReason.BAD_EVENT_TIME)) {
+      io.err("  batch-transform output carries a time only when the job's DataCaptureConfig has GenerateInferenceId=true (the two trailing CSV columns, or SageMakerInferenceTime)\n");
+    } else if (top0 === RecordErrorReason.MISSING_EVENT_TIME) {
       io.err(
         record?.format === 'flat-json'
           ? `  flat JSON records need their event time in the top-level field "${record.timeField ?? 'inferenceTime'}" (ISO-8601, or epoch milliseconds); ` +

@@ -134,7 +134,10 @@ export function buildProgram(io: CliIo): Program {
     .option('--inputs <names>', "comma-separated input column names (default, as SageMaker: the baseline's feature names when the counts match, else _c0, _c1, …)")
     .option('--outputs <names>', 'comma-separated model output column names')
     .option('--time-field <name>', 'flat-json: the top-level event-time field (default inferenceTime)')
-    .addOption(new Option('--format <format>', 'record format').choices(['sagemaker-capture', 'flat-json']).default('sagemaker-capture'))
+    .addOption(new Option('--format <format>', 'record format').choices(['sagemaker-capture', 'flat-json', 'batch-transform-csv', 'batch-transform-jsonl']).default('sagemaker-capture'))
+    .option('--batch-outputs', 'batch-transform formats: --capture names the transform output files, not capture manifests', false)
+    .option('--prefix-map <s3prefix=dir...>', 'batch-transform manifests: read objects below an s3:// prefix from a local copy')
+    .option('--s3-endpoint <url>', 'batch-transform manifests: the S3 server of unmapped s3:// prefixes (default AWS)')
     .option('--port <port>', 'also serve /metrics on this port while replaying')
     .addOption(
       new Option('--decode-in-worker <when>', 'read and decode the capture files in a worker thread, beside the sketching (auto: with 2+ cores and 16 MiB+ of input)')

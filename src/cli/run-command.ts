@@ -94,7 +94,10 @@ export interface ReplayOptions {
   inputs?: string;
   outputs?: string;
   timeField?: string;
-  format: 'sagemaker-capture' | 'flat-json';
+  format: 'sagemaker-capture' | 'flat-json' | 'batch-transform-csv' | 'batch-transform-jsonl';
+  batchOutputs?: boolean;
+  prefixMap?: string[];
+  s3Endpoint?: string;
   port?: string;
   failOnViolation: boolean;
   decodeInWorker: 'auto' | 'on' | 'off';
@@ -126,6 +129,9 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
   if (missing.length > 0) {
     throw new DriftmonError(ErrorCode.CONFIG_INVALID, 'replay needs --config FILE, or these options:', { details: missing });
   }
+  if (!opts.format.startsWith('batch-transform') && (opts.batchOutputs === true || opts.prefixMap !== undefined || opts.s3Endpoint !== undefined)) {
+    throw new DriftmonError(ErrorCode.CONFIG_INVALID, '--batch-outputs, --prefix-map and --s3-endpoint read batch-transform capture: add --format batch-transform-csv or batch-transform-jsonl');
+  }
   const split = (s: string | undefined): string[] | undefined => s?.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
   const inputs = split(opts.inputs);
   const outputs = split(opts.outputs);
@@ -133,7 +139,12 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
     monitors: [
       {
         name: 'replay',
-        source: { type: 'files', paths: (opts.capture ?? []).map((p) => resolve(p)), decodeInWorker: opts.decodeInWorker === 'auto' ? 'auto' : opts.decodeInWorker === 'on' },
+        source: {
+          type: 'files',
+          paths: (opts.capture ?? []).map((p) => resolve(p)),
+          decodeInWorker: opts.decodeInWorker === 'auto' ? 'auto' : opts.decodeInWorker === 'on',
+          ...(opts.format.startsWith('batch-transform') ? { batchTransform: batchFromFlags(opts) } : {}),
+        },
         record: { format: opts.format, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...(opts.timeField === undefined ? {} : { timeField: opts.timeField }) },
         baseline: { dir: resolve(opts.baseline as string) },
         windows: opts.window,
@@ -147,12 +158,24 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
   return resolveConfig(raw, { baseDir: process.cwd(), env, source: 'replay options', flagFor: replayFlag });
 }
 
+/** The batchTransform section replay's options describe (`--prefix-map s3://b/p/=dir`, split at the last '='). */
+function batchFromFlags(opts: ReplayOptions): Record<string, unknown> {
+  const prefixMap = Object.create(null) as Record<string, string>;
+  for (const entry of opts.prefixMap ?? []) {
+    const eq = entry.lastIndexOf('=');
+    prefixMap[eq < 0 ? entry : entry.slice(0, eq)] = eq < 0 ? '' : resolve(entry.slice(eq + 1));
+  }
+  return { manifests: opts.batchOutputs !== true, prefixMap, ...(opts.s3Endpoint === undefined ? {} : { s3: { endpoint: opts.s3Endpoint } }) };
+}
+
 /** The flag each part of the config built from replay's options came from. */
 function replayFlag(path: string): string | undefined {
   const rules: [RegExp, string][] = [
     [/^\/monitors\/0\/windows(\/|$)/, '--window'],
     [/^\/monitors\/0\/grace$/, '--grace'],
     [/^\/monitors\/0\/maxFutureSkew$/, '--max-future-skew'],
+    [/^\/monitors\/0\/source\/batchTransform\/prefixMap(\/|$)/, '--prefix-map'],
+    [/^\/monitors\/0\/source\/batchTransform\/s3(\/|$)/, '--s3-endpoint'],
     [/^\/monitors\/0\/source(\/|$)/, '--capture'],
     [/^\/monitors\/0\/baseline(\/|$)/, '--baseline'],
     [/^\/monitors\/0\/record\/inputs(\/|$)/, '--inputs'],

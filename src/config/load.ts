@@ -14,6 +14,7 @@ import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './grou
 import { resolveActions, type ActionsSettings } from './actions-config.js';
 import { resolveHooks, type HooksSettings } from './hooks-config.js';
 import type { ConfigInput, LabelsConfigInput, MonitorConfigInput, RecordSchemaInput } from './schema.js';
+import { resolveBatchTransform, type BatchTransformSettings } from './batch-transform-config.js';
 import { ENV_KAFKA_BROKERS, resolveKafkaSource, type KafkaSourceSettings } from './kafka-source-config.js';
 
 /**
@@ -42,7 +43,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export type { KafkaSourceSettings, ScaleOutSettings } from './kafka-source-config.js';
 
 export type SourceSettings =
-  | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number; decodeInWorker: boolean | 'auto' }
+  | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number; decodeInWorker: boolean | 'auto'; batchTransform?: BatchTransformSettings }
   | { type: 'stdin' }
   | KafkaSourceSettings;
 
@@ -299,7 +300,7 @@ function finish(
     },
     problems,
   );
-  config.actions = resolveActions(cfg.actions, env, problems);
+  config.actions = resolveActions(cfg.actions, env, problems, monitors);
   return config;
 }
 
@@ -360,6 +361,7 @@ function resolveMonitor(
       follow,
       pollIntervalMs: m.source.pollInterval === undefined ? DEFAULTS.pollIntervalMs : duration(m.source.pollInterval, `${at}/source/pollInterval`),
       decodeInWorker: m.source.decodeInWorker ?? 'auto',
+      ...resolveBatchTransform(m.source, m.record?.format, at, abs, problems, checkFiles, env),
     };
   } else if (m.source?.type === 'kafka') {
     source = resolveKafkaSource(m.source, { at, monitor: m.name, labelTopics: m.labels?.topics ?? [], env, problems, duration });
@@ -434,7 +436,7 @@ function resolveAttributionMonitor(m: MonitorConfigInput, at: string, source: So
   if (m.labels !== undefined) problems.push(`${at}: "attribution" and "labels" are separate monitors: give each its own`);
   if (m.baseline !== undefined) problems.push(`${at}: a monitor with "attribution" takes no data-quality "baseline" (its baseline is attribution.baseline)`);
   if (source.type === 'kafka' && source.scaleOut !== undefined) problems.push(`${at}/source/scaleOut: attribution monitors run as one process per consumer group (no scaleOut yet)`);
-  if (m.record?.format === 'flat-json') problems.push(`${at}/record/format: attribution monitors read SageMaker capture lines (sagemaker-capture)`);
+  if (m.record?.format !== undefined && m.record.format !== 'sagemaker-capture') problems.push(`${at}/record/format: attribution monitors read SageMaker capture lines (sagemaker-capture)`);
   return resolveAttribution(m.attribution as NonNullable<MonitorConfigInput['attribution']>, {
     at: `${at}/attribution`,
     abs,

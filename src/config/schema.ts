@@ -38,7 +38,9 @@ const Duration = Type.String({ description: 'duration: 500ms, 10s, 5m, 1h, 1d or
 
 export const RecordSchemaConfig = Type.Object(
   {
-    format: Type.Optional(Type.Union([Type.Literal('sagemaker-capture'), Type.Literal('flat-json')])),
+    format: Type.Optional(
+      Type.Union([Type.Literal('sagemaker-capture'), Type.Literal('flat-json'), Type.Literal('batch-transform-csv'), Type.Literal('batch-transform-jsonl')]),
+    ),
     inputs: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     outputs: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     outputsPosition: Type.Optional(Type.Union([Type.Literal('start'), Type.Literal('end')])),
@@ -68,6 +70,25 @@ export const SourceConfig = Type.Union([
        * auto (default): when there are 2 or more cores and the files hold 16 MiB or more.
        */
       decodeInWorker: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('auto')])),
+      /** SageMaker batch-transform capture (resolved in batch-transform-config.ts; README "Batch-transform capture"). */
+      batchTransform: Type.Optional(
+        Type.Object(
+          {
+            /** `paths` are capture manifests (default true) or the transform output files themselves (false). */
+            manifests: Type.Optional(Type.Boolean()),
+            /** s3://… prefix → local directory holding a downloaded copy of what is below it. */
+            prefixMap: Type.Optional(Type.Record(Type.String(), Type.String({ minLength: 1 }))),
+            /** The S3 server of unmapped prefixes (default: output.s3's endpoint and region, else AWS). */
+            s3: Type.Optional(
+              Type.Object(
+                { endpoint: Type.Optional(Type.String({ minLength: 1 })), region: Type.Optional(Type.String({ minLength: 1 })), forcePathStyle: Type.Optional(Type.Boolean()) },
+                { additionalProperties: false },
+              ),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -357,6 +378,19 @@ export const ConfigSchema = Type.Object(
                 retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
                 /** Header name → the environment variable holding its value (tokens stay out of the file). */
                 headerEnvs: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.String({ minLength: 1 }))),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          /** One message per window report with violations on a Kafka topic, exactly once (sink/violations-topic.ts). */
+          kafka: Type.Optional(
+            Type.Object(
+              {
+                topic: Type.String({ minLength: 1, maxLength: 200 }),
+                /** Default: each monitor's Kafka source's brokers (and TLS/SASL); required when a monitor reads files or stdin. */
+                brokers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+                /** How far back a start reads the topic for windows already sent (default 7d). */
+                lookback: Type.Optional(Duration),
               },
               { additionalProperties: false },
             ),

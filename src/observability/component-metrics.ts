@@ -23,7 +23,7 @@ export interface ReportDeliveryMetrics {
 }
 
 export interface ActionMetrics {
-  /** action: webhook; outcome: sent, failed (after its retries), dropped (too many waiting). */
+  /** action: webhook (outcome: sent, failed after its retries, dropped: too many waiting) or kafka (sent, retried: a failed attempt, duplicate: already on the topic). */
   actionsTotal: CounterMetric<'action' | 'outcome'>;
 }
 

@@ -265,7 +265,7 @@ export function createMetrics(registry: Registry) {
     // --- Actions on violations -----------------------------------------------------------------
     actionsTotal: new Counter({
       name: 'driftmon_actions_total',
-      help: 'Actions on window reports with violations, by action (webhook) and outcome (sent; failed after its retries; dropped, too many waiting).',
+      help: 'Actions on window reports with violations, by action (webhook, kafka) and outcome (sent; webhook: failed after its retries, dropped, too many waiting; kafka: retried, a failed attempt, duplicate, already on the topic).',
       labelNames: ['action', 'outcome'] as const,
       registers,
     }),

@@ -1,4 +1,5 @@
 /** The RecordDecoder for a schema's record format (kept apart from decoder.ts, which the implementations import). */
+import { BatchTransformDecoder } from './batch-transform-decoder.js';
 import { CaptureDecoder } from './capture-decoder.js';
 import type { DecoderOptions, RecordDecoder } from './decoder.js';
 import type { FeatureRegistry } from './feature-registry.js';
@@ -10,5 +11,7 @@ import { RecordFormat, type DatasetSchema } from './schema.js';
  * name every value by its key, so `options.baselineNames` matters to capture lines only.
  */
 export function createDecoder(schema: DatasetSchema, registry: FeatureRegistry, options: DecoderOptions = {}): RecordDecoder {
-  return schema.format === RecordFormat.FLAT_JSON ? new FlatJsonDecoder(schema, registry) : new CaptureDecoder(schema, registry, options);
+  if (schema.format === RecordFormat.FLAT_JSON) return new FlatJsonDecoder(schema, registry);
+  if (schema.format === RecordFormat.BATCH_TRANSFORM_CSV || schema.format === RecordFormat.BATCH_TRANSFORM_JSONL) return new BatchTransformDecoder(schema, registry, options);
+  return new CaptureDecoder(schema, registry, options);
 }

@@ -1,6 +1,6 @@
 /**
  * The RecordDecoder contract, run against every decoder (capture-decoder.test.ts,
- * flat-json-decoder.test.ts). A decoder test supplies a factory and an encoder that writes a
+ * flat-json-decoder.test.ts, batch-transform-decoder.test.ts). A decoder test supplies a factory and an encoder that writes a
  * ContractSample as one line of its format; the suite checks rows, values, kinds, ids and times,
  * the rejection reasons every format shares, and that nothing is emitted for a rejected line.
  */
@@ -49,6 +49,8 @@ export interface ContractSample {
 export interface DecoderContractOptions {
   /** Whether rows carry the sample's eventId (capture) or not (flat records). */
   hasEventId: boolean;
+  /** Lines are CSV records (batch-transform-csv): CSV's own malformed lines replace the JSON-syntax ones. Default json. */
+  lineSyntax?: 'json' | 'csv';
 }
 
 export type MakeDecoder = (
@@ -189,12 +191,23 @@ export function describeDecoderContract(
       expect(got.rows[0]!.byName.get(added[1]!.name)).toEqual([ValueKind.STRING, 'x']);
     });
 
-    const malformed: [string, (s: ContractSample) => string, RecordErrorReason, number?][] = [
-      ['a line that is not JSON', () => '{"captureData": oops', RecordErrorReason.NOT_JSON],
-      ['an empty line', () => '', RecordErrorReason.NOT_JSON],
-      ['a JSON array', () => '[1, 2, 3]', RecordErrorReason.NOT_JSON],
-      ['a JSON string', () => '"hello"', RecordErrorReason.NOT_JSON],
-      ['trailing garbage', (s) => `${encode(s)} x`, RecordErrorReason.NOT_JSON],
+    type Malformed = [string, (s: ContractSample) => string, RecordErrorReason, number?];
+    const syntax: Malformed[] =
+      options.lineSyntax === 'csv'
+        ? [
+            ['an empty line', () => '', RecordErrorReason.EMPTY_PAYLOAD],
+            ['a line without the id and time columns', () => 'hello', RecordErrorReason.MISSING_EVENT_TIME],
+            ['trailing garbage', (s) => `${encode(s)} x`, RecordErrorReason.BAD_EVENT_TIME],
+          ]
+        : [
+            ['a line that is not JSON', () => '{"captureData": oops', RecordErrorReason.NOT_JSON],
+            ['an empty line', () => '', RecordErrorReason.NOT_JSON],
+            ['a JSON array', () => '[1, 2, 3]', RecordErrorReason.NOT_JSON],
+            ['a JSON string', () => '"hello"', RecordErrorReason.NOT_JSON],
+            ['trailing garbage', (s) => `${encode(s)} x`, RecordErrorReason.NOT_JSON],
+          ];
+    const malformed: Malformed[] = [
+      ...syntax,
       ['a record without event time', (s) => encode({ ...s, time: undefined }), RecordErrorReason.MISSING_EVENT_TIME],
       ['an event time that is not a time', (s) => encode({ ...s, time: 'yesterday' }), RecordErrorReason.BAD_EVENT_TIME],
       ['an impossible date', (s) => encode({ ...s, time: '2024-02-30T00:00:00Z' }), RecordErrorReason.BAD_EVENT_TIME],

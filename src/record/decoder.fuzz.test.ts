@@ -2,7 +2,8 @@
  * Property-based fuzz of the record decoders (fast-check, fixed seed): adversarial keys
  * (`__proto__`, constructor, prototype, toString, empty, very long, Unicode, lone surrogates) and
  * values (NaN, ±Infinity, 1e400, −0, huge integers, deep nesting), BOM, CRLF, truncated lines,
- * flat JSON records and SageMaker capture envelopes (JSON, CSV and base64 payloads).
+ * flat JSON records, SageMaker capture envelopes (JSON, CSV and base64 payloads) and batch-transform
+ * output (JSON records, arrays and batchTransformOutput envelopes; CSV with the id/time columns).
  * Invariants, for every line: decode never throws; it returns a reason from the closed list and
  * emits no row, or returns undefined and emits at least one row; Object.prototype is untouched;
  * no non-finite value (NaN, ±Infinity, 1e400, "inf") is emitted as a STRING value (it would retype
@@ -102,6 +103,33 @@ const captureLine = damaged(
   }),
 );
 
+/** Batch-transform output: a JSON record with SageMaker's reserved keys, an array of them, or a batchTransformOutput envelope. */
+const batchTime = fc.oneof({ weight: 4, arbitrary: fc.constant('"2026-01-01T00:00:00Z"') }, { weight: 1, arbitrary: timeText });
+const batchRecord = fc
+  .tuple(objectText, fc.option(valueText, { freq: 3 }), fc.option(batchTime, { freq: 8 }), fc.option(valueText, { freq: 6 }))
+  .map(([body, out, t, id]) => {
+    const parts = [body, out === null ? '' : `"SageMakerOutput":${out}`, t === null ? '' : `"SageMakerInferenceTime":${t}`, id === null ? '' : `"SageMakerInferenceId":${id}`];
+    return `{${parts.filter((x) => x !== '').join(',')}}`;
+  });
+const batchJsonLine = damaged(
+  fc.oneof(
+    { weight: 6, arbitrary: batchRecord },
+    { weight: 1, arbitrary: fc.array(batchRecord, { maxLength: 3 }).map((xs) => `[${xs.join(',')}]`) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fc.oneof(payload, batchRecord.map((r) => ({ type: 'application/json', enc: 'JSON', data: r }))), fc.option(timeText, { freq: 4 })).map(
+        ([p, t]) => `{"captureData":{"batchTransformOutput":{"data":${JSON.stringify(p.data)},"encoding":${JSON.stringify(p.enc)}}},"eventMetadata":{"eventId":"e"${t === null ? '' : `,"inferenceTime":${t}`}}}`,
+      ),
+    },
+  ),
+);
+/** Batch-transform CSV output: values, then (mostly) SageMaker's id and time columns. */
+const batchCsvLine = damaged(
+  fc
+    .tuple(fc.array(fc.oneof(scalarText, fc.string({ maxLength: 6 })), { maxLength: 6 }), fc.option(fc.tuple(fc.string({ maxLength: 8 }), fc.oneof(fc.constant('2026-01-01T00:00:00Z'), fc.string({ maxLength: 8 }))), { freq: 8 }))
+    .map(([xs, tail]) => [...xs, ...(tail === null ? [] : tail)].join(',')),
+);
+
 function fuzz(
   schema: DatasetSchema,
   line: fc.Arbitrary<string>,
@@ -171,6 +199,14 @@ describe('decoder fuzz (fast-check, fixed seed)', () => {
 
   it(`SageMaker capture: ${RUNS * LINES_PER_RUN} adversarial lines, each a row or a counted reason`, () => {
     expectAccounted(fuzz({ format: 'sagemaker-capture', outputs: ['score'] }, captureLine), 0.05, ['not_json', 'bad_payload', 'unsupported_encoding']);
+  }, 60_000);
+
+  it(`batch-transform JSON Lines: ${RUNS * LINES_PER_RUN} adversarial lines, each a row or a counted reason`, () => {
+    expectAccounted(fuzz({ format: 'batch-transform-jsonl', outputs: ['score'] }, batchJsonLine), 0.05, ['not_json', 'missing_event_time', 'bad_event_time', 'bad_payload']);
+  }, 60_000);
+
+  it(`batch-transform CSV, unnamed columns named from a baseline: ${RUNS * LINES_PER_RUN} adversarial lines, each a row or a counted reason`, () => {
+    expectAccounted(fuzz({ format: 'batch-transform-csv' }, batchCsvLine, { baselineNames: ['__proto__', 'constructor', 'score'] }), 0.05, ['bad_event_time', 'empty_payload']);
   }, 60_000);
 
   it(`SageMaker capture, unnamed columns named from a baseline: ${RUNS * LINES_PER_RUN} adversarial lines, each a row or a counted reason`, () => {

@@ -11,6 +11,10 @@ export const RecordFormat = {
   SAGEMAKER_CAPTURE: 'sagemaker-capture',
   /** One flat JSON object per line (id, time, features). */
   FLAT_JSON: 'flat-json',
+  /** SageMaker batch-transform output, CSV with trailing inference id and time columns (batch-transform-decoder.ts). */
+  BATCH_TRANSFORM_CSV: 'batch-transform-csv',
+  /** SageMaker batch-transform output, JSON Lines with SageMakerInferenceId/Time (batch-transform-decoder.ts). */
+  BATCH_TRANSFORM_JSONL: 'batch-transform-jsonl',
 } as const;
 export type RecordFormat = (typeof RecordFormat)[keyof typeof RecordFormat];
 
@@ -39,8 +43,8 @@ export const DEFAULT_OUTPUT_PATHS: readonly string[] = ['predictions', 'outputs'
 
 export interface DatasetSchema {
   /**
-   * Line format: `sagemaker-capture` (capture envelopes, the default) or `flat-json` (one flat
-   * object per line).
+   * Line format: `sagemaker-capture` (capture envelopes, the default), `flat-json` (one flat
+   * object per line), or batch-transform output: `batch-transform-csv` / `batch-transform-jsonl`.
    */
   format?: RecordFormat;
   /**
@@ -155,7 +159,7 @@ function configError(message: string): DriftmonError {
  */
 export function resolveSchema(schema: DatasetSchema, registry: FeatureRegistry): ResolvedSchema {
   const format = schema.format ?? RecordFormat.SAGEMAKER_CAPTURE;
-  if (format !== RecordFormat.SAGEMAKER_CAPTURE && format !== RecordFormat.FLAT_JSON) {
+  if (!Object.values(RecordFormat).includes(format)) {
     throw configError(`unknown format ${JSON.stringify(format)}`);
   }
   const inputNames = [...(schema.inputs ?? [])];

@@ -274,13 +274,14 @@ export class KafkaDeadLetterSink implements DeadLetterSink {
 }
 
 /**
- * Creates the dead-letter topic if it does not exist; true when it was created. Partitions default
+ * Creates the dead-letter topic (or another of driftmon's own, named by `purpose` in errors: the
+ * violations topic) if it does not exist; true when it was created. Partitions default
  * to 1 (total order per topic), the replication factor to min(3, brokers in the cluster).
  */
 export async function ensureDeadLetterTopic(
   kafka: Kafka,
   topic: string,
-  options: { partitions?: number; replicationFactor?: number; configEntries?: { name: string; value: string }[] } = {},
+  options: { partitions?: number; replicationFactor?: number; configEntries?: { name: string; value: string }[]; purpose?: string } = {},
 ): Promise<boolean> {
   const admin = kafka.admin();
   try {
@@ -291,7 +292,7 @@ export async function ensureDeadLetterTopic(
       topics: [{ topic, numPartitions: options.partitions ?? 1, replicationFactor, ...(options.configEntries ? { configEntries: options.configEntries } : {}) }],
     });
   } catch (e) {
-    throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `cannot create dead-letter topic ${topic}: ${(e as Error).message}`, { cause: e, retryable: true });
+    throw new DriftmonError(ErrorCode.SINK_WRITE_FAILED, `cannot create ${options.purpose ?? 'dead-letter topic'} ${topic}: ${(e as Error).message}`, { cause: e, retryable: true });
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

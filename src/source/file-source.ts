@@ -130,7 +130,8 @@ export class FileSource implements Source {
   }
 }
 
-export async function listCaptureFiles(paths: readonly string[], tolerateMissing: boolean): Promise<string[]> {
+/** Files under `paths`, directories searched recursively in path order for names `keep` accepts (default: capture files). */
+export async function listCaptureFiles(paths: readonly string[], tolerateMissing: boolean, keep: (name: string) => boolean = (n) => CAPTURE_FILE.test(n)): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
     let s;
@@ -140,7 +141,7 @@ export async function listCaptureFiles(paths: readonly string[], tolerateMissing
       if (tolerateMissing) continue;
       throw new DriftmonError(ErrorCode.INPUT_NOT_FOUND, `capture path not found: ${p}`, { cause: e });
     }
-    if (s.isDirectory()) out.push(...(await walk(p)));
+    if (s.isDirectory()) out.push(...(await walk(p, keep)));
     else out.push(p);
   }
   return out;
@@ -158,14 +159,14 @@ function isMissing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
-async function walk(dir: string): Promise<string[]> {
+async function walk(dir: string, keep: (name: string) => boolean): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
   for (const e of entries) {
     const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (e.isFile() && CAPTURE_FILE.test(e.name)) out.push(full);
+    if (e.isDirectory()) out.push(...(await walk(full, keep)));
+    else if (e.isFile() && keep(e.name)) out.push(full);
   }
   return out;
 }

@@ -6,10 +6,11 @@
  * transaction is aborted by then, its markers written, and only the holder writes the partition).
  *
  * kafkajs reads only through a consumer group, so each read joins a group of its own, consumes
- * the one partition (the others paused) until the end, and deletes the group.
+ * the one partition (the others paused) until the end, and deletes the group. The violations
+ * topic's read-back (kafka-violations-log.ts) reads the same way, from an offset and with headers.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { IHeaders, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import type { ChangelogReader } from '../join/changelog-join-store.js';
@@ -24,7 +25,8 @@ export class KafkaChangelogReader implements ChangelogReader {
     private readonly timeoutMs = 10 * 60_000,
   ) {}
 
-  async read(partition: number, onChange: (id: string, value: Uint8Array | null) => void): Promise<void> {
+  /** Every committed message of `partition` from offset `from` (default: its start) to its end. */
+  async read(partition: number, onChange: (id: string, value: Uint8Array | null, headers: IHeaders) => void, from = 0): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     const groupId = `${this.groupId}.changelog-restore.${randomUUID()}`;
@@ -33,7 +35,7 @@ export class KafkaChangelogReader implements ChangelogReader {
       const offsets = await admin.fetchTopicOffsets(this.topic);
       const p = offsets.find((o) => o.partition === partition);
       const end = Number(p?.high ?? 0);
-      const low = Number(p?.low ?? 0);
+      const low = Math.max(from, Number(p?.low ?? 0));
       if (end <= low) return;
       let failure: unknown;
       const done = new Promise<void>((resolve, reject) => {
@@ -61,13 +63,14 @@ export class KafkaChangelogReader implements ChangelogReader {
           for (const m of batch.messages) {
             if (Number(m.offset) >= end) break;
             try {
-              onChange(m.key?.toString('utf8') ?? '', m.value === null ? null : new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength));
+              onChange(m.key?.toString('utf8') ?? '', m.value === null ? null : new Uint8Array(m.value.buffer, m.value.byteOffset, m.value.byteLength), m.headers ?? {});
             } catch (e) {
               failure ??= e;
             }
           }
         },
       });
+      if (low > Number(p?.low ?? 0)) consumer.seek({ topic: this.topic, partition, offset: String(low) });
       const others = offsets.map((o) => o.partition).filter((x) => x !== partition);
       if (others.length > 0) consumer.pause([{ topic: this.topic, partitions: others }]);
       await done;

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { lognormalSamples, normalSamples, rng } from '../../../test/support/random.js';
-import { sortFloat64 } from './sort-float64.js';
+import { sortFloat64, sortFloat64Portable, sortsWithWebAssembly } from './sort-float64.js';
 
-/** sortFloat64 must agree bit for bit with the native typed-array sort. */
+/** Both paths (WebAssembly and portable) must agree bit for bit with the native typed-array sort. */
 function check(data: Float64Array, len = data.length): void {
+  checkWith(sortFloat64, data, len);
+  checkWith(sortFloat64Portable, data, len);
+}
+
+function checkWith(sort: (buf: Float64Array, len: number) => void, data: Float64Array, len: number): void {
   const expected = data.slice(0, len).sort();
   const actual = data.slice();
-  sortFloat64(actual, len);
+  sort(actual, len);
   for (let i = 0; i < len; i++) {
     if (!Object.is(actual[i], expected[i])) {
       throw new Error(`index ${i}: got ${actual[i]}, expected ${expected[i]}`);
@@ -17,6 +22,10 @@ function check(data: Float64Array, len = data.length): void {
 }
 
 describe('sortFloat64', () => {
+  it('runs the WebAssembly module on Node', () => {
+    expect(sortsWithWebAssembly()).toBe(true);
+  });
+
   const n = 2300;
   const r = rng(99);
   const cases: Record<string, () => Float64Array> = {
@@ -52,5 +61,9 @@ describe('sortFloat64', () => {
 
   it('handles many lengths around the radix threshold', () => {
     for (const len of [0, 1, 2, 255, 256, 257, 1000, 4097, 20_000]) check(normalSamples(9 + len, len));
+  });
+
+  it('grows the WebAssembly memory for long inputs, then still sorts short ones', () => {
+    for (const len of [300, 200_000, 700]) check(normalSamples(40 + len, len));
   });
 });

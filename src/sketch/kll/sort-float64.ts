@@ -13,7 +13,13 @@
  *     item on normal/lognormal data; with a work budget: past it, fall back to the native sort).
  * Works for any finite or infinite values and -0 (ordered before +0, as the native sort does);
  * callers never pass NaN. Falls back to the native sort on big-endian hosts and for short inputs.
+ *
+ * The same algorithm compiled to WebAssembly (wasm/radix-sort.ts) runs about twice as fast again,
+ * copies in and out included (~8 against ~16 ns per item at 600–2,048 items), so sortFloat64 uses
+ * it wherever WebAssembly is available (each thread instantiates its own, on first use) and this
+ * file's JavaScript (sortFloat64Portable) elsewhere; a test holds both to the native sort's result.
  */
+import { wasmSorts } from './wasm-sorts.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Below this many items the native sort wins (radix has fixed per-call costs). */
@@ -38,8 +44,31 @@ function ensureScratch(n: number): void {
   valsB = new Float64Array(cap);
 }
 
+/** Whether sortFloat64 runs the WebAssembly module in this thread. */
+export function sortsWithWebAssembly(): boolean {
+  return wasmSorts() !== null;
+}
+
 /** Sort buf[0, len) ascending in place. No NaN allowed. */
 export function sortFloat64(buf: Float64Array, len: number): void {
+  if (len < MIN_RADIX || !LITTLE_ENDIAN) {
+    buf.subarray(0, len).sort();
+    return;
+  }
+  const m = wasmSorts();
+  if (m === null) {
+    sortFloat64Portable(buf, len);
+    return;
+  }
+  // values, scratch values, two key arrays, two histograms (wasm/radix-sort.ts)
+  const values = m.reserve(24 * len + 16_384).values;
+  values.set(len === buf.length ? buf : buf.subarray(0, len));
+  if (m.sortValues(len) !== 0) values.subarray(0, len).sort();
+  buf.set(values.subarray(0, len));
+}
+
+/** sortFloat64 in JavaScript: where WebAssembly is not available, and the wasm path's reference. */
+export function sortFloat64Portable(buf: Float64Array, len: number): void {
   if (len < MIN_RADIX || !LITTLE_ENDIAN) {
     buf.subarray(0, len).sort();
     return;

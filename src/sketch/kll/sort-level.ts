@@ -4,6 +4,7 @@
  * O(len · log runs); anything with many runs (level 0 in general) goes to sortFloat64.
  */
 import { sortFloat64 } from './sort-float64.js';
+import { wasmSorts, type WasmSorts } from './wasm-sorts.js';
 
 /** Natural runs beyond this many: sort from scratch instead of merging runs. */
 const MAX_RUNS = 32;
@@ -17,6 +18,15 @@ let scratch = new Float64Array(4096);
  * readers normalize), so every correct sort gives the same result.
  */
 export function sortLevel(buf: Float64Array, len: number): void {
+  sortRuns(buf, len, wasmSorts());
+}
+
+/** sortLevel in JavaScript only: where WebAssembly is not available, and the wasm path's reference. */
+export function sortLevelPortable(buf: Float64Array, len: number): void {
+  sortRuns(buf, len, null);
+}
+
+function sortRuns(buf: Float64Array, len: number, m: WasmSorts | null): void {
   let runs = 1;
   runStarts[0] = 0;
   let prev = buf[0] as number;
@@ -33,6 +43,15 @@ export function sortLevel(buf: Float64Array, len: number): void {
   }
   if (runs === 1) return;
   runStarts[runs] = len;
+  if (m !== null) {
+    // values, scratch, run starts (wasm/radix-sort.ts mergeRuns)
+    const { values, words } = m.reserve(16 * len + 4 * (runs + 1));
+    values.set(len === buf.length ? buf : buf.subarray(0, len));
+    words.set(runStarts.subarray(0, runs + 1), 4 * len);
+    m.mergeRuns(len, runs);
+    buf.set(values.subarray(0, len));
+    return;
+  }
   if (scratch.length < len) scratch = new Float64Array(Math.max(len, 2 * scratch.length));
   let src: Float64Array = buf;
   let dst: Float64Array = scratch;
