@@ -126,7 +126,12 @@ export class HookRunner {
   /** A thread with the module loaded (kept as the current one), or why it could not be. */
   private load(): Promise<Worker | string> {
     const data: HookWorkerData = { kind: this.settings.kind, modulePath: this.settings.modulePath, maxFeatures: this.maxFeatures, calls: this.calls };
-    const worker = new Worker(workerUrl(), { workerData: data });
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl(), { workerData: data });
+    } catch (e) {
+      return Promise.resolve(`its thread could not start: ${(e as Error).message}`); // e.g. out of memory for one more thread
+    }
     worker.unref();
     // for its whole life: a thread that dies between runs (a hook's timer that throws) is replaced at the next run
     worker.on('error', () => undefined).on('exit', () => {
