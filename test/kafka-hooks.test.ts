@@ -7,8 +7,7 @@
  * on /metrics (driftmon_hook_calls_total, driftmon_hook_restarts_total, records_invalid_total).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
@@ -19,8 +18,8 @@ import { loadConfig } from '../src/config/load.js';
 import { RecordErrorReason } from '../src/errors.js';
 import { DEAD_LETTER_HEADERS } from '../src/sink/kafka-dead-letter.js';
 import { reportCounts, windowFolder } from './support/capture-stream.js';
-import { createTopic, produceAll, readTopic, uniqueTopic, type OutMessage } from './support/kafka.js';
-import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
+import { produceAll, readTopic, type OutMessage } from './support/kafka.js';
+import { kafkaMonitorWithDeadLetters, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
 import { metricSum, until } from './support/wait.js';
 
@@ -34,12 +33,7 @@ const digest = (id: string): Buffer => createHash('sha256').update(id).digest();
 
 describeWithServices(['kafka'], 'the record pre-processor on a real broker', ({ kafka }) => {
   it('drops, throws, loops and never settles on chosen records: windows exact, failures dead-lettered with their bytes, outcomes on /metrics', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driftmon-kafka-hooks-'));
-    await buildCaptureBaseline(dir);
-    const topic = uniqueTopic('inference-hooks');
-    const dlt = uniqueTopic('inference-hooks-dlq');
-    await createTopic(kafka.brokers, topic, 2);
-    await createTopic(kafka.brokers, dlt, 1);
+    const { dir, topic, dlt } = await kafkaMonitorWithDeadLetters(kafka.brokers, 'kafka-hooks', 2);
 
     const gen = new CaptureLineGenerator(23, START_MS, PER_SECOND);
     const messages: OutMessage[] = [];
