@@ -13,7 +13,8 @@
  * back invalid, the record is dead-lettered with that reason (hook_failed, hook_timeout,
  * hook_invalid_output; the error in the letter) and none of its rows is used. A row the hook
  * dropped (null) is counted, not dead-lettered. Outcomes per call go to
- * driftmon_hook_calls_total{hook="preprocess"}; one warning per batch that had failures.
+ * driftmon_hook_calls_total{hook="preprocess"}; a warning with the first failure and the counts
+ * since the last one, at most every 10 s.
  */
 import type { Logger } from 'pino';
 import { RecordErrorReason } from '../../errors.js';
@@ -51,6 +52,9 @@ export type PreprocessCounts = Record<'kept' | 'dropped' | 'invalid' | 'failed' 
 /** Rows per call of the hook's thread: large enough to amortise a message, small enough to overlap. */
 const CHUNK_ROWS = 512;
 
+/** At most one warning about dead-lettered records this often (they are all counted). */
+const WARN_INTERVAL_MS = 10_000;
+
 const REASON = { invalid: RecordErrorReason.HOOK_INVALID_OUTPUT, failed: RecordErrorReason.HOOK_FAILED, timeout: RecordErrorReason.HOOK_TIMEOUT } as const;
 
 interface Pending {
@@ -77,6 +81,22 @@ export class PreprocessStage {
     private readonly logger: Logger,
   ) {
     this.scratch = createHookRowScratch(createRow(Math.max(8, registry.size)));
+  }
+
+  /** Failures since the last warning, which is logged at most every WARN_INTERVAL_MS (a hook failing on every record would log every batch). */
+  private unwarned = { invalid: 0, failed: 0, timeout: 0 };
+  private lastWarnMs = Number.NEGATIVE_INFINITY;
+
+  private warn(counts: PreprocessCounts, first: { source: string; outcome: string; error: string }): void {
+    const u = this.unwarned;
+    u.invalid += counts.invalid;
+    u.failed += counts.failed;
+    u.timeout += counts.timeout;
+    const now = performance.now();
+    if (now - this.lastWarnMs < WARN_INTERVAL_MS) return;
+    this.lastWarnMs = now;
+    this.logger.warn({ monitor: this.monitor, hook: 'preprocess', ...u, first }, 'record pre-processor: records dead-lettered');
+    this.unwarned = { invalid: 0, failed: 0, timeout: 0 };
   }
 
   /** One batch; returns the rejected records by reason and the rows sampled out. */
@@ -180,10 +200,7 @@ export class PreprocessStage {
       this.counts[outcome] += n;
       this.metrics.hookCallsTotal.labels(this.monitor, 'preprocess', outcome).inc(n);
     }
-    if (first !== undefined) {
-      const { invalid: inv, failed, timeout } = batchCounts;
-      this.logger.warn({ monitor: this.monitor, hook: 'preprocess', invalid: inv, failed, timeout, first }, 'record pre-processor: records dead-lettered');
-    }
+    if (first !== undefined) this.warn(batchCounts, first);
     poison.warn(this.monitor, this.logger);
     return { invalid: invalid.size === 0 ? undefined : invalid, sampledOut };
   }
