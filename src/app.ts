@@ -198,10 +198,14 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     if (settings.attribution !== undefined) {
       const attribution = settings.attribution;
       const [{ AttributionMonitorPipeline }, { parseExplainabilityAnalysis }] = await Promise.all([import('./monitors/attribution/attribution-monitor.js'), import('./sagemaker/explainability-analysis.js')]);
+      const baseline = parseExplainabilityAnalysis(await readJsonFile(attribution.baselinePath), attribution.baselinePath);
+      // explaining monitors: the model endpoint's explainer, features in the model's order
+      const live = await (await import('./app/attribution-explainer.js')).attributionExplainer(settings.name, attribution, baseline, deps.signal);
       attributionMonitors.push(
         new AttributionMonitorPipeline({
-          settings: { ...settings, attribution },
-          baseline: parseExplainabilityAnalysis(await readJsonFile(attribution.baselinePath), attribution.baselinePath),
+          settings: { ...settings, attribution: live.attribution },
+          baseline,
+          ...(live.explainer ? { explainer: live.explainer } : {}),
           source,
           reports,
           deadLetters,

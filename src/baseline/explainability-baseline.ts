@@ -147,20 +147,20 @@ export async function buildExplainabilityBaseline(options: ExplainabilityBaselin
 }
 
 /** Mean of rows [from, to) of the outputs, per output. */
-function meanOutputs(outs: readonly Float64Array[], from: number, to: number, width: number): Float64Array {
+export function meanOutputs(outs: readonly Float64Array[], from: number, to: number, width: number): Float64Array {
   const sum = new Float64Array(width);
   for (let r = from; r < to; r++) for (let k = 0; k < width; k++) sum[k] = sum[k]! + outs[r]![k]!;
   return sum.map((s) => s / (to - from));
 }
 
-function checkWidth(outs: readonly Float64Array[], width: number, url: string): void {
+export function checkWidth(outs: readonly Float64Array[], width: number, url: string): void {
   const bad = outs.find((o) => o.length !== width);
   if (bad !== undefined) {
     throw new DriftmonError(ErrorCode.MODEL_OUTPUT_INVALID, `the model at ${url}: an answer has ${bad.length} output(s), the first had ${width}`);
   }
 }
 
-function checkedLogit(p: number): number {
+export function checkedLogit(p: number): number {
   const v = logit(p);
   if (!Number.isFinite(v)) {
     throw new DriftmonError(

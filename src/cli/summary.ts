@@ -55,6 +55,8 @@ export function printAttributionSummary(io: CliIo, summaries: AttributionMonitor
     io.out(`\nattribution monitor ${s.monitor}: ${s.records} records, ${s.rows} explained rows, ${s.lateRows} late rows, ${invalid} invalid\n`);
     if (invalid > 0) io.out(`  invalid records by reason: ${Object.entries(s.invalid).map(([r, n]) => `${r} ${n}`).join(', ')} → ${config.output.deadLetterDir}/${s.monitor}.jsonl\n`);
     if (s.blankLines > 0) io.out(`  blank lines skipped: ${s.blankLines}\n`);
+    const x = s.samples;
+    if (x !== undefined) io.out(`  samples explained against the endpoint: ${x.explained} explained, ${x.failed} failed, ${x.skipped} skipped (queue full), ${x.unfinished} unfinished\n`);
     io.out(`  ${s.windowsClosed} windows, ${s.windowsWithViolations} with feature_attribution_drift_check violations, ${s.windowsNotEvaluated} not evaluated: ${config.output.dir}/${s.monitor}/\n`);
   }
 }

@@ -213,6 +213,30 @@ export const LabelsConfig = Type.Object(
 );
 
 /**
+ * An attribution monitor's live explanations (config/attribution-config.ts): a sample of each window,
+ * chosen by inference-ID hash, explained off the hot path against Clarify's predictor.
+ */
+export const AttributionExplainConfig = Type.Object(
+  {
+    /** Clarify's analysis_config.json: predictor.endpoint_url, methods.shap (baseline, num_samples, seed, use_logit). */
+    analysisConfig: Type.String({ minLength: 1 }),
+    /** Records explained per window at most: those with the smallest inference-ID hashes (default 50). */
+    samplesPerWindow: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Samples waiting for the endpoint at most; beyond it they are skipped and counted (default 1000). */
+    queue: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Samples explained at once (default 2). */
+    concurrency: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Per request to the endpoint (default 10s). */
+    timeout: Type.Optional(Type.String()),
+    /** Retries of a request after a connection error, timeout or 5xx (default 2). */
+    retries: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** A closed window waits at most this long for its samples before it is reported (default 2m). */
+    deadline: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+/**
  * Feature attribution drift (Clarify's ModelExplainabilityMonitor) over attributions the model
  * returns with its predictions (config/attribution-config.ts resolves and checks it).
  */
@@ -234,6 +258,8 @@ export const AttributionConfig = Type.Object(
     threshold: Type.Optional(Type.Number()),
     /** A window with fewer explained rows is reported as not evaluated (default 1). */
     minRows: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Instead of `path`/`paths`: explain a sample of each window with KernelSHAP against the model endpoint. */
+    explain: Type.Optional(AttributionExplainConfig),
   },
   { additionalProperties: false },
 );
@@ -423,3 +449,4 @@ export type MonitorConfigInput = Static<typeof MonitorConfig>;
 export type RecordSchemaInput = Static<typeof RecordSchemaConfig>;
 export type LabelsConfigInput = Static<typeof LabelsConfig>;
 export type AttributionConfigInput = Static<typeof AttributionConfig>;
+export type AttributionExplainConfigInput = Static<typeof AttributionExplainConfig>;

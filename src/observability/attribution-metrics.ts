@@ -3,10 +3,10 @@
  * CloudWatch metrics `feature_<name>` (global SHAP per label): bounded by the baseline's features
  * and labels, and by the window sizes.
  */
-import { Gauge, type Registry } from 'prom-client';
-import type { AttributionGaugeMetrics } from './component-metrics.js';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { AttributionExplainMetrics, AttributionGaugeMetrics } from './component-metrics.js';
 
-export function createAttributionMetrics(registry: Registry): AttributionGaugeMetrics {
+export function createAttributionMetrics(registry: Registry): AttributionGaugeMetrics & AttributionExplainMetrics {
   const registers = [registry];
   return {
     featureAttribution: new Gauge({
@@ -31,6 +31,18 @@ export function createAttributionMetrics(registry: Registry): AttributionGaugeMe
       name: 'driftmon_feature_attribution_drift_violations',
       help: 'feature_attribution_drift_check violations in the newest closed window.',
       labelNames: ['monitor', 'window'] as const,
+      registers,
+    }),
+    explainSamplesTotal: new Counter({
+      name: 'driftmon_attribution_samples_total',
+      help: 'Window samples explained against the model endpoint, by outcome: explained, failed (after retries), skipped (queue full), unfinished (deadline passed or stopped).',
+      labelNames: ['monitor', 'outcome'] as const,
+      registers,
+    }),
+    explainQueueDepth: new Gauge({
+      name: 'driftmon_attribution_explain_queue_depth',
+      help: 'Samples waiting for the model endpoint.',
+      labelNames: ['monitor'] as const,
       registers,
     }),
   };

@@ -136,6 +136,13 @@ export interface AttributionGaugeMetrics {
   attributionViolations: GaugeMetric<'monitor' | 'window'>;
 }
 
+/** Attribution monitors that explain a sample of each window against the model endpoint. */
+export interface AttributionExplainMetrics {
+  /** outcome: explained, failed (after retries), skipped (queue full), unfinished (deadline or stop). */
+  explainSamplesTotal: CounterMetric<'monitor' | 'outcome'>;
+  explainQueueDepth: GaugeMetric<'monitor'>;
+}
+
 /** Every bias metric code Clarify can report (pre- and post-training): one gauge each. */
 export const BIAS_GAUGE_CODES = ['AD', 'CDDL', 'CDDPL', 'CI', 'DAR', 'DCA', 'DCR', 'DI', 'DPL', 'DPPL', 'DRR', 'FT', 'GE', 'JS', 'KL', 'KS', 'LP', 'RD', 'SD', 'TE', 'TVD'] as const;
 export type BiasGaugeCode = (typeof BIAS_GAUGE_CODES)[number];

@@ -10,6 +10,7 @@
  * within the sketch's rank error of the exact median (KLL: about 1 % of the rows at Deequ's size).
  */
 import { AggMethod } from '../sagemaker/explainability-config.js';
+import { ExplainSample } from './explain-sample.js';
 import { ByteReader, ByteWriter, incompatible, type MergeableSketch } from '../sketch/mergeable.js';
 import { Moments } from '../sketch/moments.js';
 import type { QuantileSketch, QuantileSketchFactory } from '../sketch/quantile-sketch.js';
@@ -17,6 +18,8 @@ import type { QuantileSketch, QuantileSketchFactory } from '../sketch/quantile-s
 
 const MAGIC = 'DMAT';
 const VERSION = 1;
+/** Version 2: version 1 followed by the window's explain sample (monitors that explain against the endpoint). */
+const VERSION_WITH_SAMPLE = 2;
 
 class FeatureAttribution {
   readonly abs = new Moments();
@@ -46,6 +49,8 @@ export class AttributionProfile implements MergeableSketch<AttributionProfile> {
   /** label → feature → its attributions (Maps: labels and features come from input). */
   private readonly labels = new Map<string, Map<string, FeatureAttribution>>();
   private rows = 0;
+  /** The records to explain against the model (live explanations), when the monitor explains. */
+  sample: ExplainSample | undefined;
 
   constructor(private readonly quantiles: QuantileSketchFactory) {}
 
@@ -82,6 +87,7 @@ export class AttributionProfile implements MergeableSketch<AttributionProfile> {
       }
     }
     this.rows += other.rows;
+    if (other.sample !== undefined) (this.sample ??= new ExplainSample(other.sample.capacity)).merge(other.sample);
   }
 
   /** label → feature → global attribution by `method` (features in the order first seen). */
@@ -93,17 +99,18 @@ export class AttributionProfile implements MergeableSketch<AttributionProfile> {
 
   /** magic "DMAT", version, rows, labels; per label its name and features; per feature its name and three sketches. */
   serialize(): Uint8Array {
-    const w = new ByteWriter(256).header(MAGIC, VERSION).f64(this.rows).u32(this.labels.size);
+    const w = new ByteWriter(256).header(MAGIC, this.sample === undefined ? VERSION : VERSION_WITH_SAMPLE).f64(this.rows).u32(this.labels.size);
     for (const [label, byFeature] of this.labels) {
       w.string(label).u32(byFeature.size);
       for (const [name, f] of byFeature) w.string(name).blob(f.abs.serialize()).blob(f.sq.serialize()).blob(f.values.serialize());
     }
+    if (this.sample !== undefined) w.blob(this.sample.serialize());
     return w.finish();
   }
 
   static deserialize(bytes: Uint8Array, quantiles: QuantileSketchFactory): AttributionProfile {
     const r = new ByteReader(bytes, 'AttributionProfile');
-    r.header(MAGIC, VERSION);
+    const version = r.header(MAGIC, bytes[4] === VERSION_WITH_SAMPLE ? VERSION_WITH_SAMPLE : VERSION);
     const p = new AttributionProfile(quantiles);
     p.rows = r.count('rows');
     const labels = r.length(8, 'labels');
@@ -121,6 +128,7 @@ export class AttributionProfile implements MergeableSketch<AttributionProfile> {
         byFeature.set(name, f);
       }
     }
+    if (version === VERSION_WITH_SAMPLE) p.sample = ExplainSample.deserialize(r.blob('explain sample'));
     r.end();
     return p;
   }

@@ -3,20 +3,16 @@
  * at the watermark over the partitions, and a stop checkpoints the open windows with the positions
  * they cover, so a restart from the checkpoint reports exactly what one uninterrupted run reports.
  */
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../config/load.js';
-import { createAttributionMetrics } from '../../observability/attribution-metrics.js';
-import { createMetrics } from '../../observability/metrics.js';
 import { CaptureEncoding, encodeCaptureLine } from '../../record/capture-encoder.js';
 import type { ExplainabilityAnalysis } from '../../sagemaker/explainability-analysis.js';
 import type { DeadLetterSink } from '../../sink/dead-letter.js';
 import type { LabelReport, ReportSink, WindowReport } from '../../sink/report.js';
-import type { RawBatch, Source } from '../../source/source.js';
-import type { Checkpoint, CheckpointStore } from '../../state/checkpoint-store.js';
-import type { SourcePosition } from '../../state/source-position.js';
+import type { RawBatch } from '../../source/source.js';
+import type { CheckpointStore } from '../../state/checkpoint-store.js';
 import { AttributionMonitorPipeline } from './attribution-monitor.js';
+import { memoryCheckpoints, memorySource, quietDeps } from './test-support/memory-parts.js';
 
 const T0 = Date.UTC(2026, 5, 1, 8, 0, 0);
 const BASELINE: ExplainabilityAnalysis = { version: '1.0', kernelShap: [{ label: 'label0', globalShapValues: [['a', 0.6], ['b', 0.3], ['c', 0.1]], expectedValue: 0 }] };
@@ -39,26 +35,6 @@ function batches(): RawBatch[] {
   return out;
 }
 
-function source(list: RawBatch[]): Source & { commits: SourcePosition[][] } {
-  const s = {
-    description: 'memory',
-    partitioned: true,
-    commits: [] as SourcePosition[][],
-    batches: async function* (): AsyncIterable<RawBatch> {
-      yield* list;
-    },
-    assignment: () => ['t/0', 't/1'],
-    close: async () => undefined,
-    commit: async (p: readonly SourcePosition[]) => void s.commits.push([...p]),
-  };
-  return s;
-}
-
-function memoryStore(): CheckpointStore & { saved: Checkpoint[] } {
-  const saved: Checkpoint[] = [];
-  return { saved, load: async () => saved.at(-1), save: async (c) => (saved.push(c), c.state.length), describe: () => 'memory' };
-}
-
 const deadLetters = (): DeadLetterSink & { letters: string[] } => {
   const letters: string[] = [];
   return { letters, write: (l) => void letters.push(l.reason), get count() { return letters.length; }, flush: async () => undefined, close: async () => undefined };
@@ -72,18 +48,14 @@ async function run(list: RawBatch[], store: CheckpointStore, reports: WindowRepo
   const settings = config.monitors[0];
   if (settings?.attribution === undefined) throw new Error('no attribution settings');
   const sink: ReportSink = { write: async (r) => (reports.push(r), r.monitor), has: async () => false, flush: async () => undefined, close: async () => undefined };
-  const registry = new Registry();
   const dl = deadLetters();
   const pipeline = new AttributionMonitorPipeline({
     settings: { ...settings, attribution: settings.attribution },
     baseline: BASELINE,
-    source: source(list),
+    source: memorySource(list),
     reports: sink,
     deadLetters: dl,
-    metrics: createMetrics(registry),
-    gauges: createAttributionMetrics(registry),
-    logger: pino({ level: 'silent' }),
-    clock: () => Date.UTC(2027, 0, 1),
+    ...quietDeps(),
     checkpoints: store,
   });
   await pipeline.run();
@@ -97,14 +69,14 @@ describe('AttributionMonitorPipeline over a partitioned source', () => {
   it('closes windows at the watermark and, stopped and restarted from its checkpoint, reports what one run reports', async () => {
     const all = batches();
     const once: WindowReport[] = [];
-    const whole = await run(all, memoryStore(), once);
+    const whole = await run(all, memoryCheckpoints(), once);
     // the last minute stays open (stream time has not passed its end): checkpointed, not reported
     expect(once.map((r) => new Date(r.windowStartMs).toISOString().slice(11, 16))).toEqual(['08:00', '08:01', '08:02', '08:03', '08:04']);
     expect(once.map((r) => (r as LabelReport).violationCount)).toEqual([0, 0, 0, 1, 1]);
     expect(whole.letters).toEqual(['missing_capture_data']);
     expect(whole.pipeline.summary).toMatchObject({ records: 24 * 2 + 1, rows: 48, windowsClosed: 5 });
 
-    const store = memoryStore();
+    const store = memoryCheckpoints();
     const resumed: WindowReport[] = [];
     await run(all.slice(0, 9), store, resumed);
     expect(store.saved.length).toBeGreaterThan(0);

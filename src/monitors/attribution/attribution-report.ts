@@ -12,6 +12,7 @@ import { formatAttributionViolations } from '../../sagemaker/attribution-violati
 import { formatExplainabilityAnalysis, type ExplainabilityAnalysis } from '../../sagemaker/explainability-analysis.js';
 import { LabelReportKind, type LabelReport } from '../../sink/report.js';
 import type { WindowState } from '../../window/window-store.js';
+import type { ExplainProgress } from './live-explanations.js';
 
 export interface AttributionWindowEvaluation {
   /** label → feature → the window's global attribution (baseline features only). */
@@ -24,13 +25,24 @@ export function baselineAttributions(baseline: ExplainabilityAnalysis): LabelAtt
   return new Map(baseline.kernelShap.map((l) => [l.label, new Map(l.globalShapValues)]));
 }
 
-export function evaluateAttributionWindow(profile: AttributionProfile, rows: number, baseline: LabelAttributions, s: AttributionSettings): AttributionWindowEvaluation {
+/**
+ * `explained`: what became of the window's sample when the monitor explains against the endpoint;
+ * a window not evaluated says why its rows are missing (failures name the endpoint and the error).
+ */
+export function evaluateAttributionWindow(profile: AttributionProfile, rows: number, baseline: LabelAttributions, s: AttributionSettings, explained?: ExplainProgress): AttributionWindowEvaluation {
   const global = profile.global(s.aggMethod);
   if (rows < s.minRows) {
-    const reason = rows === 0 ? 'no attributions in this window' : `${rows} explained row(s), fewer than minRows ${s.minRows}`;
+    const why = rows === 0 ? 'no attributions in this window' : `${rows} explained row(s), fewer than minRows ${s.minRows}`;
+    const reason = explained === undefined ? why : `${why}: ${explainedText(explained)}`;
     return { global, drift: { violations: [], scores: [], notEvaluated: [...baseline.keys()].map((label) => ({ label, reason })) } };
   }
   return { global, drift: checkAttributionDrift(global, baseline, s.threshold) };
+}
+
+/** "of 5 sampled record(s): 0 explained, 5 failed (last: …), 0 skipped (queue full), 0 unfinished". */
+export function explainedText(p: ExplainProgress): string {
+  const failed = p.failed > 0 && p.lastError !== undefined ? ` (last: ${p.lastError})` : '';
+  return `of ${p.sampled} sampled record(s): ${p.explained} explained, ${p.failed} failed${failed}, ${p.skipped} skipped (queue full), ${p.unfinished} unfinished`;
 }
 
 export function buildAttributionReport(
@@ -39,7 +51,7 @@ export function buildAttributionReport(
   e: AttributionWindowEvaluation,
   baseline: ExplainabilityAnalysis,
   s: AttributionSettings,
-  extra: { window: string; nowMs: number },
+  extra: { window: string; nowMs: number; explained?: ExplainProgress | undefined; endpoint?: string | undefined },
 ): LabelReport {
   const analysis: ExplainabilityAnalysis = {
     version: baseline.version,
@@ -79,7 +91,12 @@ export function buildAttributionReport(
         ndcg: Object.fromEntries(scores.map((x) => [x.label, x.ndcg])),
         violations: violations.map((v) => ({ label: v.label, metric_name: v.metricName, description: v.description })),
         not_evaluated: notEvaluated,
+        ...(extra.explained === undefined ? {} : { explained: explainedSummary(extra.explained, extra.endpoint) }),
       },
     },
   };
+}
+
+function explainedSummary(p: ExplainProgress, endpoint: string | undefined): Record<string, unknown> {
+  return { endpoint, sampled: p.sampled, explained: p.explained, failed: p.failed, skipped: p.skipped, unfinished: p.unfinished, ...(p.lastError === undefined ? {} : { last_error: p.lastError }) };
 }
