@@ -87,6 +87,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'driftmon_process_' });
   const metrics = createMetrics(registry);
+  // user code (hooks) loads first: a module that does not is a config problem, before anything starts
+  const hooks = config.monitors.some((m) => m.hooks !== undefined) ? await (await import('./app/hooks.js')).startHooks(config, metrics, logger) : undefined;
   const usesKafka = config.monitors.some((m) => m.source.type === 'kafka');
   const usesJoin = config.monitors.some((m) => m.labels !== undefined);
   if (usesKafka || usesJoin || config.output.s3 !== undefined) mkdirSync(config.state.dir, { recursive: true });
@@ -95,7 +97,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   // actions on violations run after a report is stored, never on the monitor's path
   const hooked = webhook === undefined ? stored : new (await import('./sink/webhook-action.js')).WebhookActionSink(stored, webhook, metrics, logger);
   const topic = config.actions?.kafka;
-  const reports = new RecentWindowsSink(topic === undefined ? hooked : await (await import('./app/violations-topic.js')).violationsTopicSink(config, topic, hooked, metrics, logger, deps.clock));
+  const sharedReports = new RecentWindowsSink(topic === undefined ? hooked : await (await import('./app/violations-topic.js')).violationsTopicSink(config, topic, hooked, metrics, logger, deps.clock));
   const fileDeadLetters = new FileDeadLetterSink(config.output.deadLetterDir, deps.clock);
   const checkpoints = usesKafka ? new FileCheckpointStore(join(config.state.dir, 'checkpoints')) : undefined;
   const disk = usesKafka ? new DiskWatch(config.state.dir, metrics, logger) : undefined;
@@ -112,6 +114,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
   const baselines = await Promise.all(config.monitors.map((m) => (m.labels === undefined && m.attribution === undefined ? loadBaseline(m.baseline) : undefined)));
   for (const [i, settings] of config.monitors.entries()) {
     const wrap = deps.wrapDecoder;
+    const reports = hooks?.reportsOf(settings.name, sharedReports) ?? sharedReports;
+    const preprocess = hooks?.preprocessOf(settings.name);
     let source: Source;
     let deadLetters: DeadLetterSink = fileDeadLetters;
     let member: MemberDeps | undefined;
@@ -157,7 +161,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       source = batch ? (await import('./app/batch-transform.js')).batchTransformSource(batch.paths, batch.settings, config.output.s3, settings.maxLineLength, onUnreadable) : createSource(settings, deps.stdin, onUnreadable);
       // data quality over files: reading and decoding beside the sketching, when it pays (and not
       // under a test's clock or decoder wrapper, which only this thread's decoder would see)
-      if (s.type === 'files' && batch === undefined && settings.labels === undefined && settings.attribution === undefined && wrap === undefined && deps.clock === undefined) {
+      if (s.type === 'files' && batch === undefined && settings.labels === undefined && settings.attribution === undefined && wrap === undefined && deps.clock === undefined && preprocess === undefined) {
         const { decodeInWorker, WorkerDecodedFileSource } = await import('./source/worker-decoded-file-source.js');
         if (await decodeInWorker(s.decodeInWorker, s.paths, s.follow)) {
           const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };
@@ -254,6 +258,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         // a member's state is in Kafka (its partials and offsets), not in local checkpoints
         ...(kafkaMonitor && checkpoints && member === undefined ? { checkpoints } : {}),
         ...(member ? { member } : {}),
+        ...(preprocess ? { preprocess } : {}),
         ...(backoff ? { backoff } : {}),
         ...(disk ? { diskUsage: () => disk.usage } : {}),
         ...(wrap ? { wrapDecoder: (d: RecordDecoder) => wrap(settings.name, d) } : {}),
@@ -267,7 +272,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     ? server.buildHttpApp({
         registry,
         notReady: () => [...monitors, ...labelMonitors, ...attributionMonitors].filter((m) => !m.isReady).map((m) => m.name),
-        recentWindows: () => reports.list(),
+        recentWindows: () => sharedReports.list(),
       })
     : undefined;
   const ingest = http && config.groundTruthIngest ? await registerGroundTruthIngest(http, config.groundTruthIngest, registry, logger) : undefined;
@@ -295,7 +300,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       await labelDone.catch(() => undefined);
       await attributionDone.catch(() => undefined);
       disk?.stop();
-      await reports.close();
+      await hooks?.close();
+      await sharedReports.close();
       await fileDeadLetters.close();
       for (const d of ownSinks) await d.close();
       for (const c of closers) await c();

@@ -109,6 +109,12 @@ export const RecordErrorReason = {
    * so one record never stops a monitor (see src/monitors/record-fault.ts for what still stops it).
    */
   PROCESSING_ERROR: 'processing_error',
+  /** The monitor's record pre-processor (hooks.preprocess) threw, rejected, or its thread died on this record. */
+  HOOK_FAILED: 'hook_failed',
+  /** The record pre-processor did not return within hooks.preprocess.timeout (a never-settling promise, a loop). */
+  HOOK_TIMEOUT: 'hook_timeout',
+  /** The record pre-processor returned something that is not a record (src/record/hook-record.ts lists what is checked). */
+  HOOK_INVALID_OUTPUT: 'hook_invalid_output',
 } as const;
 export type RecordErrorReason = (typeof RecordErrorReason)[keyof typeof RecordErrorReason];
 

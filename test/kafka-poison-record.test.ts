@@ -7,8 +7,6 @@
  * window's item_count equals the exact count of the good records, and a restart on the same group
  * and checkpoints resumes past them: it never sees them again and the dead-letter topic stays at 2.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
@@ -19,9 +17,9 @@ import { loadConfig } from '../src/config/load.js';
 import { RecordErrorReason } from '../src/errors.js';
 import type { RecordDecoder } from '../src/record/decoder.js';
 import { DEAD_LETTER_HEADERS } from '../src/sink/kafka-dead-letter.js';
-import { createTopic, produceAll, readTopic, topicEndOffsets, uniqueTopic, type OutMessage } from './support/kafka.js';
+import { produceAll, readTopic, topicEndOffsets, type OutMessage } from './support/kafka.js';
 import { reportCounts, windowFolder } from './support/capture-stream.js';
-import { buildCaptureBaseline, writeKafkaConfig } from './support/kafka-monitor.js';
+import { kafkaMonitorWithDeadLetters, writeKafkaConfig } from './support/kafka-monitor.js';
 import { describeWithServices } from './support/services.js';
 import { metricSum, until } from './support/wait.js';
 
@@ -45,12 +43,7 @@ const PROTO_RECORD =
 describeWithServices(['kafka'], 'a poison record on a real broker', ({ kafka }) => {
   it('a __proto__ record and a record whose processing throws in a 50k stream: both dead-lettered, windows exact, not met again after a restart', async () => {
     const started = Date.now();
-    const dir = mkdtempSync(join(tmpdir(), 'driftmon-poison-'));
-    await buildCaptureBaseline(dir);
-    const topic = uniqueTopic('inference-poison');
-    const dlt = uniqueTopic('inference-poison-dlq');
-    await createTopic(kafka.brokers, topic, 2);
-    await createTopic(kafka.brokers, dlt, 1);
+    const { dir, topic, dlt } = await kafkaMonitorWithDeadLetters(kafka.brokers, 'poison', 2);
 
     const gen = new CaptureLineGenerator(17, START_MS, PER_SECOND);
     const exact = new Map<string, number>();

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { reportFolder } from '../src/sink/report.js';
 import { runCli } from './support/cli.js';
-import { confusionOf, labelScenario, metricMismatches, type ScenarioMessage } from './support/label-scenario.js';
+import { confusionOf, labelReplayMonitor, labelScenario, metricMismatches, type ScenarioMessage } from './support/label-scenario.js';
 
 const H = 3_600_000;
 const START_MS = Date.UTC(2026, 10, 2, 8, 0, 0);
@@ -41,25 +41,11 @@ describe('driftmon replay of a label monitor over capture and ground-truth files
     writeByHour(join(dir, 'capture'), s.predictions, 'capture.jsonl');
     // labels sorted by time within each hour's file: the first of two labels for an ID is read first
     writeByHour(join(dir, 'ground-truth'), s.labels, 'labels.jsonl');
-    writeFileSync(join(dir, 'analysis_config.json'), JSON.stringify({ label: 'label', label_values_or_threshold: [1], facet: [{ name_or_index: 'k', value_or_threshold: [0] }] }));
     const config = join(dir, 'replay.yaml');
     writeFileSync(
       config,
       stringify({
-        monitors: [
-          {
-            name: 'quality',
-            source: { type: 'files', paths: [join(dir, 'capture')] },
-            record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
-            labels: {
-              paths: [join(dir, 'ground-truth')],
-              probabilityAttribute: 'score',
-              modelQuality: { problemType: 'BinaryClassification' },
-              bias: { analysisConfig: join(dir, 'analysis_config.json') },
-            },
-            windows: ['1h'],
-          },
-        ],
+        monitors: [labelReplayMonitor(dir, join(dir, 'capture'), join(dir, 'ground-truth'), '1h')],
         output: { dir: join(dir, 'out') },
         state: { dir: join(dir, 'state') },
       }),

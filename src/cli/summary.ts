@@ -14,6 +14,8 @@ export function printSummary(io: CliIo, summaries: MonitorSummary[], config: Con
       io.out(`  invalid records by reason: ${reasons} → ${config.output.deadLetterDir}/${s.monitor}.jsonl\n`);
     }
     if (s.blankLines > 0) io.out(`  blank lines skipped: ${s.blankLines}\n`);
+    const pre = s.preprocess;
+    if (pre !== undefined) io.out(`  record pre-processor: ${pre.kept} kept, ${pre.dropped} dropped, ${pre.invalid} invalid, ${pre.failed} failed, ${pre.timeout} timed out\n`);
     if (s.columnNaming?.fromBaseline) io.out(`  headerless columns named after the baseline's ${s.columnNaming.baselineFeatures} features, in order\n`);
     for (const w of s.warnings) io.out(`  warning: ${w}\n`);
     const late = Object.entries(s.lateRows).filter(([, n]) => n > 0);

@@ -12,6 +12,7 @@ import { formatDuration, parseDurationMs } from './duration.js';
 import { resolveAttribution, type AttributionSettings } from './attribution-config.js';
 import { resolveGroundTruthIngest, type GroundTruthIngestSettings } from './ground-truth-ingest.js';
 import { resolveActions, type ActionsSettings } from './actions-config.js';
+import { resolveHooks, type HooksSettings } from './hooks-config.js';
 import type { ConfigInput, LabelsConfigInput, MonitorConfigInput, RecordSchemaInput } from './schema.js';
 import { resolveBatchTransform, type BatchTransformSettings } from './batch-transform-config.js';
 import { ENV_KAFKA_BROKERS, resolveKafkaSource, type KafkaSourceSettings } from './kafka-source-config.js';
@@ -101,6 +102,8 @@ export interface MonitorSettings {
   backoff: BackoffSettings | undefined;
   /** The drift verdict's alpha and floors (undefined: the defaults of evaluate/drift-verdict.ts). */
   driftVerdict?: DriftVerdictSettings | undefined;
+  /** User code around the pipeline: a record pre-processor, a report post-processor (hooks-config.ts). */
+  hooks?: HooksSettings | undefined;
 }
 
 export interface VerdictFloors {
@@ -424,6 +427,7 @@ function resolveMonitor(
     partitionIdleMs,
     backoff,
     ...(m.driftVerdict === undefined ? {} : { driftVerdict: driftVerdictOf(m.driftVerdict) }),
+    ...(m.hooks === undefined ? {} : { hooks: resolveHooks(m.hooks, at, { labels: m.labels !== undefined, attribution: m.attribution !== undefined }, abs, checkFiles, problems) }),
   };
 }
 

@@ -277,6 +277,16 @@ const EffectFloors = Type.Object(
   { additionalProperties: false },
 );
 
+/** A hook: a JavaScript module (path relative to the config file) and how long one call may take. */
+const HookConfig = Type.Object(
+  {
+    module: Type.String({ minLength: 1 }),
+    /** Per call (default 5s); a call over it is counted as a timeout and its thread restarted. */
+    timeout: Type.Optional(Duration),
+  },
+  { additionalProperties: false },
+);
+
 export const MonitorConfig = Type.Object(
   {
     name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' }),
@@ -312,6 +322,8 @@ export const MonitorConfig = Type.Object(
     checkpointInterval: Type.Optional(Duration),
     /** Kafka: sampling by inference ID when lag or disk usage passes 75 % of its budget. */
     backoff: Type.Optional(BackoffConfig),
+    /** User code around the pipeline (config/hooks-config.ts): a record pre-processor, a report post-processor. */
+    hooks: Type.Optional(Type.Object({ preprocess: Type.Optional(HookConfig), postprocess: Type.Optional(HookConfig) }, { additionalProperties: false })),
     /** driftmon's drift verdict (README, "Drift verdict"): family-wise alpha and effect floors. */
     driftVerdict: Type.Optional(Type.Object(
       {

@@ -27,6 +27,12 @@ export interface ActionMetrics {
   actionsTotal: CounterMetric<'action' | 'outcome'>;
 }
 
+/** Hooks (monitors/hooks/): outcomes per call, and restarts of a hook's thread. */
+export interface HookMetrics {
+  hookCallsTotal: CounterMetric<'monitor' | 'hook' | 'outcome'>;
+  hookRestartsTotal: CounterMetric<'monitor' | 'hook'>;
+}
+
 export interface DeadLetterTopicMetrics {
   deadLetterPublishFailuresTotal: CounterMetric<never>;
 }

@@ -270,6 +270,20 @@ export function createMetrics(registry: Registry) {
       registers,
     }),
 
+    // --- Hooks (user code: record pre-processor, report post-processor) -------------------------
+    hookCallsTotal: new Counter({
+      name: 'driftmon_hook_calls_total',
+      help: 'Calls of a monitor\'s hooks by hook (preprocess: one per decoded record; postprocess: one per window report) and outcome: kept, dropped (preprocess returned null), invalid (its output is not a record), failed (threw), timeout; postprocess: delivered, failed, timeout, skipped (too many waiting).',
+      labelNames: ['monitor', 'hook', 'outcome'] as const,
+      registers,
+    }),
+    hookRestartsTotal: new Counter({
+      name: 'driftmon_hook_restarts_total',
+      help: 'Times a hook\'s thread was ended and started again: a call over its timeout, or the thread died.',
+      labelNames: ['monitor', 'hook'] as const,
+      registers,
+    }),
+
     // --- Dead-letter topic --------------------------------------------------------------------
     deadLetterPublishFailuresTotal: new Counter({
       name: 'driftmon_dead_letter_publish_failures_total',

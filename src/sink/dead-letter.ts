@@ -19,7 +19,7 @@ export interface DeadLetter {
   bytes?: Uint8Array;
   /** The original message key (Kafka), kept on the dead-letter topic. */
   key?: Uint8Array | null;
-  /** processing_error: what was thrown (name: message, bounded by monitors/record-fault.ts). */
+  /** processing_error: what was thrown (name: message, bounded by monitors/record-fault.ts); hook_*: what the hook threw or why its output was refused. */
   error?: string | undefined;
 }
 

@@ -11,7 +11,7 @@
  *            driftmon-source            where the record came from: inference/3@1042, capture.jsonl:17
  *            driftmon-monitor           the monitor that rejected it
  *            driftmon-dead-lettered-at  ISO-8601 time of write()
- *            driftmon-error             processing_error only: what was thrown (bounded length)
+ *            driftmon-error             processing_error and hook_* letters: what was thrown or why (bounded)
  *
  * write() is synchronous and only queues; one background loop sends the queue in batches (acks -1:
  * every in-sync replica), one send at a time, so letters reach the broker in write order. flush()
@@ -45,7 +45,7 @@ export const DEAD_LETTER_HEADERS = {
   source: 'driftmon-source',
   monitor: 'driftmon-monitor',
   deadLetteredAt: 'driftmon-dead-lettered-at',
-  /** Only on processing_error letters: what was thrown. */
+  /** On processing_error and hook_* letters: what was thrown, or why the hook's output was refused. */
   error: 'driftmon-error',
 } as const;
 

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { WebhookSettings } from '../config/actions-config.js';
 import type { ActionMetrics } from '../observability/component-metrics.js';
 import { retry } from '../retry.js';
+import { PendingCalls } from './pending-calls.js';
 import { indexEntry, isLabelReport, type ReportSink, type WindowReport } from './report.js';
 
 /** Posts waiting or under way beyond which new ones are dropped (a receiver down for long). */
@@ -31,7 +32,7 @@ class HttpStatusError extends Error {
 }
 
 export class WebhookActionSink implements ReportSink {
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new PendingCalls(MAX_PENDING);
 
   constructor(
     private readonly inner: ReportSink,
@@ -54,17 +55,17 @@ export class WebhookActionSink implements ReportSink {
 
   async flush(): Promise<void> {
     await this.inner.flush();
-    await Promise.all([...this.pending]);
+    await this.pending.settled();
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pending]);
+    await this.pending.settled();
     await this.inner.close();
   }
 
   private send(report: WindowReport, where: string): void {
     const counted = (outcome: string): void => this.metrics.actionsTotal.labels('webhook', outcome).inc();
-    if (this.pending.size >= MAX_PENDING) {
+    if (!this.pending.hasRoom) {
       counted('dropped');
       return;
     }
@@ -76,8 +77,7 @@ export class WebhookActionSink implements ReportSink {
         this.logger.warn({ monitor: report.monitor, url: this.settings.url, err: (e as Error).message, key }, 'webhook: report not delivered');
       },
     );
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    this.pending.track(p);
   }
 
   private post(body: string, key: string): Promise<void> {
@@ -106,10 +106,16 @@ export class WebhookActionSink implements ReportSink {
 
 /** The JSON a window's report is posted as, and its idempotency key. */
 export function webhookBody(report: WindowReport, where: string): { body: string; key: string } {
+  const { payload, key } = reportPayload(report, where);
+  return { body: JSON.stringify(payload), key };
+}
+
+/** A window's report as actions and post-processors see it: its index entry, version, checks; and its key. */
+export function reportPayload(report: WindowReport, where: string): { payload: Record<string, unknown>; key: string } {
   const entry = indexEntry(report, where);
   const version = isLabelReport(report) ? (report.summary as { version?: unknown; final?: unknown }) : undefined;
   const key = [entry.monitor, entry.kind ?? 'data-quality', entry.window, entry.window_start, ...(version?.version !== undefined ? [String(version.version)] : [])].join('/');
-  const body = {
+  const payload = {
     ...entry,
     kind: entry.kind ?? 'data-quality',
     ...(version?.version !== undefined ? { version: version.version, final: version.final === true } : {}),
@@ -117,5 +123,5 @@ export function webhookBody(report: WindowReport, where: string): { body: string
       ? {}
       : { checks: report.violations.map((v) => ({ feature_name: v.featureName, constraint_check_type: v.constraintCheckType, description: v.description })) }),
   };
-  return { body: JSON.stringify(body), key };
+  return { payload, key };
 }

@@ -2,11 +2,13 @@
  * A Kafka-fed monitor for integration tests: a baseline built by `driftmon baseline data` from
  * the benchmark's 20-feature capture lines, and a config file for `driftmon run`.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { CaptureLineGenerator, FEATURES } from '../../bench/support/capture-lines.js';
 import { runCli } from './cli.js';
+import { createTopic, uniqueTopic } from './kafka.js';
 
 /** Build statistics.json + constraints.json in `dir` from `rows` lines of the generator with `seed`. */
 export async function buildCaptureBaseline(dir: string, seed = 11, rows = 5_000): Promise<void> {
@@ -55,4 +57,15 @@ export function writeKafkaConfig(c: KafkaMonitorConfig): string {
   const path = join(c.dir, 'driftmon.yaml');
   writeFileSync(path, stringify(config));
   return path;
+}
+
+/** A tmp dir `<name>` with the capture baseline, an input topic `inference-<name>` of `partitions` and its one-partition dead-letter topic. */
+export async function kafkaMonitorWithDeadLetters(brokers: readonly string[], name: string, partitions: number): Promise<{ dir: string; topic: string; dlt: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `driftmon-${name}-`));
+  await buildCaptureBaseline(dir);
+  const topic = uniqueTopic(`inference-${name}`);
+  const dlt = uniqueTopic(`inference-${name}-dlq`);
+  await createTopic(brokers, topic, partitions);
+  await createTopic(brokers, dlt, 1);
+  return { dir, topic, dlt };
 }

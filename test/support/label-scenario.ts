@@ -5,6 +5,8 @@
  * time later, some sent twice — plus what every window must report, computed directly from the
  * joined data (first label per ID wins).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LabelSettings, MonitorSettings } from '../../src/config/load.js';
 import { encodeCaptureLine } from '../../src/record/capture-encoder.js';
 import { partitionKey, type RawBatch } from '../../src/source/source.js';
@@ -255,5 +257,22 @@ export function scenarioKafkaMonitor(o: { brokers: readonly string[]; inference:
     // lag in seconds is measured from broker timestamps, weeks old here: no sampling
     backoff: { enabled: false },
     ...o.extra,
+  };
+}
+
+/**
+ * The config of a replayed label monitor `quality` over the scenario's capture and ground-truth
+ * files (`capture`, `labels`: files or folders): model quality of the score, bias by facet k (its
+ * analysis_config.json is written into dir).
+ */
+export function labelReplayMonitor(dir: string, capture: string, labels: string, window: string): Record<string, unknown> {
+  const analysisConfig = join(dir, 'analysis_config.json');
+  writeFileSync(analysisConfig, JSON.stringify({ label: 'label', label_values_or_threshold: [1], facet: [{ name_or_index: 'k', value_or_threshold: [0] }] }));
+  return {
+    name: 'quality',
+    source: { type: 'files', paths: [capture] },
+    record: { format: 'sagemaker-capture', inputs: ['x', 'k'], outputs: ['score'] },
+    labels: { paths: [labels], probabilityAttribute: 'score', modelQuality: { problemType: 'BinaryClassification' }, bias: { analysisConfig } },
+    windows: [window],
   };
 }

@@ -38,6 +38,7 @@ import { PartitionWindows } from '../../window/partition-windows.js';
 import { PoisonTally } from '../record-fault.js';
 import { WindowCloser } from './window-closer.js';
 import { WindowOwner } from './window-owner.js';
+import { PreprocessStage } from '../hooks/preprocess-stage.js';
 
 import { baselineDeclarations } from './decode-task.js';
 import type { MonitorDeps, MonitorSummary } from './monitor-deps.js';
@@ -48,6 +49,7 @@ export { baselineDeclarations, decodeTask } from './decode-task.js';
 export class MonitorPipeline {
   readonly registry: FeatureRegistry;
   private readonly decoder: RecordDecoder;
+  private readonly preprocess: PreprocessStage | undefined;
   private readonly windower: Windower<DatasetProfile>;
   /** Where the current batch's rows go: `windower`, or (a member) the batch's partition's own. */
   private current: Windower<DatasetProfile>;
@@ -114,6 +116,10 @@ export class MonitorPipeline {
     for (const d of baselineDeclarations(deps.baseline)) this.registry.declare(d.name, { keepText: d.keepText });
     const decoder = createDecoder(s.record, this.registry, { baselineNames: baselineFeatureOrder(deps.baseline) });
     this.decoder = deps.wrapDecoder?.(decoder) ?? decoder;
+    const pre = s.hooks?.preprocess;
+    if (deps.preprocess !== undefined && pre !== undefined) {
+      this.preprocess = new PreprocessStage(s.name, this.registry, this.decoder, deps.preprocess, pre.timeoutMs, s.maxLineLength, deps.deadLetters, deps.metrics, deps.logger);
+    }
     const quantiles = quantileSketchFactory(s.quantileSketch);
     const profileOptions = { quantiles, frequencyCap: s.categoryCap };
     const store = (this.store = new MemoryWindowStore<DatasetProfile>({
@@ -163,6 +169,7 @@ export class MonitorPipeline {
       finished: false,
       inputFiles: undefined,
     };
+    if (this.preprocess !== undefined) this.summary.preprocess = this.preprocess.counts;
     this.closer = new WindowCloser({ ...deps, settings: s, clock: this.clock, summary: this.summary });
     const m = deps.member;
     if (m !== undefined && this.memberCycle !== undefined) {
@@ -281,7 +288,10 @@ export class MonitorPipeline {
     const backoff = this.deps.backoff;
     const sampling = backoff !== undefined && backoff.ratio < 1;
     this.rowWeight = sampling ? 1 / backoff.ratio : 1;
-    const invalid = batch.decoded !== undefined ? this.applyDecoded(batch, batch.decoded, streamClock, partitioned) : this.decodeRecords(batch, streamClock, partitioned, sampling);
+    const invalid =
+      batch.decoded !== undefined ? this.applyDecoded(batch, batch.decoded, streamClock, partitioned)
+      : this.preprocess !== undefined ? await this.preprocessed(this.preprocess, batch, streamClock, partitioned)
+      : this.decodeRecords(batch, streamClock, partitioned, sampling);
     this.filterRows = false;
     const recordCount = batch.decoded?.records ?? batch.records.length;
     this.summary.records += recordCount;
@@ -420,6 +430,15 @@ export class MonitorPipeline {
     return invalid;
   }
 
+  /** The batch through the record pre-processor (a slower path of its own: preprocess-stage.ts). */
+  private async preprocessed(stage: PreprocessStage, batch: RawBatch, streamClock: StreamClock, partitioned: boolean): Promise<Map<RecordErrorReason, number> | undefined> {
+    const begin = (): void => void (this.recordTimeMs = Number.NaN);
+    const end = (): void => this.recordDone(streamClock, partitioned);
+    const r = await stage.batch(batch, { futureLimitMs: this.futureLimitMs, backoff: this.deps.backoff, begin, admit: (row) => this.admit(row), end });
+    this.batchSampledOut += r.sampledOut;
+    return r.invalid;
+  }
+
   /** After a record's rows: its event time (if a row was used) moves the stream clock, once per record. */
   private recordDone(streamClock: StreamClock, partitioned: boolean): void {
     if (this.recordTimeMs !== this.recordTimeMs) return;
@@ -537,7 +556,8 @@ export class MonitorPipeline {
 
   private summaryCounts(): Record<string, unknown> {
     const { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut, blankLines } = this.summary;
-    return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut, blankLines };
+    const preprocess = this.preprocess?.counts;
+    return { records, rows, invalid, windowsClosed, windowsWithViolations, lateRows, sampledOut, blankLines, ...(preprocess ? { preprocess } : {}) };
   }
 }
 

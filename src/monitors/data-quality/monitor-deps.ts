@@ -12,6 +12,7 @@ import type {
   ScaleOutMetrics,
   DataQualityGaugeMetrics,
   DataQualityWindowMetrics,
+  HookMetrics,
   RecordMetrics,
 } from '../../observability/component-metrics.js';
 import type { ReportSink } from '../../sink/report.js';
@@ -19,6 +20,7 @@ import type { Source } from '../../source/source.js';
 import type { CheckpointStore } from '../../state/checkpoint-store.js';
 import type { BackoffController } from '../backoff.js';
 import type { MemberCycleOptions } from '../member-cycle.js';
+import type { HookCaller, PreprocessCounts } from '../hooks/preprocess-stage.js';
 
 export interface Baseline {
   statistics: DatasetStatistics | undefined;
@@ -32,7 +34,7 @@ export interface MonitorDeps {
   reports: ReportSink;
   deadLetters: DeadLetterSink;
   /** Its own counters, and those of its stages: checkpoints, back-off, the window gauges. */
-  metrics: RecordMetrics & DataQualityWindowMetrics & DataQualityGaugeMetrics & CheckpointMetrics & BackoffMetrics & ScaleOutMetrics;
+  metrics: RecordMetrics & DataQualityWindowMetrics & DataQualityGaugeMetrics & CheckpointMetrics & BackoffMetrics & ScaleOutMetrics & HookMetrics;
   logger: Logger;
   clock?: () => number;
   /** Partitioned sources: where checkpoints go (state + positions, then offsets are committed). */
@@ -43,6 +45,8 @@ export interface MonitorDeps {
   diskUsage?: () => number | undefined;
   /** Wraps the record decoder (tests make chosen records throw with it; see record-fault.ts). */
   wrapDecoder?: (decoder: RecordDecoder) => RecordDecoder;
+  /** hooks.preprocess: the record pre-processor's thread (monitors/hooks/preprocess-stage.ts). */
+  preprocess?: HookCaller;
   /** Scaled out (docs/scale-out.md): this process is a member; windows go to their owners as partials. */
   member?: MemberDeps;
 }
@@ -78,6 +82,8 @@ export interface MonitorSummary {
   /** feature → number of windows driftmon's drift verdict raised it in (null-prototype, like violations). */
   drifted: Record<string, number>;
   reportPaths: string[];
+  /** hooks.preprocess: its calls by outcome (absent without one). */
+  preprocess?: PreprocessCounts;
   /** Headerless columns: named from the baseline's features, or left `_cN` (a count mismatch). */
   columnNaming?: ColumnNaming;
   /** Problems the user should act on, each logged once when met; printed again after the summary. */
