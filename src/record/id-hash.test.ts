@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rng as seededRng } from '../../test/support/random.js';
 import { idHash32, idHash32Bytes, samplingKey, samplingKeyBytes } from './id-hash.js';
 
 /**
@@ -53,16 +54,9 @@ function referenceMurmur3(bytes: Uint8Array): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
+/** Small deterministic PRNG so failures reproduce. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRng(seed).next;
 }
 
 function randomString(rand: () => number, alphabet: 'ascii' | 'any'): string {
