@@ -52,7 +52,7 @@ export class WorkerFetcher implements KafkaFetcher {
 
   connect(): Promise<void> {
     const data: FetchWorkerData = { connection: this.connection, options: this.options };
-    const worker = new Worker(workerScript('kafka-fetch-worker.js'), { workerData: data });
+    const worker = new Worker(workerScript('source/kafka-fetch-worker.js'), { workerData: data });
     this.worker = worker;
     worker.on('message', (m: FromFetchWorker) => this.onMessage(m));
     worker.on('error', (e) => this.lost(e));

@@ -59,7 +59,7 @@ export class WorkerDecodedFileSource implements Source {
     private readonly onUnreadable?: FileSourceOptions['onUnreadable'],
   ) {
     this.description = `files ${task.files.paths.join(', ')}${task.files.follow ? ' (follow)' : ''} (decoded in a worker thread)`;
-    const worker = (this.worker = new Worker(workerScript('file-decode-worker.js'), { workerData: task }));
+    const worker = (this.worker = new Worker(workerScript('source/file-decode-worker.js'), { workerData: task }));
     worker.unref();
     worker.on('message', (m: FileDecodeMessage) => {
       this.queue.push(m);

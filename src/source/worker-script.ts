@@ -1,9 +1,9 @@
-/** Where a worker thread's script is: beside the built module; from dist/ when running from src/ (tests). */
+/** Where a worker thread's script is: the built module; from dist/ when running from src/ (tests). */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** `name`: the worker's file in src/source/, as built (`…-worker.js`). */
-export function workerScript(name: string): URL {
-  const built = new URL(`./${name}`, import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : new URL(`../../dist/src/source/${name}`, import.meta.url);
+/** `path`: the worker's file under src/, as built (`source/…-worker.js`, `monitors/hooks/hook-worker.js`). */
+export function workerScript(path: string): URL {
+  const built = new URL(`../${path}`, import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : new URL(`../../dist/src/${path}`, import.meta.url);
 }

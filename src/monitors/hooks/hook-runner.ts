@@ -12,23 +12,16 @@
  *
  * Runs are serial (one at a time, in the order asked).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { HookSettings } from '../../config/hooks-config.js';
 import { formatDuration } from '../../config/duration.js';
 import type { HookMetrics } from '../../observability/component-metrics.js';
+import { workerScript } from '../../source/worker-script.js';
 import type { HookCallResult, HookWorkerData, HookWorkerMessage } from './hook-protocol.js';
 
 /** Loading a module (and its imports) may take longer than one call is allowed. */
 const MIN_LOAD_TIMEOUT_MS = 10_000;
-
-function workerUrl(): URL {
-  const built = new URL('./hook-worker.js', import.meta.url);
-  // tests run src/ through vitest: the thread runs the built script
-  return existsSync(fileURLToPath(built)) ? built : new URL('../../../dist/src/monitors/hooks/hook-worker.js', import.meta.url);
-}
 
 type Once = { results: HookCallResult[] } | { stuck: number; outcome: HookCallResult };
 
@@ -128,7 +121,7 @@ export class HookRunner {
     const data: HookWorkerData = { kind: this.settings.kind, modulePath: this.settings.modulePath, maxFeatures: this.maxFeatures, calls: this.calls };
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl(), { workerData: data });
+      worker = new Worker(workerScript('monitors/hooks/hook-worker.js'), { workerData: data });
     } catch (e) {
       return Promise.resolve(`its thread could not start: ${(e as Error).message}`); // e.g. out of memory for one more thread
     }
