@@ -39,6 +39,7 @@ import type { CheckpointStore } from '../../state/checkpoint-store.js';
 import { PartitionClock } from '../../window/partition-clock.js';
 import { StreamClock } from '../../window/stream-clock.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
+import { consume } from '../consume-loop.js';
 import { decodeAttributionCheckpoint, encodeAttributionCheckpoint } from './attribution-checkpoint.js';
 import { MemoryWindowStore, type ProfileCodec, type WindowState } from '../../window/window-store.js';
 import { Windower } from '../../window/windower.js';
@@ -176,34 +177,30 @@ export class AttributionMonitorPipeline {
     if (this.live !== undefined) await this.closeWindows(this.windower.closeDue(), false);
     logger.info({ monitor: this.name, source: source.description, labels: this.labels, features: this.features.length }, 'attribution monitor started');
     this.ready = true;
-    const onAbort = (): void => {
-      // before the requests in flight are aborted: their failures are the stop's, not the endpoint's
-      this.live?.stop();
-      if (source.stop) source.stop();
-      else void source.close();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      for await (const batch of source.batches()) {
-        const reported = await this.processBatch(batch);
-        await this.cycle.afterBatch(batch, reported > 0, this.state);
-        if (signal?.aborted) break;
-      }
-      if (this.cycle.enabled && source.partitioned === true) {
-        // closed windows still being explained go to the checkpoint, a report being written first
-        this.live?.stop();
-        await this.reporting;
-        await this.cycle.save(this.state, true);
-        logger.info({ monitor: this.name, openWindows: this.windower.openCount(), closedUnsettled: this.live?.pendingCount ?? 0 }, 'stopped: open windows checkpointed');
-      } else if (signal?.aborted) logger.warn({ monitor: this.name, openWindows: this.windower.openCount() }, 'stopped before the end of the input: windows dropped unreported');
-      else await this.closeWindows(this.windower.closeAll(), true);
-    } finally {
-      this.live?.stop();
-      signal?.removeEventListener('abort', onAbort);
-      await this.deps.reports.flush();
-      await this.deps.deadLetters.flush();
-      await source.close();
-    }
+    await consume(
+      {
+        monitor: this.name,
+        source,
+        cycle: this.cycle,
+        state: this.state,
+        reports: this.deps.reports,
+        deadLetters: this.deps.deadLetters,
+        logger,
+        processBatch: (batch) => this.processBatch(batch),
+        openWindows: () => this.windower.openCount(),
+        // before the requests in flight are aborted: their failures are the stop's, not the endpoint's
+        onAbort: () => this.live?.stop(),
+        beforeFinalCheckpoint: async () => {
+          // closed windows still being explained go to the checkpoint, a report being written first
+          this.live?.stop();
+          await this.reporting;
+          return { closedUnsettled: this.live?.pendingCount ?? 0 };
+        },
+        finish: async () => void (await this.closeWindows(this.windower.closeAll(), true)),
+        cleanup: () => this.live?.stop(),
+      },
+      signal,
+    );
     const { reportPaths: _paths, ...counts } = this.summary;
     logger.info(counts, 'attribution monitor finished');
     return this.summary;

@@ -42,6 +42,7 @@ import { PartitionClock } from '../../window/partition-clock.js';
 import { LabelWindows, type DueWindow } from '../../window/label-windows.js';
 import { refreshBackoff, type BackoffController } from '../backoff.js';
 import { CheckpointCycle, type CheckpointState } from '../checkpoint-cycle.js';
+import { consume } from '../consume-loop.js';
 import { decodeLabelCheckpoint, encodeLabelCheckpoint } from './label-checkpoint.js';
 import type { LabelEvaluator } from './label-evaluator.js';
 import { LabelIngress, labelRejects } from './label-ingress.js';
@@ -128,31 +129,27 @@ export class LabelMonitorPipeline {
       'label monitor started',
     );
     this.ready = true;
-    const onAbort = (): void => (source.stop ? source.stop() : void source.close());
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      for await (const batch of source.batches()) {
-        const reported = await this.processBatch(batch);
-        await this.cycle.afterBatch(batch, reported > 0, this.state);
-        if (signal?.aborted) break;
-      }
-      if (this.cycle.enabled && source.partitioned === true) {
-        await this.cycle.save(this.state, true);
-        logger.info({ monitor: this.name, openWindows: this.windows.openCount(), pendingPredictions: this.store?.pendingPredictions }, 'stopped: label windows and join store checkpointed');
-      } else if (signal?.aborted) {
-        logger.warn({ monitor: this.name, openWindows: this.windows.openCount() }, 'stopped before the end of the input: windows dropped unreported');
-      } else {
-        // the end of a replay: everything unlabelled has expired, every window is final
-        this.expire(this.openedStore(), Number.POSITIVE_INFINITY);
-        await this.report(this.windows.drainAll(true));
-      }
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      await this.deps.reports.flush();
-      await this.deps.deadLetters.flush();
-      await source.close();
-      this.store?.close();
-    }
+    await consume(
+      {
+        monitor: this.name,
+        source,
+        cycle: this.cycle,
+        state: this.state,
+        reports: this.deps.reports,
+        deadLetters: this.deps.deadLetters,
+        logger,
+        processBatch: (batch) => this.processBatch(batch),
+        openWindows: () => this.windows.openCount(),
+        beforeFinalCheckpoint: async () => ({ pendingPredictions: this.store?.pendingPredictions }),
+        finish: async () => {
+          // the end of a replay: everything unlabelled has expired, every window is final
+          this.expire(this.openedStore(), Number.POSITIVE_INFINITY);
+          await this.report(this.windows.drainAll(true));
+        },
+        closed: () => this.store?.close(),
+      },
+      signal,
+    );
     logger.info({ monitor: this.name, ...this.summaryCounts() }, 'label monitor finished');
     return this.summary;
   }
