@@ -13,12 +13,9 @@ import type { CheckpointCycle, CheckpointState } from './checkpoint-cycle.js';
 
 export interface ConsumeLoop {
   monitor: string;
-  source: Source;
+  deps: { source: Source; reports: ReportSink; deadLetters: DeadLetterSink; logger: Logger };
   cycle: CheckpointCycle;
   state: () => Promise<CheckpointState>;
-  reports: ReportSink;
-  deadLetters: DeadLetterSink;
-  logger: Logger;
   /** Reports written for the batch (a batch that reported is checkpointed at once). */
   processBatch(batch: RawBatch): Promise<number>;
   /** Open windows, for the stop's log lines. */
@@ -36,7 +33,8 @@ export interface ConsumeLoop {
 }
 
 export async function consume(loop: ConsumeLoop, signal: AbortSignal | undefined): Promise<void> {
-  const { source, cycle, logger, monitor } = loop;
+  const { cycle, monitor } = loop;
+  const { source, logger } = loop.deps;
   const onAbort = (): void => {
     loop.onAbort?.();
     if (source.stop) source.stop();
@@ -61,8 +59,8 @@ export async function consume(loop: ConsumeLoop, signal: AbortSignal | undefined
   } finally {
     loop.cleanup?.();
     signal?.removeEventListener('abort', onAbort);
-    await loop.reports.flush();
-    await loop.deadLetters.flush();
+    await loop.deps.reports.flush();
+    await loop.deps.deadLetters.flush();
     await source.close();
     loop.closed?.();
   }

@@ -180,12 +180,9 @@ export class AttributionMonitorPipeline {
     await consume(
       {
         monitor: this.name,
-        source,
+        deps: this.deps,
         cycle: this.cycle,
         state: this.state,
-        reports: this.deps.reports,
-        deadLetters: this.deps.deadLetters,
-        logger,
         processBatch: (batch) => this.processBatch(batch),
         openWindows: () => this.windower.openCount(),
         // before the requests in flight are aborted: their failures are the stop's, not the endpoint's

@@ -132,12 +132,9 @@ export class LabelMonitorPipeline {
     await consume(
       {
         monitor: this.name,
-        source,
+        deps: this.deps,
         cycle: this.cycle,
         state: this.state,
-        reports: this.deps.reports,
-        deadLetters: this.deps.deadLetters,
-        logger,
         processBatch: (batch) => this.processBatch(batch),
         openWindows: () => this.windows.openCount(),
         beforeFinalCheckpoint: async () => ({ pendingPredictions: this.store?.pendingPredictions }),
