@@ -38,7 +38,7 @@ describe('attribution config', () => {
           baseline: { dir: 'b' },
           windows: ['1h'],
         },
-        { name: 'k', source: { ...kafka, scaleOut: {} }, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] },
+        { name: 'k', source: { ...kafka, scaleOut: {} }, backoff: {}, attribution: { baseline: 'a.json', path: 'shap' }, windows: ['1h'] },
         { name: 'both', source: files, attribution: { baseline: 'a.json', path: 'shap', paths: { label0: 's.0' }, label: 'label0' }, windows: ['1h'] },
         { name: 'neither', source: files, attribution: { baseline: 'a.json' }, windows: ['1h'] },
       ],
@@ -54,6 +54,7 @@ describe('attribution config', () => {
       '/monitors/2/attribution/label: goes with "path"; "paths" names its labels',
       '/monitors/3/attribution: give "path" (where the attributions are in the output JSON), "paths" (label → path) or "explain" (explain a sample against the model endpoint)',
       '/monitors/1/source/scaleOut: attribution monitors run as one process per consumer group (no scaleOut yet)',
+      '/monitors/1/backoff: attribution monitors read every record (no back-off yet; an explaining one samples by samplesPerWindow)',
     ]));
   });
 

@@ -436,6 +436,7 @@ function resolveAttributionMonitor(m: MonitorConfigInput, at: string, source: So
   if (m.labels !== undefined) problems.push(`${at}: "attribution" and "labels" are separate monitors: give each its own`);
   if (m.baseline !== undefined) problems.push(`${at}: a monitor with "attribution" takes no data-quality "baseline" (its baseline is attribution.baseline)`);
   if (source.type === 'kafka' && source.scaleOut !== undefined) problems.push(`${at}/source/scaleOut: attribution monitors run as one process per consumer group (no scaleOut yet)`);
+  if (m.backoff !== undefined) problems.push(`${at}/backoff: attribution monitors read every record (no back-off yet; an explaining one samples by samplesPerWindow)`);
   if (m.record?.format !== undefined && m.record.format !== 'sagemaker-capture') problems.push(`${at}/record/format: attribution monitors read SageMaker capture lines (sagemaker-capture)`);
   return resolveAttribution(m.attribution as NonNullable<MonitorConfigInput['attribution']>, {
     at: `${at}/attribution`,
