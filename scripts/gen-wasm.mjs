@@ -4,8 +4,7 @@
  * src/sketch/kll/radix-sort-wasm.ts. The generated file is committed, so neither a build nor an
  * install needs the compiler; test/wasm-fresh.test.ts fails when it no longer matches its source.
  *
- *   node scripts/gen-wasm.mjs           write the file
- *   node scripts/gen-wasm.mjs --print   print the base64 only (the freshness test uses compileRadixSort)
+ *   node scripts/gen-wasm.mjs   write the file (test/wasm-fresh.test.ts compiles with compileRadixSort)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,9 +43,6 @@ export function generatedText(bytes) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const bytes = await compileRadixSort();
-  if (process.argv.includes('--print')) console.log(bytes.toString('base64'));
-  else {
-    writeFileSync(join(root, TARGET), generatedText(bytes));
-    console.log(`${TARGET}: ${bytes.length} bytes of WebAssembly from ${SOURCE}`);
-  }
+  writeFileSync(join(root, TARGET), generatedText(bytes));
+  console.log(`${TARGET}: ${bytes.length} bytes of WebAssembly from ${SOURCE}`);
 }

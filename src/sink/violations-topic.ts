@@ -1,7 +1,7 @@
 /**
  * The violations topic: a ReportSink in front of the real one that, once a window's report with
  * violations is stored, puts one message on a Kafka topic — key the monitor's name, value the
- * webhook's JSON body (webhookBody), header `driftmon-report-key` the report's identity
+ * webhook's JSON body (violationsBody), header `driftmon-report-key` the report's identity
  * (monitor/kind/window/start[/version], the webhook's Idempotency-Key) — exactly once.
  *
  * Why not plain produce: a report can be written again (a restart re-reports the windows closed
@@ -33,8 +33,8 @@ import type { Logger } from 'pino';
 import type { ActionMetrics } from '../observability/component-metrics.js';
 import { retry } from '../retry.js';
 import { ReportSpool, type SpoolEntry } from '../state/report-spool.js';
-import { indexEntry, type ReportSink, type WindowReport } from './report.js';
-import { webhookBody } from './webhook-action.js';
+import type { ReportSink, WindowReport } from './report.js';
+import { violationsBody } from './webhook-action.js';
 
 /** One message of the violations topic: its identity (monitor/kind/window/start[/version]) and its JSON value. */
 export interface ViolationMessage {
@@ -183,11 +183,11 @@ export class ViolationsTopicSink implements ReportSink {
 
   async write(report: WindowReport): Promise<string> {
     const where = await this.inner.write(report);
-    if (indexEntry(report, where).violations > 0) {
+    const message = violationsBody(report, where);
+    if (message !== undefined) {
       const outbox = this.outboxes.get(report.monitor);
       if (outbox === undefined) throw new Error(`violations topic: no outbox for monitor ${report.monitor}`);
-      const { body, key } = webhookBody(report, where);
-      await outbox.add({ identity: key, value: body });
+      await outbox.add({ identity: message.key, value: message.body });
     }
     return where;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LabelReportKind, type LabelReport } from './report.js';
-import { webhookBody } from './webhook-action.js';
+import { violationsBody } from './webhook-action.js';
 
 describe('webhook body', () => {
   it('a label window carries its version and finality, and its key names the version', () => {
@@ -15,7 +15,9 @@ describe('webhook body', () => {
       violationCount: 2,
       files: [],
     };
-    const { body, key } = webhookBody(report, 'out/credit/1h/2026/01/01/05/bias');
+    const message = violationsBody(report, 'out/credit/1h/2026/01/01/05/bias');
+    if (message === undefined) throw new Error('a violating report has a body');
+    const { body, key } = message;
     expect(key).toBe('credit/bias/1h/2026-01-01T05:00:00.000Z/3');
     expect(JSON.parse(body)).toEqual({
       monitor: 'credit',
@@ -30,5 +32,20 @@ describe('webhook body', () => {
       version: 3,
       final: true,
     });
+  });
+
+  it('a clean window has none', () => {
+    const report: LabelReport = {
+      kind: LabelReportKind.BIAS,
+      monitor: 'credit',
+      windowSizeMs: 3_600_000,
+      windowStartMs: Date.UTC(2026, 0, 1, 5),
+      windowEndMs: Date.UTC(2026, 0, 1, 6),
+      summary: { version: 1, final: false },
+      itemCount: 120,
+      violationCount: 0,
+      files: [],
+    };
+    expect(violationsBody(report, 'out/credit/1h/2026/01/01/05/bias')).toBeUndefined();
   });
 });

@@ -48,8 +48,8 @@ export class WebhookActionSink implements ReportSink {
 
   async write(report: WindowReport): Promise<string> {
     const where = await this.inner.write(report);
-    const entry = indexEntry(report, where);
-    if (entry.violations > 0) this.send(report, where);
+    const message = violationsBody(report, where);
+    if (message !== undefined) this.send(report.monitor, message);
     return where;
   }
 
@@ -63,18 +63,17 @@ export class WebhookActionSink implements ReportSink {
     await this.inner.close();
   }
 
-  private send(report: WindowReport, where: string): void {
+  private send(monitor: string, { body, key }: { body: string; key: string }): void {
     const counted = (outcome: string): void => this.metrics.actionsTotal.labels('webhook', outcome).inc();
     if (!this.pending.hasRoom) {
       counted('dropped');
       return;
     }
-    const { body, key } = webhookBody(report, where);
     const p = this.post(body, key).then(
       () => counted('sent'),
       (e: unknown) => {
         counted('failed');
-        this.logger.warn({ monitor: report.monitor, url: this.settings.url, err: (e as Error).message, key }, 'webhook: report not delivered');
+        this.logger.warn({ monitor, url: this.settings.url, err: (e as Error).message, key }, 'webhook: report not delivered');
       },
     );
     this.pending.track(p);
@@ -104,14 +103,14 @@ export class WebhookActionSink implements ReportSink {
   }
 }
 
-/** The JSON a window's report is posted as, and its idempotency key. */
-export function webhookBody(report: WindowReport, where: string): { body: string; key: string } {
-  const { payload, key } = reportPayload(report, where);
-  return { body: JSON.stringify(payload), key };
+/** The JSON a violating window's report is sent as (webhook, violations topic), and its idempotency key; undefined for a clean one. */
+export function violationsBody(report: WindowReport, where: string): { body: string; key: string } | undefined {
+  const { payload, key, violations } = reportPayload(report, where);
+  return violations > 0 ? { body: JSON.stringify(payload), key } : undefined;
 }
 
-/** A window's report as actions and post-processors see it: its index entry, version, checks; and its key. */
-export function reportPayload(report: WindowReport, where: string): { payload: Record<string, unknown>; key: string } {
+/** A window's report as actions and post-processors see it: its index entry, version, checks; its key and violation count. */
+export function reportPayload(report: WindowReport, where: string): { payload: Record<string, unknown>; key: string; violations: number } {
   const entry = indexEntry(report, where);
   const version = isLabelReport(report) ? (report.summary as { version?: unknown; final?: unknown }) : undefined;
   const key = [entry.monitor, entry.kind ?? 'data-quality', entry.window, entry.window_start, ...(version?.version !== undefined ? [String(version.version)] : [])].join('/');
@@ -123,5 +122,5 @@ export function reportPayload(report: WindowReport, where: string): { payload: R
       ? {}
       : { checks: report.violations.map((v) => ({ feature_name: v.featureName, constraint_check_type: v.constraintCheckType, description: v.description })) }),
   };
-  return { payload, key };
+  return { payload, key, violations: entry.violations };
 }
