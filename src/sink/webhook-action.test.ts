@@ -2,19 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { LabelReportKind, type LabelReport } from './report.js';
 import { violationsBody } from './webhook-action.js';
 
+/** The 05:00 hour's bias report of monitor credit. */
+const biasWindow = (summary: { version: number; final: boolean }, violationCount: number): LabelReport => ({
+  kind: LabelReportKind.BIAS,
+  monitor: 'credit',
+  windowSizeMs: 3_600_000,
+  windowStartMs: Date.UTC(2026, 0, 1, 5),
+  windowEndMs: Date.UTC(2026, 0, 1, 6),
+  summary,
+  itemCount: 120,
+  violationCount,
+  files: [],
+});
+
 describe('webhook body', () => {
   it('a label window carries its version and finality, and its key names the version', () => {
-    const report: LabelReport = {
-      kind: LabelReportKind.BIAS,
-      monitor: 'credit',
-      windowSizeMs: 3_600_000,
-      windowStartMs: Date.UTC(2026, 0, 1, 5),
-      windowEndMs: Date.UTC(2026, 0, 1, 6),
-      summary: { version: 3, final: true },
-      itemCount: 120,
-      violationCount: 2,
-      files: [],
-    };
+    const report = biasWindow({ version: 3, final: true }, 2);
     const message = violationsBody(report, 'out/credit/1h/2026/01/01/05/bias');
     if (message === undefined) throw new Error('a violating report has a body');
     const { body, key } = message;
@@ -35,17 +38,6 @@ describe('webhook body', () => {
   });
 
   it('a clean window has none', () => {
-    const report: LabelReport = {
-      kind: LabelReportKind.BIAS,
-      monitor: 'credit',
-      windowSizeMs: 3_600_000,
-      windowStartMs: Date.UTC(2026, 0, 1, 5),
-      windowEndMs: Date.UTC(2026, 0, 1, 6),
-      summary: { version: 1, final: false },
-      itemCount: 120,
-      violationCount: 0,
-      files: [],
-    };
-    expect(violationsBody(report, 'out/credit/1h/2026/01/01/05/bias')).toBeUndefined();
+    expect(violationsBody(biasWindow({ version: 1, final: false }, 0), 'out/credit/1h/2026/01/01/05/bias')).toBeUndefined();
   });
 });
