@@ -9,6 +9,7 @@ import { classifyText, createScanResult } from '../../record/classify.js';
 import { scanWholeNumberBytes } from '../../record/classify-bytes.js';
 import { ValueKind } from '../../record/row.js';
 import type { CsvRecord } from './csv-tokenizer.js';
+import { TextCellCache } from './text-cell-cache.js';
 
 /** A record's field count for an empty line, and for a record with quoting errors. */
 export const EMPTY_LINE = 0;
@@ -51,6 +52,7 @@ export class RowBlockBuilder {
   private textIndex = new Map<string, number>();
   private errors: string[][] = [];
   private readonly scan = createScanResult();
+  private readonly textCells = new TextCellCache();
   bytes = 0;
 
   constructor(private readonly keepNumberText: boolean) {}
@@ -99,7 +101,11 @@ export class RowBlockBuilder {
           continue;
         }
       }
-      const text = record.text(j);
+      let text = flags[j] === 0 ? this.textCells.find(j, bytes, starts[j] as number, ends[j] as number) : undefined;
+      if (text === undefined) {
+        text = record.text(j);
+        if (flags[j] === 0) this.textCells.remember(j, bytes, starts[j] as number, ends[j] as number, text);
+      }
       const kind = classifyText(text, 0, text.length, scan);
       this.kinds[c] = kind;
       if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {

@@ -27,6 +27,7 @@ import { guessNewline, NEWLINE_SNIFF_BYTES, tokenizeAll, type CsvRecord } from '
 import { countingStream, type Progress } from './read-progress.js';
 import { RecordProblems } from './record-problems.js';
 import type { RowSink } from './row-sink.js';
+import { TextCellCache } from './text-cell-cache.js';
 
 /** The CSV part of a dataset read's options. */
 export interface CsvOptions {
@@ -81,6 +82,7 @@ class CsvRows {
   private nextLine = 1;
   private readonly pending: { fields: string[]; line: number }[] = [];
   private readonly scan = createScanResult();
+  private readonly textCells = new TextCellCache();
 
   constructor(
     private readonly sink: RowSink,
@@ -224,12 +226,23 @@ class CsvRows {
         sink.setMissing(slot);
         continue;
       }
-      if (flags[j] === 0 && keepText[j] !== true) {
-        const kind = scanWholeNumberBytes(bytes, starts[j] as number, ends[j] as number, scan);
-        if (kind !== ValueKind.STRING) {
-          sink.setNumber(slot, kind, scan.value);
-          continue;
+      if (flags[j] === 0) {
+        const start = starts[j] as number;
+        const end = ends[j] as number;
+        if (keepText[j] !== true) {
+          const kind = scanWholeNumberBytes(bytes, start, end, scan);
+          if (kind !== ValueKind.STRING) {
+            sink.setNumber(slot, kind, scan.value);
+            continue;
+          }
         }
+        let text = this.textCells.find(j, bytes, start, end);
+        if (text === undefined) {
+          text = record.text(j);
+          this.textCells.remember(j, bytes, start, end, text);
+        }
+        sink.setText(slot, text);
+        continue;
       }
       sink.setText(slot, record.text(j));
     }
