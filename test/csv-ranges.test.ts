@@ -33,9 +33,10 @@ function csv(name: string, rows: number, nl: string, quotedEvery: number, quoted
   return file;
 }
 
-async function baseline(input: string, ranges: number): Promise<{ code: number | null; stdout: string; stderr: string; files: Record<string, string> }> {
-  const out = join(dir, `${input.split('/').at(-1)}-${ranges}`);
-  const r = await runCli(['baseline', 'data', '--input', input, '--output', out], { env: { DRIFTMON_CSV_RANGES: String(ranges) } });
+/** `ranges` byte ranges read by `workers` worker threads (round-robin: 2 workers on 8 ranges read 4 each). */
+async function baseline(input: string, ranges: number, workers = 2): Promise<{ code: number | null; stdout: string; stderr: string; files: Record<string, string> }> {
+  const out = join(dir, `${input.split('/').at(-1)}-${ranges}-${workers}`);
+  const r = await runCli(['baseline', 'data', '--input', input, '--output', out], { env: { DRIFTMON_CSV_RANGES: String(ranges), DRIFTMON_CSV_WORKERS: String(workers) } });
   const files: Record<string, string> = {};
   if (r.code === 0) for (const f of readdirSync(out)) files[f] = readFileSync(join(out, f), 'utf8');
   return { code: r.code, stdout: r.stdout.replaceAll(out, 'OUT'), stderr: r.stderr, files };
@@ -47,13 +48,13 @@ describe('baseline data in byte ranges', () => {
     ['crlf.csv', '\r\n', 40, 3],
     ['quoted.csv', '\n', 1, 12],
   ] as const) {
-    it(`${name}: 1 range and 2, 3, 5, 8 ranges write the same files and warnings`, async () => {
+    it(`${name}: 1 range and 2, 3, 5, 8 ranges (by 1, 2 and 3 workers) write the same files and warnings`, async () => {
       const input = csv(name, 20_000, nl, every, lines);
       const one = await baseline(input, 1);
       expect(one.code, one.stderr).toBe(0);
       expect(one.stderr).toContain('fewer fields');
       expect(Object.keys(one.files).sort()).toContain('statistics.json');
-      for (const n of [2, 3, 5, 8]) expect(await baseline(input, n), `${n} ranges`).toEqual(one);
+      for (const [n, workers] of [[2, 1], [3, 2], [5, 2], [8, 2], [8, 3], [5, 1]] as const) expect(await baseline(input, n, workers), `${n} ranges, ${workers} workers`).toEqual(one);
     }, 60_000);
   }
 

@@ -44,6 +44,8 @@ export interface BuildDataBaselineOptions {
   maxFeatures?: number;
   /** CSV byte ranges read in parallel (default: by file size and cores; see dataset/csv-dataset.ts). */
   ranges?: number;
+  /** Worker threads reading them (default: one per core). */
+  rangeWorkers?: number;
 }
 
 export interface DataBaseline {
@@ -69,6 +71,7 @@ export async function buildDataBaseline(options: BuildDataBaselineOptions): Prom
     ...(options.delimiter === undefined ? {} : { delimiter: options.delimiter }),
     ...(options.nested === undefined ? {} : { nested: options.nested }),
     ...(options.ranges === undefined ? {} : { ranges: options.ranges }),
+    ...(options.rangeWorkers === undefined ? {} : { rangeWorkers: options.rangeWorkers }),
   };
   const file = input(options);
   const read = await readDataset(file, (row) => profile.updateRow(row), {

@@ -13,8 +13,9 @@ export interface BaselineDataOptions {
 
 export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions): Promise<number> {
   const header = opts.header === 'auto' ? 'auto' : opts.header === 'true';
-  // CSV byte ranges read in parallel; set by tests to compare 1 and N ranges on small files
+  // CSV byte ranges read in parallel, and by how many workers; set by tests to compare 1 and N ranges on small files
   const ranges = Number(io.env.DRIFTMON_CSV_RANGES ?? NaN);
+  const rangeWorkers = Number(io.env.DRIFTMON_CSV_WORKERS ?? NaN);
   const result = await buildDataBaseline({
     input: opts.input,
     ...(opts.format ? { format: opts.format } : {}),
@@ -24,6 +25,7 @@ export async function baselineDataCommand(io: CliIo, opts: BaselineDataOptions):
     quantiles: 'kll',
     progress: io.isTTY,
     ...(Number.isInteger(ranges) && ranges > 0 ? { ranges } : {}),
+    ...(Number.isInteger(rangeWorkers) && rangeWorkers > 0 ? { rangeWorkers } : {}),
   });
   for (const w of result.warnings) io.err(`driftmon: warning: ${opts.input}: ${w}\n`);
   const files = await writeDataBaseline(opts.output, result);

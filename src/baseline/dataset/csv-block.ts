@@ -61,6 +61,10 @@ export class RowBlockBuilder {
     return this.rows;
   }
 
+  get cellCount(): number {
+    return this.cells;
+  }
+
   add(record: CsvRecord): void {
     const r = this.rows;
     if (r + 1 >= this.lines.length) this.growRows();

@@ -35,12 +35,16 @@ export interface CsvOptions {
   header?: HeaderOption;
   /** Default ',' (tab for a .tsv file). */
   delimiter?: string;
-  /** Byte ranges read in parallel (csv-ranges.ts); default: os.availableParallelism() for files of 16 MiB or more, else 1. */
+  /** Byte ranges read in parallel (csv-ranges.ts); default: one per RANGE_BYTES for files of 16 MiB or more on 2+ cores, else 1. */
   ranges?: number;
+  /** Worker threads reading them; default: one per core (this thread reads range 0, then only feeds the sink). */
+  rangeWorkers?: number;
 }
 
 /** Smaller files are read on one thread: starting workers costs more than it saves. */
 const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** Size of a range: small, so the workers' ranges alternate often and none runs far ahead. */
+const RANGE_BYTES = 4 * 1024 * 1024;
 
 
 /** Data rows of one kind of raggedness: how many, and the line (1-based, in the file) of the first. */
@@ -266,14 +270,16 @@ async function tokenize(input: string, progress: Progress, delimiter: number, ro
   let closed = false;
   try {
     const size = (await file.stat()).size;
-    const ranges = options.ranges ?? (size >= PARALLEL_MIN_BYTES ? availableParallelism() : 1);
+    const cores = availableParallelism();
+    const ranges = options.ranges ?? (size >= PARALLEL_MIN_BYTES && cores > 1 ? 1 + Math.ceil(size / RANGE_BYTES) : 1);
     if (ranges > 1 && rangeWorkersAvailable()) {
+      const workers = options.rangeWorkers ?? cores;
       const head = Buffer.allocUnsafe(Math.min(size, NEWLINE_SNIFF_BYTES));
       await file.read(head, 0, head.length, 0);
       await file.close();
       closed = true;
       const target = { bytes: (r: CsvRecord) => rows.bytes(r), readyForBlocks: () => rows.readyForBlocks(keepNumberText), block: (b: RowBlock) => rows.block(b) };
-      await readInRanges(input, size, ranges, delimiter, guessNewline(head.toString('utf8')), keepNumberText, progress, target);
+      await readInRanges(input, size, ranges, workers, delimiter, guessNewline(head.toString('utf8')), keepNumberText, progress, target);
       return;
     }
     await tokenizeAll(

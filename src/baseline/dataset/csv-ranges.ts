@@ -1,7 +1,8 @@
 /**
  * A large CSV read in byte ranges on several cores: worker threads (csv-range-worker.ts) tokenize
- * and classify ranges 1…n−1 while this thread reads range 0 (which holds the header) itself; the
- * rows then reach the sink in file order, so the profile — and statistics.json — is the one a
+ * and classify ranges 1…n−1, handed round-robin (worker w reads ranges w+1, w+1+W, …), while this
+ * thread reads range 0 (which holds the header) itself and then feeds the sink; the rows reach
+ * the sink in file order, so the profile — and statistics.json — is the one a
  * single sequential read gives, byte for byte (KLL sketches and float sums depend on the order of
  * their inputs, so ranges are parsed in parallel but never sketched apart and merged).
  *
@@ -80,13 +81,15 @@ class RangeReader {
 }
 
 /**
- * Read `input` (`size` bytes) in `ranges` byte ranges into `rows`. `newline` must be the one
- * guessed from the file's start (the workers start mid-file).
+ * Read `input` (`size` bytes) in `ranges` byte ranges into `rows`, ranges 1… handed round-robin to
+ * `workers` worker threads. `newline` must be the one guessed from the file's start (the workers
+ * start mid-file).
  */
 export async function readInRanges(
   input: string,
   size: number,
   ranges: number,
+  workers: number,
   delimiter: number,
   newline: Newline,
   keepNumberText: boolean,
@@ -97,14 +100,16 @@ export async function readInRanges(
   const readers: RangeReader[] = [];
   try {
     const starts = await rangeStarts(file, size, ranges, newline);
-    for (let i = 1; i < starts.length; i++) {
-      const end = starts[i + 1] ?? size;
-      readers.push(new RangeReader({ input, start: starts[i] as number, end, delimiter, newline, keepNumberText }));
+    const n = Math.min(workers, starts.length - 1);
+    for (let w = 0; w < n; w++) {
+      const mine: RangeTask['ranges'] = [];
+      for (let i = 1 + w; i < starts.length; i += n) mine.push({ start: starts[i] as number, end: starts[i + 1] ?? size });
+      readers.push(new RangeReader({ input, ranges: mine, delimiter, newline, keepNumberText }));
     }
     // range 0 here, up to the first record at or after the next range's start
     let stoppedAt = await readHere(file, 0, starts[1] ?? size, delimiter, newline, progress, rows);
     for (let i = 1; i < starts.length; i++) {
-      const reader = readers[i - 1] as RangeReader;
+      const reader = readers[(i - 1) % n] as RangeReader;
       if (stoppedAt !== starts[i] || !rows.readyForBlocks()) {
         await readHere(file, stoppedAt, Infinity, delimiter, newline, progress, rows);
         return;
