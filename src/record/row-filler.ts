@@ -49,6 +49,12 @@ export function resolvePath(v: JsonValue | undefined, segments: readonly string[
   return cur;
 }
 
+/** Whether text[p, p + t.length) is t. */
+function sameText(t: string, text: string, p: number): boolean {
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== text.charCodeAt(p + i)) return false;
+  return true;
+}
+
 function arrayIndex(seg: string): number {
   if (seg.length === 0 || seg.length > 9) return -1;
   let n = 0;
@@ -69,10 +75,34 @@ interface ColumnCache {
   keep: Uint8Array;
   /** Some keep[j] is 1 (the fast path then checks keep[] per column). */
   anyKeep: boolean;
+  /**
+   * Texts met in column j, direct-mapped: entry j * TEXT_WAYS + textHash(...) ('' = none), and
+   * their kinds (STRING or BOOLEAN). A text's kind depends on its characters only, so entries
+   * stay valid whatever slot the column maps to.
+   */
+  texts: string[];
+  textKinds: Uint8Array;
 }
 
+/** Entries per column of ColumnCache.texts (a power of two). */
+const TEXT_WAYS = 32;
+
 function columnCache(): ColumnCache {
-  return { base: -1, version: -1, n: 0, slots: new Int32Array(32), keep: new Uint8Array(32), anyKeep: false };
+  return {
+    base: -1,
+    version: -1,
+    n: 0,
+    slots: new Int32Array(32),
+    keep: new Uint8Array(32),
+    anyKeep: false,
+    texts: new Array<string>(32 * TEXT_WAYS).fill(''),
+    textKinds: new Uint8Array(32 * TEXT_WAYS),
+  };
+}
+
+/** Where a field of `length` characters, first `first`, last `last`, goes among its column's TEXT_WAYS entries. */
+function textHash(first: number, last: number, length: number): number {
+  return (first * 5 + last * 3 + length) & (TEXT_WAYS - 1);
 }
 
 export class RowFiller {
@@ -269,13 +299,38 @@ export class RowFiller {
           continue;
         }
       }
-      p = this.csvField(text, p, b, raw, slot);
-      if (p < 0) return p;
-      kinds = row.kinds;
+      // a text this column held before (categoricals repeat): compared in place, no new string
+      q = p;
+      c = text.charCodeAt(p);
+      while (q < b && text.charCodeAt(q) !== 44) q++;
+      const length = q - p;
+      const h = length === 0 ? -1 : j * TEXT_WAYS + textHash(c, text.charCodeAt(q - 1), length);
+      const seen = h < 0 ? '' : (cols.texts[h] as string);
+      if (seen.length === length && length !== 0 && sameText(seen, text, p)) {
+        kinds[slot] = cols.textKinds[h] as number;
+        this.setString(slot, seen);
+        p = q;
+      } else {
+        p = this.csvField(text, p, b, raw, slot);
+        if (p < 0) return p;
+        kinds = row.kinds;
+        if (p === q && h >= 0 && c !== 34) this.rememberText(cols, h, slot);
+      }
       j++;
       if (p >= b) return j;
       p++; // the ','
     }
+  }
+
+  /** After csvField read an unquoted field into slot: keep it as its column's entry h, if a text. */
+  private rememberText(cols: ColumnCache, h: number, slot: number): void {
+    const kind = this.row.kinds[slot] as number;
+    if (kind !== ValueKind.STRING && kind !== ValueKind.BOOLEAN) return;
+    const t = this.row.strings[slot] as string;
+    // kept only without control characters: a hit skips csvField's check of raw text for them
+    for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) < 32) return;
+    cols.texts[h] = t;
+    cols.textKinds[h] = kind;
   }
 
   /** Column j's slot into the side's cache (registering `_cN` names); a FillStatus when it has none. */
@@ -289,6 +344,10 @@ export class RowFiller {
       const keep = new Uint8Array(cols.keep.length * 2);
       keep.set(cols.keep);
       cols.keep = keep;
+      const textKinds = new Uint8Array(cols.textKinds.length * 2);
+      textKinds.set(cols.textKinds);
+      cols.textKinds = textKinds;
+      for (let i = cols.texts.length, n = textKinds.length; i < n; i++) cols.texts.push('');
     }
     if (j === cols.n) {
       cols.slots[j] = slot;
