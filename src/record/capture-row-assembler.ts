@@ -192,18 +192,18 @@ export class CaptureRowAssembler {
 
   /** Epoch ms of the ISO time text[s, e) (NaN if invalid). */
   private timeMs(text: string, s: number, e: number): number {
-    // The cache is compared in place (no substring unless the time changed). indexOf (a native
-    // search that succeeds at s at once when the time is unchanged) measured cheaper here than
-    // `startsWith`, a charCodeAt loop or `===` on a slice.
-    const cached = this.cachedTime;
-    if (e - s === cached.length && cached !== '' && text.indexOf(cached, s) === s) return this.cachedTimeMs;
     // Times a few ms apart share their text up to the seconds: `YYYY-MM-DDTHH:MM:SS` then `.fffZ`
-    // — the prefix's ms plus the milliseconds, as parseIsoTimeMs would add them.
+    // is the prefix's ms plus the milliseconds, as parseIsoTimeMs adds them. Checked first: it
+    // covers an unchanged time of that shape too. Caches are compared in place (no substring
+    // unless the time changed): indexOf (a native search that succeeds at s at once when the text
+    // is there) measured cheaper than `startsWith`, a charCodeAt loop or `===` on a slice.
     const secs = this.cachedSeconds;
     if (e - s === SECONDS_LENGTH + 5 && secs !== '' && text.charCodeAt(e - 1) === 90 /* Z */ && text.charCodeAt(s + SECONDS_LENGTH) === 46 /* . */) {
       const f = fractionMs(text, s + SECONDS_LENGTH + 1);
       if (f >= 0 && text.indexOf(secs, s) === s) return this.cachedSecondsMs + f;
     }
+    const cached = this.cachedTime;
+    if (e - s === cached.length && cached !== '' && text.indexOf(cached, s) === s) return this.cachedTimeMs;
     const ms = parseIsoTimeMs(text, s, e);
     if (!Number.isNaN(ms)) {
       this.cachedTime = s === 0 && e === text.length ? text : text.slice(s, e);
