@@ -244,6 +244,7 @@ export class RowFiller {
     // the column cache in locals (refreshed when a column is added)
     let slots = cols.slots;
     let known = cols.n;
+    let keep = cols.anyKeep ? cols.keep : undefined;
     let p = a;
     let j = 0;
     for (;;) {
@@ -257,6 +258,7 @@ export class RowFiller {
         numbers = row.numbers;
         slots = cols.slots;
         known = cols.n;
+        keep = cols.anyKeep ? cols.keep : undefined;
       }
       // Common case inline: `-?\d+(\.\d+)?` with at most 15 digits, ending the field. Exact: the
       // digits form an integer below 2^53 and 10^f (f ≤ 15) is exact, so one division rounds
@@ -269,20 +271,23 @@ export class RowFiller {
       if (negative) c = text.charCodeAt(++q);
       const d0 = q;
       let m = 0;
-      while (c >= 48 && c <= 57) {
-        m = m * 10 + (c - 48);
-        c = text.charCodeAt(++q);
+      let d = c - 48;
+      while (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        d = text.charCodeAt(++q) - 48;
       }
+      c = d + 48;
       if (q !== d0) {
         let fd = 0;
         let ok: boolean;
         if (c === 46) {
           const f0 = ++q;
-          c = text.charCodeAt(q);
-          while (c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            c = text.charCodeAt(++q);
+          d = text.charCodeAt(q) - 48;
+          while (d >= 0 && d <= 9) {
+            m = m * 10 + d;
+            d = text.charCodeAt(++q) - 48;
           }
+          c = d + 48;
           fd = q - f0;
           ok = fd !== 0 && q - d0 <= 16; // "1." is no number here; at most 15 digits besides the '.'
         } else {
@@ -292,7 +297,7 @@ export class RowFiller {
           const x = fd === 0 ? m : m / (POW10[fd] as number);
           kinds[slot] = fd === 0 ? ValueKind.INTEGRAL : ValueKind.FRACTIONAL;
           numbers[slot] = negative ? -x : x;
-          if (cols.anyKeep && cols.keep[j] === 1) this.setString(slot, text.slice(p, q));
+          if (keep !== undefined && keep[j] === 1) this.setString(slot, text.slice(p, q));
           j++;
           if (q === b) return j;
           p = q + 1;
