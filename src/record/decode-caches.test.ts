@@ -108,7 +108,7 @@ describe('decoder caches give what a fresh decoder gives', () => {
 
   it('random CSV texts and times from small pools (seeded), long-lived vs fresh decoder', () => {
     const r = rng(20_261_205);
-    const pool = ['a', 'b', 'ab', 'ba', 'abc', 'acc', 'true', 'false', 'x1', 'x2', 'x10', 'x20', '1', '-1.5', '', 'inf', 'a b', 'blue', 'bite', 'k0'];
+    const pool = ['a', 'b', 'ab', 'ba', 'abc', 'acc', 'true', 'false', 'x1', 'x2', 'x10', 'x20', '1', '-1.5', '', 'inf', 'a b', 'blue', 'bite', 'k0', 'L'.repeat(80), 'L'.repeat(79) + 'M'];
     const lines: string[] = [];
     for (let i = 0; i < 400; i++) {
       const fields: string[] = [];

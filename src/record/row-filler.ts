@@ -86,6 +86,8 @@ interface ColumnCache {
 
 /** Entries per column of ColumnCache.texts (a power of two). */
 const TEXT_WAYS = 32;
+/** Longest text kept there: categoricals are short, and long free text would only hold memory. */
+const MAX_CACHED_TEXT = 64;
 
 function columnCache(): ColumnCache {
   return {
@@ -332,6 +334,7 @@ export class RowFiller {
     const kind = this.row.kinds[slot] as number;
     if (kind !== ValueKind.STRING && kind !== ValueKind.BOOLEAN) return;
     const t = this.row.strings[slot] as string;
+    if (t.length > MAX_CACHED_TEXT) return;
     // kept only without control characters: a hit skips csvField's check of raw text for them
     for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) < 32) return;
     cols.texts[h] = t;
