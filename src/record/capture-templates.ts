@@ -13,7 +13,8 @@
  *
  * Locating the variables: when no group admits escapes (the common case) a variable holds no
  * quote and the constant text after it starts with its closing quote, so it ends at the first
- * quote after its start: `test` plus one `indexOf` per variable, with no match array and no
+ * quote after its start: `test` plus one `indexOf` per variable but the last (which ends where the
+ * anchored tail starts), with no match array and no
  * capture substrings. Otherwise `exec` and the group lengths locate them.
  *
  * Our own because no library does this, and a regular expression rather than a hand-written
@@ -50,6 +51,8 @@ export interface CaptureTemplate {
   readonly pattern: RegExp;
   /** Length of the constant text before each variable. */
   readonly constantLengths: Int32Array;
+  /** Length of the constant text after the last variable (anchored at the line's end). */
+  readonly tailLength: number;
   /** Variable codes, in line order. */
   readonly variables: Int32Array;
   /** Per variable: its group admits escapes. */
@@ -140,6 +143,7 @@ export class CaptureTemplates {
     const t: CaptureTemplate = {
       pattern,
       constantLengths: Int32Array.from(constantLengths),
+      tailLength: line.length - prev,
       variables: Int32Array.from(spans, (x) => x[2]),
       admitsEscapes: Uint8Array.from(escapes),
       noEscapes,
@@ -156,12 +160,15 @@ export class CaptureTemplates {
     if (!t.pattern.test(line)) return false;
     const lengths = t.constantLengths;
     const variables = t.variables;
+    const last = lengths.length - 1;
     let p = 0;
-    for (let j = 0; j < lengths.length; j++) {
+    for (let j = 0; j < last; j++) {
       const s = p + (lengths[j] as number);
       p = line.indexOf('"', s);
       this.place(variables[j] as number, s, p, 0);
     }
+    // the last one ends where the tail starts: the pattern anchors the tail at the line's end
+    this.place(variables[last] as number, p + (lengths[last] as number), line.length - t.tailLength, 0);
     return true;
   }
 
