@@ -14,8 +14,8 @@
  * Locating the variables: when no group admits escapes (the common case) a variable holds no
  * quote and the constant text after it starts with its closing quote, so it ends at the first
  * quote after its start: `test` plus one `indexOf` per variable but the last (which ends where the
- * anchored tail starts), with no match array and no
- * capture substrings. Otherwise `exec` and the group lengths locate them.
+ * anchored tail starts), with no match array and no capture substrings. Otherwise `exec` and the
+ * group lengths locate them.
  *
  * Our own because no library does this, and a regular expression rather than a hand-written
  * matcher because `startsWith`, `indexOf` or `===` on a slice per constant segment, `indexOf`
