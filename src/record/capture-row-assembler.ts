@@ -63,6 +63,9 @@ export class CaptureRowAssembler {
   /** One-entry inference-time cache (lines arrive in bursts with one time). */
   private cachedTime = '';
   private cachedTimeMs = 0;
+  /** The last valid time's text up to its seconds (`YYYY-MM-DDTHH:MM:SS`, '' none), and its ms. */
+  private cachedSeconds = '';
+  private cachedSecondsMs = 0;
 
   constructor(schema: ResolvedSchema, registry: FeatureRegistry, parts: CaptureRecordParts, names?: PositionalNames) {
     this.parts = parts;
@@ -189,16 +192,45 @@ export class CaptureRowAssembler {
 
   /** Epoch ms of the ISO time text[s, e) (NaN if invalid). */
   private timeMs(text: string, s: number, e: number): number {
-    // The cache is compared in place (no substring unless the time changed). indexOf (a native
-    // search that succeeds at s at once when the time is unchanged) measured cheaper here than
-    // `startsWith`, a charCodeAt loop or `===` on a slice.
+    // Times a few ms apart share their text up to the seconds: `YYYY-MM-DDTHH:MM:SS` then `.fffZ`
+    // is the prefix's ms plus the milliseconds, as parseIsoTimeMs adds them. Checked first: it
+    // covers an unchanged time of that shape too. Caches are compared in place (no substring
+    // unless the time changed): indexOf (a native search that succeeds at s at once when the text
+    // is there) measured cheaper than `startsWith`, a charCodeAt loop or `===` on a slice.
+    const secs = this.cachedSeconds;
+    if (e - s === SECONDS_LENGTH + 5 && secs !== '' && text.charCodeAt(e - 1) === 90 /* Z */ && text.charCodeAt(s + SECONDS_LENGTH) === 46 /* . */) {
+      const f = fractionMs(text, s + SECONDS_LENGTH + 1);
+      if (f >= 0 && text.indexOf(secs, s) === s) return this.cachedSecondsMs + f;
+    }
     const cached = this.cachedTime;
     if (e - s === cached.length && cached !== '' && text.indexOf(cached, s) === s) return this.cachedTimeMs;
     const ms = parseIsoTimeMs(text, s, e);
     if (!Number.isNaN(ms)) {
       this.cachedTime = s === 0 && e === text.length ? text : text.slice(s, e);
       this.cachedTimeMs = ms;
+      this.learnSeconds(text, s, e, ms);
     }
     return ms;
   }
+
+  /** A valid time of the `YYYY-MM-DDTHH:MM:SS.fffZ` shape: keep its text up to the seconds and their ms. */
+  private learnSeconds(text: string, s: number, e: number, ms: number): void {
+    // parseIsoTimeMs accepted it: with this length, '.' and 'Z', the prefix is a date, 'T' (or
+    // 't' or ' ') and HH:MM:SS, and the fraction three digits
+    if (e - s !== SECONDS_LENGTH + 5 || text.charCodeAt(e - 1) !== 90 || text.charCodeAt(s + SECONDS_LENGTH) !== 46) return;
+    this.cachedSeconds = text.slice(s, s + SECONDS_LENGTH);
+    this.cachedSecondsMs = ms - fractionMs(text, s + SECONDS_LENGTH + 1);
+  }
+}
+
+/** Length of `YYYY-MM-DDTHH:MM:SS`. */
+const SECONDS_LENGTH = 19;
+
+/** The three digits text[p, p + 3) as a number, or -1. */
+function fractionMs(text: string, p: number): number {
+  const a = text.charCodeAt(p) - 48;
+  const b = text.charCodeAt(p + 1) - 48;
+  const c = text.charCodeAt(p + 2) - 48;
+  if (a < 0 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
 }

@@ -86,6 +86,42 @@ describe('DecodedBlock: rows handed from a decoding thread', () => {
     expect(source.size).toBeGreaterThan(8); // the stride grew past its first 8 slots
   });
 
+  it('keeps the text of numeric values exactly where keepText is on, as it changes mid-block', () => {
+    const source = new FeatureRegistry();
+    source.declare('n');
+    const builder = new DecodedBlockBuilder(source, 64);
+    const row = createRow(4);
+    let records = 0;
+    const emit = (): void => {
+      ensureRowCapacity(row, source.size);
+      row.width = source.size;
+      for (let i = 0; i < row.width; i++) {
+        row.kinds[i] = i % 2 === 0 ? ValueKind.FRACTIONAL : ValueKind.INTEGRAL;
+        row.numbers[i] = i + 0.5 * (i % 2 === 0 ? 1 : 0);
+        row.strings[i] = `text${i}`;
+      }
+      builder.beginRecord(++records);
+      builder.onRow(row);
+      builder.endRecord('line');
+    };
+    emit();
+    source.declare('n', { keepText: true }); // an existing feature switched on
+    emit();
+    source.declare('k', { keepText: true }); // a new one, declared with it
+    emit();
+    source.indexOf('plain'); // a new one without it
+    emit();
+    source.keepAllText();
+    emit();
+    source.indexOf('later'); // registered after keepAllText: with it
+    emit();
+    const block = builder.take('f', 0, undefined);
+    // each row's texts: those of the slots with keepText at that row (n, k, plain, later)
+    const texts = Array.from(block.textIds, (id) => block.dictionary[id]);
+    const upTo = (n: number): string[] => Array.from({ length: n }, (_x, i) => `text${i}`);
+    expect(texts).toEqual([...upTo(0), ...upTo(1), ...upTo(2), ...upTo(2), ...upTo(3), ...upTo(4)]);
+  });
+
   it('refuses rows past the future limit, sending their record to the dead letters once, and keeps its other rows', () => {
     const registry = new FeatureRegistry();
     registry.declare('a');

@@ -119,6 +119,10 @@ export class DecodedBlockBuilder {
   private recordTexts = 0;
   private futureRow = false;
   private readonly spare: ArrayBuffer[] = [];
+  /** Per slot: keepText (1), as of registry.keepTextVersion `keepVersion` (refreshKeep). */
+  private keep = new Uint8Array(0);
+  private keepVersion = -1;
+  private keepCount = -1;
   /** Rows with a later event time are refused (EVENT_TIME_IN_FUTURE), as the monitor refuses them. */
   futureLimitMs = Number.POSITIVE_INFINITY;
 
@@ -164,13 +168,18 @@ export class DecodedBlockBuilder {
     const base = n * stride;
     const kinds = a.kinds;
     const numbers = a.numbers;
-    const specs = this.registry.features;
+    const registry = this.registry;
+    if (width > this.keep.length || this.keepVersion !== registry.keepTextVersion || this.keepCount !== registry.size) this.refreshKeep(width);
+    const keep = this.keep;
+    const rowKinds = row.kinds;
+    const rowNumbers = row.numbers;
     for (let i = 0; i < width; i++) {
-      const kind = row.kinds[i] as number;
+      const kind = rowKinds[i] as number;
       kinds[base + i] = kind;
       if (kind === ValueKind.MISSING) continue;
-      numbers[base + i] = row.numbers[i] as number;
-      if (hasText(kind, specs[i])) this.addText(row.strings[i]);
+      numbers[base + i] = rowNumbers[i] as number;
+      // hasText, with the slot's keepText from `keep`
+      if (kind === ValueKind.BOOLEAN || kind === ValueKind.STRING || keep[i] === 1) this.addText(row.strings[i]);
     }
     a.widths[n] = width;
     a.times[n] = row.eventTimeMs;
@@ -224,6 +233,20 @@ export class DecodedBlockBuilder {
     this.buffer = this.acquire();
     this.a = blockArrays(this.buffer, this.recordCap, this.rowCap, this.stride);
     return block;
+  }
+
+  /**
+   * keep[i]: slot i's keepText as the registry has it now. It changes only by keepTextVersion
+   * (an existing feature switched on) or by a feature added (declared or registered with it).
+   */
+  private refreshKeep(width: number): void {
+    const registry = this.registry;
+    const specs = registry.features;
+    const n = Math.max(width, specs.length);
+    if (n > this.keep.length) this.keep = new Uint8Array(Math.max(n, 2 * this.keep.length));
+    for (let i = 0; i < this.keep.length; i++) this.keep[i] = specs[i]?.keepText === true ? 1 : 0;
+    this.keepVersion = registry.keepTextVersion;
+    this.keepCount = specs.length;
   }
 
   private addText(text: string | undefined): void {

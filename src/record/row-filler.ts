@@ -49,6 +49,12 @@ export function resolvePath(v: JsonValue | undefined, segments: readonly string[
   return cur;
 }
 
+/** Whether text[p, p + t.length) is t. */
+function sameText(t: string, text: string, p: number): boolean {
+  for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) !== text.charCodeAt(p + i)) return false;
+  return true;
+}
+
 function arrayIndex(seg: string): number {
   if (seg.length === 0 || seg.length > 9) return -1;
   let n = 0;
@@ -69,10 +75,36 @@ interface ColumnCache {
   keep: Uint8Array;
   /** Some keep[j] is 1 (the fast path then checks keep[] per column). */
   anyKeep: boolean;
+  /**
+   * Texts met in column j, direct-mapped: entry j * TEXT_WAYS + textHash(...) ('' = none), and
+   * their kinds (STRING or BOOLEAN). A text's kind depends on its characters only, so entries
+   * stay valid whatever slot the column maps to.
+   */
+  texts: string[];
+  textKinds: Uint8Array;
 }
 
+/** Entries per column of ColumnCache.texts (a power of two). */
+const TEXT_WAYS = 32;
+/** Longest text kept there: categoricals are short, and long free text would only hold memory. */
+const MAX_CACHED_TEXT = 64;
+
 function columnCache(): ColumnCache {
-  return { base: -1, version: -1, n: 0, slots: new Int32Array(32), keep: new Uint8Array(32), anyKeep: false };
+  return {
+    base: -1,
+    version: -1,
+    n: 0,
+    slots: new Int32Array(32),
+    keep: new Uint8Array(32),
+    anyKeep: false,
+    texts: new Array<string>(32 * TEXT_WAYS).fill(''),
+    textKinds: new Uint8Array(32 * TEXT_WAYS),
+  };
+}
+
+/** Where a field of `length` characters, first `first`, last `last`, goes among its column's TEXT_WAYS entries. */
+function textHash(first: number, last: number, length: number): number {
+  return (first * 5 + last * 3 + length) & (TEXT_WAYS - 1);
 }
 
 export class RowFiller {
@@ -111,7 +143,10 @@ export class RowFiller {
     const row = this.row;
     const n = this.registry.size;
     if (row.kinds.length < n) ensureRowCapacity(row, n);
-    row.kinds.fill(ValueKind.MISSING, 0, n);
+    const kinds = row.kinds;
+    // a loop: cheaper than the fill builtin's call for the usual few dozen slots
+    if (n <= 64) for (let i = 0; i < n; i++) kinds[i] = ValueKind.MISSING;
+    else kinds.fill(ValueKind.MISSING, 0, n);
     const nd = this.nDirty;
     if (nd !== 0) {
       const strings = row.strings;
@@ -214,6 +249,7 @@ export class RowFiller {
     // the column cache in locals (refreshed when a column is added)
     let slots = cols.slots;
     let known = cols.n;
+    let keep = cols.anyKeep ? cols.keep : undefined;
     let p = a;
     let j = 0;
     for (;;) {
@@ -227,6 +263,7 @@ export class RowFiller {
         numbers = row.numbers;
         slots = cols.slots;
         known = cols.n;
+        keep = cols.anyKeep ? cols.keep : undefined;
       }
       // Common case inline: `-?\d+(\.\d+)?` with at most 15 digits, ending the field. Exact: the
       // digits form an integer below 2^53 and 10^f (f ≤ 15) is exact, so one division rounds
@@ -239,20 +276,23 @@ export class RowFiller {
       if (negative) c = text.charCodeAt(++q);
       const d0 = q;
       let m = 0;
-      while (c >= 48 && c <= 57) {
-        m = m * 10 + (c - 48);
-        c = text.charCodeAt(++q);
+      let d = c - 48;
+      while (d >= 0 && d <= 9) {
+        m = m * 10 + d;
+        d = text.charCodeAt(++q) - 48;
       }
+      c = d + 48;
       if (q !== d0) {
         let fd = 0;
         let ok: boolean;
         if (c === 46) {
           const f0 = ++q;
-          c = text.charCodeAt(q);
-          while (c >= 48 && c <= 57) {
-            m = m * 10 + (c - 48);
-            c = text.charCodeAt(++q);
+          d = text.charCodeAt(q) - 48;
+          while (d >= 0 && d <= 9) {
+            m = m * 10 + d;
+            d = text.charCodeAt(++q) - 48;
           }
+          c = d + 48;
           fd = q - f0;
           ok = fd !== 0 && q - d0 <= 16; // "1." is no number here; at most 15 digits besides the '.'
         } else {
@@ -262,20 +302,46 @@ export class RowFiller {
           const x = fd === 0 ? m : m / (POW10[fd] as number);
           kinds[slot] = fd === 0 ? ValueKind.INTEGRAL : ValueKind.FRACTIONAL;
           numbers[slot] = negative ? -x : x;
-          if (cols.anyKeep && cols.keep[j] === 1) this.setString(slot, text.slice(p, q));
+          if (keep !== undefined && keep[j] === 1) this.setString(slot, text.slice(p, q));
           j++;
           if (q === b) return j;
           p = q + 1;
           continue;
         }
       }
-      p = this.csvField(text, p, b, raw, slot);
-      if (p < 0) return p;
-      kinds = row.kinds;
+      // a text this column held before (categoricals repeat): compared in place, no new string
+      q = p;
+      c = text.charCodeAt(p);
+      while (q < b && text.charCodeAt(q) !== 44) q++;
+      const length = q - p;
+      const h = length === 0 ? -1 : j * TEXT_WAYS + textHash(c, text.charCodeAt(q - 1), length);
+      const seen = h < 0 ? '' : (cols.texts[h] as string);
+      if (seen.length === length && length !== 0 && sameText(seen, text, p)) {
+        kinds[slot] = cols.textKinds[h] as number;
+        this.setString(slot, seen);
+        p = q;
+      } else {
+        p = this.csvField(text, p, b, raw, slot);
+        if (p < 0) return p;
+        kinds = row.kinds;
+        if (p === q && h >= 0 && c !== 34) this.rememberText(cols, h, slot);
+      }
       j++;
       if (p >= b) return j;
       p++; // the ','
     }
+  }
+
+  /** After csvField read an unquoted field into slot: keep it as its column's entry h, if a text. */
+  private rememberText(cols: ColumnCache, h: number, slot: number): void {
+    const kind = this.row.kinds[slot] as number;
+    if (kind !== ValueKind.STRING && kind !== ValueKind.BOOLEAN) return;
+    const t = this.row.strings[slot] as string;
+    if (t.length > MAX_CACHED_TEXT) return;
+    // kept only without control characters: a hit skips csvField's check of raw text for them
+    for (let i = 0; i < t.length; i++) if (t.charCodeAt(i) < 32) return;
+    cols.texts[h] = t;
+    cols.textKinds[h] = kind;
   }
 
   /** Column j's slot into the side's cache (registering `_cN` names); a FillStatus when it has none. */
@@ -289,6 +355,10 @@ export class RowFiller {
       const keep = new Uint8Array(cols.keep.length * 2);
       keep.set(cols.keep);
       cols.keep = keep;
+      const textKinds = new Uint8Array(cols.textKinds.length * 2);
+      textKinds.set(cols.textKinds);
+      cols.textKinds = textKinds;
+      for (let i = cols.texts.length, n = textKinds.length; i < n; i++) cols.texts.push('');
     }
     if (j === cols.n) {
       cols.slots[j] = slot;
