@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exactKs, lognormalSamples, normalSamples, rng } from '../../test/support/random.js';
 import { quantileSketchFactory } from '../sketch/quantile-factory.js';
-import type { QuantileSketch } from '../sketch/quantile-sketch.js';
+import type { QuantileSketch, SortedView } from '../sketch/quantile-sketch.js';
 import { PSI_EPSILON } from './divergence.js';
 import {
   baselineQuantileBins,
@@ -12,6 +12,7 @@ import {
   linfSimple,
   psi,
   sketchStdDev,
+  stepDistances,
   wasserstein,
   wassersteinNormalized,
 } from './distance.js';
@@ -353,5 +354,54 @@ describe('Wasserstein', () => {
   it('is NaN for an empty sketch', () => {
     expect(wasserstein(sketchOf([1]), new ExactSketch())).toBeNaN();
     expect(wassersteinNormalized(new ExactSketch(), sketchOf([1]))).toBeNaN();
+  });
+});
+
+/** L∞ and W₁ by the plain walk: both CDFs re-evaluated at every value of the union (the definition). */
+function plainStepDistances(a: SortedView, b: SortedView): { linf: number; wasserstein: number } {
+  const xs = [...new Set([...a.values, ...b.values])].sort((x, y) => x - y);
+  const cdf = (v: SortedView, x: number): number => {
+    let k = 0;
+    while (k < v.values.length && (v.values[k] as number) <= x) k++;
+    return k === 0 ? 0 : (v.cumWeights[k - 1] as number) / v.total;
+  };
+  let linf = 0;
+  let area = 0;
+  let prevX = NaN;
+  let prevDiff = 0;
+  for (const x of xs) {
+    const diff = Math.abs(cdf(a, x) - cdf(b, x));
+    if (diff > linf) linf = diff;
+    if (!Number.isNaN(prevX)) area += prevDiff * (x - prevX);
+    prevX = x;
+    prevDiff = diff;
+  }
+  return { linf, wasserstein: area };
+}
+
+describe('stepDistances', () => {
+  it('gives bit for bit the plain walk over the union of both views (KLL sketches, ties and disjoint ranges; seeded)', () => {
+    const r = rng(5);
+    const kll = quantileSketchFactory('kll', { k: 64 });
+    for (let trial = 0; trial < 20; trial++) {
+      const shift = trial % 5 === 4 ? 100 : r.normal();
+      const ties = trial % 3 === 0;
+      const a = sketchOf(Array.from({ length: 1 + r.int(3000) }, () => (ties ? r.int(20) : r.normal())), () => kll.create());
+      const b = sketchOf(Array.from({ length: 1 + r.int(3000) }, () => (ties ? r.int(20) : r.normal()) + shift), () => kll.create());
+      const got = stepDistances(a, b);
+      const want = plainStepDistances(a.sortedView(), b.sortedView());
+      expect(Object.is(got.linf, want.linf) && Object.is(got.wasserstein, want.wasserstein)).toBe(true);
+    }
+  });
+
+  it('asked again, or for the same current view against another baseline, gives that pair\'s distances', () => {
+    const a = sketchOf([1, 2, 3, 4]);
+    const c = sketchOf([2, 3, 4, 5, 6]);
+    const b = sketchOf([5, 6, 7]);
+    const first = stepDistances(a, c);
+    expect(stepDistances(a, c)).toEqual(first);
+    expect(stepDistances(b, c)).toEqual(plainStepDistances(b.sortedView(), c.sortedView()));
+    expect(stepDistances(a, c)).toEqual(plainStepDistances(a.sortedView(), c.sortedView()));
+    expect(stepDistances(b, c).linf).not.toBe(first.linf);
   });
 });

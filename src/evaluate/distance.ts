@@ -32,11 +32,17 @@ function viewOf(s: SketchOrView): SortedView {
 
 export { weightAtOrBelow };
 
+/** L∞ and W₁ of two views; see stepDistances. */
+interface StepDistances {
+  linf: number;
+  wasserstein: number;
+}
+
 /**
- * Walk the union of both views' values in increasing order, calling `visit(x, Fa(x), Fb(x))` at
- * each distinct value with both CDFs evaluated at x (weight ≤ x).
+ * Walk the union of both views' values in increasing order, at each distinct value x with both
+ * CDFs at x (weight ≤ x): L∞ = max |Fa − Fb|, W₁ = Σ |Fa − Fb|·Δx over consecutive values.
  */
-function mergeWalk(a: SortedView, b: SortedView, visit: (x: number, fa: number, fb: number) => void): void {
+function mergeWalk(a: SortedView, b: SortedView): StepDistances {
   const va = a.values;
   const vb = b.values;
   const ca = a.cumWeights;
@@ -45,17 +51,40 @@ function mergeWalk(a: SortedView, b: SortedView, visit: (x: number, fa: number, 
   const nb = vb.length;
   let i = 0;
   let j = 0;
+  let fa = 0;
+  let fb = 0;
+  let d = 0;
+  let area = 0;
+  let prevX = NaN;
+  let prevDiff = 0;
   while (i < na || j < nb) {
     const xa = i < na ? (va[i] as number) : Infinity;
     const xb = j < nb ? (vb[j] as number) : Infinity;
     const x = xa < xb ? xa : xb;
-    while (i < na && va[i] === x) i++;
-    while (j < nb && vb[j] === x) j++;
-    const fa = i === 0 ? 0 : (ca[i - 1] as number) / a.total;
-    const fb = j === 0 ? 0 : (cb[j - 1] as number) / b.total;
-    visit(x, fa, fb);
+    // each F changes only where its own values are
+    if (xa === x) {
+      while (i < na && va[i] === x) i++;
+      fa = (ca[i - 1] as number) / a.total;
+    }
+    if (xb === x) {
+      while (j < nb && vb[j] === x) j++;
+      fb = (cb[j - 1] as number) / b.total;
+    }
+    const diff = Math.abs(fa - fb);
+    if (diff > d) d = diff;
+    if (prevX === prevX) area += prevDiff * (x - prevX);
+    prevX = x;
+    prevDiff = diff;
   }
+  return { linf: d, wasserstein: area };
 }
+
+/**
+ * The last walk per current view: a window's evaluation asks for the same pair up to three times
+ * (report metrics, KS test, W₁ effect), and a SortedView never changes once made. Keyed by the
+ * second (current, short-lived) view, so an entry goes with its window.
+ */
+const lastWalks = new WeakMap<SortedView, { a: SortedView; result: StepDistances }>();
 
 function isEmpty(v: SortedView): boolean {
   return !(v.total > 0) || v.values.length === 0;
@@ -71,22 +100,17 @@ export function linfSimple(a: SketchOrView, b: SketchOrView): number {
  * reports both, and the walk over the union of their items is most of the cost). NaN when either
  * is empty.
  */
-export function stepDistances(a: SketchOrView, b: SketchOrView): { linf: number; wasserstein: number } {
+export function stepDistances(a: SketchOrView, b: SketchOrView): StepDistances {
   const va = viewOf(a);
   const vb = viewOf(b);
   if (isEmpty(va) || isEmpty(vb)) return { linf: NaN, wasserstein: NaN };
-  let d = 0;
-  let area = 0;
-  let prevX = NaN;
-  let prevDiff = 0;
-  mergeWalk(va, vb, (x, fa, fb) => {
-    const diff = Math.abs(fa - fb);
-    if (diff > d) d = diff;
-    if (!Number.isNaN(prevX)) area += prevDiff * (x - prevX);
-    prevX = x;
-    prevDiff = diff;
-  });
-  return { linf: d, wasserstein: area };
+  const last = lastWalks.get(vb);
+  let result = last?.a === va ? last.result : undefined;
+  if (result === undefined) {
+    result = mergeWalk(va, vb);
+    lastWalks.set(vb, { a: va, result });
+  }
+  return { linf: result.linf, wasserstein: result.wasserstein };
 }
 
 /** c_α for the robust adjustment: the given constant, or √(−ln(α/2)/2) for a significance level α ∈ (0, 1]. */

@@ -18,6 +18,7 @@ import { DEFAULT_FREQUENCY_CAP } from '../sketch/frequencies/bounded-frequencies
 import { HLL_DEFAULT_PRECISION } from '../sketch/hll/hyperloglog.js';
 import { ByteReader, ByteWriter, corrupt, incompatible, type MergeableSketch } from '../sketch/mergeable.js';
 import type { QuantileSketchFactory } from '../sketch/quantile-sketch.js';
+import type { DecodedRows } from './decoded-rows.js';
 import { FeatureTracker, type TrackerConfig } from './feature-tracker.js';
 
 export interface DatasetProfileOptions {
@@ -92,6 +93,39 @@ export class DatasetProfile implements MergeableSketch<DatasetProfile> {
         t.addText(strings[i], kind === BOOLEAN);
       }
     }
+  }
+
+  /**
+   * Profile row `rows.row` of a decoded block, read in place: the same counts and sketches as
+   * updateRow on that row replayed into a FeatureRow (decoded-rows.test.ts holds them equal).
+   */
+  updateDecoded(rows: DecodedRows): void {
+    this.items++;
+    const r = rows.row;
+    const width = rows.widths[r] as number;
+    let trackers = this.trackers;
+    if (trackers.length < width) trackers = this.grow(width);
+    const kinds = rows.kinds;
+    const numbers = rows.numbers;
+    const textIds = rows.textIds;
+    const dictionary = rows.dictionary;
+    const specs = this.specs;
+    const base = r * rows.stride;
+    let text = rows.text;
+    for (let i = 0; i < width; i++) {
+      const kind = kinds[base + i];
+      if (kind === MISSING) continue;
+      const t = trackers[i] as FeatureTracker;
+      if (kind === INTEGRAL || kind === FRACTIONAL) {
+        t.addNumber(numbers[base + i] as number, kind === INTEGRAL, undefined);
+        if (specs[i]?.keepText === true) t.addCategoryId(textIds[text++] as number, dictionary);
+      } else {
+        if (kind === BOOLEAN) t.boolean++;
+        else t.string++;
+        t.addCategoryId(textIds[text++] as number, dictionary);
+      }
+    }
+    rows.textEnd = text;
   }
 
   private checkCompatible(other: DatasetProfile): void {

@@ -9,7 +9,7 @@
  * (their width did not reach its slot): for SageMaker those rows simply lack the column.
  */
 import { InferredType, OTHER_CATEGORY, type CategoryCount, type FeatureStatistics, type TypeCounts } from '../sagemaker/data-quality-model.js';
-import { BoundedFrequencies } from '../sketch/frequencies/bounded-frequencies.js';
+import { BoundedFrequencies, type FrequencySlot } from '../sketch/frequencies/bounded-frequencies.js';
 import { HyperLogLog } from '../sketch/hll/hyperloglog.js';
 import { ByteReader, ByteWriter, corrupt } from '../sketch/mergeable.js';
 import { Moments } from '../sketch/moments.js';
@@ -46,6 +46,17 @@ export class FeatureTracker {
   quantiles: QuantileSketch | null = null;
   frequencies: BoundedFrequencies | null = null;
   distinct: HyperLogLog | null = null;
+  /**
+   * addCategoryId's cache: per id of `idDictionary` (one decoded block's texts), the frequencies'
+   * slot of that text, valid where idStamps[id] === idStamp. A new stamp invalidates all: a new
+   * block, or another frequencies generation (other frequencies, or a reduction that may have
+   * dropped slots).
+   */
+  private idDictionary: readonly (string | undefined)[] | null = null;
+  private idGeneration = 0;
+  private idStamp = 0;
+  private idStamps = NO_STAMPS;
+  private idSlots: FrequencySlot[] = [];
 
   constructor(private readonly config: TrackerConfig) {}
 
@@ -91,6 +102,43 @@ export class FeatureTracker {
     let h = this.distinct;
     if (h === null) h = this.distinct = new HyperLogLog(this.config.hllPrecision);
     h.addString(text);
+  }
+
+  /**
+   * addCategory(dictionary[id]) (nothing when that is undefined), for texts of a decoded block: a
+   * text met before in the same block is counted in its frequencies slot, without the Map lookup;
+   * it is held, so the distinct counter has it already (as addCategory would skip its hash).
+   */
+  addCategoryId(id: number, dictionary: readonly (string | undefined)[]): void {
+    const f = this.frequencies;
+    if (dictionary !== this.idDictionary || (f === null ? 0 : f.generation) !== this.idGeneration) this.newIdEpoch(dictionary);
+    if (this.idStamps[id] === this.idStamp) {
+      (f as BoundedFrequencies).addToSlot(this.idSlots[id] as FrequencySlot);
+      return;
+    }
+    const text = dictionary[id];
+    if (text === undefined) return;
+    this.addCategory(text);
+    const g = this.frequencies as BoundedFrequencies;
+    if (g.generation !== this.idGeneration) this.newIdEpoch(dictionary);
+    const slot = g.slotOf(text);
+    if (slot === undefined) return;
+    this.idStamps[id] = this.idStamp;
+    this.idSlots[id] = slot;
+  }
+
+  private newIdEpoch(dictionary: readonly (string | undefined)[]): void {
+    this.idDictionary = dictionary;
+    this.idGeneration = this.frequencies?.generation ?? 0;
+    if (this.idStamps.length < dictionary.length) {
+      const n = Math.max(dictionary.length, 2 * this.idStamps.length);
+      this.idStamps = new Int32Array(n); // zeros: no stamp (stamps start at 1)
+      this.idSlots = new Array<FrequencySlot>(n).fill(NO_SLOT);
+    }
+    if (++this.idStamp === 0x7fffffff) {
+      this.idStamps.fill(0);
+      this.idStamp = 1;
+    }
   }
 
   /** A tracker with this one's settings and nothing counted. */
@@ -237,6 +285,9 @@ function categoriesWithOther(f: BoundedFrequencies): CategoryCount[] {
   if (other > 0) out.push({ value: OTHER_CATEGORY, count: other });
   return out;
 }
+
+const NO_STAMPS = new Int32Array(0);
+const NO_SLOT: FrequencySlot = { count: 0 };
 
 function integer(r: ByteReader, field: string): number {
   const x = r.count(field);

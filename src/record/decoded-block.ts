@@ -342,3 +342,19 @@ export class DecodedBlockReader {
     return row;
   }
 }
+
+/**
+ * How many texts row `row` of `block` has in `block.textIds`: for a reader that walks the block's
+ * arrays in place (profile/decoded-rows.ts) instead of through DecodedBlockReader.next. `specs` is
+ * the registry the reader checked the block against.
+ */
+export function blockRowTexts(block: DecodedBlock, arrays: BlockArrays, row: number, specs: readonly FeatureSpec[]): number {
+  const base = row * block.stride;
+  const width = arrays.widths[row] as number;
+  let n = 0;
+  for (let i = 0; i < width; i++) {
+    const kind = arrays.kinds[base + i] as number;
+    if (kind !== ValueKind.MISSING && hasText(kind, specs[i])) n++;
+  }
+  return n;
+}

@@ -18,6 +18,7 @@
  * older JVMs occasionally print one more digit for a few values, so byte equality with files
  * from an old container holds for the digits of typical values, value equality always.
  */
+import { doublesArrayText } from './doubles-text.js';
 import { javaDoubleToString } from './java-double.js';
 
 /** A number the JVM holds as a double: always written with a decimal point or exponent. */
@@ -79,14 +80,7 @@ function writeNode(node: JsonNode, level: number, out: string[]): void {
   } else if (node instanceof JsonDouble) {
     out.push(doubleLiteral(node.value));
   } else if (node instanceof JsonDoubles) {
-    const xs = node.values;
-    if (xs.length === 0) {
-      out.push('[ ]');
-      return;
-    }
-    let text = `[ ${doubleLiteral(xs[0] as number)}`;
-    for (let i = 1; i < xs.length; i++) text += `, ${doubleLiteral(xs[i] as number)}`;
-    out.push(`${text} ]`);
+    out.push(doublesArrayText(node.values));
   } else if (Array.isArray(node)) {
     const items = node as readonly JsonNode[];
     if (items.length === 0) {

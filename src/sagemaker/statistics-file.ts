@@ -19,7 +19,7 @@
  * `num_missing` and categorical bucket counts.
  */
 import { DriftmonError, ErrorCode } from '../errors.js';
-import type { DeequKllJson } from '../sketch/kll/kll-deequ-json.js';
+import type { DeequKllLevels } from '../sketch/kll/kll-deequ-json.js';
 import { KllSketch } from '../sketch/kll/kll-sketch.js';
 import type { QuantileSketch } from '../sketch/quantile-sketch.js';
 import {
@@ -270,15 +270,15 @@ function numericalNode(name: string, s: NumericalStatistics): JsonNode {
   };
 }
 
-function deequSketchOf(name: string, sketch: QuantileSketch): DeequKllJson {
-  const withJson = sketch as QuantileSketch & { toDeequJson?: () => DeequKllJson };
-  if (typeof withJson.toDeequJson !== 'function') {
+function deequSketchOf(name: string, sketch: QuantileSketch): DeequKllLevels {
+  const withJson = sketch as QuantileSketch & { toDeequLevels?: () => DeequKllLevels };
+  if (typeof withJson.toDeequLevels !== 'function') {
     throw new DriftmonError(
       ErrorCode.CONFIG_INVALID,
       `feature ${JSON.stringify(name)}: statistics.json needs a KLL sketch, but the profile used a ${sketch.kind} sketch`,
     );
   }
-  return withJson.toDeequJson();
+  return withJson.toDeequLevels();
 }
 
 function stringNode(s: StringStatistics): JsonNode {

@@ -13,7 +13,8 @@ export type QuantileSketchKind = (typeof QuantileSketchKind)[keyof typeof Quanti
 /**
  * The sketch's content as a sorted step CDF: `values` strictly increasing, `cumWeights[i]` = total
  * weight of items ≤ values[i]. `total` = cumWeights[last]. Distances between two sketches are
- * computed from two of these by a merge walk.
+ * computed from two of these by a merge walk. A view never changes once made (a sketch that
+ * changes makes a new one), so its arrays may be shared and results computed from it remembered.
  */
 export interface SortedView {
   readonly values: Float64Array;

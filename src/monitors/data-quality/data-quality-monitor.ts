@@ -17,6 +17,7 @@ import { baselineFeatureOrder } from '../../baseline/load-files.js';
 import { formatDuration } from '../../config/duration.js';
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../../errors.js';
 import { DatasetProfile } from '../../profile/dataset-profile.js';
+import { DecodedRows } from '../../profile/decoded-rows.js';
 import { createDecoder } from '../../record/create-decoder.js';
 import type { ColumnNaming } from '../../record/column-naming.js';
 import type { RecordDecoder } from '../../record/decoder.js';
@@ -62,6 +63,8 @@ export class MonitorPipeline {
   readonly name: string;
   private row: FeatureRow | undefined;
   private readonly applyRow = (p: DatasetProfile): void => p.updateRow(this.row as FeatureRow);
+  private decodedRows: DecodedRows | undefined;
+  private readonly applyDecodedRow = (p: DatasetProfile): void => p.updateDecoded(this.decodedRows as DecodedRows);
   private readonly onRow = (row: FeatureRow): void => {
     if (row.eventTimeMs > this.futureLimitMs) {
       this.rowReason = RecordErrorReason.EVENT_TIME_IN_FUTURE;
@@ -80,6 +83,14 @@ export class MonitorPipeline {
     this.batchRows++;
     this.recordTimeMs = row.eventTimeMs;
     this.current.add(row.eventTimeMs, this.applyRow, this.rowWeight);
+  }
+
+  /** admit for row `at` of a decoded block, read in place (profile/decoded-rows.ts). */
+  private admitDecoded(rows: DecodedRows, at: number): void {
+    rows.advance(at);
+    this.batchRows++;
+    const t = (this.recordTimeMs = rows.times[at] as number);
+    this.current.add(t, this.applyDecodedRow, this.rowWeight);
   }
   private batchRows = 0;
   private batchSampledOut = 0;
@@ -395,6 +406,8 @@ export class MonitorPipeline {
     if (block.columnNaming !== undefined) this.decodedNaming = block.columnNaming;
     const problems = block.problems;
     const rowCounts = reader.arrays.rowCounts;
+    const rows = (this.decodedRows = new DecodedRows(block, reader.arrays, this.registry.features));
+    let row = 0;
     let invalid: Map<RecordErrorReason, number> | undefined;
     let next = 0;
     let i = 0;
@@ -406,7 +419,8 @@ export class MonitorPipeline {
           rowsBeforeRecord = this.batchRows;
           this.recordTimeMs = Number.NaN;
           const n = rowCounts[i] as number;
-          for (let k = 0; k < n; k++) this.admit(reader.next());
+          row += n; // first, so that a record that throws leaves the next one its own rows
+          for (let k = row - n; k < row; k++) this.admitDecoded(rows, k);
           this.recordDone(streamClock, partitioned);
           const p = problems[next];
           if (p !== undefined && p.record === i) {

@@ -15,6 +15,9 @@
  *
  * Why our own: we need the exact→bounded switch, weighted updates, a stated bound, and our
  * snapshot format; the update path is a single Map lookup (amortized O(1) reductions, see add()).
+ * Each held value's count lives in a FrequencySlot that stays the same object while the value is
+ * held, so a caller that sees the same texts again (a decoded block's dictionary ids) can count by
+ * slot, without the lookup (addToSlot, valid while `generation` is unchanged).
  */
 import { ByteReader, ByteWriter, corrupt, incompatible, type MergeableSketch } from '../mergeable.js';
 
@@ -23,8 +26,15 @@ const VERSION = 1;
 
 export const DEFAULT_FREQUENCY_CAP = 1000;
 
+let nextGeneration = 1;
+
 export interface FrequencyEntry {
   value: string;
+  count: number;
+}
+
+/** The counter of one held value (see slotOf, addToSlot). */
+export interface FrequencySlot {
   count: number;
 }
 
@@ -35,13 +45,18 @@ function byCountThenValue(a: FrequencyEntry, b: FrequencyEntry): number {
 
 export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
   readonly cap: number;
-  private counts = new Map<string, number>();
+  private counts = new Map<string, FrequencySlot>();
   private totalWeight = 0;
   /** Σ of the amounts subtracted from every counter by reductions: the additive error bound. */
   private err = 0;
   private exact = true;
   /** Scratch for reductions (grown once to cap + 1). */
   private scratch: Float64Array;
+  /**
+   * Changes whenever a held value's slot may have been dropped (a reduction): slots taken before
+   * are stale. Unique across instances, so it also tells one BoundedFrequencies from another.
+   */
+  generation = nextGeneration++;
 
   constructor(cap = DEFAULT_FREQUENCY_CAP) {
     if (!Number.isInteger(cap) || cap < 1 || cap > 0xffffffff) throw new RangeError(`frequency cap must be a positive integer: ${cap}`);
@@ -81,17 +96,28 @@ export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
     const counts = this.counts;
     const c = counts.get(value);
     if (c !== undefined) {
-      counts.set(value, c + weight);
+      c.count += weight;
       return true;
     }
-    counts.set(value, weight);
+    counts.set(value, { count: weight });
     if (counts.size > this.cap) this.reduce();
     return false;
   }
 
+  /** The slot of a held value (undefined if not held): valid while `generation` stays the same. */
+  slotOf(value: string): FrequencySlot | undefined {
+    return this.counts.get(value);
+  }
+
+  /** add(value, 1) for the value whose slot, taken at this `generation`, is `slot`. */
+  addToSlot(slot: FrequencySlot): void {
+    this.totalWeight++;
+    slot.count++;
+  }
+
   /** Lower-bound estimate of value's weight (exact while isExact). */
   count(value: string): number {
-    return this.counts.get(value) ?? 0;
+    return this.counts.get(value)?.count ?? 0;
   }
 
   /** Upper bound of value's true weight. */
@@ -102,7 +128,7 @@ export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
   /** Held values, most frequent first, ties by value (code-unit order). */
   entries(): FrequencyEntry[] {
     const out: FrequencyEntry[] = [];
-    for (const [value, count] of this.counts) out.push({ value, count });
+    for (const [value, slot] of this.counts) out.push({ value, count: slot.count });
     out.sort(byCountThenValue);
     return out;
   }
@@ -118,11 +144,12 @@ export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
     if (this.scratch.length < counts.size) this.scratch = new Float64Array(Math.max(counts.size, k + 1));
     const values = this.scratch.subarray(0, counts.size);
     let i = 0;
-    for (const c of counts.values()) values[i++] = c;
+    for (const c of counts.values()) values[i++] = c.count;
     const d = kthLargest(values, k + 1);
+    this.generation = nextGeneration++;
     for (const [v, c] of counts) {
-      const left = c - d;
-      if (left > 0) counts.set(v, left);
+      const left = c.count - d;
+      if (left > 0) c.count = left;
       else counts.delete(v);
     }
     this.err += d;
@@ -133,7 +160,11 @@ export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
     if (other.cap !== this.cap) throw incompatible('BoundedFrequencies', `cap ${this.cap} vs ${other.cap}`);
     if (other === this) throw incompatible('BoundedFrequencies', 'cannot merge a sketch into itself');
     const counts = this.counts;
-    for (const [v, c] of other.counts) counts.set(v, (counts.get(v) ?? 0) + c);
+    for (const [v, c] of other.counts) {
+      const mine = counts.get(v);
+      if (mine !== undefined) mine.count += c.count;
+      else counts.set(v, { count: c.count });
+    }
     this.totalWeight += other.totalWeight;
     this.err += other.err;
     if (!other.exact) this.exact = false;
@@ -142,7 +173,7 @@ export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
 
   clone(): BoundedFrequencies {
     const c = new BoundedFrequencies(this.cap);
-    c.counts = new Map(this.counts);
+    for (const [v, slot] of this.counts) c.counts.set(v, { count: slot.count });
     c.totalWeight = this.totalWeight;
     c.err = this.err;
     c.exact = this.exact;
@@ -180,7 +211,7 @@ export class BoundedFrequencies implements MergeableSketch<BoundedFrequencies> {
       const e = { value, count };
       if (prev !== undefined && byCountThenValue(prev, e) >= 0) throw corrupt(what, 'entries out of order or repeated');
       prev = e;
-      f.counts.set(value, count);
+      f.counts.set(value, { count });
       sum += count;
     }
     r.end();

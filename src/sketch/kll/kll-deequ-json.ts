@@ -29,13 +29,23 @@ export interface DeequKllOverrides {
   readonly count?: number;
 }
 
+/** DeequKllJson with each level a view of the sketch's own array (to write out at once, not to keep). */
+export interface DeequKllLevels {
+  parameters: { c: number; k: number };
+  data: Float64Array[];
+}
+
+/** The `kll.sketch` object of a sketch's state, levels as views (level h's live items as data[h]). */
+export function deequLevelsOf(s: KllState): DeequKllLevels {
+  const data: Float64Array[] = [];
+  for (let h = 0; h < s.levels.length; h++) data.push((s.levels[h] as Float64Array).subarray(0, s.sizes[h] as number));
+  return { parameters: { c: s.c, k: s.k }, data };
+}
+
 /** The `kll.sketch` object of a sketch's state (level h's live items as data[h]). */
 export function deequJsonOf(s: KllState): DeequKllJson {
-  const data: number[][] = [];
-  for (let h = 0; h < s.levels.length; h++) {
-    data.push(Array.from((s.levels[h] as Float64Array).subarray(0, s.sizes[h] as number)));
-  }
-  return { parameters: { c: s.c, k: s.k }, data };
+  const { parameters, data } = deequLevelsOf(s);
+  return { parameters, data: data.map((level) => Array.from(level)) };
 }
 
 /**

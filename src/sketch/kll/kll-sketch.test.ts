@@ -242,3 +242,42 @@ describe('KllSketch: accuracy against the exact CDF (1M values)', () => {
     expect(s.rankErrorBound()).toBeCloseTo(1 / 2051, 12); // one compaction of level 0
   });
 });
+
+describe('KLL sorted view', () => {
+  /** The definition: every item of level h with weight 2^h, sorted, equal values collapsed, weights accumulated. */
+  function plainView(s: KllSketch): { values: number[]; cumWeights: number[] } {
+    const items = s.toDeequJson().data.flatMap((level, h) => level.map((x) => [x, 2 ** h] as const));
+    items.sort((a, b) => a[0] - b[0]);
+    const values: number[] = [];
+    const cumWeights: number[] = [];
+    let acc = 0;
+    for (const [x, w] of items) {
+      acc += w;
+      if (values.length > 0 && values[values.length - 1] === x) cumWeights[cumWeights.length - 1] = acc;
+      else {
+        values.push(x);
+        cumWeights.push(acc);
+      }
+    }
+    return { values, cumWeights };
+  }
+
+  it('of sketches of growing and shrinking sizes, built one after another, each equals the plain view and stays as built (seeded)', () => {
+    const r = rng(21);
+    const built: [KllSketch, Float64Array, Float64Array][] = [];
+    for (const n of [10, 5000, 300, 200_000, 40, 70_000, 1]) {
+      const s = new KllSketch({ k: 256 });
+      for (let i = 0; i < n; i++) s.update(r.next() < 0.2 ? r.int(50) : r.normal());
+      const v = s.sortedView();
+      const want = plainView(s);
+      expect(Array.from(v.values)).toEqual(want.values);
+      expect(Array.from(v.cumWeights)).toEqual(want.cumWeights);
+      expect(v.total).toBe(n);
+      built.push([s, v.values.slice(), v.cumWeights.slice()]);
+    }
+    for (const [s, values, cumWeights] of built) {
+      expect(s.sortedView().values).toEqual(values);
+      expect(s.sortedView().cumWeights).toEqual(cumWeights);
+    }
+  });
+});

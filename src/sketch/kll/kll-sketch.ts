@@ -51,7 +51,7 @@ import { QuantileSketchKind, type QuantileSketch, type SortedView } from '../qua
 import { sketchCdf, sketchQuantile, sketchRankBelow } from '../sorted-view.js';
 import { readKllBinary, writeKllBinary } from './kll-binary.js';
 import { capacitiesFor, checkParams, MAX_LEVELS } from './kll-capacities.js';
-import { deequJsonOf, readDeequJson, type DeequKllJson, type DeequKllOverrides } from './kll-deequ-json.js';
+import { deequJsonOf, deequLevelsOf, readDeequJson, type DeequKllJson, type DeequKllLevels, type DeequKllOverrides } from './kll-deequ-json.js';
 import type { KllState } from './kll-state.js';
 import { levelsSortedView } from './kll-sorted-view.js';
 import { sortLevel } from './sort-level.js';
@@ -344,6 +344,11 @@ export class KllSketch implements QuantileSketch {
   /** The sketch as Deequ writes it in statistics.json (`distribution.kll.sketch`). */
   toDeequJson(): DeequKllJson {
     return deequJsonOf(this.state());
+  }
+
+  /** toDeequJson with the levels as views of this sketch's arrays: for writing now (read, don't keep). */
+  toDeequLevels(): DeequKllLevels {
+    return deequLevelsOf(this.state());
   }
 
   /** Read a `kll.sketch` object of a SageMaker/Deequ statistics.json (see readDeequJson). */

@@ -11,6 +11,16 @@ const EMPTY_VIEW: SortedView = Object.freeze({
   total: 0,
 });
 
+/**
+ * Scratch for building views (grown to the largest view built; one per thread, building is
+ * synchronous): a view is built per feature at every window close, and its working arrays were
+ * four of the six full-size allocations it made.
+ */
+let vals = new Float64Array(0);
+let wts = new Float64Array(0);
+let vTmp = new Float64Array(0);
+let wTmp = new Float64Array(0);
+
 /** The view of the items levels[h][0, sizes[h]) for h < numLevels, `total` of them. */
 export function levelsSortedView(
   levels: readonly Float64Array[],
@@ -19,10 +29,15 @@ export function levelsSortedView(
   total: number,
 ): SortedView {
   if (total === 0) return EMPTY_VIEW;
+  if (vals.length < total) {
+    const n = Math.max(total, 2 * vals.length);
+    vals = new Float64Array(n);
+    wts = new Float64Array(n);
+    vTmp = new Float64Array(n);
+    wTmp = new Float64Array(n);
+  }
   // Copy each level into its own segment and sort it, then merge segments pairwise
   // (log2 H passes), carrying the weights; finally collapse equal values.
-  let vals = new Float64Array(total);
-  let wts = new Float64Array(total);
   const bounds: number[] = [0];
   let at = 0;
   for (let h = 0; h < numLevels; h++) {
@@ -35,8 +50,10 @@ export function levelsSortedView(
     at += m;
     bounds.push(at);
   }
-  let vTmp = new Float64Array(total);
-  let wTmp = new Float64Array(total);
+  let v = vals;
+  let w = wts;
+  let vOut = vTmp;
+  let wOut = wTmp;
   let segs = bounds;
   while (segs.length > 2) {
     const next: number[] = [0];
@@ -48,35 +65,36 @@ export function levelsSortedView(
       let j = a1;
       let k = a0;
       while (i < a1 && j < b1) {
-        if ((vals[j] as number) < (vals[i] as number)) {
-          vTmp[k] = vals[j] as number;
-          wTmp[k++] = wts[j++] as number;
+        if ((v[j] as number) < (v[i] as number)) {
+          vOut[k] = v[j] as number;
+          wOut[k++] = w[j++] as number;
         } else {
-          vTmp[k] = vals[i] as number;
-          wTmp[k++] = wts[i++] as number;
+          vOut[k] = v[i] as number;
+          wOut[k++] = w[i++] as number;
         }
       }
       while (i < a1) {
-        vTmp[k] = vals[i] as number;
-        wTmp[k++] = wts[i++] as number;
+        vOut[k] = v[i] as number;
+        wOut[k++] = w[i++] as number;
       }
       while (j < b1) {
-        vTmp[k] = vals[j] as number;
-        wTmp[k++] = wts[j++] as number;
+        vOut[k] = v[j] as number;
+        wOut[k++] = w[j++] as number;
       }
       next.push(b1);
     }
-    [vals, vTmp] = [vTmp, vals];
-    [wts, wTmp] = [wTmp, wts];
+    [v, vOut] = [vOut, v];
+    [w, wOut] = [wOut, w];
     segs = next;
   }
-  const values = new Float64Array(total);
-  const cum = new Float64Array(total);
+  // collapse equal values into the free pair, then copy out exactly the distinct ones
+  const values = vOut;
+  const cum = wOut;
   let out = -1;
   let acc = 0;
   for (let i = 0; i < total; i++) {
-    const x = vals[i] as number;
-    acc += wts[i] as number;
+    const x = v[i] as number;
+    acc += w[i] as number;
     if (out >= 0 && values[out] === x) {
       cum[out] = acc;
     } else {
