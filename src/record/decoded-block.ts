@@ -123,6 +123,8 @@ export class DecodedBlockBuilder {
   private keep = new Uint8Array(0);
   private keepVersion = -1;
   private keepCount = -1;
+  /** Some keep[i] is 1. */
+  private anyKeep = false;
   /** Rows with a later event time are refused (EVENT_TIME_IN_FUTURE), as the monitor refuses them. */
   futureLimitMs = Number.POSITIVE_INFINITY;
 
@@ -173,13 +175,21 @@ export class DecodedBlockBuilder {
     const keep = this.keep;
     const rowKinds = row.kinds;
     const rowNumbers = row.numbers;
+    // one branch-free copy (a slot's number is read only where its kind is numeric), then the
+    // texts, in slot order, only for a row that has one
+    let textual = this.anyKeep;
     for (let i = 0; i < width; i++) {
       const kind = rowKinds[i] as number;
       kinds[base + i] = kind;
-      if (kind === ValueKind.MISSING) continue;
       numbers[base + i] = rowNumbers[i] as number;
-      // hasText, with the slot's keepText from `keep`
-      if (kind === ValueKind.BOOLEAN || kind === ValueKind.STRING || keep[i] === 1) this.addText(row.strings[i]);
+      textual ||= kind >= ValueKind.BOOLEAN;
+    }
+    if (textual) {
+      for (let i = 0; i < width; i++) {
+        const kind = kinds[base + i] as number;
+        // hasText, with the slot's keepText from `keep`
+        if (kind === ValueKind.BOOLEAN || kind === ValueKind.STRING || (kind !== ValueKind.MISSING && keep[i] === 1)) this.addText(row.strings[i]);
+      }
     }
     a.widths[n] = width;
     a.times[n] = row.eventTimeMs;
@@ -245,6 +255,7 @@ export class DecodedBlockBuilder {
     const n = Math.max(width, specs.length);
     if (n > this.keep.length) this.keep = new Uint8Array(Math.max(n, 2 * this.keep.length));
     for (let i = 0; i < this.keep.length; i++) this.keep[i] = specs[i]?.keepText === true ? 1 : 0;
+    this.anyKeep = this.keep.includes(1);
     this.keepVersion = registry.keepTextVersion;
     this.keepCount = specs.length;
   }
