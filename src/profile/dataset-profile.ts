@@ -120,9 +120,7 @@ export class DatasetProfile implements MergeableSketch<DatasetProfile> {
         t.addNumber(numbers[base + i] as number, kind === INTEGRAL, undefined);
         if (specs[i]?.keepText === true) t.addCategoryId(textIds[text++] as number, dictionary);
       } else {
-        if (kind === BOOLEAN) t.boolean++;
-        else t.string++;
-        t.addCategoryId(textIds[text++] as number, dictionary);
+        t.addTextId(textIds[text++] as number, dictionary, kind === BOOLEAN);
       }
     }
     rows.textEnd = text;

@@ -82,9 +82,19 @@ export class FeatureTracker {
 
   /** A BOOLEAN or STRING value. */
   addText(text: string | undefined, isBoolean: boolean): void {
+    this.countText(isBoolean);
+    if (text !== undefined) this.addCategory(text);
+  }
+
+  /** addText of a decoded block's text `dictionary[id]` (see addCategoryId). */
+  addTextId(id: number, dictionary: readonly (string | undefined)[], isBoolean: boolean): void {
+    this.countText(isBoolean);
+    this.addCategoryId(id, dictionary);
+  }
+
+  private countText(isBoolean: boolean): void {
     if (isBoolean) this.boolean++;
     else this.string++;
-    if (text !== undefined) this.addCategory(text);
   }
 
   /** Whether this feature saw numbers (non-finite ones too) and also BOOLEAN or STRING values. */

@@ -105,11 +105,7 @@ export class RowBlockBuilder {
           continue;
         }
       }
-      let text = flags[j] === 0 ? this.textCells.find(j, bytes, starts[j] as number, ends[j] as number) : undefined;
-      if (text === undefined) {
-        text = record.text(j);
-        if (flags[j] === 0) this.textCells.remember(j, bytes, starts[j] as number, ends[j] as number, text);
-      }
+      const text = this.textCells.cellText(record, j);
       const kind = classifyText(text, 0, text.length, scan);
       this.kinds[c] = kind;
       if (kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) {

@@ -230,25 +230,14 @@ class CsvRows {
         sink.setMissing(slot);
         continue;
       }
-      if (flags[j] === 0) {
-        const start = starts[j] as number;
-        const end = ends[j] as number;
-        if (keepText[j] !== true) {
-          const kind = scanWholeNumberBytes(bytes, start, end, scan);
-          if (kind !== ValueKind.STRING) {
-            sink.setNumber(slot, kind, scan.value);
-            continue;
-          }
+      if (flags[j] === 0 && keepText[j] !== true) {
+        const kind = scanWholeNumberBytes(bytes, starts[j] as number, ends[j] as number, scan);
+        if (kind !== ValueKind.STRING) {
+          sink.setNumber(slot, kind, scan.value);
+          continue;
         }
-        let text = this.textCells.find(j, bytes, start, end);
-        if (text === undefined) {
-          text = record.text(j);
-          this.textCells.remember(j, bytes, start, end, text);
-        }
-        sink.setText(slot, text);
-        continue;
       }
-      sink.setText(slot, record.text(j));
+      sink.setText(slot, this.textCells.cellText(record, j));
     }
     sink.emit();
   }

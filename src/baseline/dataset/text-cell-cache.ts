@@ -9,6 +9,8 @@
  * A column whose texts seldom repeat (ids, free text) stops being looked up after a while.
  */
 
+import type { CsvRecord } from './csv-tokenizer.js';
+
 /** Texts remembered per column; the oldest is replaced past this. */
 const PER_COLUMN = 16;
 /** Lookups before a column may be given up on: then it is when misses outnumber hits. */
@@ -25,6 +27,19 @@ interface Column {
 
 export class TextCellCache {
   private readonly columns: (Column | undefined)[] = [];
+
+  /** Field j of `record` as text (record.text(j)), remembered when unquoted. */
+  cellText(record: CsvRecord, j: number): string {
+    if (record.flags[j] !== 0) return record.text(j);
+    const start = record.starts[j] as number;
+    const end = record.ends[j] as number;
+    let text = this.find(j, record.bytes, start, end);
+    if (text === undefined) {
+      text = record.text(j);
+      this.remember(j, record.bytes, start, end, text);
+    }
+    return text;
+  }
 
   /** Column j's text of bytes[start, end) when remembered. */
   find(j: number, bytes: Uint8Array, start: number, end: number): string | undefined {
