@@ -78,6 +78,8 @@ const EDGE_OFFSET_S = opt('edge-offset', '8.9');
 const FACTOR = num('factor', 3);
 const PROFILE = opt('profile', 'auto') as 'auto' | 'always' | 'never';
 const KEEP = flag('keep');
+/** source.fetchInWorker for driftmon's runs (default: the config's default). */
+const FETCH_IN_WORKER = flag('fetch-in-worker') ? opt('fetch-in-worker', 'on') === 'on' : undefined;
 /** Another build's dist/src/main.js for the driftmon runs (A/B of a patched copy); default: this one's. */
 const MAIN_OVERRIDE = flag('main') ? opt('main', '') : undefined;
 /** A/B: a third consumer per round, driftmon from another build's dist/src/main.js (a patched copy). */
@@ -164,7 +166,7 @@ async function consumeWithDriftmon(
     topic,
     windows: ['1m'],
     grace: '5s',
-    source: { fromBeginning: true, groupId: uniqueTopic('bench-driftmon') },
+    source: { fromBeginning: true, groupId: uniqueTopic('bench-driftmon'), ...(FETCH_IN_WORKER === undefined ? {} : { fetchInWorker: FETCH_IN_WORKER }) },
     monitorExtra: { backoff: { enabled: false } },
   });
   const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];

@@ -17,7 +17,7 @@ import type { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
 import type { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
 import type { AttributionMonitorPipeline, AttributionMonitorSummary } from './monitors/attribution/attribution-monitor.js';
-import { MonitorPipeline, decodeTask, type Baseline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
+import { MonitorPipeline, decodeSpec, decodeTask, type Baseline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
 import type {
@@ -118,6 +118,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
     const preprocess = hooks?.preprocessOf(settings.name);
     let source: Source;
     let deadLetters: DeadLetterSink = fileDeadLetters;
+    // data quality may decode in another thread (not under a test's clock or decoder wrapper, which only this thread's decoder would see)
+    const decodesElsewhere = settings.labels === undefined && settings.attribution === undefined && wrap === undefined && deps.clock === undefined && preprocess === undefined;
     let member: MemberDeps | undefined;
     const scaledOf = (): ScaledLabelMonitor => labelMonitors.find((m) => m.name === settings.name) as ScaledLabelMonitor;
     if (settings.source.type === 'kafka') {
@@ -135,7 +137,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
         // a client of its own that never gives up on a broker that is down (see KafkaSource)
         kafka: createKafka(connection, logger),
         // the input's fetching and record decoding off the pipeline's thread, when asked
-        ...(settings.source.fetchInWorker ? { fetcher: (o: FetchOptions) => new WorkerFetcher(connection, o, logger) } : {}),
+        // (and, for data quality, the decoding of its records)
+        ...(settings.source.fetchInWorker ? { fetcher: (o: FetchOptions) => new WorkerFetcher(connection, o, logger, decodesElsewhere ? decodeSpec(settings, baselines[i] as Baseline) : undefined) } : {}),
         monitor: settings.name,
         topics: [...settings.source.topics, ...(settings.labels?.topics ?? [])],
         groupId: settings.source.groupId,
@@ -159,9 +162,8 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       const s = settings.source;
       const batch = s.type === 'files' && s.batchTransform !== undefined ? { paths: s.paths, settings: s.batchTransform } : undefined;
       source = batch ? (await import('./app/batch-transform.js')).batchTransformSource(batch.paths, batch.settings, config.output.s3, settings.maxLineLength, onUnreadable) : createSource(settings, deps.stdin, onUnreadable);
-      // data quality over files: reading and decoding beside the sketching, when it pays (and not
-      // under a test's clock or decoder wrapper, which only this thread's decoder would see)
-      if (s.type === 'files' && batch === undefined && settings.labels === undefined && settings.attribution === undefined && wrap === undefined && deps.clock === undefined && preprocess === undefined) {
+      // data quality over files: reading and decoding beside the sketching, when it pays
+      if (s.type === 'files' && batch === undefined && decodesElsewhere) {
         const { decodeInWorker, WorkerDecodedFileSource } = await import('./source/worker-decoded-file-source.js');
         if (await decodeInWorker(s.decodeInWorker, s.paths, s.follow)) {
           const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };

@@ -174,6 +174,13 @@ export class BackoffController {
     return samplingKeyBytes(key) < this.sampleRatio;
   }
 
+  /** keep() given samplingKey of the ID, computed elsewhere (a decoding thread); NaN: no ID. */
+  keepSampleKey(key: number): boolean {
+    if (!this.isActive) return true;
+    if (key !== key) return this.keepWithoutId();
+    return key < this.sampleRatio;
+  }
+
   private keepWithoutId(): boolean {
     const n = this.withoutId++;
     return Math.floor((n + 1) * this.sampleRatio) > Math.floor(n * this.sampleRatio);

@@ -9,6 +9,7 @@
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../errors.js';
 import type { ColumnNaming } from './column-naming.js';
 import type { FeatureRegistry, FeatureSpec } from './feature-registry.js';
+import { samplingKey } from './id-hash.js';
 import { ValueKind, createRow, ensureRowCapacity, type FeatureRow } from './row.js';
 
 /** A record that produced no rows and goes to the dead letters: why, and what the letter keeps. */
@@ -49,6 +50,12 @@ export interface DecodedBlock {
   readonly newFeatures: readonly { readonly name: string; readonly isOutput: boolean; readonly index: number }[];
   /** The decoder's column naming, once decided. */
   readonly columnNaming: ColumnNaming | undefined;
+  /**
+   * Per row, when some record of the block had no Kafka key: samplingKey of the row's inference ID
+   * (else event ID), NaN for a row with neither, -1 for rows of keyed records (decided by the key).
+   * Back-off decides the rows of a keyless record by it, as it decides a row it decoded itself.
+   */
+  readonly sampleKeys?: Float64Array;
 }
 
 /** The arrays in a block's buffer. */
@@ -91,7 +98,9 @@ export function blockArrays(buffer: ArrayBuffer, records: number, rows: number, 
 
 /** The buffers a block is posted with (transferred, not copied). */
 export function blockTransfers(b: DecodedBlock): ArrayBuffer[] {
-  return [b.buffer, b.textIds.buffer as ArrayBuffer];
+  const buffers = [b.buffer, b.textIds.buffer as ArrayBuffer];
+  if (b.sampleKeys !== undefined) buffers.push(b.sampleKeys.buffer as ArrayBuffer);
+  return buffers;
 }
 
 const hasText = (kind: number, spec: FeatureSpec | undefined): boolean =>
@@ -118,6 +127,9 @@ export class DecodedBlockBuilder {
   private recordRows = 0;
   private recordTexts = 0;
   private futureRow = false;
+  /** The current record has no Kafka key: its rows get a sampling key (sampleKeys). */
+  private keyless = false;
+  private sampleKeys: Float64Array | undefined;
   private readonly spare: ArrayBuffer[] = [];
   /** Per slot: keepText (1), as of registry.keepTextVersion `keepVersion` (refreshKeep). */
   private keep = new Uint8Array(0);
@@ -145,9 +157,11 @@ export class DecodedBlockBuilder {
     if (this.spare.length < 8) this.spare.push(buffer);
   }
 
-  /** Start the next record (line `lineNo`). */
-  beginRecord(lineNo: number): void {
+  /** Start the next record (line `lineNo`); `keyless`: its rows get their sampling key (DecodedBlock.sampleKeys). */
+  beginRecord(lineNo: number, keyless = false): void {
     const r = this.records;
+    this.keyless = keyless;
+    if (keyless && this.sampleKeys === undefined) this.sampleKeys = new Float64Array(this.rowCap).fill(-1, 0, this.rows);
     if (r === this.recordCap) this.relayout(this.recordCap * 2, this.rowCap, this.stride);
     this.a.lineNos[r] = lineNo;
     this.a.rowCounts[r] = 0;
@@ -193,6 +207,11 @@ export class DecodedBlockBuilder {
     }
     a.widths[n] = width;
     a.times[n] = row.eventTimeMs;
+    const keys = this.sampleKeys;
+    if (keys !== undefined) {
+      const id = row.inferenceId ?? row.eventId;
+      keys[n] = !this.keyless ? -1 : id === undefined || id.length === 0 ? Number.NaN : samplingKey(id);
+    }
     this.rows = n + 1;
     (a.rowCounts[this.records] as number)++;
   };
@@ -233,7 +252,9 @@ export class DecodedBlockBuilder {
       dictionary: this.dictionary,
       newFeatures,
       columnNaming,
+      ...(this.sampleKeys === undefined ? {} : { sampleKeys: this.sampleKeys.slice(0, this.rows) }),
     };
+    this.sampleKeys = undefined;
     this.records = 0;
     this.rows = 0;
     this.problems = [];
@@ -243,6 +264,15 @@ export class DecodedBlockBuilder {
     this.buffer = this.acquire();
     this.a = blockArrays(this.buffer, this.recordCap, this.rowCap, this.stride);
     return block;
+  }
+
+  /**
+   * The block last taken was not delivered (its chunk was dropped): the features it registered
+   * are listed again in the next block's newFeatures, so the reading side registers them in order.
+   */
+  unsent(block: DecodedBlock): void {
+    const first = block.newFeatures[0];
+    if (first !== undefined) this.registered = Math.min(this.registered, first.index);
   }
 
   /**
@@ -298,6 +328,11 @@ export class DecodedBlockBuilder {
     a.rowCounts.set(old.rowCounts.subarray(0, this.records + 1));
     a.widths.set(old.widths.subarray(0, this.rows));
     a.times.set(old.times.subarray(0, this.rows));
+    if (this.sampleKeys !== undefined && this.sampleKeys.length < rowCap) {
+      const keys = new Float64Array(rowCap);
+      keys.set(this.sampleKeys.subarray(0, this.rows));
+      this.sampleKeys = keys;
+    }
     for (let r = 0; r < this.rows; r++) {
       a.kinds.set(old.kinds.subarray(r * oldStride, (r + 1) * oldStride), r * stride);
       a.numbers.set(old.numbers.subarray(r * oldStride, (r + 1) * oldStride), r * stride);

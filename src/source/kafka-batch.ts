@@ -6,6 +6,7 @@
  * blankLines, as a blank line of a file is. Positions are per batch, so skipping one moves no offset.
  */
 import { isUtf8 } from 'node:buffer';
+import type { DecodedBlock } from '../record/decoded-block.js';
 import type { FetchedMessage } from './kafka-fetcher.js';
 import { RecordErrorReason } from '../errors.js';
 import { partitionKey, type RawBatch } from './source.js';
@@ -35,6 +36,49 @@ export function kafkaRawBatch(topic: string, partition: number, fetched: readonl
     ...(blankLines > 0 ? { blankLines } : {}),
   };
   return rejected === undefined ? batch : { ...batch, rejected: (i) => rejected.get(i) };
+}
+
+/**
+ * A chunk decoded in the fetch worker (FetchedChunk.decoded, one record per message that is not
+ * blank; `blank` says which are) as a RawBatch of its messages from `handed` on (those before were
+ * processed already).
+ */
+export function kafkaDecodedBatch(topic: string, partition: number, fetched: readonly FetchedMessage[], blank: Uint8Array, handed: number, block: DecodedBlock, nextOffset: number): RawBatch {
+  let messages = fetched;
+  let from = handed;
+  let blankLines = 0;
+  if (blank.includes(1)) {
+    const kept: FetchedMessage[] = (messages = []);
+    from = 0;
+    for (let i = 0; i < fetched.length; i++) {
+      if (blank[i] === 1) {
+        if (i >= handed) blankLines++;
+      } else {
+        kept.push(fetched[i] as FetchedMessage);
+        if (i < handed) from++;
+      }
+    }
+  }
+  const at = (i: number): FetchedMessage => messages[i] as FetchedMessage;
+  return {
+    records: [],
+    decoded: block,
+    decodedFrom: from,
+    origin: (i) => `${topic}/${partition}@${at(i).offset}`,
+    key: (i) => at(i).key ?? null,
+    bytes: (i) => at(i).value ?? new Uint8Array(0),
+    offset: (i) => Number(at(i).offset),
+    timestampMs: (i) => Number(at(i).timestamp),
+    partition: { key: partitionKey(topic, partition), position: { topic, partition, nextOffset } },
+    ...(blankLines > 0 ? { blankLines } : {}),
+  };
+}
+
+/** Per message: 1 where it is blank (not a record). */
+export function blankMessages(messages: readonly FetchedMessage[]): Uint8Array {
+  const blank = new Uint8Array(messages.length);
+  for (let i = 0; i < messages.length; i++) if (isBlank((messages[i] as FetchedMessage).value)) blank[i] = 1;
+  return blank;
 }
 
 function isBlank(value: Buffer | null): boolean {

@@ -4,6 +4,7 @@
  * and no object per message on the way. The receiving side gets Buffers that are views into the
  * one ArrayBuffer.
  */
+import { blockTransfers, type DecodedBlock } from '../record/decoded-block.js';
 import type { FetchedChunk, FetchedMessage } from './kafka-fetcher.js';
 
 export interface PackedChunk {
@@ -18,12 +19,22 @@ export interface PackedChunk {
   /** Per message: key start, key length, value start, value length; a length of -1 is null. */
   readonly spans: Int32Array;
   readonly data: ArrayBuffer;
+  /** A chunk decoded in the worker (FetchedChunk.decoded, .blank): then only dead-lettered records keep their value. */
+  readonly decoded?: DecodedBlock;
+  readonly blank?: Uint8Array;
 }
 
 export function packChunk(c: FetchedChunk): { packed: PackedChunk; transfer: ArrayBuffer[] } {
   const n = c.messages.length;
+  const { decoded, blank } = c;
+  // decoded already: only the values of records that go to the dead letters are needed over there
+  const values = decoded === undefined || blank === undefined ? undefined : deadLetterValues(decoded, blank);
+  const valueOf = (m: FetchedMessage, i: number): Buffer | null => (values === undefined || values[i] === 1 ? m.value : null);
   let bytes = 0;
-  for (const m of c.messages) bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  for (let i = 0; i < n; i++) {
+    const m = c.messages[i] as FetchedMessage;
+    bytes += (m.key?.length ?? 0) + (valueOf(m, i)?.length ?? 0);
+  }
   const data = new ArrayBuffer(bytes);
   const view = new Uint8Array(data);
   const offsets = new Float64Array(n);
@@ -46,10 +57,29 @@ export function packChunk(c: FetchedChunk): { packed: PackedChunk; transfer: Arr
     offsets[i] = Number(m.offset);
     timestamps[i] = Number(m.timestamp);
     put(m.key, 4 * i);
-    put(m.value, 4 * i + 2);
+    put(valueOf(m, i), 4 * i + 2);
   }
   const { topic, partition, highWatermark, fetchedOffset, first } = c;
-  return { packed: { topic, partition, highWatermark, fetchedOffset, first, offsets, timestamps, spans, data }, transfer: [data, offsets.buffer as ArrayBuffer, timestamps.buffer as ArrayBuffer, spans.buffer as ArrayBuffer] };
+  const transfer = [data, offsets.buffer as ArrayBuffer, timestamps.buffer as ArrayBuffer, spans.buffer as ArrayBuffer];
+  if (decoded !== undefined) transfer.push(...blockTransfers(decoded));
+  if (blank !== undefined) transfer.push(blank.buffer as ArrayBuffer);
+  return { packed: { topic, partition, highWatermark, fetchedOffset, first, offsets, timestamps, spans, data, ...(decoded === undefined ? {} : { decoded }), ...(blank === undefined ? {} : { blank }) }, transfer };
+}
+
+/** Per message: 1 where it is the record of one of `block`'s problems (records are the messages not blank). */
+function deadLetterValues(block: DecodedBlock, blank: Uint8Array): Uint8Array {
+  const keep = new Uint8Array(blank.length);
+  let next = 0;
+  let record = 0;
+  for (let i = 0; i < blank.length && next < block.problems.length; i++) {
+    if (blank[i] === 1) continue;
+    if ((block.problems[next] as { record: number }).record === record) {
+      keep[i] = 1;
+      next++;
+    }
+    record++;
+  }
+  return keep;
 }
 
 export function unpackChunk(p: PackedChunk): FetchedChunk {
@@ -62,6 +92,6 @@ export function unpackChunk(p: PackedChunk): FetchedChunk {
   for (let i = 0; i < n; i++) {
     messages[i] = { offset: String(p.offsets[i]), timestamp: String(p.timestamps[i]), key: at(4 * i), value: at(4 * i + 2) };
   }
-  const { topic, partition, highWatermark, fetchedOffset, first } = p;
-  return { topic, partition, highWatermark, fetchedOffset, first, messages };
+  const { topic, partition, highWatermark, fetchedOffset, first, decoded, blank } = p;
+  return { topic, partition, highWatermark, fetchedOffset, first, messages, ...(decoded === undefined ? {} : { decoded }), ...(blank === undefined ? {} : { blank }) };
 }

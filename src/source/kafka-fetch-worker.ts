@@ -1,19 +1,21 @@
 /**
  * The worker thread of WorkerFetcher (kafka-fetcher-worker.ts): a kafkajs consumer made with the
  * same client settings as the pipeline thread's (createKafka), run by InThreadFetcher, its chunks
- * packed and posted, each waiting for its verdict.
+ * packed and posted, each waiting for its verdict; with a decode spec, each chunk's records are
+ * decoded here too (kafka-chunk-decoding.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { packChunk } from './kafka-chunk-transfer.js';
 import { createKafka } from './kafka-client.js';
-import type { ChunkVerdict, FetchHandlers } from './kafka-fetcher.js';
+import { ChunkDecoding } from './kafka-chunk-decoding.js';
+import type { ChunkVerdict, FetchedChunk, FetchHandlers } from './kafka-fetcher.js';
 import { InThreadFetcher } from './kafka-fetcher-in-thread.js';
 import type { FetchWorkerData, FromFetchWorker, ToFetchWorker } from './kafka-fetcher-worker.js';
 
 const port = parentPort;
 if (port === null) throw new Error('kafka-fetch-worker.ts runs as a worker thread');
-const { connection, options } = workerData as FetchWorkerData;
+const { connection, options, decode } = workerData as FetchWorkerData;
 const post = (m: FromFetchWorker, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
 
 /** Enough of a pino logger for createKafka: its lines go to the pipeline thread's logger. */
@@ -23,6 +25,7 @@ function relayLogger(bindings: Record<string, unknown>): Logger {
 }
 
 const fetcher = new InThreadFetcher(createKafka(connection, relayLogger({})), options);
+const decoding = decode === undefined ? undefined : new ChunkDecoding(decode, options.chunkSize);
 const verdicts = new Map<number, (v: ChunkVerdict) => void>();
 let nextChunk = 0;
 
@@ -33,9 +36,10 @@ const handlers: FetchHandlers = {
     new Promise<ChunkVerdict>((resolve) => {
       const id = nextChunk++;
       verdicts.set(id, resolve);
-      const { packed, transfer } = packChunk(c);
+      const { packed, transfer } = packChunk(decoding === undefined ? c : decoding.decoded(c));
       post({ type: 'chunk', id, chunk: packed }, transfer);
     }),
+  ...(decoding === undefined ? {} : { prepare: (c: FetchedChunk) => decoding.prepare(c) }),
 };
 
 const answer = (what: 'connect' | 'run' | 'disconnect' | 'commit', work: Promise<void>, id?: number): void => {

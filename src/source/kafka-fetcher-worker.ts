@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { unpackChunk, type PackedChunk } from './kafka-chunk-transfer.js';
+import type { BlockDecodeSpec } from '../record/block-decoder.js';
 import type { KafkaConnection } from './kafka-client.js';
 import type { ChunkVerdict, FetchHandlers, FetchOptions, KafkaFetcher } from './kafka-fetcher.js';
 import { workerScript } from './worker-script.js';
@@ -20,6 +21,8 @@ import { workerScript } from './worker-script.js';
 export interface FetchWorkerData {
   readonly connection: KafkaConnection;
   readonly options: FetchOptions;
+  /** Decode each chunk's records in the worker too (a data-quality monitor's decoding, BlockDecodeSpec). */
+  readonly decode?: BlockDecodeSpec | undefined;
 }
 
 /** To the worker. */
@@ -48,10 +51,11 @@ export class WorkerFetcher implements KafkaFetcher {
     private readonly connection: KafkaConnection,
     private readonly options: FetchOptions,
     private readonly logger: Logger,
+    private readonly decode?: BlockDecodeSpec,
   ) {}
 
   connect(): Promise<void> {
-    const data: FetchWorkerData = { connection: this.connection, options: this.options };
+    const data: FetchWorkerData = { connection: this.connection, options: this.options, decode: this.decode };
     const worker = new Worker(workerScript('source/kafka-fetch-worker.js'), { workerData: data });
     this.worker = worker;
     worker.on('message', (m: FromFetchWorker) => this.onMessage(m));

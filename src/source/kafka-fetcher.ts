@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { DecodedBlock } from '../record/decoded-block.js';
 
 /** A fetched message: kafkajs's fields as the source reads them. */
 export interface FetchedMessage {
@@ -29,6 +30,13 @@ export interface FetchedChunk {
   /** The first chunk of a fetched batch. */
   readonly first: boolean;
   readonly messages: readonly FetchedMessage[];
+  /**
+   * The messages decoded already (a fetch worker that decodes: kafka-fetch-worker.ts): one record
+   * per message that is not blank (kafka-batch.ts), in order.
+   */
+  readonly decoded?: DecodedBlock;
+  /** With `decoded`: 1 where the message is blank (its value may not have been kept). */
+  readonly blank?: Uint8Array;
 }
 
 /** processed: resolve the chunk and go on; seek: drop the rest and fetch from `offset`; stop: drop the rest. */
@@ -40,6 +48,8 @@ export interface FetchHandlers {
   /** kafkajs's consumer crashed; with restart false it gave up. */
   crashed(error: Error, restart: boolean): void;
   chunk(c: FetchedChunk): Promise<ChunkVerdict>;
+  /** The chunk that will most likely come next, while this one is processed elsewhere (decode it ahead). */
+  prepare?(c: FetchedChunk): void;
 }
 
 /** Consumer settings (KafkaSourceOptions' consumer part). */
@@ -121,7 +131,12 @@ export async function pumpBatch(
     const chunk = messages.slice(i, i + chunkSize);
     await throttle.wait(chunk.length, heartbeat, halted);
     if (halted()) return;
-    const verdict = await handlers.chunk({ topic, partition, highWatermark, fetchedOffset, first: i === 0, messages: chunk });
+    const handedOver = handlers.chunk({ topic, partition, highWatermark, fetchedOffset, first: i === 0, messages: chunk });
+    const ahead = i + chunkSize;
+    if (handlers.prepare !== undefined && ahead < messages.length) {
+      handlers.prepare({ topic, partition, highWatermark, fetchedOffset, first: false, messages: messages.slice(ahead, ahead + chunkSize) });
+    }
+    const verdict = await handedOver;
     if (verdict.kind === 'seek') {
       consumer.seek({ topic, partition, offset: String(verdict.offset) });
       return;

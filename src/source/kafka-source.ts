@@ -18,9 +18,10 @@ import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
 import { withTimeout } from '../retry.js';
 import type { KafkaSourceMetrics } from '../observability/component-metrics.js';
-import { kafkaRawBatch } from './kafka-batch.js';
+import { kafkaDecodedBatch, kafkaRawBatch } from './kafka-batch.js';
+import type { DecodedBlock } from '../record/decoded-block.js';
 import { InThreadFetcher } from './kafka-fetcher-in-thread.js';
-import type { ChunkVerdict, FetchedChunk, FetchOptions, KafkaFetcher } from './kafka-fetcher.js';
+import type { ChunkVerdict, FetchedChunk, FetchedMessage, FetchOptions, KafkaFetcher } from './kafka-fetcher.js';
 import { partitionKey, type RawBatch, type Source, type SourceLag } from './source.js';
 import type { SourcePosition } from '../state/source-position.js';
 
@@ -90,6 +91,8 @@ export class KafkaSource implements Source {
   readonly partitioned = true;
   private readonly fetcher: KafkaFetcher;
   private readonly partitions = new Map<string, PartitionState>();
+  /** Features a fetch worker registered in decoded chunks not yet handed over (withUnregistered). */
+  private readonly unregistered: DecodedBlock['newFeatures'][number][] = [];
   /** Gained partitions whose takeover (options.onAssignment) may still be running: their batches wait for it. */
   private readonly takeovers = new Map<string, Promise<void>>();
   private readonly queue: Handoff[] = [];
@@ -342,6 +345,8 @@ export class KafkaSource implements Source {
   /** One fetched chunk: wait for its partition's takeover, then seek back, skip what is held already, or hand it over. */
   private async onChunk(c: FetchedChunk): Promise<ChunkVerdict> {
     const { topic, partition } = c;
+    // every decoded chunk's new features reach the monitor, in order, whether this chunk does or not
+    if (c.decoded !== undefined) this.unregistered.push(...c.decoded.newFeatures);
     const key = partitionKey(topic, partition);
     const takeover = this.takeovers.get(key);
     if (takeover !== undefined) {
@@ -368,17 +373,29 @@ export class KafkaSource implements Source {
       this.options.logger.debug({ monitor: this.options.monitor, topic, partition, from: state.next, to: fetched }, 'no records to read between the checkpoint position and the fetch');
     }
     let messages = c.messages;
+    let handed = 0;
     const next = state.next;
-    if (next !== undefined && Number(messages[0]?.offset) < next) messages = messages.filter((m) => Number(m.offset) >= next);
+    if (next !== undefined && Number(messages[0]?.offset) < next) {
+      // offsets rise within a chunk
+      while (handed < messages.length && Number((messages[handed] as FetchedMessage).offset) < next) handed++;
+      messages = messages.slice(handed);
+    }
     const last = messages[messages.length - 1];
     if (last === undefined) return PROCESSED; // all held already
     const nextOffset = Number(last.offset) + 1;
-    if (!(await this.handOver(kafkaRawBatch(topic, partition, messages, nextOffset)))) return STOP;
+    const batch = c.decoded === undefined || c.blank === undefined ? kafkaRawBatch(topic, partition, messages, nextOffset) : kafkaDecodedBatch(topic, partition, c.messages, c.blank, handed, this.withUnregistered(c.decoded), nextOffset);
+    if (!(await this.handOver(batch))) return STOP;
     state.next = nextOffset;
     state.resumed = false; // gaps between our own batches are transaction markers or deleted records
     state.lastTimestampMs = Number(last.timestamp);
     this.publish(messages.length, state);
     return PROCESSED;
+  }
+
+  /** `block` carrying every feature the worker registered that no handed-over block has listed yet. */
+  private withUnregistered(block: DecodedBlock): DecodedBlock {
+    const features = this.unregistered.splice(0);
+    return features.length === block.newFeatures.length ? block : { ...block, newFeatures: features };
   }
 
   private handOver(batch: RawBatch): Promise<boolean> {

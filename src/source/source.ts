@@ -42,6 +42,8 @@ export interface RawBatch {
    * the block holds them; origin(i) still names record i.
    */
   readonly decoded?: DecodedBlock;
+  /** With `decoded`: the block's records before this one were handed over before (a Kafka chunk fetched again). */
+  readonly decodedFrom?: number;
 }
 
 /** An input file that could not be read (gone, unreadable, corrupt or truncated), and why. */

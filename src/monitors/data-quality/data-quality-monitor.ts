@@ -45,7 +45,7 @@ import { baselineDeclarations } from './decode-task.js';
 import type { MonitorDeps, MonitorSummary } from './monitor-deps.js';
 
 export type { Baseline, MemberDeps, MonitorDeps, MonitorSummary } from './monitor-deps.js';
-export { baselineDeclarations, decodeTask } from './decode-task.js';
+export { baselineDeclarations, decodeSpec, decodeTask } from './decode-task.js';
 
 export class MonitorPipeline {
   readonly registry: FeatureRegistry;
@@ -300,11 +300,11 @@ export class MonitorPipeline {
     const sampling = backoff !== undefined && backoff.ratio < 1;
     this.rowWeight = sampling ? 1 / backoff.ratio : 1;
     const invalid =
-      batch.decoded !== undefined ? this.applyDecoded(batch, batch.decoded, streamClock, partitioned)
+      batch.decoded !== undefined ? this.applyDecoded(batch, batch.decoded, streamClock, partitioned, sampling)
       : this.preprocess !== undefined ? await this.preprocessed(this.preprocess, batch, streamClock, partitioned)
       : this.decodeRecords(batch, streamClock, partitioned, sampling);
     this.filterRows = false;
-    const recordCount = batch.decoded?.records ?? batch.records.length;
+    const recordCount = batch.decoded !== undefined ? batch.decoded.records - (batch.decodedFrom ?? 0) : batch.records.length;
     this.summary.records += recordCount;
     if (batch.blankLines !== undefined) {
       this.summary.blankLines += batch.blankLines;
@@ -396,21 +396,23 @@ export class MonitorPipeline {
   }
 
   /**
-   * Window the rows of records decoded in another thread (file-decode-worker.ts decided each
-   * record's rejection, future event times included); returns the rejected records by reason.
-   * Only files are decoded there, and back-off (sampling) applies to Kafka sources only.
+   * Window the rows of records decoded in another thread (record/block-decoder.ts decided each
+   * record's rejection); returns the rejected records by reason. Back-off samples as decodeRecords
+   * does: a keyed record by its key, a keyless one row by row (by DecodedBlock.sampleKeys).
    */
-  private applyDecoded(batch: RawBatch, block: DecodedBlock, streamClock: StreamClock, partitioned: boolean): Map<RecordErrorReason, number> | undefined {
+  private applyDecoded(batch: RawBatch, block: DecodedBlock, streamClock: StreamClock, partitioned: boolean, sampling: boolean): Map<RecordErrorReason, number> | undefined {
     const { deadLetters } = this.deps;
+    const backoff = this.deps.backoff as BackoffController;
     const reader = new DecodedBlockReader(block, this.registry);
     if (block.columnNaming !== undefined) this.decodedNaming = block.columnNaming;
     const problems = block.problems;
     const rowCounts = reader.arrays.rowCounts;
+    const sampleKeys = block.sampleKeys;
     const rows = (this.decodedRows = new DecodedRows(block, reader.arrays, this.registry.features));
-    let row = 0;
+    let i = batch.decodedFrom ?? 0;
+    let row = rowCounts.subarray(0, i).reduce((a, b) => a + b, 0);
+    let next = problems.filter((p) => p.record < i).length;
     let invalid: Map<RecordErrorReason, number> | undefined;
-    let next = 0;
-    let i = 0;
     let rowsBeforeRecord = 0;
     const poison = new PoisonTally();
     while (i < block.records) {
@@ -420,13 +422,26 @@ export class MonitorPipeline {
           this.recordTimeMs = Number.NaN;
           const n = rowCounts[i] as number;
           row += n; // first, so that a record that throws leaves the next one its own rows
-          for (let k = row - n; k < row; k++) this.admitDecoded(rows, k);
+          let keys: Float64Array | undefined;
+          if (sampling) {
+            const key = batch.key?.(i);
+            if (key === undefined || key === null || key.length === 0) keys = sampleKeys;
+            else if (!backoff.keepBytes(key)) {
+              this.batchSampledOut++; // as if before decoding (decodeRecords): not even a dead letter
+              if (problems[next]?.record === i) next++;
+              continue;
+            }
+          }
+          for (let k = row - n; k < row; k++) {
+            if (keys === undefined || backoff.keepSampleKey(keys[k] as number)) this.admitDecoded(rows, k);
+            else this.batchSampledOut++;
+          }
           this.recordDone(streamClock, partitioned);
           const p = problems[next];
           if (p !== undefined && p.record === i) {
             next++;
             invalid = tally(invalid, p.reason);
-            const letter = { monitor: this.name, reason: p.reason, source: batch.origin(i), record: p.text, recordBytes: p.bytes };
+            const letter = { monitor: this.name, reason: p.reason, source: batch.origin(i), record: p.text, recordBytes: p.bytes, bytes: batch.bytes?.(i), key: batch.key?.(i) };
             deadLetters.write(p.error === undefined ? letter : { ...letter, error: p.error });
             if (p.error !== undefined) poison.seen(batch.origin(i), p.error);
           }
@@ -500,7 +515,6 @@ export class MonitorPipeline {
     this.lastBackoffUpdateMs = now;
     refreshBackoff({ monitor: this.name, ...this.deps });
   }
-
 
   /**
    * The monitor's window state as bytes: stream time, late counters and every open window's

@@ -1,6 +1,7 @@
 /** How a decoder in another thread is set up to decode exactly as the monitor's own would. */
 import { baselineFeatureOrder } from '../../baseline/load-files.js';
 import type { MonitorSettings } from '../../config/load.js';
+import type { BlockDecodeSpec } from '../../record/block-decoder.js';
 import type { FileDecodeTask } from '../../source/file-decode-worker.js';
 import type { Baseline } from './monitor-deps.js';
 
@@ -14,8 +15,12 @@ export function baselineDeclarations(baseline: Baseline): { name: string; keepTe
 
 /** What a decoding thread (file-decode-worker.ts) needs to decode exactly as this monitor would. */
 export function decodeTask(settings: MonitorSettings, baseline: Baseline, files: FileDecodeTask['files']): FileDecodeTask {
+  return { files, ...decodeSpec(settings, baseline) };
+}
+
+/** What a decoding thread (BlockDecoder) needs to decode exactly as this monitor would. */
+export function decodeSpec(settings: MonitorSettings, baseline: Baseline): BlockDecodeSpec {
   return {
-    files,
     maxLineLength: settings.maxLineLength,
     maxFutureSkewMs: settings.maxFutureSkewMs,
     record: settings.record,

@@ -8,6 +8,7 @@ import { buildDataBaseline } from '../../../baseline/build.js';
 import type { MonitorSettings } from '../../../config/load.js';
 import { createMetrics } from '../../../observability/metrics.js';
 import type { RecordDecoder } from '../../../record/decoder.js';
+import type { BackoffController } from '../../backoff.js';
 import { MemoryDeadLetterSink } from '../../../sink/dead-letter.js';
 import { MemoryReportSink } from '../../../sink/memory-report-sink.js';
 import type { Source } from '../../../source/source.js';
@@ -42,6 +43,9 @@ export async function runPipeline(
     batchSize?: number;
     blankLines?: number;
     wrapDecoder?: (d: RecordDecoder) => RecordDecoder;
+    /** Instead of batches of `lines`. */
+    source?: Source;
+    backoff?: BackoffController;
   } = {},
 ) {
   const settings: MonitorSettings = {
@@ -61,7 +65,7 @@ export async function runPipeline(
     backoff: undefined,
     ...options.settings,
   };
-  const source: Source = {
+  const source: Source = options.source ?? {
     description: 'array',
     async *batches() {
       const size = options.batchSize ?? Math.max(1, lines.length);
@@ -85,6 +89,7 @@ export async function runPipeline(
     logger: options.logger ?? pino({ level: 'silent' }),
     clock: options.clock ?? (() => NOW),
     ...(options.wrapDecoder ? { wrapDecoder: options.wrapDecoder } : {}),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
   });
   const summary: MonitorSummary = await pipeline.run();
   return { summary, reports, deadLetters, registry };
