@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
 import { rng, type Rng } from '../../test/support/random.js';
-import { assertRecordBatches, decodeMessages } from './kafkajs-record-batches.js';
+import { assertRecordBatches, decodeMessages, kafkajsOwnDecodeMessages } from './kafkajs-record-batches.js';
 
 /**
  * The contract of kafkajs-record-batches.ts: for any fetched partition's messages, its
@@ -32,18 +32,7 @@ const { RecordBatch } = require(`${P}recordBatch/v0/index.js`) as { RecordBatch:
 const Record = require(`${P}recordBatch/record/v0/index.js`) as (a: Record<string, unknown>) => KafkajsEncoder;
 const MessageSet = require(`${P}messageSet/index.js`) as (a: Record<string, unknown>) => KafkajsEncoder;
 
-/** kafkajs's own decodeMessages, loaded from its file past the module-cache entry that makes ours kafkajs's. */
-function loadKafkajsDecodeMessages(): Decode {
-  const path = require.resolve(`${P}requests/fetch/v4/decodeMessages.js`);
-  const ours = require.cache[path];
-  delete require.cache[path];
-  try {
-    return require(path) as Decode;
-  } finally {
-    require.cache[path] = ours;
-  }
-}
-const kafkajsDecodeMessages = loadKafkajsDecodeMessages();
+const kafkajsDecodeMessages = kafkajsOwnDecodeMessages() as Decode;
 
 const GZIP = 1;
 const LOG_APPEND_TIME_FLAG = 0x08;
@@ -253,6 +242,7 @@ function recordBytes(body: Buffer[], length?: number): Buffer {
 
 describe('kafkajs-record-batches: decodeMessages gives what kafkajs 2.2.4 gives', () => {
   it('on 300 seeded fetches of kafkajs-encoded batches (gzip, transactional, control, LOG_APPEND_TIME, offsets and timestamps past 2^53, keys, values and headers of every kind, a cut last batch)', async () => {
+    expect(kafkajsDecodeMessages).not.toBe(decodeMessages); // really two decoders
     let records = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const r = rng(seed);
@@ -364,6 +354,36 @@ describe('kafkajs-record-batches: decodeMessages gives what kafkajs 2.2.4 gives'
       const input = fetched([set]);
       expect((await expectSame(input, `message set v${messageVersion} compression ${compression}`)).length).toBe(2);
     }
+  });
+});
+
+describe('kafkajs fetch responses with this decoder in place', () => {
+  it('decode a fetch v11 response of two partitions as kafkajs alone would (the decoder leaves the response positioned after its messages)', async () => {
+    const int = (bytes: number, v: number | bigint): Buffer => {
+      const b = Buffer.alloc(bytes);
+      if (bytes === 8) b.writeBigInt64BE(BigInt(v));
+      else if (bytes === 4) b.writeInt32BE(Number(v));
+      else b.writeInt16BE(Number(v));
+      return b;
+    };
+    const partition = (id: number, messages: Buffer): Buffer =>
+      Buffer.concat([int(4, id), int(2, 0), int(8, 900), int(8, 900), int(8, 0), int(4, 1), int(8, 77), int(8, 100), int(4, -1), messages]);
+    const p0 = fetched([await batchOf([spec(), spec({ offsetDelta: 1 })]), await batchOf([spec()], { firstOffset: 102n, compression: GZIP })]);
+    const p1 = fetched([await batchOf([spec({ headers: [['a', Buffer.from('1')]] })], { firstOffset: 500n }), await batchOf([spec()], { firstOffset: 501n })], 30);
+    const topic = Buffer.from('captures');
+    const response = Buffer.concat([int(4, 0), int(2, 0), int(4, 0), int(4, 1), int(2, topic.length), topic, int(4, 2), partition(0, p0), partition(1, p1)]);
+    const { decode } = require(`${P}requests/fetch/v11/response.js`) as { decode: (b: Buffer) => Promise<{ responses: { partitions: { partition: number; abortedTransactions: unknown[]; messages: unknown[] }[] }[] }> };
+    const [parts] = (await decode(response)).responses.map((r) => r.partitions);
+    expect(parts?.map((p) => [p.partition, p.abortedTransactions])).toEqual([
+      [0, [{ producerId: '77', firstOffset: '100' }]],
+      [1, [{ producerId: '77', firstOffset: '100' }]],
+    ]);
+    // kafkajs's own decodeMessages at partition 0's messages in the same response buffer
+    const own = new Decoder(response) as { offset: number };
+    own.offset = response.indexOf(p0);
+    expect(shape(parts?.[0]?.messages, response)).toBe(shape(await kafkajsDecodeMessages(own), response));
+    expect((parts?.[0]?.messages as { offset: string }[]).map((m) => m.offset)).toEqual(['100', '101', '102']);
+    expect((parts?.[1]?.messages as { offset: string }[]).map((m) => m.offset)).toEqual(['500']);
   });
 });
 

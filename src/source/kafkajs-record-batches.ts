@@ -300,6 +300,21 @@ export async function decodeMessages(decoder: KafkajsDecoder): Promise<unknown[]
   return out;
 }
 
+/**
+ * kafkajs's own decodeMessages, loaded from its file past the module-cache entry that makes ours
+ * kafkajs's: what ours is compared with (its test, bench/kafka-records.bench.ts).
+ */
+export function kafkajsOwnDecodeMessages(): typeof decodeMessages {
+  const path = require.resolve(DECODE_MESSAGES);
+  const ours = require.cache[path];
+  delete require.cache[path];
+  try {
+    return require(path) as typeof decodeMessages;
+  } finally {
+    require.cache[path] = ours;
+  }
+}
+
 let installProblem: string | undefined;
 let installed: Module | undefined;
 
