@@ -398,6 +398,6 @@ describe('assertRecordBatches', () => {
     // a second copy of this module finds the first copy's decoder in the cache: as if kafkajs's were there
     const again = (await import('./kafkajs-record-batches.js')) as typeof import('./kafkajs-record-batches.js');
     expect(again.decodeMessages).not.toBe(decodeMessages);
-    expect(() => again.assertRecordBatches()).toThrow(/decoded a fetch before/);
+    expect(() => again.assertRecordBatches()).toThrow(/kafkajs loaded its own .*decodeMessages.js before/);
   });
 });

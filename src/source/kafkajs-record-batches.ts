@@ -22,7 +22,7 @@
  *
  * kafkajs's fetch responses read this module when first used, so ours is put in Node's module cache
  * first (kafka-client.ts imports this file before kafkajs). `assertRecordBatches` refuses to go on
- * when kafkajs decoded a fetch before this file was loaded, or its version or layout is not the one
+ * when kafkajs loaded its own before this file was loaded, or its version or layout is not the one
  * this was written for.
  */
 import { createRequire, Module } from 'node:module';
@@ -362,7 +362,7 @@ export function assertRecordBatches(): void {
   let responses: (NodeJS.Module | undefined)[];
   try {
     if (require(DECODE_MESSAGES) !== decodeMessages || installed === undefined) {
-      fail('kafkajs decoded a fetch before src/source/kafkajs-record-batches.ts was loaded; import kafkajs only through kafka-client.ts');
+      fail(`kafkajs loaded its own ${DECODE_MESSAGES} before src/source/kafkajs-record-batches.ts could replace it; import kafkajs only through kafka-client.ts`);
     }
     responses = FETCH_RESPONSES.map((p) => {
       require(p);
