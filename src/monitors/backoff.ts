@@ -12,7 +12,7 @@
  */
 import type { Logger } from 'pino';
 import { DriftmonError, ErrorCode } from '../errors.js';
-import { samplingKey, samplingKeyBytes } from '../record/id-hash.js';
+import { idSamplingKey, samplingKeyBytes } from '../record/id-hash.js';
 import type { BackoffMetrics } from '../observability/component-metrics.js';
 import type { Source } from '../source/source.js';
 
@@ -163,15 +163,13 @@ export class BackoffController {
   /** Keep this record? Always while not active; else when samplingKey(id) < ratio (see the class note for no ID). */
   keep(id: string | undefined | null): boolean {
     if (!this.isActive) return true;
-    if (id === undefined || id === null || id.length === 0) return this.keepWithoutId();
-    return samplingKey(id) < this.sampleRatio;
+    return this.keepSampleKey(idSamplingKey(id));
   }
 
   /** keep() for a Kafka message key holding the inference ID's UTF-8 bytes: same decision as keep(text). */
   keepBytes(key: Uint8Array | undefined | null): boolean {
     if (!this.isActive) return true;
-    if (key === undefined || key === null || key.length === 0) return this.keepWithoutId();
-    return samplingKeyBytes(key) < this.sampleRatio;
+    return this.keepSampleKey(key === undefined || key === null || key.length === 0 ? Number.NaN : samplingKeyBytes(key));
   }
 
   /** keep() given samplingKey of the ID, computed elsewhere (a decoding thread); NaN: no ID. */

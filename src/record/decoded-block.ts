@@ -9,7 +9,7 @@
 import { DriftmonError, ErrorCode, RecordErrorReason } from '../errors.js';
 import type { ColumnNaming } from './column-naming.js';
 import type { FeatureRegistry, FeatureSpec } from './feature-registry.js';
-import { samplingKey } from './id-hash.js';
+import { idSamplingKey } from './id-hash.js';
 import { ValueKind, createRow, ensureRowCapacity, type FeatureRow } from './row.js';
 
 /** A record that produced no rows and goes to the dead letters: why, and what the letter keeps. */
@@ -208,10 +208,7 @@ export class DecodedBlockBuilder {
     a.widths[n] = width;
     a.times[n] = row.eventTimeMs;
     const keys = this.sampleKeys;
-    if (keys !== undefined) {
-      const id = row.inferenceId ?? row.eventId;
-      keys[n] = !this.keyless ? -1 : id === undefined || id.length === 0 ? Number.NaN : samplingKey(id);
-    }
+    if (keys !== undefined) keys[n] = this.keyless ? idSamplingKey(row.inferenceId ?? row.eventId) : -1;
     this.rows = n + 1;
     (a.rowCounts[this.records] as number)++;
   };

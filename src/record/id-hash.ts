@@ -134,6 +134,11 @@ export function samplingKey(id: string): number {
   return idHash32(id) / TWO_POW_32;
 }
 
+/** samplingKey of `id`, or NaN when there is none (back-off then keeps by count, not by ID). */
+export function idSamplingKey(id: string | undefined | null): number {
+  return id === undefined || id === null || id.length === 0 ? Number.NaN : samplingKey(id);
+}
+
 /** samplingKey of raw bytes (a Kafka message key); equals samplingKey of the same text. */
 export function samplingKeyBytes(bytes: Uint8Array): number {
   return idHash32Bytes(bytes) / TWO_POW_32;

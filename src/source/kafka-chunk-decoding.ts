@@ -7,13 +7,13 @@
  * pipeline's registry stays slot for slot with this thread's.
  */
 import { BlockDecoder, type BlockDecodeSpec } from '../record/block-decoder.js';
-import type { DecodedBlock } from '../record/decoded-block.js';
 import { blankMessages, kafkaRawBatch } from './kafka-batch.js';
-import type { FetchedChunk, FetchedMessage } from './kafka-fetcher.js';
+import type { DecodedChunk, FetchedChunk } from './kafka-fetcher.js';
 
 export class ChunkDecoding {
   private readonly decoder: BlockDecoder;
-  private prepared: { first: FetchedMessage | undefined; length: number; block: DecodedBlock } | undefined;
+  /** The chunk decoded ahead (pumpBatch hands over the very array it prepared). */
+  private prepared: { messages: FetchedChunk['messages']; decoded: DecodedChunk } | undefined;
 
   constructor(spec: BlockDecodeSpec, chunkSize: number) {
     this.decoder = new BlockDecoder(spec, chunkSize);
@@ -21,31 +21,28 @@ export class ChunkDecoding {
 
   /** `c` with its records decoded: the block prepared when `c` is the chunk prepared. */
   decoded(c: FetchedChunk): FetchedChunk {
-    return { ...c, decoded: this.block(c), blank: blankMessages(c.messages) };
-  }
-
-  private block(c: FetchedChunk): DecodedBlock {
     const p = this.prepared;
     this.prepared = undefined;
-    if (p !== undefined && p.first === c.messages[0] && p.length === c.messages.length) return p.block;
-    if (p !== undefined) this.decoder.unsent(p.block);
-    return this.decode(c);
+    if (p !== undefined && p.messages === c.messages) return { ...c, decoded: p.decoded };
+    if (p !== undefined) this.decoder.unsent(p.decoded.block);
+    return { ...c, decoded: this.decode(c) };
   }
 
   /** Decode `c` ahead (it is likely the next chunk). */
   prepare(c: FetchedChunk): void {
-    if (this.prepared !== undefined) this.decoder.unsent(this.prepared.block);
-    this.prepared = { first: c.messages[0], length: c.messages.length, block: this.decode(c) };
+    if (this.prepared !== undefined) this.decoder.unsent(this.prepared.decoded.block);
+    this.prepared = { messages: c.messages, decoded: this.decode(c) };
   }
 
-  private decode(c: FetchedChunk): DecodedBlock {
+  private decode(c: FetchedChunk): DecodedChunk {
     // the pipeline's own reading of the messages: blanks left out, invalid UTF-8 rejected
-    const raw = kafkaRawBatch(c.topic, c.partition, c.messages, 0);
+    const blank = blankMessages(c.messages);
+    const raw = kafkaRawBatch(c.topic, c.partition, c.messages, 0, blank);
     const keyless = (i: number): boolean => {
       const key = raw.key?.(i);
       return key === undefined || key === null || key.length === 0;
     };
     this.decoder.decode(raw, (i) => i, keyless);
-    return this.decoder.take(`${c.topic}/${c.partition}`, raw.blankLines ?? 0);
+    return { block: this.decoder.take(`${c.topic}/${c.partition}`, raw.blankLines ?? 0), blank };
   }
 }

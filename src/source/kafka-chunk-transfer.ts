@@ -4,8 +4,8 @@
  * and no object per message on the way. The receiving side gets Buffers that are views into the
  * one ArrayBuffer.
  */
-import { blockTransfers, type DecodedBlock } from '../record/decoded-block.js';
-import type { FetchedChunk, FetchedMessage } from './kafka-fetcher.js';
+import { blockTransfers } from '../record/decoded-block.js';
+import type { DecodedChunk, FetchedChunk, FetchedMessage } from './kafka-fetcher.js';
 
 export interface PackedChunk {
   readonly topic: string;
@@ -19,16 +19,15 @@ export interface PackedChunk {
   /** Per message: key start, key length, value start, value length; a length of -1 is null. */
   readonly spans: Int32Array;
   readonly data: ArrayBuffer;
-  /** A chunk decoded in the worker (FetchedChunk.decoded, .blank): then only dead-lettered records keep their value. */
-  readonly decoded?: DecodedBlock;
-  readonly blank?: Uint8Array;
+  /** A chunk decoded in the worker (FetchedChunk.decoded): then only dead-lettered records keep their value. */
+  readonly decoded?: DecodedChunk;
 }
 
 export function packChunk(c: FetchedChunk): { packed: PackedChunk; transfer: ArrayBuffer[] } {
   const n = c.messages.length;
-  const { decoded, blank } = c;
+  const { decoded } = c;
   // decoded already: only the values of records that go to the dead letters are needed over there
-  const values = decoded === undefined || blank === undefined ? undefined : deadLetterValues(decoded, blank);
+  const values = decoded === undefined ? undefined : deadLetterValues(decoded);
   const valueOf = (m: FetchedMessage, i: number): Buffer | null => (values === undefined || values[i] === 1 ? m.value : null);
   let bytes = 0;
   for (let i = 0; i < n; i++) {
@@ -61,13 +60,12 @@ export function packChunk(c: FetchedChunk): { packed: PackedChunk; transfer: Arr
   }
   const { topic, partition, highWatermark, fetchedOffset, first } = c;
   const transfer = [data, offsets.buffer as ArrayBuffer, timestamps.buffer as ArrayBuffer, spans.buffer as ArrayBuffer];
-  if (decoded !== undefined) transfer.push(...blockTransfers(decoded));
-  if (blank !== undefined) transfer.push(blank.buffer as ArrayBuffer);
-  return { packed: { topic, partition, highWatermark, fetchedOffset, first, offsets, timestamps, spans, data, ...(decoded === undefined ? {} : { decoded }), ...(blank === undefined ? {} : { blank }) }, transfer };
+  if (decoded !== undefined) transfer.push(...blockTransfers(decoded.block), decoded.blank.buffer as ArrayBuffer);
+  return { packed: { topic, partition, highWatermark, fetchedOffset, first, offsets, timestamps, spans, data, ...(decoded === undefined ? {} : { decoded }) }, transfer };
 }
 
-/** Per message: 1 where it is the record of one of `block`'s problems (records are the messages not blank). */
-function deadLetterValues(block: DecodedBlock, blank: Uint8Array): Uint8Array {
+/** Per message: 1 where it is the record of one of the block's problems (records are the messages not blank). */
+function deadLetterValues({ block, blank }: DecodedChunk): Uint8Array {
   const keep = new Uint8Array(blank.length);
   let next = 0;
   let record = 0;
@@ -92,6 +90,6 @@ export function unpackChunk(p: PackedChunk): FetchedChunk {
   for (let i = 0; i < n; i++) {
     messages[i] = { offset: String(p.offsets[i]), timestamp: String(p.timestamps[i]), key: at(4 * i), value: at(4 * i + 2) };
   }
-  const { topic, partition, highWatermark, fetchedOffset, first, decoded, blank } = p;
-  return { topic, partition, highWatermark, fetchedOffset, first, messages, ...(decoded === undefined ? {} : { decoded }), ...(blank === undefined ? {} : { blank }) };
+  const { topic, partition, highWatermark, fetchedOffset, first, decoded } = p;
+  return { topic, partition, highWatermark, fetchedOffset, first, messages, ...(decoded === undefined ? {} : { decoded }) };
 }

@@ -30,13 +30,15 @@ export interface FetchedChunk {
   /** The first chunk of a fetched batch. */
   readonly first: boolean;
   readonly messages: readonly FetchedMessage[];
-  /**
-   * The messages decoded already (a fetch worker that decodes: kafka-fetch-worker.ts): one record
-   * per message that is not blank (kafka-batch.ts), in order.
-   */
-  readonly decoded?: DecodedBlock;
-  /** With `decoded`: 1 where the message is blank (its value may not have been kept). */
-  readonly blank?: Uint8Array;
+  /** The messages decoded already (a fetch worker that decodes: kafka-fetch-worker.ts). */
+  readonly decoded?: DecodedChunk;
+}
+
+/** A chunk's messages decoded: one record of `block` per message that is not blank (kafka-batch.ts), in order. */
+export interface DecodedChunk {
+  readonly block: DecodedBlock;
+  /** 1 where the message is blank (its value may not have been kept). */
+  readonly blank: Uint8Array;
 }
 
 /** processed: resolve the chunk and go on; seek: drop the rest and fetch from `offset`; stop: drop the rest. */
@@ -126,16 +128,15 @@ export async function pumpBatch(
   const { topic, partition, messages } = batch;
   const fetchedOffset = Number((batch as { fetchedOffset?: string }).fetchedOffset ?? messages[0]?.offset);
   const highWatermark = Number(batch.highWatermark);
+  let chunk = messages.slice(0, chunkSize);
   for (let i = 0; i < messages.length; i += chunkSize) {
     if (!isRunning() || isStale() || halted()) return;
-    const chunk = messages.slice(i, i + chunkSize);
     await throttle.wait(chunk.length, heartbeat, halted);
     if (halted()) return;
     const handedOver = handlers.chunk({ topic, partition, highWatermark, fetchedOffset, first: i === 0, messages: chunk });
-    const ahead = i + chunkSize;
-    if (handlers.prepare !== undefined && ahead < messages.length) {
-      handlers.prepare({ topic, partition, highWatermark, fetchedOffset, first: false, messages: messages.slice(ahead, ahead + chunkSize) });
-    }
+    // the next chunk is this array, so that what was prepared is known by it
+    const next = messages.slice(i + chunkSize, i + 2 * chunkSize);
+    if (handlers.prepare !== undefined && next.length > 0) handlers.prepare({ topic, partition, highWatermark, fetchedOffset, first: false, messages: next });
     const verdict = await handedOver;
     if (verdict.kind === 'seek') {
       consumer.seek({ topic, partition, offset: String(verdict.offset) });
@@ -144,6 +145,7 @@ export async function pumpBatch(
     if (verdict.kind === 'stop') return;
     resolveOffset((chunk[chunk.length - 1] as { offset: string }).offset);
     await heartbeat();
+    chunk = next;
   }
 }
 

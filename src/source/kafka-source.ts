@@ -346,7 +346,7 @@ export class KafkaSource implements Source {
   private async onChunk(c: FetchedChunk): Promise<ChunkVerdict> {
     const { topic, partition } = c;
     // every decoded chunk's new features reach the monitor, in order, whether this chunk does or not
-    if (c.decoded !== undefined) this.unregistered.push(...c.decoded.newFeatures);
+    if (c.decoded !== undefined) this.unregistered.push(...c.decoded.block.newFeatures);
     const key = partitionKey(topic, partition);
     const takeover = this.takeovers.get(key);
     if (takeover !== undefined) {
@@ -383,7 +383,7 @@ export class KafkaSource implements Source {
     const last = messages[messages.length - 1];
     if (last === undefined) return PROCESSED; // all held already
     const nextOffset = Number(last.offset) + 1;
-    const batch = c.decoded === undefined || c.blank === undefined ? kafkaRawBatch(topic, partition, messages, nextOffset) : kafkaDecodedBatch(topic, partition, c.messages, c.blank, handed, this.withUnregistered(c.decoded), nextOffset);
+    const batch = c.decoded === undefined ? kafkaRawBatch(topic, partition, messages, nextOffset) : kafkaDecodedBatch(topic, partition, c.messages, { ...c.decoded, block: this.withUnregistered(c.decoded.block) }, handed, nextOffset);
     if (!(await this.handOver(batch))) return STOP;
     state.next = nextOffset;
     state.resumed = false; // gaps between our own batches are transaction markers or deleted records

@@ -11,11 +11,11 @@ import { BackoffController } from '../backoff.js';
 import { decodeSpec } from './decode-task.js';
 import { NOW, baselineOf, runPipeline } from './test-support/run-lines.js';
 import type { MonitorSettings } from '../../config/load.js';
-import type { DecodedBlock } from '../../record/decoded-block.js';
 import { ChunkDecoding } from '../../source/kafka-chunk-decoding.js';
 import { kafkaDecodedBatch, kafkaRawBatch } from '../../source/kafka-batch.js';
 import { packChunk, unpackChunk } from '../../source/kafka-chunk-transfer.js';
-import type { FetchedChunk, FetchedMessage } from '../../source/kafka-fetcher.js';
+import type { DecodedBlock } from '../../record/decoded-block.js';
+import type { DecodedChunk, FetchedChunk, FetchedMessage } from '../../source/kafka-fetcher.js';
 import type { RawBatch, Source } from '../../source/source.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -83,10 +83,10 @@ function batches(settings: MonitorSettings, baseline: Awaited<ReturnType<typeof 
     const crossed = unpackChunk(packChunk(decoding.decoded(chunk)).packed);
     const next = all[c + 1];
     if (c % 5 === 1 && next !== undefined) decoding.prepare(next); // the right one this time
-    const block = crossed.decoded as DecodedBlock;
-    unregistered.push(...block.newFeatures);
+    const decoded = crossed.decoded as DecodedChunk;
+    unregistered.push(...decoded.block.newFeatures);
     if (c === 12) continue; // a chunk the source does not hand over (a seek back): its features still count
-    out.push(kafkaDecodedBatch('t', 0, crossed.messages, crossed.blank as Uint8Array, handed, { ...block, newFeatures: unregistered.splice(0) }, nextOffset));
+    out.push(kafkaDecodedBatch('t', 0, crossed.messages, { ...decoded, block: { ...decoded.block, newFeatures: unregistered.splice(0) } }, handed, nextOffset));
   }
   return inWorker ? out : out.filter((_b, c) => c !== 12);
 }
