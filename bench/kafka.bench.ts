@@ -14,7 +14,10 @@
  *      - driftmon: `driftmon run` (1-minute windows, back-off sampling off so every record is
  *        decoded and windowed), sampled through GET /metrics every 250 ms;
  *      - bare: a kafkajs consumer with driftmon's consumer settings whose eachBatch only turns every
- *        value into a string (bench/support/bare-consumer.ts), sampled every 250 ms the same way.
+ *        value into a string (bench/support/bare-consumer.ts), sampled every 250 ms the same way;
+ *      - parse-json and parse-csv (--parse-reference): the same consumer that also parses every
+ *        value, JSON.parse alone or with Number of each CSV field: what "merely reading and parsing
+ *        the input" costs on Kafka, as (b)'s read + JSON.parse and (c)'s read + parseFloat do for files.
  *    Events/s = records between the first sample that saw any and the first that saw all, over the
  *    time between the two (start-up and group join left out; the total including them is reported
  *    too). The ratio driftmon / bare (median of the per-round ratios) is what we track: this
@@ -34,7 +37,7 @@
  *    the run goes on until one more (wholly drifted) window has closed after the detection.
  *
  *   npm run bench:kafka [-- --records N --partitions N --producers N --rounds N
- *                          --event-rates 1000,10000 --profile auto|always|never
+ *                          --event-rates 1000,10000 --profile auto|always|never --parse-reference json,csv|json|csv|off
  *                          --detect-runs N --graces 0s,1s --edge-offset 8.9|none --rate N --factor 3
  *                          --skip-throughput --skip-detection --keep --main PATH --ab PATH]
  *
@@ -84,6 +87,19 @@ const FETCH_IN_WORKER = flag('fetch-in-worker') ? opt('fetch-in-worker', 'on') =
 const MAIN_OVERRIDE = flag('main') ? opt('main', '') : undefined;
 /** A/B: a third consumer per round, driftmon from another build's dist/src/main.js (a patched copy). */
 const AB_MAIN = flag('ab') ? opt('ab', '') : undefined;
+/**
+ * More references per round (default both): the bare consumer that also parses every value as its
+ * input (bench/support/bare-consumer.ts) — `json`: JSON.parse of each capture line, the Kafka
+ * analogue of (b)'s read + JSON.parse; `csv`: that and Number of each CSV field of its data, as (c)'s
+ * read + parseFloat. `--parse-reference json`, `csv` or `off`.
+ */
+const PARSE_REFERENCES: ParseReference[] = opt('parse-reference', 'json,csv')
+  .split(',')
+  .filter((x) => x !== 'off')
+  .map((x) => {
+    if (x !== 'json' && x !== 'csv') throw new Error(`--parse-reference: json, csv, json,csv or off (got ${x})`);
+    return `parse-${x}` as const;
+  });
 const THROUGHPUT_TARGET = 150_000;
 const DETECT_WINDOW_MS = 10_000;
 const DETECT_WINDOW = '10s';
@@ -122,7 +138,8 @@ function prefill(topic: string, eventRate: number): Promise<PrefillResult> {
   return prefillTopic({ brokers, topic, partitions: PARTITIONS, records: RECORDS, producers: PRODUCERS, eventRate, seed: SEED, startMs: EVENT_START }, cleaner);
 }
 
-type Consumer = 'driftmon' | 'bare' | 'driftmon-b';
+type Consumer = 'driftmon' | 'bare' | 'parse-json' | 'parse-csv' | 'driftmon-b';
+type ParseReference = 'parse-json' | 'parse-csv';
 
 interface ConsumeRun {
   /** driftmon-b: the --ab build. */
@@ -250,13 +267,13 @@ async function consumeWithDriftmon(
   return run;
 }
 
-async function consumeBare(topic: string, round: number): Promise<ConsumeRun> {
+async function consumeBare(topic: string, round: number, parse?: ParseReference): Promise<ConsumeRun> {
   const script = join(here, 'support', 'bare-consumer.js');
   const before = await waitQuiet();
   const c0 = cpuTicks();
   const t0 = Date.now();
   const child = track(
-    spawn(process.execPath, [script, JSON.stringify({ brokers, topic, groupId: uniqueTopic('bench-bare'), expected: RECORDS, tickMs: 250 })], {
+    spawn(process.execPath, [script, JSON.stringify({ brokers, topic, groupId: uniqueTopic('bench-bare'), expected: RECORDS, tickMs: 250, ...(parse === undefined ? {} : { parse: parse === 'parse-json' ? 'json' : 'csv' }) })], {
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -283,7 +300,7 @@ async function consumeBare(topic: string, round: number): Promise<ConsumeRun> {
   if (code !== 0 || done === undefined) throw new Error(`bare consumer failed (${code}):\n${stderr.slice(-3000)}`);
   const r = rates(samples, t0, RECORDS);
   return {
-    consumer: 'bare',
+    consumer: parse ?? 'bare',
     round,
     events_per_s: Math.round(r.steady),
     events_per_s_incl_startup: Math.round(r.incl),
@@ -318,6 +335,8 @@ interface ThroughputResult {
   bare_events_per_s: number;
   ratio_driftmon_to_bare: number;
   ratio_per_round: number[];
+  /** The bare consumer that also parses each value: its rate, and driftmon's ratio to it. */
+  parse_references: { consumer: ParseReference; events_per_s: number; ratio_to_bare: number; ratio_driftmon_to_it: number; ratio_driftmon_to_it_per_round: number[] }[];
   ratio_cpu_time_per_record: number | null;
   target_events_per_s: number;
   meets_target: boolean;
@@ -338,15 +357,16 @@ async function throughput(baselineDir: string, eventRate: number, mayProfile: bo
   const cpuRatios: number[] = [];
   const abRatios: number[] = [];
   const abCpuRatios: number[] = [];
-  const consumers: Consumer[] = AB_MAIN === undefined ? ['bare', 'driftmon'] : ['bare', 'driftmon', 'driftmon-b'];
+  const parseRatios = new Map<ParseReference, number[]>(PARSE_REFERENCES.map((p) => [p, []]));
+  const consumers: Consumer[] = ['bare', 'driftmon', ...PARSE_REFERENCES, ...(AB_MAIN === undefined ? [] : (['driftmon-b'] as const))];
   for (let round = 1; round <= ROUNDS; round++) {
     // rotate the order from round to round, so drift in machine speed hits every consumer alike
     const order = consumers.map((_c, i) => consumers[(i + round - 1) % consumers.length] as Consumer);
     const got: Partial<Record<Consumer, ConsumeRun>> = {};
     for (const which of order) {
       const r =
-        which === 'bare'
-          ? await consumeBare(topic, round)
+        which === 'bare' || which === 'parse-json' || which === 'parse-csv'
+          ? await consumeBare(topic, round, which === 'bare' ? undefined : which)
           : await consumeWithDriftmon(topic, baselineDir, round, undefined, which === 'driftmon-b' ? AB_MAIN : MAIN_OVERRIDE);
       got[which] = r;
       runs.push(r);
@@ -357,6 +377,11 @@ async function throughput(baselineDir: string, eventRate: number, mayProfile: bo
     ratios.push(d.events_per_s / b.events_per_s);
     if (d.cpu_s_per_million !== null && b.cpu_s_per_million !== null) cpuRatios.push(b.cpu_s_per_million / d.cpu_s_per_million);
     log(`  round ${round}: driftmon / bare = ${(d.events_per_s / b.events_per_s).toFixed(3)} (by CPU time per record ${(b.cpu_s_per_million as number / (d.cpu_s_per_million as number)).toFixed(3)})`);
+    for (const [which, list] of parseRatios) {
+      const p = got[which] as ConsumeRun;
+      list.push(d.events_per_s / p.events_per_s);
+      log(`  round ${round}: driftmon / ${which} = ${(d.events_per_s / p.events_per_s).toFixed(3)}; ${which} / bare = ${(p.events_per_s / b.events_per_s).toFixed(3)}`);
+    }
     const db = got['driftmon-b'];
     if (db !== undefined) {
       abRatios.push(db.events_per_s / d.events_per_s);
@@ -404,6 +429,10 @@ async function throughput(baselineDir: string, eventRate: number, mayProfile: bo
     bare_events_per_s: bareRate,
     ratio_driftmon_to_bare: round3(median(ratios)),
     ratio_per_round: ratios.map(round3),
+    parse_references: [...parseRatios].map(([which, list]) => {
+      const rate = median(runs.filter((r) => r.consumer === which).map((r) => r.events_per_s));
+      return { consumer: which, events_per_s: rate, ratio_to_bare: round3(rate / bareRate), ratio_driftmon_to_it: round3(median(list)), ratio_driftmon_to_it_per_round: list.map(round3) };
+    }),
     ratio_cpu_time_per_record: cpuRatios.length > 0 ? round3(median(cpuRatios)) : null,
     target_events_per_s: THROUGHPUT_TARGET,
     meets_target: driftmonRate >= THROUGHPUT_TARGET,
@@ -753,6 +782,10 @@ function summary(result: BenchResult): string {
       `driftmon:  ${fmt(t.driftmon_events_per_s)} events/s end-to-end (median of ${t.rounds}; ${fmt(t.driftmon_events_per_s_incl_startup)} incl. startup + group join)  target ≥ ${fmt(THROUGHPUT_TARGET)}: ${t.meets_target ? 'met' : 'NOT met'}`,
       `bare kafkajs consumer, same topic: ${fmt(t.bare_events_per_s)} events/s`,
       `ratio driftmon / bare: ${t.ratio_driftmon_to_bare} (per round ${t.ratio_per_round.join(', ')}; by CPU time per record ${t.ratio_cpu_time_per_record})`,
+      ...t.parse_references.map(
+        (p) =>
+          `${p.consumer === 'parse-json' ? 'bare + JSON.parse of each value' : 'bare + JSON.parse + Number of each CSV field'}: ${fmt(p.events_per_s)} events/s (${p.ratio_to_bare} of bare); driftmon / it: ${p.ratio_driftmon_to_it} (per round ${p.ratio_driftmon_to_it_per_round.join(', ')})`,
+      ),
       `window closes: ${t.windows_closed_per_run} per run, ${t.window_close_ms_avg ?? '–'} ms each, ${((t.window_close_share_of_steady_time ?? 0) * 100).toFixed(1)} % of the consuming time`,
     );
     if (t.ab) {

@@ -2,7 +2,9 @@
  * The same-run baseline of kafka.bench: a bare kafkajs consumer in its own process, with the
  * consumer settings driftmon's KafkaSource uses (fetch sizes, wait time, one partition at a time,
  * no auto-commit), a fresh group from the beginning, eachBatch turning every value into a string
- * and nothing else. It prints one JSON line every `tickMs` ({"t": epoch ms, "n": messages so far}),
+ * and nothing else. With `parse`, it also parses every value as a program that merely reads and
+ * parses the stream would (what issue 13 calls "reading and parsing its input"): `json`, JSON.parse
+ * of the capture line; `csv`, that and then each CSV field of its input and output data through Number. It prints one JSON line every `tickMs` ({"t": epoch ms, "n": messages so far}),
  * the way kafka.bench samples driftmon's /metrics, and a last line with exact times once `expected`
  * messages arrived; then it leaves the group and exits.
  *
@@ -20,6 +22,20 @@ interface BareOptions {
   maxBytes?: number;
   maxWaitTimeInMs?: number;
   partitionsConsumedConcurrently?: number;
+  /** Also JSON.parse each value (`json`), and Number() each CSV field of its data (`csv`). */
+  parse?: 'json' | 'csv';
+}
+
+interface CaptureData {
+  captureData?: { endpointInput?: { data?: unknown }; endpointOutput?: { data?: unknown } };
+}
+
+/** Number() of every CSV field of `data` (a string); the count of finite ones, so the work is used. */
+function parseCsvNumbers(data: unknown): number {
+  if (typeof data !== 'string') return 0;
+  let finite = 0;
+  for (const f of data.split(',')) if (Number.isFinite(Number(f))) finite++;
+  return finite;
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as BareOptions;
@@ -36,6 +52,7 @@ const consumer = kafka.consumer({
 
 let n = 0;
 let chars = 0;
+let numbers = 0;
 let firstMs = 0;
 let doneMs = 0;
 const startedMs = Date.now();
@@ -57,6 +74,11 @@ await consumer.run({
       const v = ms[i]?.value;
       const s = v === null || v === undefined ? '' : v.toString('utf8');
       chars += s.length;
+      if (o.parse !== undefined) {
+        const c = (JSON.parse(s) as CaptureData).captureData;
+        if (o.parse === 'csv') numbers += parseCsvNumbers(c?.endpointInput?.data) + parseCsvNumbers(c?.endpointOutput?.data);
+        else if (c !== undefined) numbers++;
+      }
     }
     n += ms.length;
     if (n >= o.expected && doneMs === 0) {
@@ -68,6 +90,6 @@ await consumer.run({
 await finished;
 clearInterval(tick);
 out({ t: doneMs, n });
-out({ done: true, n, chars, startedMs, firstMs, doneMs, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
+out({ done: true, n, chars, numbers, startedMs, firstMs, doneMs, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000 });
 await consumer.disconnect();
 process.exit(0);
