@@ -13,6 +13,11 @@
  * own verdict (`drift.detected` per feature in driftmon-report.json; n/a where the build has none).
  * Results: bench/results/peers.json. Never part of `npm test`.
  *
+ * Beside driftmon, every round also times the reference of issue 13 (b) on the same capture: a
+ * process that merely reads the capture files and JSON.parses each line (bench/support/read-parse.ts),
+ * N / its wall. The drift step is given as a ratio to it too, and it to the peers: how fast a
+ * tool can be that reads this input at all.
+ *
  * driftmon's two steps, apart (issue 13 (f)): driftmon runs as two processes, `baseline data` on
  * the baseline CSV (N rows), then `replay` of the N current rows against that baseline. Each is
  * timed as a whole process (node start-up and loading included): baseline step = N / its wall,
@@ -153,6 +158,15 @@ function distanceErrors(result: ToolResult, exact: ToolResult | undefined): Pick
 
 const TOTAL_ROWS = 2 * ROWS;
 
+/** The reference: read + JSON.parse of the capture the drift step replays (whole process). */
+async function runReadParse(data: PeerDataFiles): Promise<number> {
+  return (await runChecked(process.execPath, [join(ROOT, 'dist', 'bench', 'support', 'read-parse.js'), 'json', join(data.dir, 'capture')])).wallS;
+}
+
+/** Wall times of the reference per round. */
+const readParse: { round: number; wallS: number }[] = [];
+const READ_PARSE = 'read_parse';
+
 async function runPython(tool: keyof typeof PY_TOOLS, data: PeerDataFiles): Promise<{ wallS: number; peakRssMb: number; result: ToolResult }> {
   const r = await runChecked(PYTHON, [join(PEERS, PY_TOOLS[tool]), data.dir], PEERS);
   const last = r.stdout.trim().split('\n').pop() as string;
@@ -209,7 +223,12 @@ const STEP_TARGETS: Record<StepSummary['step'], Record<string, number>> = { base
 function stepSummary(rows: Measured[]): StepSummary[] {
   const mine = rows.filter((r) => r.steps !== undefined && r.row === 'driftmon, SageMaker checks');
   if (!mine.length) return [];
-  const peers = { whylogs: rows.filter((r) => r.row.startsWith(LABELS.whylogs)), scipy: rows.filter((r) => r.row === LABELS.scipy) };
+  // a peer's rows/s: 2N / its wall; the reference reads the N current rows only: N / its wall
+  const peers: Record<string, { round: number; rowsPerS: number }[]> = {
+    whylogs: rows.filter((r) => r.row.startsWith(LABELS.whylogs)).map((r) => ({ round: r.round, rowsPerS: TOTAL_ROWS / r.wallS })),
+    scipy: rows.filter((r) => r.row === LABELS.scipy).map((r) => ({ round: r.round, rowsPerS: TOTAL_ROWS / r.wallS })),
+    [READ_PARSE]: readParse.map((r) => ({ round: r.round, rowsPerS: ROWS / r.wallS })),
+  };
   const rate = (m: Measured, step: StepSummary['step']): number => {
     const s = m.steps as NonNullable<Measured['steps']>;
     return step === 'baseline' ? ROWS / s.baselineS : step === 'drift' ? ROWS / s.driftS : TOTAL_ROWS / m.wallS;
@@ -218,11 +237,25 @@ function stepSummary(rows: Measured[]): StepSummary[] {
   return (['baseline', 'drift', 'both'] as const).map((step) => {
     const ratio: Record<string, Stat> = {};
     for (const [peer, theirs] of Object.entries(peers)) {
-      const per = mine.flatMap((m) => theirs.filter((t) => t.round === m.round).map((t) => rate(m, step) / (TOTAL_ROWS / t.wallS)));
+      if (peer === READ_PARSE && step !== 'drift') continue;
+      const per = mine.flatMap((m) => theirs.filter((t) => t.round === m.round).map((t) => rate(m, step) / t.rowsPerS));
       if (per.length) ratio[peer] = stat(per);
     }
     return { step, rows_per_s: stat(mine.map((m) => rate(m, step))), ratio, target: STEP_TARGETS[step] };
   });
+}
+
+/** The reference's rows/s (N / wall) and its ratio to each peer's rows/s, per round. */
+function referenceSummary(rows: Measured[]): { rows_per_s: Stat; ratio: Record<string, Stat> } | null {
+  if (!readParse.length) return null;
+  const stat = (xs: number[]): Stat => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) } : null);
+  const ratio: Record<string, Stat> = {};
+  for (const [peer, label] of [['whylogs', LABELS.whylogs], ['scipy', LABELS.scipy]] as const) {
+    const theirs = rows.filter((r) => r.row.startsWith(label));
+    const per = readParse.flatMap((m) => theirs.filter((t) => t.round === m.round).map((t) => ROWS / m.wallS / (TOTAL_ROWS / t.wallS)));
+    if (per.length) ratio[peer] = stat(per);
+  }
+  return { rows_per_s: stat(readParse.map((r) => ROWS / r.wallS)), ratio };
 }
 
 function stepTable(steps: StepSummary[]): string {
@@ -231,8 +264,8 @@ function stepTable(steps: StepSummary[]): string {
     const target = s.target[peer];
     return `${s.ratio[peer] ? `${cell(s.ratio[peer], 2)}×` : 'n/a'}${target === undefined ? '' : ` (target ≥ ${target}×)`}`;
   };
-  const lines = ['| driftmon | rows/s, whole process | ÷ whylogs rows/s | ÷ scipy exact rows/s |', '|---|---|---|---|'];
-  for (const s of steps) lines.push(`| ${names[s.step]} | ${cell(s.rows_per_s, 0, true)} | ${vs(s, 'whylogs')} | ${vs(s, 'scipy')} |`);
+  const lines = ['| driftmon | rows/s, whole process | ÷ whylogs rows/s | ÷ scipy exact rows/s | ÷ read + JSON.parse of the capture |', '|---|---|---|---|---|'];
+  for (const s of steps) lines.push(`| ${names[s.step]} | ${cell(s.rows_per_s, 0, true)} | ${vs(s, 'whylogs')} | ${vs(s, 'scipy')} | ${s.ratio[READ_PARSE] ? `${cell(s.ratio[READ_PARSE], 2)}×` : '–'} |`);
   return lines.join('\n');
 }
 
@@ -287,6 +320,7 @@ async function main(): Promise<void> {
         rows.push({ ...base, row: 'driftmon, drift verdict', ...score(r.verdict) });
         // distances are compared once the exact result is known (after the rounds)
         pendingDistances.push({ index: rows.length - 2, result: r.sagemaker }, { index: rows.length - 1, result: r.verdict });
+        readParse.push({ round, wallS: await runReadParse(data) });
       } else {
         const r = await runPython(tool, data);
         versions[tool] = r.result.version;
@@ -302,7 +336,12 @@ async function main(): Promise<void> {
   console.log(`\n${ROWS.toLocaleString('en')} baseline rows vs ${ROWS.toLocaleString('en')} current rows, 20 features (5 shifted), ${ROUNDS} round(s): median (min–max)\n`);
   console.log(table(summary));
   const steps = stepSummary(rows);
+  const reference = referenceSummary(rows);
   if (steps.length) console.log(`\ndriftmon's steps as separate processes; a peer's figure is its whole-process rows/s (see the top of bench/peers.bench.ts); ratios: median (min–max) of the rounds\n\n${stepTable(steps)}`);
+  if (reference) {
+    const vs = Object.entries(reference.ratio).map(([peer, r]) => `${cell(r, 2)}× ${peer}`).join(', ');
+    console.log(`\nreference: reading the capture and JSON.parsing each line, nothing else: ${cell(reference.rows_per_s, 0, true)} rows/s (${vs})`);
+  }
   const out = {
     date: new Date().toISOString(),
     rows: ROWS,
@@ -316,6 +355,7 @@ async function main(): Promise<void> {
     table: table(summary),
     driftmon_steps: steps,
     driftmon_steps_table: steps.length ? stepTable(steps) : null,
+    read_parse_reference: reference,
     runs: rows,
     exact: exact?.features ?? null,
   };
