@@ -101,6 +101,7 @@ export interface ReplayOptions {
   port?: string;
   failOnViolation: boolean;
   decodeInWorker: 'auto' | 'on' | 'off';
+  decodeWorkers: string;
 }
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
@@ -143,6 +144,8 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
           type: 'files',
           paths: (opts.capture ?? []).map((p) => resolve(p)),
           decodeInWorker: opts.decodeInWorker === 'auto' ? 'auto' : opts.decodeInWorker === 'on',
+          // a number as one; anything else as given, for the config's check to name
+          decodeWorkers: /^\d+$/.test(opts.decodeWorkers) ? Number(opts.decodeWorkers) : opts.decodeWorkers,
           ...(opts.format.startsWith('batch-transform') ? { batchTransform: batchFromFlags(opts) } : {}),
         },
         record: { format: opts.format, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...(opts.timeField === undefined ? {} : { timeField: opts.timeField }) },

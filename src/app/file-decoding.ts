@@ -1,0 +1,35 @@
+/**
+ * Which thread(s) decode a data-quality monitor's capture files: the monitor's own (undefined), one
+ * worker (WorkerDecodedFileSource: also for followed files), or several (ParallelDecodedFileSource).
+ */
+import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
+import type { MonitorSettings } from '../config/load.js';
+import { decodeSpec, decodeTask, type Baseline } from '../monitors/data-quality/data-quality-monitor.js';
+import type { FileSourceOptions } from '../source/file-source.js';
+import type { Source } from '../source/source.js';
+
+type FilesSettings = Extract<MonitorSettings['source'], { type: 'files' }>;
+
+/**
+ * `auto`: one per core, at most 4 (replay of 1M capture lines on 2 cores: 2 workers beside the
+ * monitor's thread are faster than 1, README "Decoding in several worker threads").
+ */
+export function decodeWorkerCount(setting: number | 'auto', cores = availableParallelism()): number {
+  return setting === 'auto' ? Math.max(1, Math.min(cores, 4)) : setting;
+}
+
+/** The source that decodes `s`'s files elsewhere, or undefined when the monitor's thread should. */
+export async function decodedFileSource(settings: MonitorSettings, baseline: Baseline, s: FilesSettings, onUnreadable: FileSourceOptions['onUnreadable'], logger: Logger): Promise<Source | undefined> {
+  const { decodeInWorker, WorkerDecodedFileSource } = await import('../source/worker-decoded-file-source.js');
+  if (!(await decodeInWorker(s.decodeInWorker, s.paths, s.follow))) return undefined;
+  const workers = s.follow ? 1 : decodeWorkerCount(s.decodeWorkers);
+  if (workers > 1) {
+    const { ParallelDecodedFileSource } = await import('../source/parallel-decoded-file-source.js');
+    const task = { ...decodeSpec(settings, baseline), paths: s.paths, workers, ...(s.decodeRangeBytes === undefined ? {} : { rangeBytes: s.decodeRangeBytes }) };
+    const decodingHere = (at: string): void => logger.warn({ monitor: settings.name, at }, 'the decoding workers cannot give what one decoder would from here (column naming or maxFeatures): decoding the rest in the monitor thread');
+    return new ParallelDecodedFileSource(task, onUnreadable, decodingHere);
+  }
+  const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };
+  return new WorkerDecodedFileSource(decodeTask(settings, baseline, files), onUnreadable);
+}
