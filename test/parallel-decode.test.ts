@@ -157,4 +157,10 @@ describe('replay decoded by several worker threads', () => {
       expectSame(one, many);
     }
   }, 120_000);
+
+  it('refuses a --decode-workers that is not auto or 1–64', async () => {
+    const r = await runCli(['replay', '--capture', '.', '--baseline', '.', '--window', '1h', '--decode-workers', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--decode-workers "0": must be auto or a whole number from 1 to 64');
+  });
 });

@@ -12,11 +12,12 @@ import type { Source } from '../source/source.js';
 type FilesSettings = Extract<MonitorSettings['source'], { type: 'files' }>;
 
 /**
- * `auto`: one per core, at most 4 (replay of 1M capture lines on 2 cores: 2 workers beside the
- * monitor's thread are faster than 1, README "Decoding in several worker threads").
+ * `auto`: a worker per core beside the monitor's, at most 4 (the monitor applies blocks in order,
+ * so more only wait). On 2 cores, 1: a second worker shares the monitor's core, and a replay of 1M
+ * capture lines was no faster with it (README "Decoding in several worker threads").
  */
 export function decodeWorkerCount(setting: number | 'auto', cores = availableParallelism()): number {
-  return setting === 'auto' ? Math.max(1, Math.min(cores, 4)) : setting;
+  return setting === 'auto' ? Math.max(1, Math.min(cores - 1, 4)) : setting;
 }
 
 /** The source that decodes `s`'s files elsewhere, or undefined when the monitor's thread should. */

@@ -144,7 +144,7 @@ export function buildProgram(io: CliIo): Program {
         .choices(['auto', 'on', 'off'])
         .default('auto'),
     )
-    .option('--decode-workers <n|auto>', 'with the files decoded in worker threads: how many (auto: one per core, at most 4)', 'auto')
+    .option('--decode-workers <n|auto>', 'with the files decoded in worker threads: how many (auto: one per core but the monitor\'s, 1 to 4)', 'auto')
     .option('--fail-on-violation', 'exit with code 4 when any window has violations', false)
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(import('./run-command.js').then((m) => m.replayCommand(io, opts))));

@@ -104,6 +104,7 @@ export class ParallelDecodedFileSource implements Source {
   async *batches(): AsyncIterable<RawBatch> {
     if (this.closed) return;
     const { units, threads } = await this.started;
+    if (this.closed) return;
     for (const t of threads) t.worker.ref();
     const batches = new LogicalBatches(this.slots.registry, this.task.batchSize ?? LINE_BATCH_SIZE);
     try {
