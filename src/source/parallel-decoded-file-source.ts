@@ -8,6 +8,7 @@
  * - feature slots: each worker has its own registry; MergedSlots maps them onto one, in input order;
  * - column naming: the input's is the first one met in input order; it is passed to every worker,
  *   and a worker that decided otherwise before it knew is caught at its first block that says so;
+ * - batches: blocks cut and joined into one decoder's batches (logical-batches.ts);
  * - unreadable files: reported once, the file's later units dropped, as FileSource drops the file.
  * Where the workers' blocks cannot match one decoder's (a worker's own naming decision, a feature
  * budget reached: block-slots.ts), the workers are stopped and this thread decodes the rest itself,
