@@ -51,7 +51,7 @@ describe('replay with the files decoded in a worker thread', () => {
         [
           'monitors:',
           '  - name: replay',
-          `    source: { type: files, paths: ["${cap}"], decodeInWorker: ${mode}, decodeWorkers: 1 }`,
+          `    source: { type: files, paths: ["${cap}"], decodeInWorker: ${mode}, decodeWorkers: 1, decodeShare: false }`,
           `    baseline: { dir: "${baselineDir}" }`,
           '    windows: [1m, 5m]',
           '    maxLineLength: 2048',

@@ -1,8 +1,10 @@
 /**
  * `driftmon replay` with the capture files decoded by 2 or 3 worker threads (decodeWorkers, byte
- * ranges of a few hundred bytes so that range boundaries fall everywhere) gives what one worker
- * gives, byte for byte: every window's report, the dead letters (reason, `path:line`, text, bytes),
- * the summary (counts, late rows, column naming) and the exit code (times of writing apart).
+ * ranges of a few hundred bytes so that range boundaries fall everywhere), or by 1 or 2 with the
+ * monitor thread decoding units too (decodeShare; it does: the log says how many), gives what one
+ * worker gives, and what decoding in the monitor thread gives, byte for byte: every window's report,
+ * the dead letters (reason, `path:line`, text, bytes), the summary (counts, late rows, column
+ * naming) and the exit code (times of writing apart).
  * - hostile capture: a BOM, CRLF, blank lines, a line over maxLineLength, invalid UTF-8, bad JSON, a
  *   BOM-looking line mid-file, future-dated and late records, features first met in later ranges and
  *   files (JSON payload keys, an extra CSV column), a gzip file and a truncated one;
@@ -48,16 +50,20 @@ interface Run extends CliResult {
   out: string;
 }
 
-/** Replays `cap` with `workers` decoding workers; `extra`: more monitor settings (YAML lines). */
-async function replay(dir: string, cap: string, baseline: string, workers: number, rangeBytes: number, extra: string[] = []): Promise<Run> {
-  const out = join(dir, `out-${workers}-${rangeBytes}`);
-  const file = join(dir, `config-${workers}-${rangeBytes}.yaml`);
+/**
+ * Replays `cap` with `workers` decoding workers (0: decoded in the monitor thread), `share`: the
+ * monitor thread decoding too; `extra`: more monitor settings (YAML lines).
+ */
+async function replay(dir: string, cap: string, baseline: string, workers: number, rangeBytes: number, extra: string[] = [], share = false): Promise<Run> {
+  const name = `${workers}-${rangeBytes}-${share}`;
+  const out = join(dir, `out-${name}`);
+  const file = join(dir, `config-${name}.yaml`);
   writeFileSync(
     file,
     [
       'monitors:',
       '  - name: replay',
-      `    source: { type: files, paths: ["${cap}"], decodeInWorker: true, decodeWorkers: ${workers}, decodeRangeBytes: ${rangeBytes} }`,
+      `    source: { type: files, paths: ["${cap}"], decodeInWorker: ${workers > 0}, decodeWorkers: ${Math.max(1, workers)}, decodeShare: ${share}, decodeRangeBytes: ${rangeBytes} }`,
       `    baseline: { dir: "${baseline}" }`,
       '    windows: [1m, 5m]',
       '    maxLineLength: 2048',
@@ -80,6 +86,12 @@ function expectSame(one: Run, many: Run): void {
 }
 
 const dead = (r: Run): string => readFileSync(join(r.out, 'dead-letter', 'replay.jsonl'), 'utf8');
+
+/** Units the monitor thread decoded, as logged (sharing); undefined when not logged. */
+const decodedHere = (r: Run): number | undefined => {
+  const n = /"decodedHere":(\d+)/.exec(r.stderr)?.[1];
+  return n === undefined ? undefined : Number(n);
+};
 
 describe('replay decoded by several worker threads', () => {
   it('gives one worker’s reports, dead letters and summary on hostile capture', async () => {
@@ -121,9 +133,22 @@ describe('replay decoded by several worker threads', () => {
       const many = await replay(dir, cap, baseline, workers, rangeBytes);
       expect(many.stderr).toContain(`decoded in up to ${workers} worker threads`);
       expect(many.stderr).not.toContain('decoding the rest in the monitor thread');
+      expect(decodedHere(many)).toBe(0);
       expectSame(one, many);
     }
-  }, 180_000);
+    expectSame(one, await replay(dir, cap, baseline, 0, 1 << 20));
+    // sharing: the monitor thread takes the first unit, then more while the worker is busy (units
+    // of a few hundred bytes are many more than the worker gets through while one is applied)
+    for (const [workers, rangeBytes] of [
+      [1, 300],
+      [2, 700],
+    ] as const) {
+      const shared = await replay(dir, cap, baseline, workers, rangeBytes, [], true);
+      expect(shared.stderr).toContain(`decoded in up to ${workers} worker threads and the monitor thread`);
+      expect(decodedHere(shared)).toBeGreaterThan(1);
+      expectSame(one, shared);
+    }
+  }, 240_000);
 
   it('names headerless columns as the input’s first row decides', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftmon-par-decode-'));
@@ -138,6 +163,7 @@ describe('replay decoded by several worker threads', () => {
     expect(one.stdout).not.toContain("named after the baseline's");
     expect([...outputTree(one.out).values()].join('\n')).toContain('"name": "_c1"');
     for (const workers of [2, 3]) expectSame(one, await replay(dir, cap, baseline, workers, 2000));
+    for (const workers of [1, 2]) expectSame(one, await replay(dir, cap, baseline, workers, 2000, [], true));
   }, 120_000);
 
   it('decodes in the monitor thread from where the workers pass maxFeatures', async () => {
@@ -151,8 +177,12 @@ describe('replay decoded by several worker threads', () => {
     const extra = ['    record: { format: flat-json }', '    maxFeatures: 16'];
     const one = await replay(dir, cap, baseline, 1, 1 << 20, extra);
     expect(dead(one)).toContain('"reason":"too_many_features"');
-    for (const workers of [2, 3]) {
-      const many = await replay(dir, cap, baseline, workers, 900, extra);
+    for (const [workers, share] of [
+      [2, false],
+      [3, false],
+      [1, true],
+    ] as const) {
+      const many = await replay(dir, cap, baseline, workers, 900, extra, share);
       expect(many.stderr).toContain('decoding the rest in the monitor thread');
       expectSame(one, many);
     }

@@ -20,16 +20,22 @@ export function decodeWorkerCount(setting: number | 'auto', cores = availablePar
   return setting === 'auto' ? Math.max(1, Math.min(cores - 1, 4)) : setting;
 }
 
-/** The source that decodes `s`'s files elsewhere, or undefined when the monitor's thread should. */
+/**
+ * The source that decodes `s`'s files elsewhere, or undefined when the monitor's thread should.
+ * decodeShare (off by default: slower on 2 cores, README "Decoding in several worker threads"):
+ * the monitor thread decodes units too, beside the workers.
+ */
 export async function decodedFileSource(settings: MonitorSettings, baseline: Baseline, s: FilesSettings, onUnreadable: FileSourceOptions['onUnreadable'], logger: Logger): Promise<Source | undefined> {
   const { decodeInWorker, WorkerDecodedFileSource } = await import('../source/worker-decoded-file-source.js');
   if (!(await decodeInWorker(s.decodeInWorker, s.paths, s.follow))) return undefined;
   const workers = s.follow ? 1 : decodeWorkerCount(s.decodeWorkers);
-  if (workers > 1) {
+  const share = s.decodeShare && !s.follow;
+  if (workers > 1 || share) {
     const { ParallelDecodedFileSource } = await import('../source/parallel-decoded-file-source.js');
-    const task = { ...decodeSpec(settings, baseline), paths: s.paths, workers, ...(s.decodeRangeBytes === undefined ? {} : { rangeBytes: s.decodeRangeBytes }) };
+    const task = { ...decodeSpec(settings, baseline), paths: s.paths, workers, share, ...(s.decodeRangeBytes === undefined ? {} : { rangeBytes: s.decodeRangeBytes }) };
     const decodingHere = (at: string): void => logger.warn({ monitor: settings.name, at }, 'the decoding workers cannot give what one decoder would from here (column naming or maxFeatures): decoding the rest in the monitor thread');
-    return new ParallelDecodedFileSource(task, onUnreadable, decodingHere);
+    const decoded = (units: number, decodedHere: number): void => logger.info({ monitor: settings.name, units, decodedHere }, 'capture decoded (units, of which decoded in the monitor thread)');
+    return new ParallelDecodedFileSource(task, onUnreadable, decodingHere, decoded);
   }
   const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };
   return new WorkerDecodedFileSource(decodeTask(settings, baseline, files), onUnreadable);

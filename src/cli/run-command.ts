@@ -102,6 +102,7 @@ export interface ReplayOptions {
   failOnViolation: boolean;
   decodeInWorker: 'auto' | 'on' | 'off';
   decodeWorkers: string;
+  decodeShare: 'on' | 'off';
 }
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
@@ -145,6 +146,7 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
           paths: (opts.capture ?? []).map((p) => resolve(p)),
           decodeInWorker: opts.decodeInWorker === 'auto' ? 'auto' : opts.decodeInWorker === 'on',
           decodeWorkers: decodeWorkersFlag(opts.decodeWorkers),
+          decodeShare: opts.decodeShare === 'on',
           ...(opts.format.startsWith('batch-transform') ? { batchTransform: batchFromFlags(opts) } : {}),
         },
         record: { format: opts.format, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...(opts.timeField === undefined ? {} : { timeField: opts.timeField }) },

@@ -75,6 +75,12 @@ export const SourceConfig = Type.Union([
        * of large files, applied in input order). auto (default): see decode-workers.ts.
        */
       decodeWorkers: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 64 }), Type.Literal('auto')])),
+      /**
+       * With decodeInWorker and no follow: the monitor thread decodes capture units too while it
+       * would wait for a worker's (default false: slower on 2 cores; README "Decoding in several
+       * worker threads").
+       */
+      decodeShare: Type.Optional(Type.Boolean()),
       /** Bytes per byte range of a large plain file decoded by several workers (default 8 MiB). */
       decodeRangeBytes: Type.Optional(Type.Integer({ minimum: 1 })),
       /** SageMaker batch-transform capture (resolved in batch-transform-config.ts; README "Batch-transform capture"). */

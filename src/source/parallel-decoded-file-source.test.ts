@@ -1,7 +1,8 @@
 /**
  * ParallelDecodedFileSource's own duties, with real worker threads: every record once, in input
- * order, with its true `path:line`; a truncated gzip reported once (the lines before the cut kept);
- * and closing the source (or leaving its loop) ends every worker thread (Linux: /proc/self/task).
+ * order, with its true `path:line`; a truncated gzip reported once (the lines before the cut kept),
+ * also when the monitor thread decodes units itself (share); and closing the source (or leaving its
+ * loop) ends every worker thread (Linux: /proc/self/task).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,10 +34,15 @@ function input(): string {
 const threads = (): number => readdirSync('/proc/self/task').length;
 
 describe('ParallelDecodedFileSource', () => {
-  it('hands every record over once, in order, with its line; a truncated gzip is reported once', async () => {
+  it.each([
+    [3, false],
+    [1, true],
+    [2, true],
+  ])('hands every record over once, in order, with its line; a truncated gzip is reported once (%i workers, share: %s)', async (workers, share) => {
     const dir = input();
     const unreadable: string[] = [];
-    const source = new ParallelDecodedFileSource({ ...spec, paths: [dir], workers: 3, rangeBytes: 3000 }, (u) => unreadable.push(u.path));
+    const decoded: number[] = [];
+    const source = new ParallelDecodedFileSource({ ...spec, paths: [dir], workers, rangeBytes: 3000, share }, (u) => unreadable.push(u.path), undefined, (units, here) => decoded.push(units, here));
     const origins: string[] = [];
     for await (const batch of source.batches()) {
       const block = batch.decoded!;
@@ -50,6 +56,12 @@ describe('ParallelDecodedFileSource', () => {
     expect(unreadable).toEqual([join(dir, 'b.jsonl.gz')]);
     expect(source.unreadable()).toHaveLength(1);
     expect(source.filesFound()).toBe(3);
+    // 3,000-byte ranges: ~60 units; with sharing the monitor thread takes the first and more while
+    // it would wait for the worker's blocks
+    expect(decoded[0]).toBeGreaterThan(50);
+    if (share) expect(decoded[1]).toBeGreaterThan(1);
+    else expect(decoded[1]).toBe(0);
+    expect(source.decodedHere()).toBe(decoded[1]);
   });
 
   it.runIf(existsSync('/proc/self/task'))('ends its worker threads when the loop is left, and on close()', async () => {
@@ -64,7 +76,7 @@ describe('ParallelDecodedFileSource', () => {
     const left = new ParallelDecodedFileSource({ ...spec, paths: [dir], workers: 3, rangeBytes: 3000 });
     for await (const _ of left.batches()) break;
     expect(await settle()).toBe(before);
-    const closed = new ParallelDecodedFileSource({ ...spec, paths: [dir], workers: 3, rangeBytes: 3000 });
+    const closed = new ParallelDecodedFileSource({ ...spec, paths: [dir], workers: 3, rangeBytes: 3000, share: true });
     const it = closed.batches()[Symbol.asyncIterator]();
     await it.next();
     expect(threads()).toBeGreaterThan(before);

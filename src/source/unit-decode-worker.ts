@@ -1,6 +1,6 @@
 /**
- * Worker thread of parallel-decoded-file-source.ts: decodes its share of the decode units
- * (decode-units.ts), one after the other, as the monitor would (BlockDecoder), posting a
+ * Worker thread of parallel-decoded-file-source.ts: decodes the decode units (decode-units.ts) it
+ * is handed, one after the other in the order given, as the monitor would (BlockDecoder), posting a
  * DecodedBlock per batch of lines (line numbers counted from the unit's first line) and, after each
  * unit, how many lines it had. At most CREDITS blocks are unacknowledged at a time, so a worker
  * ahead of the monitor waits instead of filling memory. The column naming, once the source knows
@@ -16,8 +16,6 @@ import { LINE_BATCH_SIZE } from './line-batcher.js';
 import { unitLines } from './unit-lines.js';
 
 export interface UnitDecodeTask extends BlockDecodeSpec {
-  /** This worker's units, in input order. */
-  units: readonly DecodeUnit[];
   batchSize?: number;
 }
 
@@ -30,9 +28,9 @@ export type UnitDecodeMessage =
 
 /**
  * What the source posts: a credit (a block is off its hands, or waiting for a later one), a block's
- * buffer handed back for reuse, or the input's column naming.
+ * buffer handed back for reuse, the input's column naming, or a unit to decode next.
  */
-export type UnitDecodeControl = { credit: boolean; buffer?: ArrayBuffer } | { naming: ColumnNaming };
+export type UnitDecodeControl = { credit: boolean; buffer?: ArrayBuffer } | { naming: ColumnNaming } | { unit: DecodeUnit };
 
 /** Unacknowledged blocks per worker (as file-decode-worker.ts). */
 export const CREDITS = 8;
@@ -45,24 +43,39 @@ const batchSize = task.batchSize ?? LINE_BATCH_SIZE;
 const blocks = new BlockDecoder(task, batchSize, undefined, true);
 
 let outstanding = 0;
+const units: DecodeUnit[] = [];
 let wake: (() => void) | undefined;
+const awake = (): void => {
+  wake?.();
+  wake = undefined;
+};
 out.on('message', (m: UnitDecodeControl) => {
   if ('naming' in m) {
     blocks.adoptColumnNaming(m.naming);
     return;
   }
+  if ('unit' in m) {
+    units.push(m.unit);
+    awake();
+    return;
+  }
   if (m.buffer !== undefined) blocks.reuse(m.buffer);
   if (m.credit) {
     outstanding--;
-    wake?.();
-    wake = undefined;
+    awake();
   }
 });
 
 const post = (m: UnitDecodeMessage, transfer: ArrayBuffer[] = []): void => out.postMessage(m, transfer);
 
+/** Units as they are handed over; the source ends this thread when there are no more. */
 async function run(): Promise<void> {
-  for (const unit of task.units) {
+  for (;;) {
+    const unit = units.shift();
+    if (unit === undefined) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      continue;
+    }
     const progress = { lines: 0 };
     const onError = (e: unknown): void => post({ type: 'unreadable', unit: unit.index, path: unit.file, reason: (e as Error).message });
     for await (const batch of unitLines(unit, { maxLineLength: task.maxLineLength, batchSize, onError }, progress)) {
