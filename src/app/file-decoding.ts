@@ -22,8 +22,8 @@ export function decodeWorkerCount(setting: number | 'auto', cores = availablePar
 
 /**
  * The source that decodes `s`'s files elsewhere, or undefined when the monitor's thread should.
- * decodeShare (off by default: slower on 2 cores, README "Decoding in several worker threads"):
- * the monitor thread decodes units too, beside the workers.
+ * decodeShare (off by default: on 2 cores it was faster only for the largest replay measured,
+ * README "Decoding in several worker threads"): the monitor thread decodes units too.
  */
 export async function decodedFileSource(settings: MonitorSettings, baseline: Baseline, s: FilesSettings, onUnreadable: FileSourceOptions['onUnreadable'], logger: Logger): Promise<Source | undefined> {
   const { decodeInWorker, WorkerDecodedFileSource } = await import('../source/worker-decoded-file-source.js');

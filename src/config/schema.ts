@@ -77,8 +77,8 @@ export const SourceConfig = Type.Union([
       decodeWorkers: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 64 }), Type.Literal('auto')])),
       /**
        * With decodeInWorker and no follow: the monitor thread decodes capture units too while it
-       * would wait for a worker's (default false: slower on 2 cores; README "Decoding in several
-       * worker threads").
+       * would wait for a worker's (default false: on 2 cores faster only for the largest input
+       * measured; README "Decoding in several worker threads").
        */
       decodeShare: Type.Optional(Type.Boolean()),
       /** Bytes per byte range of a large plain file decoded by several workers (default 8 MiB). */
