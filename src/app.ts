@@ -17,7 +17,7 @@ import type { LabelMonitorPipeline } from './monitors/label/label-monitor.js';
 import type { ScaledLabelMonitor } from './monitors/label/scaled-label-monitor.js';
 import type { LabelMonitorSummary } from './monitors/label/label-summary.js';
 import type { AttributionMonitorPipeline, AttributionMonitorSummary } from './monitors/attribution/attribution-monitor.js';
-import { MonitorPipeline, decodeSpec, decodeTask, type Baseline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
+import { MonitorPipeline, decodeSpec, type Baseline, type MemberDeps, type MonitorSummary } from './monitors/data-quality/data-quality-monitor.js';
 import { FileDeadLetterSink, type DeadLetterSink } from './sink/dead-letter.js';
 import { LocalReportSink } from './sink/local-report-sink.js';
 import type {
@@ -164,11 +164,7 @@ export async function startApp(config: Config, deps: AppDeps = {}): Promise<AppH
       source = batch ? (await import('./app/batch-transform.js')).batchTransformSource(batch.paths, batch.settings, config.output.s3, settings.maxLineLength, onUnreadable) : createSource(settings, deps.stdin, onUnreadable);
       // data quality over files: reading and decoding beside the sketching, when it pays
       if (s.type === 'files' && batch === undefined && decodesElsewhere) {
-        const { decodeInWorker, WorkerDecodedFileSource } = await import('./source/worker-decoded-file-source.js');
-        if (await decodeInWorker(s.decodeInWorker, s.paths, s.follow)) {
-          const files = { paths: s.paths, follow: s.follow, pollIntervalMs: s.pollIntervalMs, maxLineLength: settings.maxLineLength };
-          source = new WorkerDecodedFileSource(decodeTask(settings, baselines[i] as Baseline, files), onUnreadable);
-        }
+        source = (await (await import('./app/file-decoding.js')).decodedFileSource(settings, baselines[i] as Baseline, s, onUnreadable, logger)) ?? source;
       }
       // a label monitor over files (replay): every capture file, then every ground-truth file
       if (settings.labels !== undefined) {

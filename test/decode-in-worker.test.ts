@@ -7,12 +7,12 @@
  * features met mid-stream, string values, blank lines, malformed and future-dated records, a line
  * over maxLineLength and a truncated .gz; and it is large enough to span several blocks.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-import { captureLines, replayDirs } from './support/replay-fixture.js';
+import { captureLines, outputTree, replayDirs } from './support/replay-fixture.js';
 
 /** A capture line whose JSON payload holds `rows` instances with named features, one a string. */
 function jsonLine(s: number, rows: number): string {
@@ -25,20 +25,6 @@ function jsonLine(s: number, rows: number): string {
     eventMetadata: { eventId: `j${s}`, inferenceTime: new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString() },
     eventVersion: '0',
   });
-}
-
-/** Every file under dir by relative path, the times of writing blanked. */
-function tree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, 'utf8').replace(/"(closed_at|dead_lettered_at)"\s*:\s*"[^"]*"/g, '"$1":"-"'));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 describe('replay with the files decoded in a worker thread', () => {
@@ -65,7 +51,7 @@ describe('replay with the files decoded in a worker thread', () => {
         [
           'monitors:',
           '  - name: replay',
-          `    source: { type: files, paths: ["${cap}"], decodeInWorker: ${mode} }`,
+          `    source: { type: files, paths: ["${cap}"], decodeInWorker: ${mode}, decodeWorkers: 1, decodeShare: false }`,
           `    baseline: { dir: "${baselineDir}" }`,
           '    windows: [1m, 5m]',
           '    maxLineLength: 2048',
@@ -87,8 +73,8 @@ describe('replay with the files decoded in a worker thread', () => {
     expect(inWorker.code).toBe(inThread.code);
     expect(inThread.code).toBe(3); // the truncated .gz
     expect(inWorker.stdout.replaceAll(inWorker.out, 'OUT')).toBe(inThread.stdout.replaceAll(inThread.out, 'OUT'));
-    const a = tree(inThread.out);
-    const b = tree(inWorker.out);
+    const a = outputTree(inThread.out);
+    const b = outputTree(inWorker.out);
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [path, text] of a) expect(b.get(path), path).toBe(text);
     const dead = a.get(join('dead-letter', 'replay.jsonl')) ?? '';

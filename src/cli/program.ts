@@ -144,6 +144,8 @@ export function buildProgram(io: CliIo): Program {
         .choices(['auto', 'on', 'off'])
         .default('auto'),
     )
+    .addOption(new Option('--decode-share <on|off>', 'with the files decoded in worker threads: the monitor thread decodes too while it would wait').choices(['on', 'off']).default('off'))
+    .option('--decode-workers <n|auto>', 'with the files decoded in worker threads: how many (auto: one per core but the monitor\'s, 1 to 4)', 'auto')
     .option('--fail-on-violation', 'exit with code 4 when any window has violations', false)
     .addHelpText('after', EXIT_CODES_HELP)
     .action((opts) => set(import('./run-command.js').then((m) => m.replayCommand(io, opts))));

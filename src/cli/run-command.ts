@@ -101,6 +101,8 @@ export interface ReplayOptions {
   port?: string;
   failOnViolation: boolean;
   decodeInWorker: 'auto' | 'on' | 'off';
+  decodeWorkers: string;
+  decodeShare: 'on' | 'off';
 }
 
 export async function replayCommand(io: CliIo, opts: ReplayOptions): Promise<number> {
@@ -143,6 +145,8 @@ function configFromFlags(opts: ReplayOptions, env: Record<string, string | undef
           type: 'files',
           paths: (opts.capture ?? []).map((p) => resolve(p)),
           decodeInWorker: opts.decodeInWorker === 'auto' ? 'auto' : opts.decodeInWorker === 'on',
+          decodeWorkers: decodeWorkersFlag(opts.decodeWorkers),
+          decodeShare: opts.decodeShare === 'on',
           ...(opts.format.startsWith('batch-transform') ? { batchTransform: batchFromFlags(opts) } : {}),
         },
         record: { format: opts.format, ...(inputs ? { inputs } : {}), ...(outputs ? { outputs } : {}), ...(opts.timeField === undefined ? {} : { timeField: opts.timeField }) },
@@ -166,6 +170,14 @@ function batchFromFlags(opts: ReplayOptions): Record<string, unknown> {
     prefixMap[eq < 0 ? entry : entry.slice(0, eq)] = eq < 0 ? '' : resolve(entry.slice(eq + 1));
   }
   return { manifests: opts.batchOutputs !== true, prefixMap, ...(opts.s3Endpoint === undefined ? {} : { s3: { endpoint: opts.s3Endpoint } }) };
+}
+
+/** --decode-workers: `auto` or 1–64. */
+function decodeWorkersFlag(value: string): number | 'auto' {
+  if (value === 'auto') return value;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (n >= 1 && n <= 64) return n;
+  throw new DriftmonError(ErrorCode.CONFIG_INVALID, `--decode-workers ${JSON.stringify(value)}: must be auto or a whole number from 1 to 64`);
 }
 
 /** The flag each part of the config built from replay's options came from. */

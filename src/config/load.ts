@@ -43,7 +43,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export type { KafkaSourceSettings, ScaleOutSettings } from './kafka-source-config.js';
 
 export type SourceSettings =
-  | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number; decodeInWorker: boolean | 'auto'; batchTransform?: BatchTransformSettings }
+  | { type: 'files'; paths: string[]; follow: boolean; pollIntervalMs: number; decodeInWorker: boolean | 'auto'; decodeWorkers: number | 'auto'; decodeShare: boolean; decodeRangeBytes?: number; batchTransform?: BatchTransformSettings }
   | { type: 'stdin' }
   | KafkaSourceSettings;
 
@@ -361,6 +361,9 @@ function resolveMonitor(
       follow,
       pollIntervalMs: m.source.pollInterval === undefined ? DEFAULTS.pollIntervalMs : duration(m.source.pollInterval, `${at}/source/pollInterval`),
       decodeInWorker: m.source.decodeInWorker ?? 'auto',
+      decodeWorkers: m.source.decodeWorkers ?? 'auto',
+      decodeShare: m.source.decodeShare ?? false,
+      ...(m.source.decodeRangeBytes === undefined ? {} : { decodeRangeBytes: m.source.decodeRangeBytes }),
       ...resolveBatchTransform(m.source, m.record?.format, at, abs, problems, checkFiles, env),
     };
   } else if (m.source?.type === 'kafka') {

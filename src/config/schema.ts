@@ -70,6 +70,19 @@ export const SourceConfig = Type.Union([
        * auto (default): when there are 2 or more cores and the files hold 16 MiB or more.
        */
       decodeInWorker: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('auto')])),
+      /**
+       * With decodeInWorker and no follow: decode in this many worker threads (files and byte ranges
+       * of large files, applied in input order). auto (default): see decode-workers.ts.
+       */
+      decodeWorkers: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 64 }), Type.Literal('auto')])),
+      /**
+       * With decodeInWorker and no follow: the monitor thread decodes capture units too while it
+       * would wait for a worker's (default false: on 2 cores faster only for the largest input
+       * measured; README "Decoding in several worker threads").
+       */
+      decodeShare: Type.Optional(Type.Boolean()),
+      /** Bytes per byte range of a large plain file decoded by several workers (default 8 MiB). */
+      decodeRangeBytes: Type.Optional(Type.Integer({ minimum: 1 })),
       /** SageMaker batch-transform capture (resolved in batch-transform-config.ts; README "Batch-transform capture"). */
       batchTransform: Type.Optional(
         Type.Object(

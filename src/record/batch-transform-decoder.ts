@@ -89,6 +89,10 @@ export class BatchTransformDecoder implements RecordDecoder {
     return this.names.outcome;
   }
 
+  adoptColumnNaming(naming: ColumnNaming): void {
+    this.names.decide(naming.columns);
+  }
+
   decode(line: string, onRow: RowCallback): RecordErrorReason | undefined {
     if (this.csv) {
       const b = trimEnd(line, 0, line.length);

@@ -8,6 +8,7 @@
  * described, its rows dropped).
  */
 import { RecordErrorReason, describeThrown } from '../errors.js';
+import type { ColumnNaming } from './column-naming.js';
 import { createDecoder } from './create-decoder.js';
 import { DecodedBlockBuilder, type DecodedBlock } from './decoded-block.js';
 import { FeatureRegistry } from './feature-registry.js';
@@ -34,14 +35,22 @@ export interface RecordLines {
 export class BlockDecoder {
   private readonly decoder: RecordDecoder;
   private readonly blocks: DecodedBlockBuilder;
+  private readonly registry: FeatureRegistry;
+  private readonly sizes: number[] | undefined;
 
-  /** `recordsPerBlock`: the usual batch size. */
+  /**
+   * `recordsPerBlock`: the usual batch size. `registry`: one already holding the declarations (and
+   * what the reading side registered since), to go on decoding where other decoders stopped.
+   */
   constructor(
     private readonly spec: BlockDecodeSpec,
     recordsPerBlock: number,
+    registry: FeatureRegistry = declaredRegistry(spec),
+    /** Record the registry's size after each record (DecodedBlock.featuresAfter). */
+    trackFeatures = false,
   ) {
-    const registry = new FeatureRegistry(spec.maxFeatures);
-    for (const d of spec.declarations) registry.declare(d.name, { keepText: d.keepText });
+    this.registry = registry;
+    if (trackFeatures) this.sizes = [];
     this.decoder = createDecoder(spec.record, registry, { baselineNames: spec.baselineNames });
     this.blocks = new DecodedBlockBuilder(registry, recordsPerBlock);
   }
@@ -56,7 +65,9 @@ export class BlockDecoder {
     const maxLength = this.spec.maxLineLength;
     // the monitor's rule, by this thread's clock when it decodes (its own would read it a moment later)
     blocks.futureLimitMs = Date.now() + this.spec.maxFutureSkewMs;
+    const { sizes, registry } = this;
     for (let i = 0; i < records.length; i++) {
+      if (i > 0) sizes?.push(registry.size);
       const line = records[i] as string;
       blocks.beginRecord(lineNo(i), keyless?.(i) === true);
       const rejected = lines.rejected?.(i);
@@ -78,11 +89,22 @@ export class BlockDecoder {
       }
       blocks.endRecord(line, reason === undefined ? undefined : { reason });
     }
+    if (records.length > 0) sizes?.push(registry.size);
   }
 
   /** The block so far (its buffers to be transferred); the next one starts empty. */
   take(origin: string, blankLines: number): DecodedBlock {
-    return this.blocks.take(origin, blankLines, this.decoder.columnNaming?.());
+    const block = this.blocks.take(origin, blankLines, this.decoder.columnNaming?.());
+    const sizes = this.sizes;
+    if (sizes === undefined) return block;
+    const featuresAfter = Int32Array.from(sizes);
+    sizes.length = 0;
+    return { ...block, featuresAfter };
+  }
+
+  /** The column naming another decoder of the same input decided (RecordDecoder.adoptColumnNaming). */
+  adoptColumnNaming(naming: ColumnNaming): void {
+    this.decoder.adoptColumnNaming?.(naming);
   }
 
   /** A buffer the monitor is done with. */
@@ -94,4 +116,11 @@ export class BlockDecoder {
   unsent(block: DecodedBlock): void {
     this.blocks.unsent(block);
   }
+}
+
+/** A registry with the monitor's declarations, in its order: what every decoder of `spec` starts from. */
+export function declaredRegistry(spec: BlockDecodeSpec): FeatureRegistry {
+  const registry = new FeatureRegistry(spec.maxFeatures);
+  for (const d of spec.declarations) registry.declare(d.name, { keepText: d.keepText });
+  return registry;
 }

@@ -75,6 +75,10 @@ export class CaptureDecoder implements RecordDecoder {
     return this.names.outcome;
   }
 
+  adoptColumnNaming(naming: ColumnNaming): void {
+    this.names.decide(naming.columns);
+  }
+
   decode(line: string, onRow: RowCallback): RecordErrorReason | undefined {
     const t = this.templates.match(line);
     if (t !== undefined && t.csvInPlace && this.assembler.assembleCsvInPlace(line, this.spans, onRow)) {

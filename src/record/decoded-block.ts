@@ -56,6 +56,12 @@ export interface DecodedBlock {
    * Back-off decides the rows of a keyless record by it, as it decides a row it decoded itself.
    */
   readonly sampleKeys?: Float64Array;
+  /**
+   * Per record, when the decoder tracks it (BlockDecoder's trackFeatures): its registry's size
+   * after the record, so that blocks of several decoders can be merged (block-slots.ts) and cut
+   * into batches (logical-batches.ts) with each feature announced in the batch that met it first.
+   */
+  readonly featuresAfter?: Int32Array;
 }
 
 /** The arrays in a block's buffer. */
@@ -74,7 +80,7 @@ export interface BlockArrays {
 }
 
 /** Bytes of a buffer for these capacities (8-byte sections first, so every view is aligned). */
-function blockBytes(records: number, rows: number, stride: number): number {
+export function blockBytes(records: number, rows: number, stride: number): number {
   return 8 * rows * (1 + stride) + 4 * (2 * records + rows) + rows * stride;
 }
 
@@ -100,10 +106,12 @@ export function blockArrays(buffer: ArrayBuffer, records: number, rows: number, 
 export function blockTransfers(b: DecodedBlock): ArrayBuffer[] {
   const buffers = [b.buffer, b.textIds.buffer as ArrayBuffer];
   if (b.sampleKeys !== undefined) buffers.push(b.sampleKeys.buffer as ArrayBuffer);
+  if (b.featuresAfter !== undefined) buffers.push(b.featuresAfter.buffer as ArrayBuffer);
   return buffers;
 }
 
-const hasText = (kind: number, spec: FeatureSpec | undefined): boolean =>
+/** Whether a value of this kind in this feature's slot has a text in the block's textIds. */
+export const hasText = (kind: number, spec: FeatureSpec | undefined): boolean =>
   kind === ValueKind.BOOLEAN || kind === ValueKind.STRING || ((kind === ValueKind.INTEGRAL || kind === ValueKind.FRACTIONAL) && spec?.keepText === true);
 
 /**

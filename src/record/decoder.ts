@@ -25,6 +25,11 @@ export interface RecordDecoder {
    * once decided; undefined before, or when there was no baseline to name them from.
    */
   columnNaming?(): ColumnNaming | undefined;
+  /**
+   * Take the naming another decoder of the same input decided (parallel decoding: the decision
+   * belongs to the input's first row with unnamed columns, wherever it was decoded); no-op once decided.
+   */
+  adoptColumnNaming?(naming: ColumnNaming): void;
 }
 
 export interface DecoderOptions {

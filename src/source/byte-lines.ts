@@ -30,10 +30,18 @@ export class ByteLineSplitter {
   private carryBytes = 0;
   /** While skipping an over-long line: its kept prefix. */
   private prefix: Buffer | undefined;
-  private atStart = true;
+  private atStart: boolean;
 
-  /** `maxBytes`: the longest line kept whole, counting a CRLF's CR. */
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * `maxBytes`: the longest line kept whole, counting a CRLF's CR. `midFile`: the input starts at a
+   * line inside a file (a byte range of it), where EF BB BF is text, not a BOM.
+   */
+  constructor(
+    private readonly maxBytes: number,
+    midFile = false,
+  ) {
+    this.atStart = !midFile;
+  }
 
   /** Feed a chunk; returns the lines it completes. */
   push(input: Buffer): ByteLine[] {

@@ -148,7 +148,7 @@ export async function listCaptureFiles(paths: readonly string[], tolerateMissing
 }
 
 /** The decompressed text of a .gz file; the file's own read errors fail the stream too (pipe() does not forward them). */
-function gunzip(file: string): Readable {
+export function gunzip(file: string): Readable {
   const raw = createReadStream(file);
   const out = createGunzip();
   raw.on('error', (e) => out.destroy(e));

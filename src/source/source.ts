@@ -44,6 +44,11 @@ export interface RawBatch {
   readonly decoded?: DecodedBlock;
   /** With `decoded`: the block's records before this one were handed over before (a Kafka chunk fetched again). */
   readonly decodedFrom?: number;
+  /**
+   * This batch and the next are one batch cut in two (parallel decoding: one batch's records came
+   * in blocks from two workers): windows close, and the batch's end is marked, after the last part.
+   */
+  readonly continues?: boolean;
 }
 
 /** An input file that could not be read (gone, unreadable, corrupt or truncated), and why. */

@@ -132,7 +132,8 @@ export class WorkerDecodedFileSource implements Source {
   }
 }
 
-function decodedBatch(block: DecodedBlock): RawBatch {
+/** A block as the batch the monitor applies (RawBatch.decoded). */
+export function decodedBatch(block: DecodedBlock): RawBatch {
   const { origin } = block;
   const { lineNos } = blockArrays(block.buffer, block.recordCapacity, block.rowCapacity, block.stride);
   return { records: NO_RECORDS, origin: (i) => `${origin}:${lineNos[i] ?? '?'}`, decoded: block, ...(block.blankLines > 0 ? { blankLines: block.blankLines } : {}) };

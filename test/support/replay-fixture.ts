@@ -4,9 +4,9 @@
  * a spawned CLI run.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { expect } from 'vitest';
 import { MAIN, runCli } from './cli.js';
 
@@ -64,4 +64,18 @@ export async function runCliMeasured(args: string[]): Promise<{ code: number | n
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(poll);
   return { code, stdout, stderr, peakMb: peakKb / 1024 };
+}
+
+/** Every file under dir (a replay's output) by relative path, the times of writing blanked. */
+export function outputTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, 'utf8').replace(/"(closed_at|dead_lettered_at)"\s*:\s*"[^"]*"/g, '"$1":"-"'));
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -241,7 +241,7 @@ export class MonitorPipeline {
           });
         } else {
           const closed = await this.processBatch(batch);
-          await this.cycle.afterBatch(batch, closed > 0, this.state);
+          if (batch.continues !== true) await this.cycle.afterBatch(batch, closed > 0, this.state);
         }
         if (signal?.aborted) break;
       }
@@ -324,6 +324,7 @@ export class MonitorPipeline {
       }
       metrics.deadLettersTotal.labels(this.name).inc([...invalid.values()].reduce((a, b) => a + b, 0));
     }
+    if (batch.continues === true) return 0;
     if (own !== undefined && partition !== undefined) {
       // a member: its windows leave as partials at the next transaction (member-cycle.ts); its late
       // rows are added to the monitor's counters, which `windower` holds for all partitions
