@@ -72,7 +72,7 @@ export const SourceConfig = Type.Union([
       decodeInWorker: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('auto')])),
       /**
        * With decodeInWorker and no follow: decode in this many worker threads (files and byte ranges
-       * of large files, applied in input order). auto (default): see decode-workers.ts.
+       * of large files, applied in input order). auto (default): see app/file-decoding.ts.
        */
       decodeWorkers: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 64 }), Type.Literal('auto')])),
       /**
