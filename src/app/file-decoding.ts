@@ -5,7 +5,8 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { MonitorSettings } from '../config/load.js';
-import { decodeSpec, decodeTask, type Baseline } from '../monitors/data-quality/data-quality-monitor.js';
+import { decodeSpec, decodeTask } from '../monitors/data-quality/decode-task.js';
+import type { Baseline } from '../monitors/data-quality/monitor-deps.js';
 import type { FileSourceOptions } from '../source/file-source.js';
 import type { Source } from '../source/source.js';
 
