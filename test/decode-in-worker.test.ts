@@ -56,6 +56,8 @@ describe('replay with the files decoded in a worker thread', () => {
           '    windows: [1m, 5m]',
           '    maxLineLength: 2048',
           `output: { dir: "${out}", deadLetterDir: "${join(out, 'dead-letter')}" }`,
+          // no /metrics server: the default port (9464) may be another test's at the same moment (exit 5)
+          'http: { enabled: false }',
           '',
         ].join('\n'),
       );

@@ -70,6 +70,8 @@ async function replay(dir: string, cap: string, baseline: string, workers: numbe
       '    maxLineLength: 2048',
       ...extra,
       `output: { dir: "${out}", deadLetterDir: "${join(out, 'dead-letter')}" }`,
+      // no /metrics server: the default port (9464) may be another test's at the same moment (exit 5)
+      'http: { enabled: false }',
       '',
     ].join('\n'),
   );
