@@ -51,6 +51,7 @@ function config(dir: string, cap: string, baselineDir: string, url: string, retr
       `    baseline: { dir: "${baselineDir}" }`,
       '    windows: [1m]',
       `output: { dir: "${join(dir, `out-${retries}`)}" }`,
+      'http: { enabled: false }', // not the default port, which another test may hold (exit 5)
       `actions: { webhook: { url: "${url}", timeout: 2s, retries: ${retries}, headerEnvs: { x-token: HOOK_TOKEN } } }`,
       '',
     ].join('\n'),
